@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+/** Registers `xlir index` (to be written). */
+export function register(_program: Command): void {}

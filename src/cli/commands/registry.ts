@@ -1,0 +1,16 @@
+import type { Command } from "commander";
+import { register as align } from "./align.js";
+import { register as bench } from "./bench.js";
+import { register as compare } from "./compare.js";
+import { register as data } from "./data.js";
+import { register as encode } from "./encode.js";
+import { register as evaluate } from "./evaluate.js";
+import { register as experiment } from "./experiment.js";
+import { register as index } from "./index-cmd.js";
+import { register as search } from "./search.js";
+import { register as serve } from "./serve.js";
+
+/** Every sub-command, in the order `xlir --help` lists them. */
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  experiment, data, encode, align, index, search, serve, evaluate, compare, bench,
+];

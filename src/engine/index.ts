@@ -1,1 +1,4 @@
 export {};
+export * from "./torch.js";
+export * from "./torch-ops.js";
+export * from "./torch-optim.js";

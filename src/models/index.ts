@@ -1,2 +1,10 @@
 export {};
 export * from "./types.js";
+export * from "./safetensors.js";
+export * from "./config.js";
+export * from "./hf.js";
+export * from "./onnx-proto.js";
+export * from "./onnx-export.js";
+export * from "./onnx-encoder.js";
+export * from "./torch-encoder.js";
+export * from "./torch-weights.js";

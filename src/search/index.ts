@@ -1,1 +1,4 @@
 export {};
+export * from "./translate/registry.js";
+export * from "./translate/dictionary.js";
+export * from "./translate/command.js";

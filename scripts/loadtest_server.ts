@@ -1,0 +1,148 @@
+/**
+ * Load test of `xlir serve` from a second process, on loopback only.
+ *
+ *   node --import tsx scripts/loadtest_server.ts --index IDX --model DIR [--seconds 10] [--connections 16]
+ *        [--queries FILE.tsv] [--xlir "./bin/xlir"]
+ *
+ * Starts the server as a child process on 127.0.0.1 (free port), then:
+ *  1. autocannon: `connections` clients for `seconds` s of valid POST /search requests (queries
+ *     cycle through the query file or a built-in list) -> p50/p99 latency, requests/s, failures;
+ *  2. malformed and oversized requests (bad JSON, missing/empty/too long query, k out of range,
+ *     wrong types, unknown fields, body over the limit) -> every answer must be 4xx;
+ *  3. the server's RSS sampled every 250 ms during the run (first/last/max, growth);
+ *  4. SIGTERM while requests are in flight -> they complete and the server exits 0.
+ * Prints one JSON object; exit status 1 if any check failed.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+interface AutocannonResult {
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  requests: { average: number; total: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  "2xx": number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+function arg(name: string, dflt?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  if (dflt === undefined) {
+    process.stderr.write(`loadtest: --${name} is required\n`);
+    process.exit(2);
+  }
+  return dflt;
+}
+
+const HOST = "127.0.0.1"; // never anything else
+const index = arg("index");
+const model = arg("model", "");
+const seconds = Number(arg("seconds", "10"));
+const connections = Number(arg("connections", "16"));
+const xlir = arg("xlir", "./bin/xlir").split(" ");
+const queryFile = arg("queries", "");
+const queries = queryFile
+  ? readFileSync(queryFile, "utf8").split("\n").filter((l) => l.includes("\t")).map((l) => l.slice(l.indexOf("\t") + 1).trim())
+  : ["river mountain", "how to install a printer", "music language", "garden in winter", "engine forest planet", "library opening hours"];
+
+function rssKiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = [...xlir.slice(1), "serve", "--index", index, "--port", "0", "--host", HOST, "--body-limit", "16384", "--max-k", "1000", "--max-query-chars", "1000"];
+  if (model) args.push("--model", model);
+  const child = spawn(xlir[0], args, { stdio: ["ignore", "inherit", "pipe"] });
+  const address = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stderr.on("data", (d: Buffer) => {
+      buf += d.toString();
+      process.stderr.write(d);
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+    setTimeout(() => reject(new Error("server did not start in 120 s")), 120_000);
+  });
+  const exitPromise = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const pid = child.pid as number;
+
+  // Warm-up
+  for (const q of queries.slice(0, 3)) await fetch(`${address}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q, k: 10 }) });
+
+  const rss: number[] = [];
+  const sampler = setInterval(() => rss.push(rssKiB(pid)), 250);
+  rss.push(rssKiB(pid));
+  const requests = queries.map((q) => ({ method: "POST", path: "/search", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q, k: 10 }) }));
+  const result = await autocannon({ url: address, connections, duration: seconds, requests });
+  clearInterval(sampler);
+  rss.push(rssKiB(pid));
+
+  // Malformed and oversized requests
+  const bad: Array<[string, string, string]> = [
+    ["bad json", "{\"query\": ", "application/json"],
+    ["missing query", JSON.stringify({ k: 3 }), "application/json"],
+    ["empty query", JSON.stringify({ query: "" }), "application/json"],
+    ["blank query", JSON.stringify({ query: "   " }), "application/json"],
+    ["too long query", JSON.stringify({ query: "x".repeat(1001) }), "application/json"],
+    ["k zero", JSON.stringify({ query: "a", k: 0 }), "application/json"],
+    ["k too large", JSON.stringify({ query: "a", k: 100000 }), "application/json"],
+    ["k string", JSON.stringify({ query: "a", k: "5" }), "application/json"],
+    ["query number", JSON.stringify({ query: 5 }), "application/json"],
+    ["unknown field", JSON.stringify({ query: "a", x: 1 }), "application/json"],
+    ["array body", JSON.stringify(["a"]), "application/json"],
+    ["xml", "<q/>", "application/xml"],
+    ["oversized", JSON.stringify({ query: "a", pad: "y".repeat(100_000) }), "application/json"],
+  ];
+  const badResults: Array<{ name: string; status: number }> = [];
+  for (const [name, body, type] of bad) {
+    const r = await fetch(`${address}/search`, { method: "POST", headers: { "content-type": type }, body });
+    await r.arrayBuffer();
+    badResults.push({ name, status: r.status });
+  }
+
+  // Graceful shutdown with requests in flight
+  const inflight = Array.from({ length: 8 }, (_, i) =>
+    fetch(`${address}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: queries[i % queries.length], k: 100 }) })
+      .then((r) => r.status, () => -1));
+  await new Promise((r) => setTimeout(r, 5));
+  child.kill("SIGTERM");
+  const inflightStatus = await Promise.all(inflight);
+  const exitCode = await Promise.race([exitPromise, new Promise<string>((r) => setTimeout(() => r("timeout"), 15_000))]);
+
+  const valid = rss.filter(Number.isFinite);
+  const checks = {
+    zeroFailedValid: result.errors === 0 && result.timeouts === 0 && result.non2xx === 0,
+    malformedAll4xx: badResults.every((b) => b.status >= 400 && b.status < 500),
+    oversizedIs413: badResults.find((b) => b.name === "oversized")?.status === 413,
+    inflightCompleted: inflightStatus.every((s) => s === 200 || s === 503),
+    exitedCleanly: exitCode === 0,
+    // "stable": the last sample within 15% (or 30 MiB) of the sample after warm-up
+    rssStable: valid.length > 2 && valid[valid.length - 1] - valid[0] < Math.max(0.15 * valid[0], 30 * 1024),
+  };
+  const out = {
+    target: address, seconds, connections, queries: queries.length,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    requestsPerSecond: result.requests.average, totalRequests: result.requests.total, ok2xx: result["2xx"],
+    errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
+    malformed: badResults, inflightStatus, exitCode,
+    rssMiB: { first: valid[0] / 1024, last: valid[valid.length - 1] / 1024, max: Math.max(...valid) / 1024, samples: valid.length },
+    checks,
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+  process.exitCode = Object.values(checks).every(Boolean) ? 0 : 1;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`loadtest: ${String(err)}\n`);
+  process.exitCode = 1;
+});

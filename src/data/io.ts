@@ -1,0 +1,210 @@
+/**
+ * Streaming line input and atomic output shared by every reader and writer in src/data.
+ *
+ * Input: gzip is detected by the `.gz` extension or the magic bytes 1f 8b; a UTF-8 byte-order
+ * mark is dropped; CRLF and LF both end a line; invalid UTF-8 is an error naming file and line.
+ * Lines are split on the byte 0x0A, which never occurs inside a multi-byte UTF-8 sequence, so
+ * each chunk of complete lines is decoded at once (fatal decoder) and only re-decoded line by
+ * line to find the culprit when decoding fails. Memory is bounded by the chunk size plus the
+ * longest line.
+ */
+import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
+import { open } from "node:fs/promises";
+import { dirname, basename, join } from "node:path";
+import { createGunzip, gzipSync } from "node:zlib";
+import type { Readable } from "node:stream";
+import { XlirError, inputError } from "../errors.js";
+
+/** One line of a text file; `lineNo` counts from 1. */
+export interface Line {
+  text: string;
+  lineNo: number;
+}
+
+async function isGzip(file: string): Promise<boolean> {
+  if (file.endsWith(".gz")) return true;
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Opens a file as a byte stream, gunzipping when needed; missing files raise NOT_FOUND. */
+export async function openBytes(file: string): Promise<Readable> {
+  try {
+    await fsp.access(file);
+  } catch {
+    throw new XlirError("NOT_FOUND", `${file}: no such file`);
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (!(await isGzip(file))) return raw;
+  const gun = createGunzip();
+  raw.on("error", (e) => gun.destroy(e));
+  return raw.pipe(gun);
+}
+
+function decodeLines(file: string, bytes: Buffer, firstLineNo: number, decoder: TextDecoder): string[] {
+  try {
+    return decoder.decode(bytes).split("\n");
+  } catch {
+    let start = 0;
+    let no = firstLineNo;
+    for (;;) {
+      const nl = bytes.indexOf(0x0a, start);
+      const end = nl < 0 ? bytes.length : nl;
+      try {
+        decoder.decode(bytes.subarray(start, end));
+      } catch {
+        throw inputError(file, no, "invalid UTF-8 (expected UTF-8 text)");
+      }
+      if (nl < 0) break;
+      start = nl + 1;
+      no++;
+    }
+    throw inputError(file, firstLineNo, "invalid UTF-8 (expected UTF-8 text)");
+  }
+}
+
+/**
+ * Yields every line of `file` (gzip-aware, BOM and CR stripped, UTF-8 validated). A final
+ * empty line after the last newline is not yielded.
+ */
+export async function* readLines(file: string): AsyncGenerator<Line> {
+  const stream = await openBytes(file);
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let carry: Buffer = Buffer.alloc(0);
+  let lineNo = 1;
+  let first = true;
+  const emit = function* (bytes: Buffer, last: boolean): Generator<Line> {
+    if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    first = false;
+    const parts = decodeLines(file, bytes, lineNo, decoder);
+    const n = last && parts[parts.length - 1] === "" ? parts.length - 1 : parts.length;
+    for (let i = 0; i < n; i++) {
+      let t = parts[i];
+      if (t.endsWith("\r")) t = t.slice(0, -1);
+      yield { text: t, lineNo: lineNo++ };
+    }
+  };
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      const nl = buf.lastIndexOf(0x0a);
+      if (nl < 0) {
+        carry = carry.length ? Buffer.concat([carry, buf]) : buf;
+        continue;
+      }
+      const head = carry.length ? Buffer.concat([carry, buf.subarray(0, nl)]) : buf.subarray(0, nl);
+      carry = buf.subarray(nl + 1);
+      yield* emit(head, false);
+    }
+  } catch (e) {
+    if (e instanceof XlirError) throw e;
+    throw new XlirError("CORRUPT", `${file}: cannot read (${(e as Error).message})`);
+  }
+  if (carry.length) yield* emit(carry, true);
+}
+
+/** Reads a whole text file into memory (gzip-aware, BOM stripped, UTF-8 validated). */
+export async function readText(file: string): Promise<string> {
+  const stream = await openBytes(file);
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  let buf = Buffer.concat(chunks);
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    const bad = decodeLines(file, buf, 1, new TextDecoder("utf-8", { fatal: true }));
+    return bad.join("\n");
+  }
+}
+
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+}
+
+/** Writes `data` to `path` atomically (temp file in the same folder, then rename); `.gz` gzips. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await fsp.mkdir(dirname(path), { recursive: true });
+  const tmp = tempName(path);
+  const bytes = path.endsWith(".gz") ? gzipSync(typeof data === "string" ? Buffer.from(data, "utf8") : data, { level: 6 }) : data;
+  try {
+    await fsp.writeFile(tmp, bytes);
+    await fsp.rename(tmp, path);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A streaming writer that becomes visible at `path` only when `close()` succeeds. */
+export class AtomicLineWriter {
+  private readonly tmp: string;
+  private readonly out: ReturnType<typeof createWriteStream>;
+  private failed: Error | undefined;
+  constructor(readonly path: string) {
+    this.tmp = tempName(path);
+    this.out = createWriteStream(this.tmp);
+    this.out.on("error", (e) => (this.failed = e));
+  }
+  static async create(path: string): Promise<AtomicLineWriter> {
+    await fsp.mkdir(dirname(path), { recursive: true });
+    return new AtomicLineWriter(path);
+  }
+  /** Writes one line (a newline is appended); waits when the stream buffer is full. */
+  async write(line: string): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.out.write(line + "\n")) await new Promise<void>((r) => this.out.once("drain", () => r()));
+  }
+  async close(): Promise<void> {
+    await new Promise<void>((res, rej) => this.out.end((e?: Error | null) => (e ? rej(e) : res())));
+    if (this.failed) throw this.failed;
+    await fsp.rename(this.tmp, this.path);
+  }
+  async abort(): Promise<void> {
+    this.out.destroy();
+    await fsp.rm(this.tmp, { force: true });
+  }
+}
+
+/** Writes lines atomically (each followed by a newline). */
+export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
+  const parts: string[] = [];
+  for (const l of lines) parts.push(l, "\n");
+  await writeFileAtomic(path, parts.join(""));
+}
+
+/**
+ * How duplicate ids are handled by readers: error (default) or keep the first occurrence; both
+ * keep a set of the ids seen (memory grows with the number of records, ~70 bytes per id).
+ * "unchecked" yields every record without remembering ids (constant memory).
+ */
+export type DuplicatePolicy = "error" | "keep-first" | "unchecked";
+
+/** Tracks ids seen by a reader and applies the duplicate policy. Returns false to skip a record. */
+export class IdGuard {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly file: string, private readonly policy: DuplicatePolicy = "error") {}
+  accept(id: string, lineNo: number): boolean {
+    if (this.policy === "unchecked") return true;
+    const prev = this.seen.get(id);
+    if (prev !== undefined) {
+      if (this.policy === "keep-first") return false;
+      throw inputError(this.file, lineNo, `duplicate id '${id}' (first seen on line ${prev}); pass duplicates: "keep-first" to keep the first`);
+    }
+    this.seen.set(id, lineNo);
+    return true;
+  }
+}
+
+/** Drains an async iterator into an array. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

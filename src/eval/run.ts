@@ -1,0 +1,92 @@
+/**
+ * TREC runs: `qid iter docno rank score tag` (6 fields; more are ignored as trec_eval does, fewer are an
+ * error). Blank lines and lines whose first non-blank character is `#` are skipped (trec_eval 10.0).
+ * The rank field is ignored; the ranking comes from the score (see ranking.ts). The score must be a
+ * decimal number: trec_eval's atof would silently read "abc" as 0, xlir stops with file and line.
+ * Duplicate (qid, docno) pairs are accepted when reading and rejected when the query is evaluated,
+ * as trec_eval does (see ranking.ts).
+ */
+import { inputError } from "../errors.js";
+import { forEachLine, splitFields, firstNonSpace } from "./lines.js";
+import { parseDecimal } from "./numbers.js";
+import { writeText } from "./qrels.js";
+import { rankOrder } from "./ranking.js";
+import { sortBytes } from "./strings.js";
+import type { Run, RunEntry } from "./types.js";
+
+/** One parsed run line. */
+export interface RunLine {
+  qid: string;
+  docno: string;
+  score: number;
+}
+
+/** Parses one run line into `out`; returns false for blank and comment lines. Throws on malformed lines. */
+export function parseRunLine(file: string, line: string, lineNo: number, fields: string[], out: RunLine): boolean {
+  const c = firstNonSpace(line);
+  if (c < 0 || c === 35) return false;
+  const n = splitFields(line, fields);
+  if (n < 6) throw inputError(file, lineNo, `expected 6 fields (qid iter docno rank score tag), got ${n}`);
+  const score = parseDecimal(fields[4]);
+  if (Number.isNaN(score)) throw inputError(file, lineNo, `expected a numeric score in field 5, got '${fields[4]}'`);
+  out.qid = fields[0];
+  out.docno = fields[2];
+  out.score = score;
+  return true;
+}
+
+function runBuilder(file: string): { add: (line: string, lineNo: number) => void; run: Run } {
+  const run: Run = new Map();
+  const fields: string[] = [];
+  const rl: RunLine = { qid: "", docno: "", score: 0 };
+  let lastQid = "";
+  let last: RunEntry[] | undefined;
+  const add = (line: string, lineNo: number): void => {
+    if (!parseRunLine(file, line, lineNo, fields, rl)) return;
+    if (last === undefined || rl.qid !== lastQid) {
+      last = run.get(rl.qid);
+      if (last === undefined) {
+        last = [];
+        run.set(rl.qid, last);
+      }
+      lastQid = rl.qid;
+    }
+    last.push({ docno: rl.docno, score: rl.score });
+  };
+  return { add, run };
+}
+
+/** Reads a run file (plain or gzip) into qid -> entries (file order). */
+export async function readRun(path: string): Promise<Run> {
+  const b = runBuilder(path);
+  await forEachLine(path, "run", b.add);
+  return b.run;
+}
+
+/** Parses run text; `name` is used in error messages. */
+export function parseRun(text: string, name = "<run>"): Run {
+  const b = runBuilder(name);
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  lines.forEach((l, i) => b.add(l.endsWith("\r") ? l.slice(0, -1) : l, i + 1));
+  return b.run;
+}
+
+/** A run as TREC text: queries in byte order, each ranked by trec_eval's rule, ranks 1..n. */
+export function formatRun(run: Run, tag = "xlir"): string {
+  const out: string[] = [];
+  for (const qid of sortBytes(run.keys())) {
+    const entries = run.get(qid)!;
+    const order = rankOrder(entries.map((e) => e.docno), entries.map((e) => e.score), entries.length);
+    for (let r = 0; r < order.length; r++) {
+      const e = entries[order[r]];
+      out.push(`${qid} Q0 ${e.docno} ${r + 1} ${e.score} ${tag}\n`);
+    }
+  }
+  return out.join("");
+}
+
+/** Writes a run (gzip when the path ends in .gz). */
+export async function writeRun(path: string, run: Run, tag = "xlir"): Promise<void> {
+  await writeText(path, formatRun(run, tag));
+}

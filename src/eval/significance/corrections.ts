@@ -1,0 +1,41 @@
+/** Multiple-comparison corrections of p-values (one function per method + registry). */
+import { XlirError } from "../../errors.js";
+
+/** Bonferroni: p'_i = min(1, m * p_i). p: [m]. */
+export function bonferroni(p: readonly number[]): number[] {
+  return p.map((x) => Math.min(1, x * p.length));
+}
+
+/**
+ * Holm-Bonferroni step-down (Holm 1979): sort p ascending p_(1..m); p'_(k) = max_{j<=k} min(1, (m - j + 1) p_(j)),
+ * returned in the input order. p: [m].
+ */
+export function holm(p: readonly number[]): number[] {
+  const m = p.length;
+  const order = p.map((_, i) => i).sort((a, b) => p[a] - p[b]);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach((idx, k) => {
+    running = Math.max(running, Math.min(1, (m - k) * p[idx]));
+    out[idx] = running;
+  });
+  return out;
+}
+
+export function noCorrection(p: readonly number[]): number[] {
+  return [...p];
+}
+
+export const CORRECTIONS: Readonly<Record<string, (p: readonly number[]) => number[]>> = {
+  holm,
+  bonferroni,
+  none: noCorrection,
+};
+
+export type CorrectionName = "holm" | "bonferroni" | "none";
+
+export function correct(name: string, p: readonly number[]): number[] {
+  const f = CORRECTIONS[name];
+  if (f === undefined) throw new XlirError("USAGE", `unknown correction '${name}'; known: ${Object.keys(CORRECTIONS).join(", ")}`);
+  return f(p);
+}

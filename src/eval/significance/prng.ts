@@ -1,0 +1,16 @@
+/** Seeded pseudo-random numbers (every random function in xlir takes an explicit seed). */
+
+/**
+ * Mulberry32 (Tommy Ettinger, public domain): 32-bit state, period 2^32, returns uniform [0, 1).
+ * Good enough for permutation and bootstrap resampling; not cryptographic.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * String order used by trec_eval (`strcmp` on UTF-8 bytes). UTF-8 byte order equals Unicode code point
+ * order; JavaScript's `<` compares UTF-16 code units, which differs only when a surrogate pair meets a
+ * character in U+E000..U+FFFF, so the fast path is plain comparison.
+ */
+export function compareBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys && (x >= 0xd800 && y >= 0xd800)) return xs ? 1 : -1; // surrogate = code point >= U+10000
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+/** Sorts strings in trec_eval (byte) order, returning a new array. */
+export function sortBytes(values: Iterable<string>): string[] {
+  return [...values].sort(compareBytes);
+}

@@ -1,0 +1,181 @@
+/**
+ * The experiment's configuration: one schema, validated once, unknown keys rejected at every level,
+ * defaults defined here and nowhere else. The resolved configuration is written to DIR/config.json
+ * and its hash (with the encoder hashes) into every checkpoint and index the experiment makes.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { XlirError } from "../errors.js";
+
+const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "a language code such as 'eu' or 'swh'");
+
+/** One language of a user benchmark: foreign queries, judgments, optional English originals. */
+const userLanguageSchema = z.strictObject({
+  language: lang,
+  queries: z.string().describe("TSV qid<TAB>text, or a TREC topics file"),
+  qrels: z.string().describe("TREC qrels"),
+  englishQueries: z.string().optional().describe("English originals of the same qids: the ceiling system"),
+  dictionary: z.string().optional().describe("TSV foreign<TAB>english word dictionary for the dict baselines"),
+  translator: z.array(z.string()).min(1).optional().describe("stdin->stdout MT command, e.g. ['apertium','eu-en']"),
+});
+
+/** A benchmark the user brings: an English corpus and foreign queries per language. */
+const userBenchmarkSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  corpus: z.string().describe("JSONL {id,title?,text} (fields configurable below)"),
+  idField: z.string().default("id"),
+  titleField: z.string().default("title"),
+  textField: z.string().default("text"),
+  languages: z.array(userLanguageSchema).min(1),
+});
+
+const optimSchema = z.strictObject({
+  steps: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  learningRate: z.number().positive().default(1e-3),
+  warmupSteps: z.number().int().nonnegative().default(50),
+  weightDecay: z.number().nonnegative().default(0.01),
+  clipNorm: z.number().positive().default(1.0),
+  accumulate: z.number().int().positive().default(1),
+  checkpointEvery: z.number().int().positive().default(100),
+});
+
+export const experimentConfigSchema = z.strictObject({
+  /** Seeds of the students (the teacher and data use the first). `--seeds 1,2,3` repeats students. */
+  seeds: z.array(z.number().int().nonnegative()).min(1).default([13]),
+  threads: z.number().int().positive().default(1).describe("libtorch intra-op threads (OpenBLAS uses the rest)"),
+  data: z
+    .strictObject({
+      builtin: z.boolean().default(true).describe("build and use the built-in help + UDHR benchmarks"),
+      dir: z.string().default("cache/data"),
+      packageCache: z.string().default("cache/packages"),
+      helpLanguages: z.array(lang).default(["eu", "om", "km", "dz", "hi"]),
+      udhrLanguages: z.array(lang).default(["sw", "so", "yo", "ha", "tl", "mr", "eu", "cy"]),
+      bitext: z
+        .record(lang, z.array(z.string()).min(1))
+        .default({})
+        .describe("extra bitext files per language (TSV foreign<TAB>english, .tmx, or Moses 'a.xx,b.en')"),
+      maxPairsPerLanguage: z.number().int().positive().default(30000),
+      benchmarks: z.array(userBenchmarkSchema).default([]),
+    })
+    .prefault({}),
+  tokenizer: z
+    .strictObject({
+      vocabSize: z.number().int().min(100).default(16000),
+      characterCoverage: z.number().min(0.9).max(1).default(0.9995),
+      maxSentences: z.number().int().positive().default(400000),
+    })
+    .prefault({}),
+  model: z
+    .strictObject({
+      layers: z.number().int().positive().default(2),
+      hidden: z.number().int().positive().default(256),
+      heads: z.number().int().positive().default(4),
+      ffn: z.number().int().positive().default(768),
+      dim: z.number().int().positive().default(128),
+      maxPositions: z.number().int().positive().default(256),
+      dropout: z.number().min(0).max(0.9).default(0.1),
+    })
+    .prefault({}),
+  teacher: z
+    .strictObject({
+      model: z.string().optional().describe("a Hugging Face folder with an xlir head, used frozen; else trained"),
+      optim: optimSchema.prefault({ steps: 480, batchSize: 48 }),
+      maxQueryLength: z.number().int().positive().default(32),
+      maxDocLength: z.number().int().positive().default(128),
+      titleProbability: z.number().min(0).max(1).default(0.3),
+      temperature: z.number().positive().default(0.05),
+    })
+    .prefault({}),
+  students: z
+    .strictObject({
+      init: z.string().default("teacher").describe("'teacher' or a Hugging Face folder (multilingual model)"),
+      losses: z.array(z.enum(["ot", "contrastive", "mse", "ot+contrastive"])).min(1).default(["ot", "contrastive", "mse", "ot+contrastive"]),
+      optim: optimSchema.prefault({ steps: 800, batchSize: 64 }),
+      maxLength: z.number().int().positive().default(64),
+      ot: z
+        .strictObject({
+          epsilon: z.number().positive().default(0.02),
+          iterations: z.number().int().positive().default(100),
+          tolerance: z.number().positive().default(1e-4),
+          cost: z.enum(["cosine", "sqeuclidean"]).default("cosine"),
+          marginals: z.enum(["uniform", "idf"]).default("uniform"),
+          anchor: z.number().min(0).default(0),
+        })
+        .prefault({}),
+      contrastive: z
+        .strictObject({
+          temperature: z.number().positive().default(0.05),
+          symmetric: z.boolean().default(false),
+        })
+        .prefault({}),
+      combinedWeight: z.number().min(0).default(1).describe("weight of the contrastive term in ot+contrastive"),
+    })
+    .prefault({}),
+  search: z
+    .strictObject({
+      k: z.number().int().positive().default(100),
+      queryMaxLength: z.number().int().positive().default(32),
+    })
+    .prefault({}),
+  evaluation: z
+    .strictObject({
+      measures: z.array(z.string()).min(1).default(["RR@10", "nDCG@10", "R@100", "AP"]),
+      test: z.enum(["t", "randomization"]).default("randomization"),
+      correction: z.enum(["holm", "bonferroni", "none"]).default("holm"),
+      permutations: z.number().int().min(1000).default(10000),
+      bootstrap: z.number().int().min(1000).default(10000),
+    })
+    .prefault({}),
+});
+
+export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+export type UserBenchmark = z.infer<typeof userBenchmarkSchema>;
+
+/** Validates a raw object; every problem is reported with its path, unknown keys included. */
+export function parseExperimentConfig(raw: unknown, source = "configuration"): ExperimentConfig {
+  const result = experimentConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
+    throw new XlirError("CONFIG", `${source} is invalid:\n${problems}`);
+  }
+  return result.data;
+}
+
+/** Reads and validates a JSON config file. */
+export function loadExperimentConfig(path: string | undefined): ExperimentConfig {
+  if (path === undefined) return parseExperimentConfig({}, "default configuration");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new XlirError("NOT_FOUND", `${path}: configuration file not found`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new XlirError("CONFIG", `${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseExperimentConfig(raw, path);
+}
+
+/** Canonical JSON (sorted keys) so that equal configurations hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 of the canonical JSON of the arguments, hex, first 16 characters. */
+export function hashOf(...parts: unknown[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(canonicalJson(p)).update("\u0000");
+  return h.digest("hex").slice(0, 16);
+}

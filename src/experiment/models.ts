@@ -1,0 +1,214 @@
+/**
+ * The model stages of the experiment: subword vocabulary, English teacher, students. Each writes a
+ * Hugging Face folder (config.json, model.safetensors, tokenizer.json, xlir.json + head) so any
+ * tool can load it, and returns a JSON-able summary for the stage record.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { readBitextTsv } from "../data/bitext.js";
+import type { EncoderConfig, HeadConfig } from "../models/types.js";
+import { loadHfFolder, saveHfFolder, type HfModel } from "../models/hf.js";
+import { TorchEncoder } from "../models/torch-encoder.js";
+import { trainSentencePiece } from "../text/spm.js";
+import { TextTokenizer } from "../text/tokenizer.js";
+import { trainStudent, type DistillPair } from "../train/distill.js";
+import { encodeTokenVectors } from "../train/encode-cache.js";
+import { trainTeacher, type TeacherPair } from "../train/teacher.js";
+import type { TokenVectors } from "../models/types.js";
+import type { ExperimentConfig } from "./config.js";
+import { Progress } from "./progress.js";
+import type { Logger } from "./stages.js";
+
+export interface TrainedModel {
+  dir: string;
+  hash: string;
+  losses: number[];
+  seconds: number;
+  stepMsMedian: number | null;
+}
+
+/** Trains the shared subword vocabulary (SentencePiece unigram) on all training text. */
+export async function trainTokenizer(config: ExperimentConfig, texts: readonly string[], dir: string): Promise<string> {
+  const sample = texts.length > config.tokenizer.maxSentences ? texts.slice(0, config.tokenizer.maxSentences) : texts;
+  return trainSentencePiece({
+    texts: sample,
+    vocabSize: config.tokenizer.vocabSize,
+    characterCoverage: config.tokenizer.characterCoverage,
+    seed: config.seeds[0],
+    outDir: dir,
+  });
+}
+
+/** The encoder shape of the built-in experiment (XLM-R layout: positions offset by padding_idx + 1). */
+export function experimentEncoderConfig(config: ExperimentConfig, vocabSize: number, padTokenId: number): EncoderConfig {
+  const m = config.model;
+  return {
+    architecture: "xlm-roberta",
+    vocabSize,
+    hiddenSize: m.hidden,
+    numLayers: m.layers,
+    numHeads: m.heads,
+    intermediateSize: m.ffn,
+    maxPositions: m.maxPositions + padTokenId + 1,
+    typeVocabSize: 1,
+    layerNormEps: 1e-5,
+    padTokenId,
+    hiddenAct: "gelu",
+    positionOffset: padTokenId + 1,
+  };
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer): Promise<string> {
+  await saveHfFolder(dir, {
+    config: enc.config,
+    weights: enc.namedWeights(),
+    tokenizerJson: tokenizer.json,
+    head: enc.head,
+    headWeights: enc.head ? enc.headWeights() : null,
+  });
+  return (await loadHfFolder(dir)).hash;
+}
+
+/** Trains the English teacher (or adopts the user's frozen one) into `dir/model`. */
+export async function teacherStage(
+  config: ExperimentConfig,
+  tokenizerPath: string,
+  pairs: readonly TeacherPair[],
+  dir: string,
+  log: Logger,
+): Promise<TrainedModel> {
+  const out = join(dir, "model");
+  if (config.teacher.model) {
+    const m = await loadHfFolder(config.teacher.model);
+    if (!m.head || m.head.kind !== "colbert") {
+      log(`[teacher] ${config.teacher.model} has no ColBERT head (xlir.json): a random ${config.model.dim}-d head is added and trained`);
+    } else {
+      return { dir: config.teacher.model, hash: m.hash, losses: [], seconds: 0, stepMsMedian: null };
+    }
+  }
+  const tokenizer = await TextTokenizer.fromFile(tokenizerPath);
+  const seed = config.seeds[0];
+  const head: HeadConfig = { kind: "colbert", dim: config.model.dim, pooling: "cls" };
+  let encoder: TorchEncoder;
+  if (config.teacher.model) {
+    const m = await loadHfFolder(config.teacher.model);
+    encoder = TorchEncoder.fromWeights(m.config, m.weights, head, null, { dropout: config.model.dropout });
+  } else {
+    const vocab = (tokenizer.json.model as { vocab: unknown[] }).vocab.length;
+    encoder = TorchEncoder.random(experimentEncoderConfig(config, vocab, tokenizer.padId), head, seed, { dropout: config.model.dropout });
+  }
+  const progress = new Progress("teacher", config.teacher.optim.steps, log);
+  const started = performance.now();
+  const ms: number[] = [];
+  const result = trainTeacher({
+    encoder,
+    tokenizer,
+    pairs,
+    optim: config.teacher.optim,
+    maxQueryLength: config.teacher.maxQueryLength,
+    maxDocLength: config.teacher.maxDocLength,
+    temperature: config.teacher.temperature,
+    seed,
+    config: { model: config.model, teacher: config.teacher, seed },
+    checkpointPath: join(dir, "checkpoint.bin"),
+    onProgress: (p) => {
+      ms.push(p.ms);
+      progress.update(p.step, `loss ${p.loss.toFixed(4)}`);
+    },
+  });
+  progress.done();
+  const hash = await saveEncoder(out, encoder, tokenizer);
+  encoder.free();
+  return { dir: out, hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: median(ms) };
+}
+
+/** Teacher token vectors of the distinct English bitext sentences, computed once per process. */
+export async function encodeTeacherEnglish(teacherDir: string, english: readonly string[], maxLength: number, log: Logger): Promise<TokenVectors> {
+  const m = await loadHfFolder(teacherDir);
+  const enc = TorchEncoder.fromWeights(m.config, m.weights, m.head, m.headWeights).freeze();
+  const progress = new Progress("teacher-english", english.length, log);
+  try {
+    return encodeTokenVectors(enc, m.tokenizer, english, { maxLength, onProgress: (d) => progress.update(d) });
+  } finally {
+    progress.done();
+    enc.free();
+  }
+}
+
+function lossOptions(config: ExperimentConfig, loss: string): Record<string, unknown> {
+  const s = config.students;
+  const ot = {
+    epsilon: s.ot.epsilon,
+    maxIterations: s.ot.iterations,
+    tolerance: s.ot.tolerance,
+    cost: s.ot.cost,
+    marginals: s.ot.marginals === "idf" ? "weights" : "uniform",
+    anchor: s.ot.anchor,
+  };
+  const contrastive = { temperature: s.contrastive.temperature, symmetric: s.contrastive.symmetric };
+  if (loss === "ot") return ot;
+  if (loss === "contrastive") return contrastive;
+  if (loss === "ot+contrastive") return { ot, contrastive, weights: { ot: 1, contrastive: s.combinedWeight } };
+  return {};
+}
+
+/** Trains one student (initialised from the teacher or a user model) into `dir/model`. */
+export async function studentStage(
+  config: ExperimentConfig,
+  loss: string,
+  seed: number,
+  teacher: HfModel,
+  pairs: readonly DistillPair[],
+  teacherEnglish: () => Promise<TokenVectors>,
+  dir: string,
+  log: Logger,
+): Promise<TrainedModel> {
+  const init = config.students.init === "teacher" ? teacher : await loadHfFolder(config.students.init);
+  const head = init.head ?? teacher.head;
+  const student = TorchEncoder.fromWeights(init.config, init.weights, head, init.head ? init.headWeights : null, { dropout: config.model.dropout });
+  student.unfreeze();
+  const english = await teacherEnglish();
+  const name = `student ${loss} seed ${seed}`;
+  const progress = new Progress(name, config.students.optim.steps, log);
+  const started = performance.now();
+  const ms: number[] = [];
+  const result = trainStudent({
+    student,
+    studentTokenizer: init.tokenizer,
+    pairs,
+    teacherEnglish: english,
+    loss,
+    lossOptions: lossOptions(config, loss),
+    optim: config.students.optim,
+    maxLength: config.students.maxLength,
+    seed,
+    config: { students: config.students, loss, seed, teacher: teacher.hash },
+    checkpointPath: join(dir, "checkpoint.bin"),
+    onProgress: (p) => {
+      ms.push(p.ms);
+      progress.update(p.step, `loss ${p.loss.toFixed(4)}`);
+    },
+  });
+  progress.done();
+  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer);
+  student.free();
+  return { dir: join(dir, "model"), hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: median(ms) };
+}
+
+/** Reads a TSV of query<TAB>document pairs (the built-in teacher data); identical documents share an id. */
+export async function readTeacherPairs(file: string): Promise<TeacherPair[]> {
+  if (!existsSync(file)) return [];
+  const docs = new Map<string, number>();
+  const pairs: TeacherPair[] = [];
+  for await (const { foreign: query, english: document } of readBitextTsv(file)) {
+    if (!docs.has(document)) docs.set(document, docs.size);
+    pairs.push({ query, document, documentId: docs.get(document) as number });
+  }
+  return pairs;
+}

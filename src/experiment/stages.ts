@@ -1,0 +1,87 @@
+/**
+ * Stages cached by the hash of their inputs. Each stage owns DIR/stages/<name>/; its `stage.json`
+ * is written last (atomically) with the input hash and a JSON result. A re-run with the same hash
+ * skips the stage; a different hash clears the folder and runs it again; a folder without a
+ * finished stage.json (an interrupted run) is handed back to the stage so that it can resume from
+ * its own checkpoints.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { XlirError } from "../errors.js";
+
+export interface StageRecord<T> {
+  name: string;
+  hash: string;
+  done: boolean;
+  seconds: number;
+  result: T;
+}
+
+export interface StageTiming {
+  name: string;
+  seconds: number;
+  cached: boolean;
+}
+
+export type Logger = (message: string) => void;
+
+export class StageRunner {
+  readonly timings: StageTiming[] = [];
+  constructor(
+    readonly outDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  stageDir(name: string): string {
+    return join(this.outDir, "stages", name);
+  }
+
+  /** Runs `fn` unless a finished stage with the same input hash exists; returns its JSON result. */
+  async run<T>(name: string, hash: string, fn: (dir: string) => Promise<T>): Promise<T> {
+    const dir = this.stageDir(name);
+    const recordPath = join(dir, "stage.json");
+    if (existsSync(recordPath)) {
+      const record = readRecord<T>(recordPath);
+      if (record.done && record.hash === hash) {
+        this.log(`[${name}] cached (${hash})`);
+        this.timings.push({ name, seconds: 0, cached: true });
+        return record.result;
+      }
+    }
+    const marker = join(dir, "inputs.json");
+    if (existsSync(marker)) {
+      const previous = (JSON.parse(readFileSync(marker, "utf8")) as { hash: string }).hash;
+      if (previous !== hash) {
+        this.log(`[${name}] inputs changed (${previous} -> ${hash}): starting over`);
+        rmSync(dir, { recursive: true, force: true });
+      } else {
+        this.log(`[${name}] resuming an interrupted run`);
+      }
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(marker, JSON.stringify({ name, hash }) + "\n");
+    const started = performance.now();
+    this.log(`[${name}] started`);
+    const result = await fn(dir);
+    const seconds = (performance.now() - started) / 1000;
+    writeAtomic(recordPath, JSON.stringify({ name, hash, done: true, seconds, result } satisfies StageRecord<T>, null, 1));
+    this.timings.push({ name, seconds, cached: false });
+    this.log(`[${name}] done in ${seconds.toFixed(1)} s`);
+    return result;
+  }
+}
+
+function readRecord<T>(path: string): StageRecord<T> {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as StageRecord<T>;
+  } catch (err) {
+    throw new XlirError("CORRUPT", `${path}: unreadable stage record (${(err as Error).message}); delete the stage folder to rebuild it`);
+  }
+}
+
+/** Writes a file by temp file + rename so that readers never see half of it. */
+export function writeAtomic(path: string, content: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,32 @@
+/** Vector index kinds by name (BM25 lives in bm25.ts, owned separately, and is dispatched by name). */
+import { XlirError } from "../errors.js";
+import { multiExactSpec, multiSpec } from "./multi.js";
+import { singleHnswSpec, singleSpec } from "./single.js";
+import { readManifest } from "./storage.js";
+import type { VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
+
+export const VECTOR_KINDS: Record<string, VectorKindSpec> = {
+  multi: multiSpec,
+  "multi-exact": multiExactSpec,
+  single: singleSpec,
+  "single-hnsw": singleHnswSpec,
+};
+
+/** Every kind `xlir index --kind` accepts. */
+export const INDEX_KINDS = [...Object.keys(VECTOR_KINDS), "bm25"] as const;
+
+export function vectorKind(kind: string): VectorKindSpec {
+  const spec = VECTOR_KINDS[kind];
+  if (!spec) throw new XlirError("USAGE", `unknown vector index kind '${kind}'; known: ${Object.keys(VECTOR_KINDS).join(", ")}`);
+  return spec;
+}
+
+/** Opens a vector index folder (manifest checked, files size-checked against it). */
+export async function openVectorIndex(dir: string, opts: VectorBuildOptions = {}): Promise<VectorIndex> {
+  const m = await readManifest(dir);
+  const spec = VECTOR_KINDS[m.kind];
+  if (!spec) {
+    throw new XlirError("UNSUPPORTED", `${dir}: index kind '${m.kind}' is not a vector index; vector kinds: ${Object.keys(VECTOR_KINDS).join(", ")}`);
+  }
+  return spec.load(dir, m, opts);
+}

@@ -1,0 +1,169 @@
+/**
+ * Files of an index folder: manifest.json, docnos.json, vectors.f32|vectors.f16 ([vectorCount, dim]
+ * row-major little-endian), offsets.i32 (multi-vector: [docCount + 1]). Every read checks sizes
+ * against the manifest and refuses contradictions with CORRUPT.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { XlirError } from "../errors.js";
+import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorDtype } from "./types.js";
+
+export const MANIFEST = "manifest.json";
+export const DOCNOS = "docnos.json";
+export const OFFSETS = "offsets.i32";
+export const HNSW = "hnsw.usearch";
+
+export function vectorsFile(dtype: VectorDtype): string {
+  return dtype === "float16" ? "vectors.f16" : "vectors.f32";
+}
+
+/** Writes a file atomically: write to `path.tmp-<pid>` then rename over `path`. */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** Reads and validates `DIR/manifest.json`. */
+export async function readManifest(dir: string): Promise<IndexManifest> {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) {
+    throw new XlirError("NOT_FOUND", `${dir}: not an xlir index (no ${MANIFEST}); build one with 'xlir index'`);
+  }
+  let m: Partial<IndexManifest>;
+  try {
+    m = JSON.parse(await readFile(path, "utf8")) as Partial<IndexManifest>;
+  } catch (err) {
+    throw new XlirError("CORRUPT", `${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (m.formatVersion !== INDEX_FORMAT_VERSION) {
+    throw new XlirError("MISMATCH", `${path}: index format version ${String(m.formatVersion)}, this xlir reads version ${INDEX_FORMAT_VERSION}; rebuild the index`);
+  }
+  for (const key of ["kind", "encoderHash", "createdBy"] as const) {
+    if (typeof m[key] !== "string") throw new XlirError("CORRUPT", `${path}: field '${key}' must be a string`);
+  }
+  for (const key of ["dim", "docCount", "vectorCount"] as const) {
+    const v = m[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new XlirError("CORRUPT", `${path}: field '${key}' must be a non-negative integer`);
+  }
+  if (m.storage !== "float32" && m.storage !== "float16") throw new XlirError("CORRUPT", `${path}: field 'storage' must be float32 or float16`);
+  return m as IndexManifest;
+}
+
+export async function writeManifest(dir: string, m: IndexManifest): Promise<void> {
+  await writeAtomic(join(dir, MANIFEST), JSON.stringify(m, null, 2) + "\n");
+}
+
+export async function readDocnos(dir: string, expected: number): Promise<string[]> {
+  const path = join(dir, DOCNOS);
+  let docnos: unknown;
+  try {
+    docnos = JSON.parse(await readFile(path, "utf8"));
+  } catch (err) {
+    throw new XlirError("CORRUPT", `${path}: cannot read docnos (${(err as Error).message})`);
+  }
+  if (!Array.isArray(docnos) || docnos.length !== expected || !docnos.every((d) => typeof d === "string")) {
+    throw new XlirError("CORRUPT", `${path}: expected an array of ${expected} docno strings (manifest docCount)`);
+  }
+  return docnos as string[];
+}
+
+/** Checks that `path` holds exactly `bytes` bytes. */
+async function expectSize(path: string, bytes: number, what: string): Promise<void> {
+  if (!existsSync(path)) throw new XlirError("CORRUPT", `${path}: missing (${what})`);
+  const size = (await stat(path)).size;
+  if (size !== bytes) {
+    throw new XlirError("CORRUPT", `${path}: ${size} bytes, but the manifest implies ${bytes} (${what}); the index is truncated or was overwritten, rebuild it`);
+  }
+}
+
+/** Loads the vector matrix as float32 [vectorCount * dim] (float16 storage is widened). */
+export async function readVectors(dir: string, m: IndexManifest): Promise<Float32Array> {
+  const path = join(dir, vectorsFile(m.storage));
+  const width = m.storage === "float16" ? 2 : 4;
+  await expectSize(path, m.vectorCount * m.dim * width, `${m.vectorCount} x ${m.dim} ${m.storage}`);
+  const buf = await readFile(path);
+  if (m.storage === "float16") return f16ToF32(new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2));
+  const out = new Float32Array(m.vectorCount * m.dim);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+/** Loads the multi-vector document offsets [docCount + 1], checking monotonicity and the total. */
+export async function readOffsets(dir: string, m: IndexManifest): Promise<Int32Array> {
+  const path = join(dir, OFFSETS);
+  await expectSize(path, (m.docCount + 1) * 4, `${m.docCount + 1} int32 document offsets`);
+  const buf = await readFile(path);
+  const off = new Int32Array(m.docCount + 1);
+  new Uint8Array(off.buffer).set(buf);
+  if (off[0] !== 0 || off[m.docCount] !== m.vectorCount) {
+    throw new XlirError("CORRUPT", `${path}: offsets must run from 0 to vectorCount ${m.vectorCount}`);
+  }
+  for (let i = 0; i < m.docCount; i++) {
+    if (off[i + 1] < off[i]) throw new XlirError("CORRUPT", `${path}: offsets decrease at document ${i}`);
+  }
+  return off;
+}
+
+/** Encodes float32 values as IEEE half precision (round to nearest even). [n] -> [n]. */
+export function f32ToF16(src: Float32Array): Uint16Array {
+  const out = new Uint16Array(src.length);
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (let i = 0; i < src.length; i++) {
+    f[0] = src[i];
+    const x = u[0];
+    const sign = (x >>> 16) & 0x8000;
+    const exp = (x >>> 23) & 0xff;
+    let mant = x & 0x7fffff;
+    if (exp === 0xff) {
+      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
+      continue;
+    }
+    let e = exp - 127 + 15;
+    if (e >= 31) {
+      out[i] = sign | 0x7c00;
+      continue;
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        out[i] = sign;
+        continue;
+      }
+      mant |= 0x800000;
+      const shift = 14 - e;
+      let h = mant >>> shift;
+      const rem = mant & ((1 << shift) - 1);
+      const half = 1 << (shift - 1);
+      if (rem > half || (rem === half && h & 1)) h++;
+      out[i] = sign | h;
+      continue;
+    }
+    let h = (e << 10) | (mant >>> 13);
+    const rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
+    e = h;
+    out[i] = sign | e;
+  }
+  return out;
+}
+
+/** Decodes IEEE half precision to float32. [n] -> [n]. */
+export function f16ToF32(src: Uint16Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const h = src[i];
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >>> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    if (exp === 0) out[i] = sign * mant * 2 ** -24;
+    else if (exp === 31) out[i] = mant ? NaN : sign * Infinity;
+    else out[i] = sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  }
+  return out;
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+}

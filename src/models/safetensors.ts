@@ -1,0 +1,250 @@
+/**
+ * Safetensors reader and writer (format: https://github.com/huggingface/safetensors).
+ *
+ * Layout: 8-byte little-endian u64 N, then N bytes of UTF-8 JSON header
+ * `{ "<name>": { "dtype": "F32", "shape": [..], "data_offsets": [begin, end] }, "__metadata__": {..} }`,
+ * then the byte buffer; offsets are relative to the start of the buffer, data are little-endian,
+ * row-major. Every tensor is decoded to float32 in memory (F64/I64/I32 are converted, F16/BF16
+ * widened exactly). The reader validates the header fully before decoding anything.
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { XlirError } from "../errors.js";
+import type { NamedWeights, WeightDtype, WeightTensor } from "./types.js";
+
+const ITEM_SIZE: Record<WeightDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4 };
+/** Largest header accepted (the format itself caps it at 100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+/** A tensor to write: data are float32 in memory, stored as `dtype` (default F32). */
+export interface TensorToWrite {
+  dtype?: "F32" | "F16" | "BF16";
+  shape: number[];
+  data: Float32Array;
+}
+
+interface HeaderEntry {
+  name: string;
+  dtype: WeightDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Reads and validates a safetensors file; all tensors decoded to float32. */
+export async function readSafetensors(file: string): Promise<{ tensors: NamedWeights; metadata: Record<string, string> }> {
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new XlirError("NOT_FOUND", `${file}: no such file`);
+    throw new XlirError("BAD_INPUT", `${file}: cannot read (${code ?? String(e)})`);
+  }
+  return parseSafetensors(buf, file);
+}
+
+/** Parses safetensors bytes (see readSafetensors); `file` only names the source in errors. */
+export function parseSafetensors(buf: Buffer, file = "<buffer>"): { tensors: NamedWeights; metadata: Record<string, string> } {
+  const { entries, metadata, dataStart } = parseHeader(buf, file);
+  const tensors: NamedWeights = new Map();
+  for (const e of entries) {
+    tensors.set(e.name, decodeTensor(buf, dataStart + e.begin, e));
+  }
+  return { tensors, metadata };
+}
+
+function corrupt(file: string, msg: string): XlirError {
+  return new XlirError("CORRUPT", `${file}: ${msg}`);
+}
+
+function parseHeader(buf: Buffer, file: string): { entries: HeaderEntry[]; metadata: Record<string, string>; dataStart: number } {
+  if (buf.length < 8) throw corrupt(file, `file is ${buf.length} bytes, too short for a safetensors header`);
+  const n = buf.readBigUInt64LE(0);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw corrupt(file, `header length ${n} is not sane (limit ${MAX_HEADER_BYTES})`);
+  const headerLen = Number(n);
+  if (8 + headerLen > buf.length) throw corrupt(file, `header length ${headerLen} runs past the end of the file (${buf.length} bytes)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(buf.subarray(8, 8 + headerLen).toString("utf8"));
+  } catch (e) {
+    throw corrupt(file, `header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw corrupt(file, "header is not a JSON object");
+  const dataStart = 8 + headerLen;
+  const dataLen = buf.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: HeaderEntry[] = [];
+  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (typeof raw !== "object" || raw === null) throw corrupt(file, "__metadata__ is not an object");
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== "string") throw corrupt(file, `__metadata__.${k} is not a string`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    const r = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof r !== "object" || r === null) throw corrupt(file, `tensor '${name}': entry is not an object`);
+    if (typeof r.dtype !== "string" || !(r.dtype in ITEM_SIZE)) {
+      throw new XlirError("UNSUPPORTED", `${file}: tensor '${name}': dtype ${JSON.stringify(r.dtype)} not supported (supported: ${Object.keys(ITEM_SIZE).join(", ")})`);
+    }
+    const dtype = r.dtype as WeightDtype;
+    if (!Array.isArray(r.shape) || !r.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw corrupt(file, `tensor '${name}': shape ${JSON.stringify(r.shape)} is not a list of non-negative integers`);
+    const off = r.data_offsets;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0)) throw corrupt(file, `tensor '${name}': data_offsets ${JSON.stringify(off)} is not [begin, end]`);
+    const [begin, end] = off as [number, number];
+    const shape = r.shape as number[];
+    if (end < begin) throw corrupt(file, `tensor '${name}': data_offsets [${begin}, ${end}] end before begin`);
+    if (end > dataLen) throw corrupt(file, `tensor '${name}': data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes)`);
+    const expected = shape.reduce((a, b) => a * b, 1) * ITEM_SIZE[dtype];
+    if (end - begin !== expected) throw corrupt(file, `tensor '${name}' (${dtype} ${JSON.stringify(shape)}): expected ${expected} bytes, header says ${end - begin}`);
+    entries.push({ name, dtype, shape, begin, end });
+  }
+  // Non-overlapping, and together covering the data buffer exactly.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const e of sorted) {
+    if (e.begin < cursor) throw corrupt(file, `tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (ends at ${cursor})`);
+    if (e.begin > cursor) throw corrupt(file, `tensor '${e.name}': gap of ${e.begin - cursor} bytes before it in the data buffer`);
+    cursor = e.end;
+  }
+  if (cursor !== dataLen) throw corrupt(file, `tensors cover ${cursor} bytes but the data buffer has ${dataLen} bytes`);
+  return { entries, metadata, dataStart };
+}
+
+/** float16 bits -> float32 value (exact). */
+export function f16ToF32(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m === 0 ? s * Infinity : NaN;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
+/** float32 -> float16 bits, round to nearest even (overflow -> inf). */
+export function f32ToF16(v: number): number {
+  f32Scratch[0] = v;
+  const x = u32Scratch[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  return sign | half; // carry into exponent (up to inf) is the correct rounding
+}
+
+/** float32 -> bfloat16 bits, round to nearest even (NaN kept quiet). */
+export function f32ToBf16(v: number): number {
+  f32Scratch[0] = v;
+  const x = u32Scratch[0];
+  if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40;
+  const rounded = x + 0x7fff + ((x >>> 16) & 1);
+  return (rounded >>> 16) & 0xffff;
+}
+
+function decodeTensor(buf: Buffer, start: number, e: HeaderEntry): WeightTensor {
+  const count = (e.end - e.begin) / ITEM_SIZE[e.dtype];
+  const out = new Float32Array(count);
+  // DataView reads are explicitly little-endian and need no alignment.
+  const dv = new DataView(buf.buffer, buf.byteOffset + start, e.end - e.begin);
+  switch (e.dtype) {
+    case "F32":
+      if ((buf.byteOffset + start) % 4 === 0 && isLittleEndianHost) {
+        out.set(new Float32Array(buf.buffer, buf.byteOffset + start, count));
+      } else {
+        for (let i = 0; i < count; i++) out[i] = dv.getFloat32(4 * i, true);
+      }
+      break;
+    case "F16":
+      for (let i = 0; i < count; i++) out[i] = f16ToF32(dv.getUint16(2 * i, true));
+      break;
+    case "BF16":
+      for (let i = 0; i < count; i++) {
+        u32Scratch[0] = dv.getUint16(2 * i, true) << 16;
+        out[i] = f32Scratch[0];
+      }
+      break;
+    case "F64":
+      for (let i = 0; i < count; i++) out[i] = dv.getFloat64(8 * i, true);
+      break;
+    case "I64":
+      for (let i = 0; i < count; i++) out[i] = Number(dv.getBigInt64(8 * i, true));
+      break;
+    case "I32":
+      for (let i = 0; i < count; i++) out[i] = dv.getInt32(4 * i, true);
+      break;
+  }
+  return { dtype: e.dtype, shape: [...e.shape], data: out };
+}
+
+const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Encodes tensors as safetensors bytes (names sorted, 8-byte aligned data start as the reference library does). */
+export function serializeSafetensors(tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Buffer {
+  const names = [...tensors.keys()].sort();
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    const dtype = t.dtype ?? "F32";
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (count !== t.data.length) throw new XlirError("MISMATCH", `tensor '${name}': shape ${JSON.stringify(t.shape)} has ${count} elements, data has ${t.data.length}`);
+    const bytes = count * ITEM_SIZE[dtype];
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = Buffer.from(JSON.stringify(header), "utf8");
+  const pad = (8 - (json.length % 8)) % 8;
+  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const out = Buffer.alloc(8 + json.length + offset);
+  out.writeBigUInt64LE(BigInt(json.length), 0);
+  json.copy(out, 8);
+  const dv = new DataView(out.buffer, out.byteOffset + 8 + json.length, offset);
+  let pos = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    const dtype = t.dtype ?? "F32";
+    const d = t.data;
+    if (dtype === "F32") for (let i = 0; i < d.length; i++, pos += 4) dv.setFloat32(pos, d[i], true);
+    else if (dtype === "F16") for (let i = 0; i < d.length; i++, pos += 2) dv.setUint16(pos, f32ToF16(d[i]), true);
+    else for (let i = 0; i < d.length; i++, pos += 2) dv.setUint16(pos, f32ToBf16(d[i]), true);
+  }
+  return out;
+}
+
+/** Writes a safetensors file atomically (temp file in the same folder, then rename). */
+export async function writeSafetensors(file: string, tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Promise<void> {
+  await writeFileAtomic(file, serializeSafetensors(tensors, metadata));
+}
+
+/** Writes bytes to `file` through a temporary sibling and a rename, so readers never see half a file. */
+async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}`);
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Charts as SVG strings: Vega-Lite specs compiled to Vega and rendered headless in Node
+ * (`new vega.View(...).toSVG()`), so the HTML needs no script and no network.
+ */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import type { ReportLossCurve, ReportPlan, ReportResult, ReportStage } from "./types.js";
+
+/** Renders a Vega-Lite spec to an SVG string. */
+export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Grouped bars for one (benchmark, measure): x = language, one bar per system, a rule for the 95% CI,
+ * and `*` above systems significantly different from the baseline.
+ */
+export function resultsBarSpec(title: string, rows: ReportResult[], systems: string[], languages: string[]): TopLevelSpec {
+  const values = rows.map((r) => ({ ...r, mark: r.significant ? "*" : "" }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title,
+    width: { step: 18 * Math.max(1, systems.length) + 12 },
+    height: 220,
+    data: { values },
+    encoding: {
+      x: { field: "language", type: "nominal", title: "language", sort: languages, axis: { labelAngle: 0, labelFontSize: 12 } },
+      xOffset: { field: "system", type: "nominal", sort: systems },
+      color: { field: "system", type: "nominal", sort: systems, legend: { orient: "bottom", columns: 3 } },
+    },
+    layer: [
+      { mark: { type: "bar" }, encoding: { y: { field: "value", type: "quantitative", title: rows[0]?.measure ?? "value" } } },
+      { mark: { type: "rule", strokeWidth: 1.5 }, encoding: { y: { field: "ci_low", type: "quantitative" }, y2: { field: "ci_high" }, color: { value: "black" } } },
+      { mark: { type: "text", dy: -8, fontSize: 16, fontWeight: "bold" }, encoding: { y: { field: "ci_high", type: "quantitative" }, text: { field: "mark" }, color: { value: "black" } } },
+    ],
+  } as TopLevelSpec;
+}
+
+export function lossCurveSpec(curves: ReportLossCurve[]): TopLevelSpec {
+  const values = curves.flatMap((c) => c.points.map((p) => ({ name: c.name, step: p.step, loss: p.loss })));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: "training loss",
+    width: 520,
+    height: 240,
+    data: { values },
+    mark: { type: "line", point: values.length < 80 },
+    encoding: {
+      x: { field: "step", type: "quantitative" },
+      y: { field: "loss", type: "quantitative" },
+      color: { field: "name", type: "nominal", legend: { orient: "bottom" } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Heatmap of a transport plan: rows = foreign tokens, columns = English tokens, colour = mass. */
+export function planHeatmapSpec(p: ReportPlan): TopLevelSpec {
+  const values: Array<{ row: string; col: string; mass: number; i: number; j: number }> = [];
+  p.plan.forEach((r, i) => r.forEach((m, j) => values.push({ row: `${i}:${p.rowTokens[i] ?? ""}`, col: `${j}:${p.colTokens[j] ?? ""}`, mass: m, i, j })));
+  const rows = p.rowTokens.map((t, i) => `${i}:${t}`);
+  const cols = p.colTokens.map((t, j) => `${j}:${t}`);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: p.title,
+    width: { step: 22 },
+    height: { step: 22 },
+    data: { values },
+    mark: "rect",
+    encoding: {
+      x: { field: "col", type: "ordinal", sort: cols, title: "English tokens", axis: { labelAngle: -45, labelExpr: "split(datum.label, ':')[1]" } },
+      y: { field: "row", type: "ordinal", sort: rows, title: "query tokens", axis: { labelExpr: "split(datum.label, ':')[1]" } },
+      color: { field: "mass", type: "quantitative", scale: { scheme: "blues" } },
+    },
+  } as TopLevelSpec;
+}
+
+export function stagesSpec(stages: ReportStage[]): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: "stage timings",
+    width: 420,
+    height: { step: 18 },
+    data: { values: stages.map((s) => ({ ...s, status: s.cached ? "cached" : "computed" })) },
+    mark: "bar",
+    encoding: {
+      y: { field: "name", type: "nominal", sort: null, title: null },
+      x: { field: "seconds", type: "quantitative" },
+      color: { field: "status", type: "nominal", scale: { domain: ["computed", "cached"], range: ["#4c78a8", "#bbbbbb"] } },
+    },
+  } as TopLevelSpec;
+}

@@ -1,0 +1,53 @@
+/** report.html: one self-contained file (inline CSS and SVG, no script, no network). */
+import { lossCurveSpec, renderVegaLite, resultsBarSpec, stagesSpec } from "./charts.js";
+import { planSvgs } from "./plans.js";
+import { COMPARISON_HEAD, RESULT_HEAD, STAGE_HEAD, comparisonCells, resultCells, stageCells } from "./tables.js";
+import type { ReportInput } from "./types.js";
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function table(head: string[], rows: string[][]): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222}
+h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.chart svg{max-width:100%;height:auto}.meta{color:#666;font-size:.85em}`;
+
+/** Builds the HTML text. */
+export async function renderHtml(input: ReportInput): Promise<string> {
+  const parts: string[] = [];
+  parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
+  parts.push(`<p class="meta">created ${escapeHtml(input.createdAt)} · systems: ${escapeHtml(input.systems.join(", "))} · languages: ${escapeHtml(input.languages.join(", "))} · benchmarks: ${escapeHtml(input.benchmarks.join(", "))} · seeds: ${escapeHtml(input.seeds.join(", "))}</p>`);
+
+  parts.push(`<h2>Results by language</h2><p class="meta">bars: mean; black rules: 95% bootstrap confidence interval; * = significantly different from the baseline after correction.</p><div class="charts">`);
+  for (const benchmark of input.benchmarks) {
+    const measures = [...new Set(input.results.filter((r) => r.benchmark === benchmark).map((r) => r.measure))];
+    for (const measure of measures) {
+      const rows = input.results.filter((r) => r.benchmark === benchmark && r.measure === measure);
+      if (rows.length === 0) continue;
+      const svg = await renderVegaLite(resultsBarSpec(`${benchmark}: ${measure}`, rows, input.systems, input.languages));
+      parts.push(`<div class="chart">${svg}</div>`);
+    }
+  }
+  parts.push(`</div>`);
+  parts.push(`<h2>Results table</h2>${table(RESULT_HEAD, input.results.map(resultCells))}`);
+  if (input.comparisons.length > 0) {
+    parts.push(`<h2>Pairwise comparisons (e.g. OT vs contrastive)</h2>${table(COMPARISON_HEAD, input.comparisons.map(comparisonCells))}`);
+  }
+  if (input.lossCurves.length > 0) parts.push(`<h2>Training loss</h2><div class="chart">${await renderVegaLite(lossCurveSpec(input.lossCurves))}</div>`);
+  if (input.plans.length > 0) {
+    const svgs = await planSvgs(input.plans);
+    parts.push(`<h2>Transport plans</h2><div class="charts">${svgs.map((s) => `<div class="chart">${s}</div>`).join("\n")}</div>`);
+  }
+  if (input.stages && input.stages.length > 0) {
+    parts.push(`<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(STAGE_HEAD, input.stages.map(stageCells))}`);
+  }
+  parts.push(`<h2>Run metadata</h2><pre>${escapeHtml(JSON.stringify(input.meta, null, 2))}</pre>`);
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title><style>${CSS}</style></head><body>\n${parts.join("\n")}\n</body></html>\n`;
+}

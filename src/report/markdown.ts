@@ -1,0 +1,34 @@
+/** report.md: the same tables as the HTML, without charts. */
+import { COMPARISON_HEAD, RESULT_HEAD, STAGE_HEAD, comparisonCells, resultCells, stageCells } from "./tables.js";
+import type { ReportInput } from "./types.js";
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\*/g, "\\*");
+function mdTable(head: string[], rows: string[][]): string {
+  return [`| ${head.map(cell).join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+}
+
+export function renderMarkdown(input: ReportInput): string {
+  const out = [
+    `# ${input.title}`,
+    "",
+    `Created ${input.createdAt}. Systems: ${input.systems.join(", ")}. Languages: ${input.languages.join(", ")}. Benchmarks: ${input.benchmarks.join(", ")}. Seeds: ${input.seeds.join(", ")}.`,
+    "",
+    "## Results",
+    "",
+    "Value = mean over queries; 95% bootstrap CI; p against the baseline; \\* = significant after correction.",
+    "",
+    mdTable(RESULT_HEAD, input.results.map(resultCells)),
+  ];
+  if (input.comparisons.length > 0) out.push("", "## Pairwise comparisons", "", mdTable(COMPARISON_HEAD, input.comparisons.map(comparisonCells)));
+  if (input.lossCurves.length > 0) {
+    out.push("", "## Training loss (first → last)", "");
+    for (const c of input.lossCurves) {
+      const a = c.points[0];
+      const b = c.points[c.points.length - 1];
+      out.push(`- ${c.name}: ${a ? `${a.loss.toFixed(4)} (step ${a.step})` : "-"} → ${b ? `${b.loss.toFixed(4)} (step ${b.step})` : "-"}`);
+    }
+  }
+  if (input.plans.length > 0) out.push("", `## Transport plans`, "", `${input.plans.length} heatmap(s) in report.html: ${input.plans.map((p) => p.title).join("; ")}.`);
+  if (input.stages && input.stages.length > 0) out.push("", "## Stage timings", "", mdTable(STAGE_HEAD, input.stages.map(stageCells)));
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,37 @@
+/**
+ * Query translators (foreign query -> English query) by name:
+ *   dict  DictionaryTranslator: word by word from a TSV dictionary (dictionary.ts)
+ *   mt    CommandTranslator: any stdin -> stdout machine translation command, e.g.
+ *         `apertium eu-en` (command.ts)
+ * A translator turns a batch of queries into the same number of translations, in order.
+ */
+import { XlirError } from "../../errors.js";
+import { CommandTranslator } from "./command.js";
+import type { CommandTranslatorOptions } from "./command.js";
+import { DictionaryTranslator } from "./dictionary.js";
+import type { DictionaryOptions } from "./dictionary.js";
+
+export interface QueryTranslator {
+  /** A short description for reports, e.g. "dict:eu.tsv" or "mt:apertium eu-en". */
+  readonly name: string;
+  /** Translates a batch; the result has one string per query, in order. */
+  translate(queries: readonly string[]): Promise<string[]>;
+}
+
+export interface TranslatorConfigs {
+  dict: DictionaryOptions & { path: string };
+  mt: CommandTranslatorOptions;
+}
+export type TranslatorName = keyof TranslatorConfigs;
+
+export const TRANSLATORS: { [K in TranslatorName]: (config: TranslatorConfigs[K]) => Promise<QueryTranslator> } = {
+  dict: async ({ path, ...options }) => DictionaryTranslator.fromTsv(path, options),
+  mt: async (options) => new CommandTranslator(options),
+};
+
+/** Creates a translator by registry name; unknown names are refused with the list of known ones. */
+export async function createTranslator<K extends TranslatorName>(name: K, config: TranslatorConfigs[K]): Promise<QueryTranslator> {
+  const make = TRANSLATORS[name];
+  if (!make) throw new XlirError("USAGE", `translator '${String(name)}' is unknown; known: ${Object.keys(TRANSLATORS).join(", ")}`);
+  return make(config);
+}

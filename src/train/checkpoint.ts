@@ -1,0 +1,180 @@
+/**
+ * Training checkpoints: one safetensors file holding the parameters (`param.<name>`), the AdamW
+ * moments (`adam.<i>.m`, `adam.<i>.v`, i = optimizer parameter position) and, in `__metadata__`,
+ * the format tag, the training state (step, data position, seed, loss history, AdamW step counts,
+ * learning rate), the resolved config, its hash, and a sha256 digest over everything.
+ *
+ * Writes are atomic: a temp file in the same folder, fsync, rename, fsync of the folder. Loading
+ * refuses a file that is truncated or whose digest disagrees (CORRUPT), and one made for another
+ * config or another set of parameters (MISMATCH).
+ */
+import { createHash } from "node:crypto";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { XlirError } from "../errors.js";
+import { tensor, tidy, type AdamW, type SavedAdamWState, type Tensor } from "../engine/index.js";
+import { parseSafetensors } from "../models/safetensors.js";
+
+export const CHECKPOINT_FORMAT = "xlir-checkpoint/1";
+
+/** What a training loop needs to continue exactly where it stopped. */
+export interface TrainState {
+  /** Optimizer updates done. */
+  step: number;
+  /** Data-stream position (examples or batches consumed, as the loop defines it). */
+  position: number;
+  seed: number;
+  /** Loss of every update so far. */
+  losses: number[];
+  /** Anything else the caller wants back (must be JSON). */
+  extra?: Record<string, unknown>;
+}
+
+interface Meta {
+  state: TrainState;
+  names: string[];
+  adamSteps: (number | null)[];
+  lr: number[];
+  configHash: string;
+}
+
+/** JSON with object keys sorted, so equal configs hash equally. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** sha256 (hex) of the canonical JSON of a resolved config. */
+export function configHash(config: unknown): string {
+  return createHash("sha256").update(canonicalJson(config)).digest("hex");
+}
+
+interface Blob {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+function digestOf(blobs: Blob[], meta: string, config: string): string {
+  const h = createHash("sha256");
+  for (const b of [...blobs].sort((x, y) => (x.name < y.name ? -1 : 1))) {
+    h.update(b.name).update(JSON.stringify(b.shape)).update(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+  }
+  return h.update(meta).update(config).digest("hex");
+}
+
+/** Writes `data` chunks to `file` atomically (temp sibling, fsync, rename, fsync folder). */
+export function writeChunksAtomic(file: string, chunks: Uint8Array[]): void {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${Date.now()}`);
+  const fd = openSync(tmp, "w");
+  try {
+    for (const c of chunks) {
+      let off = 0;
+      while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  renameSync(tmp, file);
+  try {
+    const dfd = openSync(dirname(file), "r");
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // some file systems refuse fsync on folders; the rename is still atomic
+  }
+}
+
+export interface CheckpointContents {
+  params: [string, Tensor][];
+  optimizer: AdamW;
+  state: TrainState;
+  config: unknown;
+}
+
+/** Saves parameters, optimizer state, training state and config to `file` (atomically). */
+export function saveCheckpoint(file: string, c: CheckpointContents): void {
+  const blobs: Blob[] = c.params.map(([n, t]) => ({ name: `param.${n}`, shape: t.shape, data: t.toFloat32() }));
+  const adam = c.optimizer.getState();
+  adam.forEach((s, i) => {
+    if (s) blobs.push({ name: `adam.${i}.m`, shape: s.shape, data: s.expAvg }, { name: `adam.${i}.v`, shape: s.shape, data: s.expAvgSq });
+  });
+  const meta: Meta = {
+    state: c.state,
+    names: c.params.map(([n]) => n),
+    adamSteps: adam.map((s) => (s ? s.step : null)),
+    lr: c.optimizer.groups.map((_, i) => c.optimizer.getLr(i)),
+    configHash: configHash(c.config),
+  };
+  const metaJson = JSON.stringify(meta);
+  const configJson = canonicalJson(c.config);
+  const metadata = { format: CHECKPOINT_FORMAT, state: metaJson, config: configJson, digest: digestOf(blobs, metaJson, configJson) };
+  // safetensors layout, streamed: header, then raw little-endian float32 data in header order
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let off = 0;
+  const sorted = [...blobs].sort((x, y) => (x.name < y.name ? -1 : 1));
+  for (const b of sorted) {
+    header[b.name] = { dtype: "F32", shape: b.shape, data_offsets: [off, off + b.data.byteLength] };
+    off += b.data.byteLength;
+  }
+  let json = Buffer.from(JSON.stringify(header), "utf8");
+  const pad = (8 - (json.length % 8)) % 8;
+  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  writeChunksAtomic(file, [len, json, ...sorted.map((b) => new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength))]);
+}
+
+/**
+ * Restores a checkpoint into `params` (in place) and `optimizer`; returns the training state.
+ * Refuses (XlirError) a missing file, a corrupt one, another config, or other parameters.
+ */
+export function loadCheckpoint(file: string, c: Omit<CheckpointContents, "state">): TrainState {
+  if (!existsSync(file)) throw new XlirError("NOT_FOUND", `${file}: no such checkpoint`);
+  let parsed: ReturnType<typeof parseSafetensors>;
+  try {
+    parsed = parseSafetensors(readFileSync(file), file);
+  } catch (e) {
+    if (e instanceof XlirError) throw new XlirError("CORRUPT", `${file}: not a readable checkpoint (${e.message})`);
+    throw e;
+  }
+  const md = parsed.metadata;
+  if (md.format !== CHECKPOINT_FORMAT) throw new XlirError("CORRUPT", `${file}: not an xlir checkpoint (format '${md.format ?? "none"}', expected '${CHECKPOINT_FORMAT}')`);
+  const blobs: Blob[] = [...parsed.tensors].map(([name, t]) => ({ name, shape: t.shape, data: t.data }));
+  if (digestOf(blobs, md.state ?? "", md.config ?? "") !== md.digest) throw new XlirError("CORRUPT", `${file}: checksum mismatch (the file is damaged)`);
+  const meta = JSON.parse(md.state) as Meta;
+  const want = configHash(c.config);
+  if (meta.configHash !== want)
+    throw new XlirError("MISMATCH", `${file}: checkpoint was made with another configuration (hash ${meta.configHash.slice(0, 12)}, this run ${want.slice(0, 12)})`);
+  const names = c.params.map(([n]) => n);
+  if (names.length !== meta.names.length || names.some((n, i) => n !== meta.names[i]))
+    throw new XlirError("MISMATCH", `${file}: checkpoint holds other parameters (${meta.names.length} saved, ${names.length} in the model)`);
+  const optParams = c.optimizer.params.length;
+  if (meta.adamSteps.length !== optParams)
+    throw new XlirError("MISMATCH", `${file}: optimizer state for ${meta.adamSteps.length} parameters, the optimizer has ${optParams}`);
+  tidy(() => {
+    for (const [n, p] of c.params) {
+      const w = parsed.tensors.get(`param.${n}`)!;
+      if (w.shape.join() !== p.shape.join()) throw new XlirError("MISMATCH", `${file}: parameter ${n} has shape [${w.shape}], the model [${p.shape}]`);
+      p.copy(tensor(w.data, w.shape, p.dtype));
+    }
+  });
+  const adam: (SavedAdamWState | null)[] = meta.adamSteps.map((step, i) => {
+    if (step === null) return null;
+    const m = parsed.tensors.get(`adam.${i}.m`);
+    const v = parsed.tensors.get(`adam.${i}.v`);
+    if (!m || !v) throw new XlirError("CORRUPT", `${file}: optimizer moments of parameter ${i} are missing`);
+    return { step, shape: m.shape, expAvg: m.data, expAvgSq: v.data };
+  });
+  c.optimizer.setState(adam);
+  meta.lr.forEach((lr, i) => c.optimizer.setLr(lr, i));
+  return meta.state;
+}

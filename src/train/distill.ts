@@ -1,0 +1,122 @@
+/**
+ * Student training on bitext: the student encodes the foreign sentence, the frozen teacher's token
+ * vectors of the English side come from a cache computed once, and a registered loss (`ot`,
+ * `contrastive`, `mse`, `ot+contrastive`) compares them. Same data order, batches, steps and seed
+ * for every loss, so students differ only in the loss.
+ */
+import { tensor, type Tensor } from "../engine/index.js";
+import { getLoss } from "../losses/registry.js";
+import type { DistillBatch } from "../losses/types.js";
+import type { TokenVectors } from "../models/types.js";
+import type { TorchEncoder } from "../models/torch-encoder.js";
+import type { TextTokenizer } from "../text/tokenizer.js";
+import { BucketSampler } from "./buckets.js";
+import { padTokenVectors } from "./encode-cache.js";
+import { trainLoop, type TrainProgress, type TrainResult } from "./loop.js";
+import { createAdamW } from "./optimizer.js";
+import { warmupLinearSchedule } from "./schedule.js";
+
+export interface OptimSettings {
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  weightDecay: number;
+  clipNorm: number;
+  accumulate: number;
+  checkpointEvery: number;
+}
+
+export interface DistillPair {
+  foreign: string;
+  english: string;
+  /** Index of the English side in the teacher cache (equal for identical English sentences). */
+  englishIndex: number;
+}
+
+export interface DistillOptions {
+  student: TorchEncoder;
+  studentTokenizer: TextTokenizer;
+  pairs: readonly DistillPair[];
+  /** Teacher token vectors of the distinct English sentences, indexed by `englishIndex`. */
+  teacherEnglish: TokenVectors;
+  loss: string;
+  lossOptions: Readonly<Record<string, unknown>>;
+  optim: OptimSettings;
+  maxLength: number;
+  seed: number;
+  /** Resolved configuration stored (hashed) in the checkpoint. */
+  config: unknown;
+  checkpointPath?: string;
+  stopAfter?: number;
+  onProgress?: (p: TrainProgress & { stats?: Record<string, number> }) => void;
+}
+
+interface StudentBatch {
+  items: number[];
+}
+
+/** Losses that also need the student's encoding of the English side. */
+function needsStudentEnglish(loss: string, options: Readonly<Record<string, unknown>>): boolean {
+  return loss === "mse" || ((loss === "ot" || loss === "ot+contrastive") && Number(options.anchor ?? 0) > 0);
+}
+
+/** Trains `student` in place (resuming from `checkpointPath` when it exists). */
+export function trainStudent(o: DistillOptions): TrainResult {
+  const spec = getLoss(o.loss);
+  const withEnglish = needsStudentEnglish(o.loss, o.lossOptions);
+  const lengths = o.pairs.map((p) => (p.foreign.trim() === "" ? 0 : o.studentTokenizer.encodeBatch([p.foreign], { maxLength: o.maxLength }).length));
+  const sampler = new BucketSampler(lengths, o.optim.batchSize, o.seed);
+  const optimizer = createAdamW(o.student.namedParameters(), { lr: o.optim.learningRate, weightDecay: o.optim.weightDecay });
+  o.student.train();
+  let lastStats: Record<string, number> | undefined;
+  try {
+    return trainLoop<StudentBatch>({
+      steps: o.optim.steps,
+      params: o.student.namedParameters(),
+      optimizer,
+      batches: (i) => ({ items: sampler.batch(i) }),
+      stepFn: ({ items }) => {
+        const pairs = items.map((i) => o.pairs[i]);
+        const f = o.studentTokenizer.encodeBatch(
+          pairs.map((p) => p.foreign),
+          { maxLength: o.maxLength },
+        );
+        const F = o.student.tokenVectors(f.ids, f.mask, f.batch, f.length); // [B, m, d]
+        const englishIds = pairs.map((p) => p.englishIndex);
+        const t = padTokenVectors(o.teacherEnglish, englishIds);
+        const dim = o.teacherEnglish.dim;
+        const batch: DistillBatch = {
+          student: F,
+          studentMask: tensor(f.mask, [f.batch, f.length], "float32"),
+          teacher: tensor(t.data, [f.batch, t.n, dim], "float32"), // [B, n, d]
+          teacherMask: tensor(t.mask, [f.batch, t.n], "float32"),
+          englishIds,
+        };
+        if (withEnglish) {
+          const e = o.studentTokenizer.encodeBatch(
+            pairs.map((p) => p.english),
+            { maxLength: o.maxLength },
+          );
+          batch.studentEnglish = o.student.tokenVectors(e.ids, e.mask, e.batch, e.length); // [B, n', d]
+          batch.studentEnglishMask = tensor(e.mask, [e.batch, e.length], "float32");
+        }
+        const result = spec.compute(batch, o.lossOptions);
+        lastStats = result.stats;
+        return result.loss as Tensor;
+      },
+      seed: o.seed,
+      config: o.config,
+      accumulate: o.optim.accumulate,
+      clipNorm: o.optim.clipNorm,
+      schedule: warmupLinearSchedule({ peakLr: o.optim.learningRate, warmupSteps: Math.min(o.optim.warmupSteps, o.optim.steps), totalSteps: o.optim.steps }),
+      checkpointPath: o.checkpointPath,
+      checkpointEvery: o.optim.checkpointEvery,
+      stopAfter: o.stopAfter,
+      onProgress: (p) => o.onProgress?.({ ...p, stats: lastStats }),
+    });
+  } finally {
+    o.student.eval();
+    optimizer.free();
+  }
+}

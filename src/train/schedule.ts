@@ -1,0 +1,31 @@
+/**
+ * Learning-rate schedules, as pure functions of the 0-based update index t (so resume needs only t).
+ */
+import { XlirError } from "../errors.js";
+
+export interface WarmupLinearOptions {
+  peakLr: number;
+  warmupSteps: number;
+  totalSteps: number;
+  /** Floor of the decay (default 0). */
+  minLr?: number;
+}
+
+/**
+ * Linear warm-up then linear decay (BERT / HF `get_linear_schedule_with_warmup`, shifted so no update
+ * gets lr 0): lr(t) = peak·(t+1)/W for t < W, then max(min, peak·(T−t)/(T−W)) for W ≤ t < T.
+ */
+export function warmupLinear(t: number, o: WarmupLinearOptions): number {
+  const { peakLr, warmupSteps: W, totalSteps: T } = o;
+  const min = o.minLr ?? 0;
+  if (!(T > 0) || W < 0 || W > T) throw new XlirError("CONFIG", `schedule: need 0 <= warmupSteps (${W}) <= totalSteps (${T}), totalSteps > 0`);
+  if (t < W) return (peakLr * (t + 1)) / W;
+  if (T === W) return peakLr;
+  return Math.max(min, (peakLr * (T - t)) / (T - W));
+}
+
+/** A schedule bound to its options: t -> lr. */
+export function warmupLinearSchedule(o: WarmupLinearOptions): (t: number) => number {
+  warmupLinear(0, o); // validate once
+  return (t) => warmupLinear(t, o);
+}

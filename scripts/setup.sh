@@ -31,7 +31,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -f native/build/Release/xlir_torch.node ] || [ -n "$(find native -maxdepth 1 -newer native/build/Release/xlir_torch.node -name '*.cc' -o -maxdepth 1 -newer native/build/Release/xlir_torch.node -name 'binding.gyp')" ]; then
+if [ ! -f native/build/Release/xlir_torch.node ] || [ -n "$(find native -maxdepth 1 \( -name '*.cc' -o -name '*.h' -o -name binding.gyp \) -newer native/build/Release/xlir_torch.node)" ]; then
   echo "setup: building the libtorch binding (native/)"
   npx node-gyp rebuild --directory native --loglevel=warn >/dev/null
 fi

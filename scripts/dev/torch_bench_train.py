@@ -92,11 +92,13 @@ def run(a, torch_threads, blas_threads):
 
     for _ in range(a.warmup):
         step()
-    times = []
+    times, cpu = [], []
     for _ in range(a.steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     s = sorted(times)
     return {
         "torch_threads": torch_threads,
@@ -104,6 +106,7 @@ def run(a, torch_threads, blas_threads):
         "step_ms_median": round(statistics.median(times), 2),
         "step_ms_p90": round(s[min(len(s) - 1, math.ceil(0.9 * len(s)) - 1)], 2),
         "step_ms_min": round(s[0], 2),
+        "cpu_ms_median": round(statistics.median(cpu), 2),
         "params": sum(p.numel() for p in model.parameters()),
     }
 

@@ -129,6 +129,25 @@ rn = torch.randn(2, 3)
 ru = torch.rand(4)
 out["random"] = {"seed": 7, "randn_2x3": rn.tolist(), "rand_4": ru.tolist()}
 
+# AdamW (torch.optim.AdamW) with two groups, per-step learning rates and gradient clipping.
+torch.manual_seed(11)
+p0, p1 = torch.randn(3, 4, dtype=D, requires_grad=True), torch.randn(4, dtype=D, requires_grad=True)
+c0, c1 = torch.randn(3, 4, dtype=D), torch.randn(4, dtype=D)
+init = [enc(p0), enc(p1)]
+opt = torch.optim.AdamW([{"params": [p0], "weight_decay": 0.01}, {"params": [p1], "weight_decay": 0.0}], lr=0.1, betas=(0.9, 0.98), eps=1e-6)
+lrs, norms, after = [0.1, 0.05, 0.02, 0.01], [], []
+for lr in lrs:
+    for g in opt.param_groups:
+        g["lr"] = lr
+    ((p0 * c0) ** 2).sum().add((p1 * c1).sum()).backward()
+    norms.append(float(torch.nn.utils.clip_grad_norm_([p0, p1], 0.5)))
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    after.append([enc(p0), enc(p1)])
+st = opt.state[p0]
+out["adamw"] = {"init": init, "c0": enc(c0), "c1": enc(c1), "lrs": lrs, "betas": [0.9, 0.98], "eps": 1e-6, "weight_decay": [0.01, 0.0],
+                "clip": 0.5, "norms": norms, "after": after, "state_p0": {"step": int(st["step"]), "exp_avg": enc(st["exp_avg"]), "exp_avg_sq": enc(st["exp_avg_sq"])}}
+
 here = os.path.dirname(os.path.abspath(__file__))
 dst = os.path.join(here, "..", "..", "test", "golden", "engine", "ops.json")
 os.makedirs(os.path.dirname(dst), exist_ok=True)

@@ -9,7 +9,7 @@
  *   dependency: a unit is collected line by line from `<tu` to `</tu>`.
  */
 import { inputError } from "../errors.js";
-import { AtomicLineWriter, collect, readLines } from "./io.js";
+import { AtomicLineWriter, drain, readLines } from "./io.js";
 import { collapseSpace, decodeEntities } from "./text.js";
 
 export interface BitextPair {
@@ -115,7 +115,7 @@ export async function* readBitextTmx(file: string, opts: TmxOptions): AsyncGener
 }
 
 export async function readAllBitext(it: AsyncIterable<BitextPair>): Promise<BitextPair[]> {
-  return collect(it);
+  return drain(it);
 }
 
 /** Writes pairs as `foreign<TAB>english` (atomically; tabs and newlines inside become spaces). */

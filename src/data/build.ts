@@ -10,8 +10,9 @@ import { cldrNamePairs, cldrNamesPackage } from "./cldr.js";
 import type { HelpPage } from "./helpPages.js";
 import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "./helpBench.js";
 import { writeFileAtomic } from "./io.js";
-import { candidatePackages, DEFAULT_LANGS, ENGLISH_HELP_PACKAGE, ISO639_3 } from "./languages.js";
-import { LeakageFilter } from "./leakage.js";
+import { candidatePackages, DEFAULT_LANGS, ENGLISH_HELP_PACKAGE, FIREFOX_PACKAGE, ISO639_3 } from "./languages.js";
+import { loadFirefoxPairs, unzipAvailable } from "./firefox.js";
+import { filterPairs, LeakageFilter } from "./leakage.js";
 import { aptAvailable, downloadDebs, unpackDeb, type DebPackage } from "./packages.js";
 import { loadFreedictPairs, loadHelpPackage, loadMoPairs } from "./sources.js";
 import { SPLIT_RULE } from "./split.js";
@@ -35,6 +36,8 @@ export interface BuildOptions {
   onProgress?: (p: BuildProgress) => void;
   /** Testing hook: skip apt entirely (as on a machine without it). */
   noApt?: boolean;
+  /** Use Firefox UI strings (downloads the ~80 MB firefox-esr package once; default true). */
+  firefox?: boolean;
   /** Bitext below this many pairs gets FreeDict and CLDR name pairs added (default 5000). */
   littleElse?: number;
 }
@@ -78,6 +81,7 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     for (const l of langs) {
       const c = candidatePackages(l);
       names.push(c.help, c.l10n, ...c.freedict);
+      if (opts.firefox !== false) names.push(c.firefox);
     }
     progress({ stage: "fetch", done: 0, total: names.length, detail: "apt-get download" });
     await downloadDebs(names, cacheDir);
@@ -89,6 +93,17 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
         sources.push({ name: n, manager: "apt", version: p.version, licence: p.licence });
       }
       progress({ stage: "unpack", done: ++i, total: names.length, detail: n });
+    }
+    const ffl10n = [...pkgs.keys()].filter((n) => n.startsWith("firefox-esr-l10n-"));
+    if (ffl10n.length && !unzipAvailable()) skipped.push({ what: "Firefox UI strings", reason: "unzip not found" });
+    else if (ffl10n.length) {
+      progress({ stage: "fetch", done: 0, total: 1, detail: FIREFOX_PACKAGE });
+      await downloadDebs([FIREFOX_PACKAGE], cacheDir);
+      const p = await unpackDeb(FIREFOX_PACKAGE, cacheDir);
+      if (p) {
+        pkgs.set(FIREFOX_PACKAGE, p);
+        sources.push({ name: FIREFOX_PACKAGE, manager: "apt", version: p.version, licence: p.licence });
+      } else skipped.push({ what: "Firefox UI strings", reason: `${FIREFOX_PACKAGE} not available` });
     }
   } else {
     skipped.push({ what: "Debian packages (help benchmark, help/UI bitext, teacher pairs, FreeDict)", reason: opts.noApt ? "disabled (noApt)" : "apt-get/dpkg-deb not found on this machine" });
@@ -102,6 +117,7 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
   let train: string[] = [];
   let split = { train: 0, test: 0 };
   let enPages: Map<string, HelpPage> | undefined;
+  let teacher = { pairs: 0, droppedForbiddenQueries: 0 };
   if (enPkg) {
     progress({ stage: "help", done: 0, total: helpLangs.length + 1, detail: "en-US" });
     const en = await loadHelpPackage(enPkg.dir);
@@ -125,7 +141,9 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
       cnt(l).helpUntranslatedTitles = b.untranslated;
     }
     const t = teacherPairs(train, en, filter);
-    await o.write("teacher/train.tsv", uniqSorted(t.pairs.map(([q, d]) => `${tsvField(q)}\t${tsvField(d)}`)));
+    const tLines = uniqSorted(t.pairs.map(([q, d]) => `${tsvField(q)}\t${tsvField(d)}`));
+    await o.write("teacher/train.tsv", tLines);
+    teacher = { pairs: tLines.length, droppedForbiddenQueries: t.dropped };
     progress({ stage: "help", done: helpLangs.length + 1, total: helpLangs.length + 1, detail: "written" });
     for (const l of langs) if (!helpLangs.includes(l)) skipped.push({ what: `help benchmark for ${l}`, reason: "no libreoffice-help package for it" });
     enPages = en;
@@ -144,18 +162,32 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
   for (const [i, l] of langs.entries()) {
     progress({ stage: "bitext", done: i, total: langs.length, detail: l });
     const c = cnt(l);
+    let dropped = 0;
+    const keep = (pairs: Array<[string, string]>): Array<[string, string]> => {
+      const r = filterPairs(pairs, filter);
+      dropped += r.dropped;
+      return r.kept;
+    };
     const bySource: Record<string, Array<[string, string]>> = {};
     const fh = foreign.get(l);
-    if (fh && enPages) bySource["libreoffice-help"] = helpBitext(train, enPages, fh, filter).pairs;
+    if (fh && enPages) {
+      const h = helpBitext(train, enPages, fh, filter);
+      bySource["libreoffice-help"] = h.pairs;
+      dropped += h.dropped;
+    }
     const l10n = pkgs.get(candidatePackages(l).l10n);
-    if (l10n) bySource["libreoffice-l10n"] = (await loadMoPairs(l10n.dir)).filter(([f, e]) => filter.keepPair(f, e));
+    if (l10n) bySource["libreoffice-l10n"] = keep(await loadMoPairs(l10n.dir));
+    const ff = pkgs.get(candidatePackages(l).firefox);
+    const ffEn = pkgs.get(FIREFOX_PACKAGE);
+    if (ff && ffEn && ff.version !== ffEn.version) skipped.push({ what: `Firefox UI strings for ${l}`, reason: `${ff.name} ${ff.version} does not match ${FIREFOX_PACKAGE} ${ffEn.version}` });
+    else if (ff && ffEn) bySource["firefox"] = keep(await loadFirefoxPairs(ffEn.dir, ff.dir));
     const fd: Array<[string, string]> = [];
     for (const n of candidatePackages(l).freedict) {
       const p = pkgs.get(n);
       if (p) fd.push(...(await loadFreedictPairs(p.dir, n.startsWith("dict-freedict-eng-"))));
     }
-    const freedict = fd.filter(([f, e]) => filter.keepPair(f, e));
-    const names = (await cldrNamePairs(cldr.dir, l)).filter(([f, e]) => filter.keepPair(f, e));
+    const freedict = keep(fd);
+    const names = keep(await cldrNamePairs(cldr.dir, l));
     const mainCount = Object.values(bySource).reduce((s, p) => s + new Set(pairLines(p)).size, 0);
     if (mainCount < littleElse) {
       if (freedict.length) bySource["freedict"] = freedict;
@@ -168,9 +200,10 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
       all.push(...lines);
     }
     const bitext = uniqSorted(all);
+    c.leakageDropped = dropped;
     c.bitext = bitext.length;
     if (bitext.length) await o.write(`bitext/${l}.tsv`, bitext);
-    const d = dictEntries({ freedict, ui: [...(bySource["libreoffice-l10n"] ?? []), ...(bySource["libreoffice-help"] ?? [])], names }, filter);
+    const d = dictEntries({ freedict, ui: [...(bySource["libreoffice-l10n"] ?? []), ...(bySource["firefox"] ?? []), ...(bySource["libreoffice-help"] ?? [])], names }, filter);
     c.dictBySource = d.bySource;
     c.dict = d.lines.length;
     if (d.lines.length) await o.write(`dict/${l}.tsv`, d.lines);
@@ -183,6 +216,7 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     leakage: "bitext, dict and teacher pairs exclude any side equal (NFC, case-folded, white space and zero-width spaces collapsed) to a title or paragraph of a test help page in English or any built language; UDHR and CLDR emoji annotations are never used for training",
     languages: Object.fromEntries(Object.keys(counts).sort(byCodeUnit).map((l) => [l, counts[l]])),
     udhr: udhr.languages,
+    teacher,
     iso639_3: ISO639_3,
     sources: sources.sort((a, b) => byCodeUnit(a.name, b.name)),
     skipped,

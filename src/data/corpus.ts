@@ -6,15 +6,15 @@
  * extension (`.jsonl`, `.json`, `.tsv`, `.txt`, each optionally `.gz`).
  */
 import { inputError, XlirError } from "../errors.js";
-import { AtomicLineWriter, collect, IdGuard, readLines, type DuplicatePolicy } from "./io.js";
+import { AtomicLineWriter, drain, IdGuard, readLines, type DuplicatePolicy } from "./io.js";
 
-export interface Doc {
+export interface CorpusDoc {
   id: string;
   title: string;
   text: string;
 }
 
-export interface Query {
+export interface QueryRecord {
   qid: string;
   text: string;
 }
@@ -56,7 +56,7 @@ function pick(obj: Record<string, unknown>, fields: string[], file: string, line
 }
 
 /** Streams documents from a JSONL or TSV corpus. Blank lines are skipped. */
-export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<Doc> {
+export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<CorpusDoc> {
   const fmt = opts.format ?? formatOf(file);
   const guard = new IdGuard(file, opts.duplicates);
   const idF = opts.idFields ?? DEFAULT_ID_FIELDS;
@@ -64,7 +64,7 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
   const textF = opts.textFields ?? DEFAULT_TEXT_FIELDS;
   for await (const { text, lineNo } of readLines(file)) {
     if (text.trim() === "") continue;
-    let doc: Doc;
+    let doc: CorpusDoc;
     if (fmt === "jsonl") {
       let obj: unknown;
       try {
@@ -89,22 +89,22 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
   }
 }
 
-export async function readAllCorpus(file: string, opts: CorpusReadOptions = {}): Promise<Doc[]> {
-  return collect(readCorpus(file, opts));
+export async function readAllCorpus(file: string, opts: CorpusReadOptions = {}): Promise<CorpusDoc[]> {
+  return drain(readCorpus(file, opts));
 }
 
 /** Streams queries from JSONL (`query_id`/`_id`/`qid` + `text`/`query`) or TSV (`qid<TAB>text`). */
-export async function* readQueries(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<Query> {
+export async function* readQueries(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<QueryRecord> {
   const o: CorpusReadOptions = { ...opts, idFields: opts.idFields ?? ["query_id", "qid", "_id", "id"], tsvColumns: opts.tsvColumns ?? { id: 0, text: 1 } };
   for await (const d of readCorpus(file, o)) yield { qid: d.id, text: d.title && !d.text ? d.title : d.text };
 }
 
-export async function readAllQueries(file: string, opts: CorpusReadOptions = {}): Promise<Query[]> {
-  return collect(readQueries(file, opts));
+export async function readAllQueries(file: string, opts: CorpusReadOptions = {}): Promise<QueryRecord[]> {
+  return drain(readQueries(file, opts));
 }
 
 /** Writes documents as JSONL `{"id","title","text"}` (atomically). */
-export async function writeCorpusJsonl(file: string, docs: Iterable<Doc> | AsyncIterable<Doc>): Promise<void> {
+export async function writeCorpusJsonl(file: string, docs: Iterable<CorpusDoc> | AsyncIterable<CorpusDoc>): Promise<void> {
   const w = await AtomicLineWriter.create(file);
   try {
     for await (const d of docs) await w.write(JSON.stringify({ id: d.id, title: d.title, text: d.text }));
@@ -116,7 +116,7 @@ export async function writeCorpusJsonl(file: string, docs: Iterable<Doc> | Async
 }
 
 /** Writes queries as `qid<TAB>text` (atomically; tabs and newlines in text become spaces). */
-export async function writeQueriesTsv(file: string, queries: Iterable<Query>): Promise<void> {
+export async function writeQueriesTsv(file: string, queries: Iterable<QueryRecord>): Promise<void> {
   const w = await AtomicLineWriter.create(file);
   try {
     for (const q of queries) await w.write(`${q.qid}\t${q.text.replace(/[\t\r\n]+/g, " ")}`);

@@ -5,3 +5,6 @@ export * from "./manifest.js";
 export * from "./topics.js";
 export * from "./corpus.js";
 export * from "./bitext.js";
+export * from "./split.js";
+export * from "./leakage.js";
+export * from "./languages.js";

@@ -16,7 +16,7 @@ import type { Readable } from "node:stream";
 import { XlirError, inputError } from "../errors.js";
 
 /** One line of a text file; `lineNo` counts from 1. */
-export interface Line {
+export interface TextLine {
   text: string;
   lineNo: number;
 }
@@ -73,13 +73,13 @@ function decodeLines(file: string, bytes: Buffer, firstLineNo: number, decoder: 
  * Yields every line of `file` (gzip-aware, BOM and CR stripped, UTF-8 validated). A final
  * empty line after the last newline is not yielded.
  */
-export async function* readLines(file: string): AsyncGenerator<Line> {
+export async function* readLines(file: string): AsyncGenerator<TextLine> {
   const stream = await openBytes(file);
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let carry: Buffer = Buffer.alloc(0);
   let lineNo = 1;
   let first = true;
-  const emit = function* (bytes: Buffer, last: boolean): Generator<Line> {
+  const emit = function* (bytes: Buffer, last: boolean): Generator<TextLine> {
     if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     first = false;
     const parts = decodeLines(file, bytes, lineNo, decoder);
@@ -203,7 +203,7 @@ export class IdGuard {
 }
 
 /** Drains an async iterator into an array. */
-export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+export async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;

@@ -21,14 +21,21 @@ export function debSuffix(lang: string): string {
 }
 
 /** Package names that may hold data for `lang`, by role. */
-export function candidatePackages(lang: string): { help: string; l10n: string; freedict: string[] } {
+export function candidatePackages(lang: string): { help: string; l10n: string; firefox: string; freedict: string[] } {
   const s = debSuffix(lang);
   const i3 = ISO639_3[lang];
   return {
     help: `libreoffice-help-${s}`,
     l10n: `libreoffice-l10n-${s}`,
+    firefox: `firefox-esr-l10n-${FIREFOX_SUFFIX[lang] ?? s}`,
     freedict: i3 ? [`dict-freedict-${i3}-eng`, `dict-freedict-eng-${i3}`] : [],
   };
 }
 
 export const ENGLISH_HELP_PACKAGE = "libreoffice-help-en-us";
+
+/** The package with Firefox's English strings (must match the l10n packages' version). */
+export const FIREFOX_PACKAGE = "firefox-esr";
+
+/** Firefox locale suffixes that differ from the ISO 639-1 code. */
+export const FIREFOX_SUFFIX: Readonly<Record<string, string>> = { hi: "hi-in", ga: "ga-ie", pa: "pa-in", gu: "gu-in", ne: "ne-np", sv: "sv-se", nb: "nb-no", nn: "nn-no", hy: "hy-am", es: "es-es", pt: "pt-pt", zh: "zh-cn" };

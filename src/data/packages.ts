@@ -47,6 +47,9 @@ export function aptKnown(names: string[]): Set<string> {
 
 let updated = false;
 
+/** A package every Debian/Ubuntu archive has: when apt knows no candidate for it, the lists are empty. */
+const LISTS_PROBE = "libreoffice-help-en-us";
+
 async function findDeb(debs: string, name: string): Promise<string | undefined> {
   const files = (await fsp.readdir(debs).catch(() => [] as string[])).filter((f) => f.startsWith(`${name}_`) && f.endsWith(".deb")).sort();
   return files.length ? join(debs, files[files.length - 1]) : undefined;
@@ -54,7 +57,8 @@ async function findDeb(debs: string, name: string): Promise<string | undefined> 
 
 /**
  * Downloads (if not cached) the named packages in one `apt-get download` call; names apt does
- * not know are returned in `missing` (after one `apt-get update` when none is known at all).
+ * not know are returned in `missing`. `apt-get update` runs at most once per process, and only
+ * when the package lists look empty.
  */
 export async function downloadDebs(names: string[], cacheDir: string): Promise<{ missing: string[] }> {
   const debs = join(cacheDir, "debs");
@@ -63,7 +67,8 @@ export async function downloadDebs(names: string[], cacheDir: string): Promise<{
   for (const n of names) if (!(await findDeb(debs, n)) && !existsSync(join(cacheDir, "unpacked", n, ".xlir-version"))) need.push(n);
   if (need.length === 0) return { missing: [] };
   let known = [...aptKnown(need)];
-  if (known.length === 0 && !updated) {
+  // Package lists look empty (a fresh container): one `apt-get update`, then ask again.
+  if (known.length === 0 && !updated && aptKnown([LISTS_PROBE]).size === 0) {
     updated = true;
     spawnSync("apt-get", ["update"], { stdio: "ignore" });
     known = [...aptKnown(need)];

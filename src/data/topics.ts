@@ -4,7 +4,7 @@
  * is detected from the first non-blank line (`<top>` or not).
  */
 import { inputError } from "../errors.js";
-import { collect, IdGuard, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
+import { drain, IdGuard, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
 import { collapseSpace } from "./text.js";
 
 export interface Topic {
@@ -78,7 +78,7 @@ export async function* readTopics(file: string, opts: TopicReadOptions = {}): As
 }
 
 export async function readAllTopics(file: string, opts: TopicReadOptions = {}): Promise<Topic[]> {
-  return collect(readTopics(file, opts));
+  return drain(readTopics(file, opts));
 }
 
 /** Writes topics as `qid<TAB>title` lines (atomically). */

@@ -126,6 +126,8 @@ let cached: NativeTorch | null = null;
 let failure: string | null = null;
 
 function candidates(): string[] {
+  const override = process.env.XLIR_TORCH_ADDON; // explicit path to xlir_torch.node
+  if (override) return [resolve(override)];
   const here = dirname(fileURLToPath(import.meta.url));
   // src/engine -> repo root is ../..; dist/src/engine -> ../../..
   return [resolve(here, "../../native/build/Release/xlir_torch.node"), resolve(here, "../../../native/build/Release/xlir_torch.node")];

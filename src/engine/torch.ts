@@ -7,7 +7,7 @@
  * Tensors created outside any scope (parameters) live until `free()` (or, as a safety net, GC).
  * `keep(t)` takes a tensor out of every scope. Shapes follow PyTorch's broadcasting rules.
  */
-import { native, type DType, type Handle, type NumericArray, type Reduction } from "./torch-native.js";
+import { native, type DType, type Handle, type NumericArray } from "./torch-native.js";
 
 export type { DType, Reduction, NumericArray } from "./torch-native.js";
 export { isTorchAvailable, torchLoadFailure, defaultThreads } from "./torch-native.js";

@@ -22,14 +22,14 @@ function footnote(t: ComparisonTable): string {
   return `${test} vs ${t.baseline}, ${t.correction} correction, * = p_adj < ${t.alpha}; 95% percentile bootstrap CI (${t.bootstrap} resamples); seed ${t.seed}`;
 }
 
-export function renderText(t: ComparisonTable): string {
+export function renderComparisonText(t: ComparisonTable): string {
   const c = cells(t, "*");
   const w = c[0].map((_, j) => Math.max(...c.map((r) => r[j].length)));
   const line = (r: string[]) => r.map((x, j) => (j === 0 ? x.padEnd(w[j]) : x.padStart(w[j]))).join("  ");
   return [line(c[0]), w.map((n) => "-".repeat(n)).join("  "), ...c.slice(1).map(line), "", footnote(t)].join("\n") + "\n";
 }
 
-export function renderMarkdown(t: ComparisonTable): string {
+export function renderComparisonMarkdown(t: ComparisonTable): string {
   const c = cells(t, "\\*");
   const row = (r: string[]) => `| ${r.join(" | ")} |`;
   return [row(c[0]), `|${c[0].map((_, j) => (j === 0 ? " --- " : " ---: ")).join("|")}|`, ...c.slice(1).map(row), "", footnote(t).replace("*", "\\*")].join("\n") + "\n";
@@ -37,7 +37,7 @@ export function renderMarkdown(t: ComparisonTable): string {
 
 const tex = (s: string) => s.replace(/([_%&#$])/g, "\\$1").replace(/@/g, "@");
 
-export function renderLatex(t: ComparisonTable): string {
+export function renderComparisonLatex(t: ComparisonTable): string {
   const lines = [
     `\\begin{tabular}{l${"r".repeat(t.measures.length * 2)}}`,
     "\\toprule",
@@ -56,19 +56,19 @@ export function renderLatex(t: ComparisonTable): string {
   return lines.join("\n") + "\n";
 }
 
-export function renderJson(t: ComparisonTable): string {
+export function renderComparisonJson(t: ComparisonTable): string {
   return JSON.stringify(t, null, 2) + "\n";
 }
 
-export const RENDERERS: Readonly<Record<string, (t: ComparisonTable) => string>> = {
-  text: renderText,
-  markdown: renderMarkdown,
-  latex: renderLatex,
-  json: renderJson,
+export const COMPARISON_RENDERERS: Readonly<Record<string, (t: ComparisonTable) => string>> = {
+  text: renderComparisonText,
+  markdown: renderComparisonMarkdown,
+  latex: renderComparisonLatex,
+  json: renderComparisonJson,
 };
 
 export function renderComparison(t: ComparisonTable, format: string): string {
-  const r = RENDERERS[format];
-  if (r === undefined) throw new XlirError("USAGE", `unknown format '${format}'; known: ${Object.keys(RENDERERS).join(", ")}`);
+  const r = COMPARISON_RENDERERS[format];
+  if (r === undefined) throw new XlirError("USAGE", `unknown format '${format}'; known: ${Object.keys(COMPARISON_RENDERERS).join(", ")}`);
   return r(t);
 }

@@ -10,8 +10,8 @@ import { XlirError, inputError } from "../errors.js";
 import { parseMeasures, type MeasureSpec } from "./measure-spec.js";
 import { meanSummary } from "./measures/types.js";
 import { DuplicateDocError, emptyQuery, prepareJudged, rankQuery, type JudgedQuery, type QueryContext } from "./ranking.js";
-import { forEachLine } from "./lines.js";
-import { parseRunLine, readRun, type RunLine } from "./run.js";
+import { readRun } from "./run.js";
+import { scanRunFile } from "./run-scan.js";
 import { sortBytes } from "./strings.js";
 import { resolveEvalOptions, type EvalOptions, type EvalResult, type Qrels, type ResolvedEvalOptions, type Run } from "./types.js";
 
@@ -150,18 +150,18 @@ export async function evaluateRunFile(qrels: Qrels, runPath: string, measures: r
 
 async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly string[], options: EvalOptions): Promise<EvalResult> {
   const ev = new Evaluation(qrels, measures, options);
-  const fields: string[] = [];
-  const rl: RunLine = { qid: "", docno: "", score: 0 };
   const seen = new Set<string>();
   let cur: string | undefined;
   let wanted = false;
-  let docnos: string[] = [];
-  let scores: number[] = [];
-  let lines: number[] = [];
+  // Buffers reused across queries (n = entries of the current query).
+  const docnos: string[] = [];
+  let scores = new Float64Array(1024);
+  let lines = new Int32Array(1024);
+  let n = 0;
   const flush = (): void => {
     if (cur !== undefined && wanted) {
       try {
-        ev.addQuery(cur, docnos, scores, docnos.length);
+        ev.addQuery(cur, docnos, scores, n);
       } catch (err) {
         if (err instanceof DuplicateDocError) {
           throw inputError(runPath, lines[err.index], `query '${cur}' retrieves document '${err.docno}' a second time (trec_eval stops with "duplicate docs" too)`);
@@ -169,24 +169,32 @@ async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly 
         throw err;
       }
     }
-    docnos = [];
-    scores = [];
-    lines = [];
+    n = 0;
   };
-  await forEachLine(runPath, "run", (line, lineNo) => {
-    if (!parseRunLine(runPath, line, lineNo, fields, rl)) return;
-    if (rl.qid !== cur) {
-      flush();
-      if (seen.has(rl.qid)) throw new NonContiguous();
-      seen.add(rl.qid);
-      cur = rl.qid;
-      wanted = ev.wants(cur);
-    }
-    if (wanted) {
-      docnos.push(rl.docno);
-      scores.push(rl.score);
-      lines.push(lineNo);
-    }
+  await scanRunFile(runPath, {
+    entry(qid, docno, score, lineNo) {
+      if (qid !== cur) {
+        flush();
+        if (seen.has(qid)) throw new NonContiguous();
+        seen.add(qid);
+        cur = qid;
+        wanted = ev.wants(qid);
+      }
+      if (wanted) {
+        if (n === scores.length) {
+          const s2 = new Float64Array(2 * n);
+          s2.set(scores);
+          scores = s2;
+          const l2 = new Int32Array(2 * n);
+          l2.set(lines);
+          lines = l2;
+        }
+        docnos[n] = docno;
+        scores[n] = score;
+        lines[n] = lineNo;
+        n++;
+      }
+    },
   });
   flush();
   return ev.finish();

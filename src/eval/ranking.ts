@@ -7,6 +7,9 @@
  */
 import { compareBytes } from "./strings.js";
 
+/** Reused across queries (cleared per query) to spare the allocator. */
+const SEEN = new Set<string>();
+
 export const REL_NONPOOL = -1;
 export const REL_UNJUDGED = -2;
 
@@ -43,9 +46,17 @@ export interface QueryContext {
  * Indices of the first `n` entries ordered by score descending, ties by docno descending (trec_eval's
  * comp_sim_docno). Returns [n].
  */
-export function rankOrder(docnos: readonly string[], scores: ArrayLike<number>, n: number): number[] {
+export function trecRankOrder(docnos: readonly string[], scores: ArrayLike<number>, n: number): number[] {
   const idx = new Array<number>(n);
   for (let i = 0; i < n; i++) idx[i] = i;
+  // Runs are usually written in rank order already: one linear check then no sort.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) {
+    const sa = scores[i - 1];
+    const sb = scores[i];
+    sorted = sa > sb || (sa === sb && compareBytes(docnos[i - 1], docnos[i]) > 0);
+  }
+  if (sorted) return idx;
   idx.sort((a, b) => {
     const sa = scores[a];
     const sb = scores[b];
@@ -75,10 +86,11 @@ export function rankQuery(
   depth: number,
   level: number,
 ): QueryContext {
-  const order = rankOrder(docnos, scores, n);
+  const order = trecRankOrder(docnos, scores, n);
   const numRet = Math.max(0, Math.min(n, depth));
   const rels = new Int32Array(numRet);
-  const seen = new Set<string>();
+  const seen = SEEN;
+  seen.clear();
   for (let r = 0; r < numRet; r++) {
     const d = docnos[order[r]];
     if (seen.has(d)) throw new DuplicateDocError(d, order[r]);

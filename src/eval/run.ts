@@ -10,7 +10,7 @@ import { inputError } from "../errors.js";
 import { forEachLine, splitFields, firstNonSpace } from "./lines.js";
 import { parseDecimal } from "./numbers.js";
 import { writeText } from "./qrels.js";
-import { rankOrder } from "./ranking.js";
+import { trecRankOrder } from "./ranking.js";
 import { sortBytes } from "./strings.js";
 import type { Run, RunEntry } from "./types.js";
 
@@ -77,7 +77,7 @@ export function formatRun(run: Run, tag = "xlir"): string {
   const out: string[] = [];
   for (const qid of sortBytes(run.keys())) {
     const entries = run.get(qid)!;
-    const order = rankOrder(entries.map((e) => e.docno), entries.map((e) => e.score), entries.length);
+    const order = trecRankOrder(entries.map((e) => e.docno), entries.map((e) => e.score), entries.length);
     for (let r = 0; r < order.length; r++) {
       const e = entries[order[r]];
       out.push(`${qid} Q0 ${e.docno} ${r + 1} ${e.score} ${tag}\n`);

@@ -22,7 +22,10 @@ async function close(ws: WriteStream): Promise<void> {
   await once(ws, "finish");
 }
 
-/** Writes `qrels.txt` and `run.txt` into dir; returns their paths and line counts. */
+/**
+ * Writes `qrels.txt` and `run.txt` into dir; returns their paths and line counts. Each query's lines are
+ * ordered by score descending (as retrieval systems write them), rank column 1..n.
+ */
 export async function writeSyntheticEvalData(dir: string, o: SyntheticEvalOptions): Promise<{ qrels: string; run: string; qrelsLines: number; runLines: number }> {
   const rand = mulberry32(o.seed);
   const judgedPerQuery = o.judged ?? 50;
@@ -45,13 +48,17 @@ export async function writeSyntheticEvalData(dir: string, o: SyntheticEvalOption
     qrelsLines += judged.size;
     await writeChunked(qw, qb);
     const start = Math.floor(rand() * pool);
-    let rb = "";
+    const docs: Array<{ d: number; score: number }> = [];
     for (let i = 0; i < o.docs; i++) {
       const d = (start + i * 7) % pool; // distinct documents within a query
       const boost = (judged.get(d) ?? 0) > 0 ? 2 : 0;
-      const score = Math.round((rand() * 10 + boost) * 1000) / 1000; // ties happen
-      rb += `${qid} Q0 D${d} ${i + 1} ${score} synth\n`;
+      docs.push({ d, score: Math.round((rand() * 10 + boost) * 1000) / 1000 }); // 3 decimals: ties happen
     }
+    docs.sort((a, b) => b.score - a.score); // ranked like a real run; ties keep generation order (not trec_eval's)
+    let rb = "";
+    docs.forEach((x, i) => {
+      rb += `${qid} Q0 D${x.d} ${i + 1} ${x.score} synth\n`;
+    });
     runLines += o.docs;
     await writeChunked(rw, rb);
   }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { XlirError } from "../errors.js";
+import { canonicalJson } from "../train/checkpoint.js";
 
 const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "a language code such as 'eu' or 'swh'");
 
@@ -159,18 +160,6 @@ export function loadExperimentConfig(path: string | undefined): ExperimentConfig
     throw new XlirError("CONFIG", `${path}: not valid JSON (${(err as Error).message})`);
   }
   return parseExperimentConfig(raw, path);
-}
-
-/** Canonical JSON (sorted keys) so that equal configurations hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** sha256 of the canonical JSON of the arguments, hex, first 16 characters. */

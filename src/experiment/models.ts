@@ -154,7 +154,7 @@ function lossOptions(config: ExperimentConfig, loss: string): Record<string, unk
   const contrastive = { temperature: s.contrastive.temperature, symmetric: s.contrastive.symmetric };
   if (loss === "ot") return ot;
   if (loss === "contrastive") return contrastive;
-  if (loss === "ot+contrastive") return { ot, contrastive, weights: { ot: 1, contrastive: s.combinedWeight } };
+  if (loss === "ot+contrastive") return { ot, contrastive, otWeight: 1, contrastiveWeight: s.combinedWeight };
   return {};
 }
 

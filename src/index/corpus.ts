@@ -3,14 +3,14 @@ import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { inputError, XlirError } from "../errors.js";
 
-export interface CorpusDoc {
+export interface IndexDoc {
   id: string;
   title: string;
   text: string;
 }
 
 /** The text a document encoder sees: title and body joined by a space. */
-export function docText(d: CorpusDoc): string {
+export function docText(d: IndexDoc): string {
   return d.title ? `${d.title} ${d.text}` : d.text;
 }
 
@@ -18,9 +18,9 @@ export function docText(d: CorpusDoc): string {
  * Reads a JSONL corpus. Accepted id fields: id, _id, docid, docno; text fields: text, contents;
  * optional title. Refuses malformed lines and duplicate ids with file:line messages.
  */
-export async function readCorpusJsonl(file: string): Promise<CorpusDoc[]> {
+export async function readCorpusJsonl(file: string): Promise<IndexDoc[]> {
   if (!existsSync(file)) throw new XlirError("NOT_FOUND", `${file}: corpus file not found`);
-  const docs: CorpusDoc[] = [];
+  const docs: IndexDoc[] = [];
   const seen = new Set<string>();
   let line = 0;
   const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });

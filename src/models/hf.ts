@@ -13,7 +13,7 @@ import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { expectedWeightShapes, parseHfConfig, toHfConfig } from "./config.js";
-import { readSafetensors, serializeSafetensors, type TensorToWrite } from "./safetensors.js";
+import { parseSafetensors, serializeSafetensors, type TensorToWrite } from "./safetensors.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
 
 export const HF_FILES = {
@@ -85,7 +85,7 @@ export async function loadHfFolder(dir: string): Promise<HfModel> {
     throw new XlirError(bin ? "UNSUPPORTED" : "NOT_FOUND", `${f(HF_FILES.weights)}: no such file` + (bin ? " (pytorch_model.bin is not read; convert it to safetensors)" : ""));
   }
   const weightBytes = await readBytes(f(HF_FILES.weights), "weights");
-  const { tensors } = await readSafetensors(f(HF_FILES.weights));
+  const { tensors } = parseSafetensors(weightBytes, f(HF_FILES.weights));
   const weights: NamedWeights = new Map();
   for (const [name, t] of tensors) {
     const bare = name.replace(/^(bert|roberta)\./, "");
@@ -115,7 +115,7 @@ export async function loadHfFolder(dir: string): Promise<HfModel> {
     hash.update(headBytes);
     if (head.dim !== null) {
       const hwBytes = await readBytes(f(HF_FILES.headWeights), "head weights");
-      headWeights = (await readSafetensors(f(HF_FILES.headWeights))).tensors;
+      headWeights = parseSafetensors(hwBytes, f(HF_FILES.headWeights)).tensors;
       checkShapes(headWeights, new Map([["linear.weight", [head.dim, config.hiddenSize]], ["linear.bias", [head.dim]]]), f(HF_FILES.headWeights));
       hash.update(hwBytes);
     }

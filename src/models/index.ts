@@ -8,3 +8,4 @@ export * from "./onnx-export.js";
 export * from "./onnx-encoder.js";
 export * from "./torch-encoder.js";
 export * from "./torch-weights.js";
+export * from "./hf-random.js";

@@ -75,7 +75,7 @@ export class OnnxEncoder implements RetrievalEncoder {
   }
 
   /** Same from an already loaded model (weights may come from training). */
-  static async fromModel(m: Omit<HfModel, "hash"> & { hash: string }, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
+  static async fromModel(m: HfModel, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
     const bytes = exportEncoderOnnx({ config: m.config, weights: m.weights, head: m.head, headWeights: m.headWeights, hash: m.hash });
     const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: opts.threads ?? 2,

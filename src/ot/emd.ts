@@ -18,7 +18,7 @@ export interface EmdOptions {
  * Exact OT: P* = argmin_{P >= 0, P 1 = a, P^T 1 = b} <P, C>_F (Kantorovich; POT `ot.emd`).
  * Transportation simplex: north-west-corner basis (m + n - 1 basic cells forming a spanning tree),
  * dual potentials u_i + v_j = C_ij on basic cells, entering cell = most negative reduced cost
- * C_ij - u_i - v_j (Dantzig), ratio test along the tree cycle. Optimal when no reduced cost is
+ * C_ij - u_i - v_j within the first block of ~sqrt(mn) cells that has one (block search), ratio test along the tree cycle. Optimal when no reduced cost is
  * below -1e-12 * max(1, max|C|). For generic costs the optimal plan is unique, so it equals POT's.
  *
  * @param a [m] and b [n] non-negative marginals with equal mass (b is rescaled to sum(a)).
@@ -106,26 +106,39 @@ export function emd(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<
   };
 
   const depth = new Int32Array(nodes);
+  const mn = m * n;
+  const blockSize = Math.max(10, Math.ceil(Math.sqrt(mn)));
+  let cursor = 0;
   let pivots = 0;
   let converged = false;
   for (;;) {
     walkTree();
-    // Pricing: most negative reduced cost.
+    // Block-search pricing (as LEMON's network simplex): scan cells cyclically from where the last
+    // scan stopped, in blocks of ~sqrt(mn); enter the most negative reduced cost of the first block
+    // that has one. Optimal when a full cycle finds none.
     let best = threshold;
     let ei = -1;
     let ej = -1;
-    for (let i = 0; i < m; i++) {
-      const off = i * n;
-      const ui = u[i];
-      for (let j = 0; j < n; j++) {
-        const r = c[off + j] - ui - v[j];
-        if (r < best) {
-          best = r;
-          ei = i;
-          ej = j;
-        }
+    let scanned = 0;
+    let inBlock = 0;
+    let cell = cursor;
+    while (scanned < mn) {
+      const i = (cell / n) | 0;
+      const j = cell - i * n;
+      const r = c[cell] - u[i] - v[j];
+      if (r < best) {
+        best = r;
+        ei = i;
+        ej = j;
+      }
+      scanned++;
+      cell = cell + 1 === mn ? 0 : cell + 1;
+      if (++inBlock === blockSize) {
+        if (ei >= 0) break;
+        inBlock = 0;
       }
     }
+    cursor = cell;
     if (ei < 0) {
       converged = true;
       break;

@@ -5,6 +5,7 @@
  * iteration, ||P^T 1 - b||_2 < stopThr), so plans agree with POT's even when not converged.
  */
 import type { OtResult, SinkhornOptions } from "./types.js";
+import { XlirError } from "../errors.js";
 import { sinkhornLogAbsorbed } from "./sinkhorn-absorbed.js";
 import { checkIterations, checkPositive, checkProblem, planStats, type OtProblem } from "./validate.js";
 
@@ -30,6 +31,7 @@ export function sinkhorn(a: ArrayLike<number>, b: ArrayLike<number>, cost: Array
   const method = options.method ?? "log";
   const maxIterations = options.maxIterations ?? 1000;
   const tolerance = options.tolerance ?? 1e-9;
+  if (method !== "log" && method !== "plain") throw new XlirError("BAD_INPUT", `sinkhorn: method '${String(method)}'; expected "log" or "plain"`);
   checkPositive("sinkhorn", "epsilon", options.epsilon);
   checkIterations("sinkhorn", maxIterations);
   checkPositive("sinkhorn", "tolerance", tolerance);

@@ -4,7 +4,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { ReportLossCurve, ReportPlan, ReportResult, ReportStage } from "./types.js";
+import type { ReportLossCurve, ReportResult, ReportStage } from "./types.js";
 
 /** Renders a Vega-Lite spec to an SVG string. */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
@@ -54,27 +54,6 @@ export function lossCurveSpec(curves: ReportLossCurve[]): TopLevelSpec {
       x: { field: "step", type: "quantitative" },
       y: { field: "loss", type: "quantitative" },
       color: { field: "name", type: "nominal", legend: { orient: "bottom" } },
-    },
-  } as TopLevelSpec;
-}
-
-/** Heatmap of a transport plan: rows = foreign tokens, columns = English tokens, colour = mass. */
-export function planHeatmapSpec(p: ReportPlan): TopLevelSpec {
-  const values: Array<{ row: string; col: string; mass: number; i: number; j: number }> = [];
-  p.plan.forEach((r, i) => r.forEach((m, j) => values.push({ row: `${i}:${p.rowTokens[i] ?? ""}`, col: `${j}:${p.colTokens[j] ?? ""}`, mass: m, i, j })));
-  const rows = p.rowTokens.map((t, i) => `${i}:${t}`);
-  const cols = p.colTokens.map((t, j) => `${j}:${t}`);
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: p.title,
-    width: { step: 22 },
-    height: { step: 22 },
-    data: { values },
-    mark: "rect",
-    encoding: {
-      x: { field: "col", type: "ordinal", sort: cols, title: "English tokens", axis: { labelAngle: -45, labelExpr: "split(datum.label, ':')[1]" } },
-      y: { field: "row", type: "ordinal", sort: rows, title: "query tokens", axis: { labelExpr: "split(datum.label, ':')[1]" } },
-      color: { field: "mass", type: "quantitative", scale: { scheme: "blues" } },
     },
   } as TopLevelSpec;
 }

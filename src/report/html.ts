@@ -20,7 +20,7 @@ th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart svg{max-width:100%;height:auto}.meta{color:#666;font-size:.85em}`;
 
 /** Builds the HTML text. */
-export async function renderHtml(input: ReportInput): Promise<string> {
+export async function renderReportHtml(input: ReportInput): Promise<string> {
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
   parts.push(`<p class="meta">created ${escapeHtml(input.createdAt)} · systems: ${escapeHtml(input.systems.join(", "))} · languages: ${escapeHtml(input.languages.join(", "))} · benchmarks: ${escapeHtml(input.benchmarks.join(", "))} · seeds: ${escapeHtml(input.seeds.join(", "))}</p>`);

@@ -1,1 +1,7 @@
 export {};
+export * from "./types.js";
+export { writeReport, validateReportInput, reportJson } from "./write.js";
+export { renderReportHtml } from "./html.js";
+export { renderReportMarkdown } from "./markdown.js";
+export { renderVegaLite } from "./charts.js";
+export { reportResultsFromTable, reportComparisonsFromTable } from "./from-comparison.js";

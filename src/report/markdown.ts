@@ -7,7 +7,7 @@ function mdTable(head: string[], rows: string[][]): string {
   return [`| ${head.map(cell).join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
 }
 
-export function renderMarkdown(input: ReportInput): string {
+export function renderReportMarkdown(input: ReportInput): string {
   const out = [
     `# ${input.title}`,
     "",

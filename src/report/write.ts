@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XlirError } from "../errors.js";
-import { renderHtml } from "./html.js";
-import { renderMarkdown } from "./markdown.js";
+import { renderReportHtml } from "./html.js";
+import { renderReportMarkdown } from "./markdown.js";
 import type { ReportFiles, ReportInput } from "./types.js";
 
 const RESULT_KEYS = ["benchmark", "language", "system", "measure", "value", "ci_low", "ci_high", "p_vs_baseline"] as const;
@@ -32,8 +32,8 @@ export async function writeReport(outDir: string, input: ReportInput): Promise<R
   validateReportInput(input);
   await mkdir(outDir, { recursive: true });
   const files: ReportFiles = { html: join(outDir, "report.html"), markdown: join(outDir, "report.md"), json: join(outDir, "report.json") };
-  await writeFile(files.html, await renderHtml(input));
-  await writeFile(files.markdown, renderMarkdown(input));
+  await writeFile(files.html, await renderReportHtml(input));
+  await writeFile(files.markdown, renderReportMarkdown(input));
   await writeFile(files.json, JSON.stringify(reportJson(input), null, 2) + "\n");
   return files;
 }

@@ -41,6 +41,7 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     logger: o.logger ?? false,
     bodyLimit: limits.bodyLimit,
     return503OnClosing: true,
+    forceCloseConnections: "idle",
     // Strict validation: no type coercion ("k": "5" or "query": 42 are refused), unknown fields refused.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
@@ -92,13 +93,20 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
  * Closes the app on SIGINT/SIGTERM: stops accepting connections, lets in-flight requests finish,
  * then runs `onClosed`. Returns a function that removes the handlers.
  */
-export function closeOnSignals(app: FastifyInstance, onClosed: () => Promise<void> | void): () => void {
+export function closeOnSignals(app: FastifyInstance, onClosed: () => Promise<void> | void, graceMs = 10_000): () => void {
   let closing = false;
   const handler = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     process.stderr.write(`xlir serve: ${signal} received, finishing in-flight requests\n`);
-    app.close().then(onClosed, (err: unknown) => {
+    // Keep-alive connections that stay idle would hold close() open: drop them now and again
+    // shortly, and cut everything left after the grace period.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    const hard = setTimeout(() => app.server.closeAllConnections(), graceMs);
+    app.close().finally(() => {
+      clearInterval(idle);
+      clearTimeout(hard);
+    }).then(onClosed, (err: unknown) => {
       process.stderr.write(`xlir serve: error while closing: ${String(err)}\n`);
       process.exitCode = 1;
     });

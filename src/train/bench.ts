@@ -36,6 +36,8 @@ export interface TrainBenchResult {
   step_ms_median: number;
   step_ms_p90: number;
   step_ms_min: number;
+  /** Process CPU time (user + system, all threads) per step: less sensitive to other load than wall time. */
+  cpu_ms_median: number;
   steps: number;
   config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops">;
   threads: { torch: number; blas: number };
@@ -45,7 +47,8 @@ export interface TrainBenchResult {
   gflops_at_median: number;
   peak_gflops: number;
   peak_fraction: number;
-  rss_mb: number;
+  /** Peak resident memory of the process (MB). */
+  peak_rss_mb: number;
 }
 
 /**
@@ -56,6 +59,11 @@ export function trainStepFlops(o: TrainBenchOptions): number {
   const { batch: B, seq: L, hidden: H, ffn: F, layers } = o;
   const dim = o.dim ?? 128;
   return 3 * 2 * B * L * (layers * (4 * H * H + 2 * H * F + 2 * L * H) + H * dim);
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -92,16 +100,20 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   const warm = o.warmup ?? 3;
   for (let i = 0; i < warm; i++) step();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < o.steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     step();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   target.free();
   opt.free();
   enc.free();
   const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const median = medianOf(times);
   const flop = trainStepFlops(o);
   const peak = o.peakGflops ?? 156;
   const gflops = flop / (median / 1000) / 1e9;
@@ -112,6 +124,7 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     step_ms_median: round(median),
     step_ms_p90: round(quantile(sorted, 0.9)),
     step_ms_min: round(sorted[0] ?? NaN),
+    cpu_ms_median: round(medianOf(cpu)),
     steps: o.steps,
     config: { layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, seq: o.seq, batch: o.batch, vocab: o.vocab, steps: o.steps, warmup: warm, dim },
     threads: getThreads(),
@@ -121,6 +134,6 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     gflops_at_median: round(gflops),
     peak_gflops: peak,
     peak_fraction: round(gflops / peak, 3),
-    rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }

@@ -1,16 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildBenchmark } from "../../src/data/build.js";
 import { readBenchmarkManifest } from "../../src/data/manifest.js";
 
 const cache = resolve("cache/packages");
 const haveDebs = existsSync(join(cache, "unpacked", "libreoffice-help-en-us", ".xlir-version")) && existsSync(join(cache, "unpacked", "libreoffice-help-om", ".xlir-version"));
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 async function twice(langs: string[], noApt: boolean): Promise<[string, string]> {
   const base = mkdtempSync(join(tmpdir(), "xlir-det-"));
+  made.push(base);
   const a = join(base, "a");
   const b = join(base, "b");
   await buildBenchmark({ out: a, langs, cacheDir: cache, noApt });

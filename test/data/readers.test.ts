@@ -1,16 +1,17 @@
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readAllBitext, readBitextMoses, readBitextTmx, readBitextTsv, writeBitextTsv } from "../../src/data/bitext.js";
 import { readAllCorpus, readAllQueries, writeCorpusJsonl } from "../../src/data/corpus.js";
-import { collect, readLines } from "../../src/data/io.js";
+import { drain, readLines } from "../../src/data/io.js";
 import { readAllTopics } from "../../src/data/topics.js";
 import { buildMo, parseMo } from "../../src/data/mo.js";
 import { XlirError } from "../../src/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xlir-readers-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, content: string | Uint8Array): string {
   const p = join(dir, name);
   writeFileSync(p, content);
@@ -19,26 +20,26 @@ function file(name: string, content: string | Uint8Array): string {
 
 describe("readLines", () => {
   it("empty file yields nothing", async () => {
-    expect(await collect(readLines(file("empty.txt", "")))).toEqual([]);
+    expect(await drain(readLines(file("empty.txt", "")))).toEqual([]);
   });
   it("strips BOM and CR, keeps line numbers, no phantom last line", async () => {
-    const lines = await collect(readLines(file("bom.txt", "\uFEFFa\r\nb\r\n")));
+    const lines = await drain(readLines(file("bom.txt", "\uFEFFa\r\nb\r\n")));
     expect(lines).toEqual([{ text: "a", lineNo: 1 }, { text: "b", lineNo: 2 }]);
   });
   it("last line without newline is read", async () => {
-    expect((await collect(readLines(file("nonl.txt", "x\ny")))).map((l) => l.text)).toEqual(["x", "y"]);
+    expect((await drain(readLines(file("nonl.txt", "x\ny")))).map((l) => l.text)).toEqual(["x", "y"]);
   });
   it("gzip by extension and by magic bytes", async () => {
     const gz = gzipSync(Buffer.from("α\nβ\n"));
-    expect((await collect(readLines(file("g.txt.gz", gz)))).map((l) => l.text)).toEqual(["α", "β"]);
-    expect((await collect(readLines(file("g-no-ext.txt", gz)))).map((l) => l.text)).toEqual(["α", "β"]);
+    expect((await drain(readLines(file("g.txt.gz", gz)))).map((l) => l.text)).toEqual(["α", "β"]);
+    expect((await drain(readLines(file("g-no-ext.txt", gz)))).map((l) => l.text)).toEqual(["α", "β"]);
   });
   it("invalid UTF-8 is an error naming file and line", async () => {
     const p = file("bad.txt", Buffer.concat([Buffer.from("ok\nfine\n"), Buffer.from([0x61, 0xff, 0x62, 0x0a])]));
-    await expect(collect(readLines(p))).rejects.toThrow(/bad\.txt:3: invalid UTF-8/);
+    await expect(drain(readLines(p))).rejects.toThrow(/bad\.txt:3: invalid UTF-8/);
   });
   it("missing file is NOT_FOUND", async () => {
-    await expect(collect(readLines(join(dir, "nope.txt")))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(drain(readLines(join(dir, "nope.txt")))).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 

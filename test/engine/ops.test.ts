@@ -4,8 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { NO_TORCH, torchSuite } from "./torch-skip.js";
 import {
-  cat, crossEntropy, einsum, embedding, isTorchAvailable, layerNorm, linear, liveTensors, manualSeed, mseLoss,
+  cat, crossEntropy, einsum, embedding, layerNorm, linear, liveTensors, manualSeed, mseLoss,
   rand, randn, stack, tensor, tidy, where, type DType, type Tensor,
 } from "../../src/engine/index.js";
 
@@ -116,7 +117,7 @@ function expectClose(actual: Float64Array, expected: number[], tol: number, what
   }
 }
 
-describe.skipIf(!isTorchAvailable())(`bound ops vs PyTorch ${golden.torch_version}`, () => {
+describe.skipIf(NO_TORCH)(torchSuite(`bound ops vs PyTorch ${golden.torch_version}`), () => {
   it("covers every golden case with an op", () => {
     for (const c of golden.cases) expect(OPS[c.name], c.name).toBeTypeOf("function");
   });

@@ -55,7 +55,7 @@ describe("run reader", () => {
   });
   it("parses scores to the same doubles as strtod (fast path and fallback)", () => {
     const run = parseRun("q Q0 a 1 0.1 r\nq Q0 b 1 12345678901234567890.5 r\nq Q0 c 1 1.7976931348623157e308 r\nq Q0 e 1 .5 r\n");
-    expect(run.get("q")!.map((e) => e.score)).toEqual([0.1, 12345678901234567890.5, 1.7976931348623157e308, 0.5]);
+    expect(run.get("q")!.map((e) => e.score)).toEqual([0.1, Number("12345678901234567890.5"), Number("1.7976931348623157e308"), 0.5]);
   });
   it("writes and reads back the same run, ranked by trec_eval's rule", async () => {
     const run = parseRun("q2 Q0 a 9 1 r\nq2 Q0 b 9 1 r\nq2 Q0 c 9 3 r\n");

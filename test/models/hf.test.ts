@@ -89,4 +89,19 @@ describe("saveHfFolder", () => {
     expect(await fs.readdir(tmp)).not.toContainEqual(expect.stringMatching(/saved-bert\.(tmp|old)-/));
     expect(toHfConfig(src.config).architectures).toEqual(["BertModel"]);
   });
+  it("F16 / BF16 storage: weights come back as the rounded float32 values", async () => {
+    const src = await loadHfFolder(path.join(FIX, "tiny-xlmr"));
+    for (const dtype of ["F16", "BF16"] as const) {
+      const out = path.join(tmp, `saved-${dtype}`);
+      await saveHfFolder(out, { config: src.config, weights: src.weights, tokenizerJson: src.tokenizer.json, dtype });
+      const back = await loadHfFolder(out);
+      const w = back.weights.get("encoder.layer.0.attention.self.query.weight")!;
+      expect(w.dtype).toBe(dtype);
+      const orig = src.weights.get("encoder.layer.0.attention.self.query.weight")!.data;
+      const rel = dtype === "F16" ? 2 ** -11 : 2 ** -8; // half an ulp, relative
+      orig.forEach((v, i) => expect(Math.abs(w.data[i] - v)).toBeLessThanOrEqual(Math.abs(v) * rel + 1e-7));
+      expect(Array.from(w.data).some((v, i) => v !== orig[i])).toBe(true);
+    }
+  });
 });
+

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isTorchAvailable, liveTensors, tidy } from "../../src/engine/index.js";
+import { NO_TORCH, torchSuite } from "../engine/torch-skip.js";
+import { liveTensors, tidy } from "../../src/engine/index.js";
 import { parseHfConfig } from "../../src/models/config.js";
 import { readSafetensors } from "../../src/models/safetensors.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
@@ -42,7 +43,7 @@ function maxAbsDiff(a: Float32Array, b: number[]): number {
   return m;
 }
 
-describe.skipIf(!isTorchAvailable())("TorchEncoder vs plain-torch reference", () => {
+describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder vs plain-torch reference"), () => {
   for (const name of ["tiny-bert", "tiny-xlmr"]) {
     it(`${name}: last hidden state, colbert and mean-pooled vectors within 1e-4`, async () => {
       const { config, weights, head, ref } = await load(name);

@@ -97,6 +97,7 @@ describe("input validation (clear XlirError)", () => {
     ["NaN cost", () => sinkhorn([1], [1], [NaN], { epsilon: 0.1 }), /cost\[0\] is NaN/],
     ["infinite cost", () => emd([1], [1], [Infinity]), /cost\[0\] is Infinity/],
     ["epsilon 0", () => sinkhorn([1], [1], [0], { epsilon: 0 }), /epsilon = 0/],
+    ["unknown method", () => sinkhorn([1], [1], [0], { epsilon: 0.1, method: "exact" as "log" }), /method 'exact'/],
     ["empty", () => emd([], [1], []), /non-empty/],
     ["unbalanced rho", () => sinkhornUnbalanced([1], [1], [0], { epsilon: 0.1, marginalRelaxation: -1 }), /marginalRelaxation/],
   ];

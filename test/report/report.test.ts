@@ -99,3 +99,20 @@ describe("writeReport", () => {
   });
   if (chromium === undefined) it.skip("headless Chromium check skipped: no chromium binary (Debian package `chromium`)", () => {});
 });
+
+describe("report rows from a comparison table", () => {
+  it("copies means, CIs, corrected p-values and the baseline", async () => {
+    const { compareScores } = await import("../../src/eval/compare.js");
+    const { reportResultsFromTable, reportComparisonsFromTable } = await import("../../src/report/from-comparison.js");
+    const q = (vals: number[]) => new Map([["nDCG@10", new Map(vals.map((v, i) => [`q${i}`, v]))]]);
+    const t = compareScores({ scores: new Map([["contrastive", q([0.1, 0.2, 0.3, 0.4])], ["ot", q([0.3, 0.4, 0.5, 0.6])]]), baseline: "contrastive", measures: ["nDCG@10"], bootstrap: 200 });
+    const rows = reportResultsFromTable(t, "udhr", "eu");
+    expect(rows.map((r) => [r.system, r.baseline])).toEqual([["contrastive", "contrastive"], ["ot", "contrastive"]]);
+    expect(rows[0].value).toBeCloseTo(0.25, 12);
+    expect(rows[1].value).toBeCloseTo(0.45, 12);
+    expect(rows[1].p_vs_baseline).toBe(t.rows[1].pAdjusted);
+    const c = reportComparisonsFromTable(t, "udhr", "eu", "ot");
+    expect(c[0]).toMatchObject({ systemA: "ot", systemB: "contrastive", test: "t", correction: "holm" });
+    expect(c[0].meanA - c[0].meanB).toBeCloseTo(0.2, 12);
+  });
+});

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { isTorchAvailable, liveTensors, tensor, type Tensor } from "../../src/engine/index.js";
+import { NO_TORCH, torchSuite } from "../engine/torch-skip.js";
+import { liveTensors, tensor, type Tensor } from "../../src/engine/index.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { EncoderConfig } from "../../src/models/types.js";
 import { createAdamW, Mulberry32, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainLoopOptions } from "../../src/train/index.js";
@@ -55,7 +56,7 @@ function flat(ps: [string, Tensor][]): Float32Array[] {
   return ps.map(([, p]) => p.toFloat32());
 }
 
-describe.skipIf(!isTorchAvailable())("trainLoop resume", () => {
+describe.skipIf(NO_TORCH)(torchSuite("trainLoop resume"), () => {
   it("stop at 3, resume from the checkpoint: same parameters and losses as 6 uninterrupted updates (1e-6)", () => {
     const live = liveTensors();
     const full = setup(1);

@@ -12,8 +12,9 @@ export function register(program: Command): void {
     .option("--out <dir>", "output folder", "cache/data")
     .option("--langs <list>", "comma-separated target languages (default: eu,om,km,dz,hi,sw,so,yo,ha,tl,mr,cy,am,rw,zu,xh)")
     .option("--cache <dir>", "package cache (downloaded .deb files and unpacked trees)", "cache/packages")
+    .option("--no-firefox", "skip Firefox UI strings (saves the ~80 MB firefox-esr download)")
     .option("--json", "print the manifest as JSON instead of a table")
-    .action(async (o: { out: string; langs?: string; cache: string; json?: boolean }) => {
+    .action(async (o: { out: string; langs?: string; cache: string; firefox: boolean; json?: boolean }) => {
       const bar = new SingleBar({ format: "{stage} [{bar}] {value}/{total} {detail}", stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
       let stage = "";
       const onProgress = (p: BuildProgress) => {
@@ -30,7 +31,7 @@ export function register(program: Command): void {
       };
       const t0 = Date.now();
       const langs = o.langs ? o.langs.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
-      const m = await buildBenchmark({ out: o.out, langs, cacheDir: o.cache, onProgress }).finally(() => {
+      const m = await buildBenchmark({ out: o.out, langs, cacheDir: o.cache, firefox: o.firefox, onProgress }).finally(() => {
         if (stage && process.stderr.isTTY) bar.stop();
       });
       const secs = (Date.now() - t0) / 1000;

@@ -34,6 +34,8 @@ export function register(program: Command): void {
           searcher.close();
           await encoder?.dispose();
           process.stderr.write("xlir serve: closed\n");
+          // Native thread pools may keep the loop alive after close; leave once nothing else runs.
+          setTimeout(() => process.exit(process.exitCode ?? 0), 500).unref();
           resolve();
         });
       });

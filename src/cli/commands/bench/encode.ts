@@ -47,7 +47,9 @@ async function run(o: BenchEncodeOptions): Promise<void> {
   }
   await enc.dispose();
   const best = Math.min(...times);
-  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const ortVersion = (createRequire(import.meta.url)("onnxruntime-node/package.json") as { version: string }).version;
   const c = m.config;
   const result = {

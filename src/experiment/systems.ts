@@ -1,0 +1,127 @@
+/**
+ * Every system of the comparison searched on every benchmark language, written as TREC runs:
+ * teacher zero-shot, dictionary / MT translation + teacher, BM25 on raw / dictionary / MT queries,
+ * the students, and the teacher on the English originals (the ceiling).
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { readAllCorpus } from "../data/corpus.js";
+import type { Run } from "../eval/types.js";
+import { writeRun } from "../eval/run.js";
+import { Bm25Index } from "../index/bm25.js";
+import { buildVectorIndex } from "../index/build.js";
+import { OnnxEncoder } from "../models/onnx-encoder.js";
+import type { RetrievalEncoder } from "../models/types.js";
+import { Searcher, type QueryEncoder } from "../search/searcher.js";
+import { CommandTranslator } from "../search/translate/command.js";
+import { DictionaryTranslator } from "../search/translate/dictionary.js";
+import type { BenchmarkDef, LanguageTask, QueryText } from "./benchmarks.js";
+import type { ExperimentConfig } from "./config.js";
+import { Progress } from "./progress.js";
+import type { Logger } from "./stages.js";
+
+export interface StudentModel {
+  loss: string;
+  seed: number;
+  dir: string;
+  hash: string;
+}
+
+/** Where one system's run of one benchmark language is written. */
+export interface RunRecord {
+  benchmark: string;
+  language: string;
+  system: string;
+  seed: number | null;
+  path: string;
+  queries: number;
+}
+
+/** A student encoder that searches the index of the teacher it was distilled from. */
+function asQueryEncoder(encoder: RetrievalEncoder, indexHash: string): QueryEncoder {
+  return Object.assign(Object.create(encoder) as RetrievalEncoder, { indexHash });
+}
+
+function runPath(outDir: string, r: Omit<RunRecord, "path" | "queries">): string {
+  const name = r.seed === null ? r.system : `${r.system}.seed${r.seed}`;
+  return join(outDir, "runs", r.benchmark, r.language, `${name.replace(/\+/g, "_")}.run`);
+}
+
+async function translateAll(task: LanguageTask): Promise<{ dict: QueryText[] | null; mt: QueryText[] | null }> {
+  const texts = task.queries.map((q) => q.text);
+  const wrap = (out: string[]): QueryText[] => task.queries.map((q, i) => ({ qid: q.qid, text: out[i] }));
+  const dict = task.dictionary ? wrap(await (await DictionaryTranslator.fromTsv(task.dictionary, { lang: task.language })).translate(texts)) : null;
+  const mt = task.translator
+    ? wrap(await new CommandTranslator({ command: task.translator[0], args: task.translator.slice(1) }).translate(texts))
+    : null;
+  return { dict, mt };
+}
+
+/**
+ * Indexes each benchmark's corpus with the teacher (exact late interaction) and BM25, then writes
+ * the run of every system x language (x seed for students). Returns where each run is.
+ */
+export async function searchAllSystems(o: {
+  config: ExperimentConfig;
+  benchmarks: BenchmarkDef[];
+  teacherDir: string;
+  teacherHash: string;
+  students: StudentModel[];
+  outDir: string;
+  log: Logger;
+}): Promise<RunRecord[]> {
+  const k = o.config.search.k;
+  const records: RunRecord[] = [];
+  const teacher = await OnnxEncoder.fromFolder(o.teacherDir, { threads: 2 });
+  const students = await Promise.all(
+    o.students.map(async (s) => ({ ...s, encoder: asQueryEncoder(await OnnxEncoder.fromFolder(s.dir, { threads: 2, maxLength: o.config.search.queryMaxLength }), o.teacherHash) })),
+  );
+  try {
+    for (const bench of o.benchmarks) {
+      const docs = await readAllCorpus(bench.corpus, { idFields: [bench.fields.id], titleFields: [bench.fields.title], textFields: [bench.fields.text] });
+      const indexDir = join(o.outDir, "indexes", bench.name);
+      if (!existsSync(join(indexDir, "manifest.json"))) {
+        const progress = new Progress(`index ${bench.name}`, docs.length, o.log);
+        await buildVectorIndex({ kind: "multi-exact", out: indexDir, encoder: teacher, docs, onProgress: (d) => progress.update(d) });
+        progress.done();
+      }
+      const bm25 = Bm25Index.build(docs, { analyzer: "en" });
+      const teacherSearch = await Searcher.open(indexDir, teacher);
+      const studentSearch = await Promise.all(students.map(async (s) => ({ ...s, searcher: await Searcher.open(indexDir, s.encoder) })));
+      for (const task of bench.tasks) {
+        const t0 = performance.now();
+        const { dict, mt } = await translateAll(task);
+        const emit = async (system: string, seed: number | null, run: Run, queries: number): Promise<void> => {
+          const rec = { benchmark: bench.name, language: task.language, system, seed };
+          const path = runPath(o.outDir, rec);
+          mkdirSync(join(path, ".."), { recursive: true });
+          await writeRun(path, run, seed === null ? system : `${system}.seed${seed}`);
+          records.push({ ...rec, path, queries });
+        };
+        const dense = async (system: string, searcher: Searcher, queries: QueryText[] | null, seed: number | null = null): Promise<void> => {
+          if (queries) await emit(system, seed, await searcher.search(queries, k), queries.length);
+        };
+        const sparse = async (system: string, queries: QueryText[] | null): Promise<void> => {
+          if (!queries) return;
+          const run: Run = new Map(queries.map((q) => [q.qid, bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score }))]));
+          await emit(system, null, run, queries.length);
+        };
+        await dense("teacher-zero-shot", teacherSearch, task.queries);
+        await dense("dict+teacher", teacherSearch, dict);
+        await dense("mt+teacher", teacherSearch, mt);
+        await sparse("bm25-raw", task.queries);
+        await sparse("bm25-dict", dict);
+        await sparse("bm25-mt", mt);
+        for (const s of studentSearch) await dense(s.loss, s.searcher, task.queries, s.seed);
+        await dense("teacher-english", teacherSearch, task.englishQueries);
+        o.log(`[search] ${bench.name}/${task.language}: ${task.queries.length} queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
+      teacherSearch.close();
+      for (const s of studentSearch) s.searcher.close();
+    }
+  } finally {
+    await teacher.dispose();
+    for (const s of students) await s.encoder.dispose();
+  }
+  return records;
+}

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { writeVectorIndex } from "../../src/index/build.js";
+import { openVectorIndex } from "../../src/index/registry.js";
+import { clusteredVectors, randomOffsets } from "../../src/index/synthetic.js";
+import { recallAtK } from "../../src/search/bench.js";
+
+const root = await mkdtemp(join(tmpdir(), "xlir-ann-"));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const dim = 32;
+const nTokens = 6000;
+// documents and queries from the same clusters; queries are the tail of one draw
+const all = clusteredVectors({ n: nTokens + 40 * 8, dim, clusters: 60, spread: 0.15, seed: 11 }).vectors;
+const tokens = all.slice(0, nTokens * dim);
+const offsets = randomOffsets(nTokens, 10, 40, 12);
+const docnos = Array.from({ length: offsets.length - 1 }, (_, i) => `doc${i}`);
+const queries = { dim, vectors: all.slice(nTokens * dim), offsets: Int32Array.from({ length: 41 }, (_, i) => i * 8) };
+
+describe("approximate search recall on synthetic clustered vectors", () => {
+  it("multi (HNSW candidates + exact MaxSim) reaches recall@10 >= 0.95 of exhaustive MaxSim", async () => {
+    for (const kind of ["multi-exact", "multi"]) {
+      await writeVectorIndex(join(root, kind), { kind, encoderHash: "synthetic", dim, vectors: tokens, offsets, docnos, options: { tokenK: 32 } });
+    }
+    const exact = await (await openVectorIndex(join(root, "multi-exact"))).search(queries, 10);
+    const approx = await (await openVectorIndex(join(root, "multi"))).search(queries, 10);
+    const ids = (r: typeof exact) => r.map((h) => h.map((x) => x.docno));
+    expect(recallAtK(ids(exact), ids(approx), 10)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("single-hnsw reaches recall@10 >= 0.95 of exact inner-product search", async () => {
+    const n = 3000;
+    const one = Int32Array.from({ length: n + 1 }, (_, i) => i);
+    const names = Array.from({ length: n }, (_, i) => `d${i}`);
+    for (const kind of ["single", "single-hnsw"]) {
+      await writeVectorIndex(join(root, kind), { kind, encoderHash: "synthetic", dim, vectors: tokens.slice(0, n * dim), offsets: one, docnos: names });
+    }
+    const q = { dim, vectors: queries.vectors, offsets: Int32Array.from({ length: 321 }, (_, i) => i) };
+    const exact = await (await openVectorIndex(join(root, "single"))).search(q, 10);
+    const approx = await (await openVectorIndex(join(root, "single-hnsw"))).search(q, 10);
+    const ids = (r: typeof exact) => r.map((h) => h.map((x) => x.docno));
+    expect(recallAtK(ids(exact), ids(approx), 10)).toBeGreaterThanOrEqual(0.95);
+    // HNSW scores are the exact inner products of the documents it returns (1e-5)
+    const exactScore = new Map(exact[0].map((h) => [h.docno, h.score]));
+    for (const h of approx[0]) if (exactScore.has(h.docno)) expect(h.score).toBeCloseTo(exactScore.get(h.docno) as number, 5);
+  });
+
+  it("recallAtK is the mean overlap fraction", () => {
+    expect(recallAtK([[1, 2], [3, 4]], [[2, 9], [3, 4]], 2)).toBeCloseTo(0.75, 12);
+  });
+});

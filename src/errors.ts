@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   UNSUPPORTED: { exit: 7, http: 400, summary: "a feature, architecture or format xlir does not handle" },
   NATIVE_MISSING: { exit: 8, http: 503, summary: "a native part (libtorch binding, external tool) is not installed" },
   CONFIG: { exit: 9, http: 400, summary: "invalid configuration" },
+  INTERRUPTED: { exit: 10, http: 503, summary: "a long run stopped before its end; running it again resumes it" },
   INTERNAL: { exit: 70, http: 500, summary: "a bug in xlir" },
 } as const;
 

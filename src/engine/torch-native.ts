@@ -110,7 +110,7 @@ export interface NativeTorch {
     groups: { params: Handle[]; lr: number; weightDecay: number }[],
     options: { beta1: number; beta2: number; eps: number; amsgrad: boolean },
   ): OptimHandle;
-  adamwStep(o: OptimHandle): void;
+  adamwStep(o: OptimHandle, fused?: boolean): void;
   adamwZeroGrad(o: OptimHandle): void;
   adamwSetLr(o: OptimHandle, lr: number, group?: number): void;
   adamwGetLr(o: OptimHandle, group?: number): number;

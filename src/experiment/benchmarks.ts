@@ -5,13 +5,13 @@
 import { existsSync, readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { readAllQueries, type Query } from "../data/corpus.js";
+import { readAllQueries, type QueryRecord } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
 import { readQrels } from "../eval/qrels.js";
 import type { Qrels } from "../eval/types.js";
 import type { ExperimentConfig } from "./config.js";
 
-export type QueryText = Query;
+export type QueryText = QueryRecord;
 
 /** One language of one benchmark, loaded. */
 export interface LanguageTask {

@@ -82,7 +82,7 @@ export const experimentConfigSchema = z.strictObject({
   teacher: z
     .strictObject({
       model: z.string().optional().describe("a Hugging Face folder with an xlir head, used frozen; else trained"),
-      optim: optimSchema.prefault({ steps: 480, batchSize: 48 }),
+      optim: optimSchema.prefault({ steps: 300, batchSize: 48 }),
       maxQueryLength: z.number().int().positive().default(32),
       maxDocLength: z.number().int().positive().default(128),
       titleProbability: z.number().min(0).max(1).default(0.3),

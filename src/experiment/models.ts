@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readBitextTsv } from "../data/bitext.js";
+import { XlirError } from "../errors.js";
 import type { EncoderConfig, HeadConfig } from "../models/types.js";
 import { loadHfFolder, saveHfFolder, type HfModel } from "../models/hf.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
@@ -64,8 +65,9 @@ function median(xs: number[]): number | null {
   return s[Math.floor(s.length / 2)];
 }
 
-async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer): Promise<string> {
+async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string): Promise<string> {
   await saveHfFolder(dir, {
+    indexEncoderHash,
     config: enc.config,
     weights: enc.namedWeights(),
     tokenizerJson: tokenizer.json,
@@ -168,6 +170,7 @@ export async function studentStage(
   teacherEnglish: () => Promise<TokenVectors>,
   dir: string,
   log: Logger,
+  stopAfter?: number,
 ): Promise<TrainedModel> {
   const init = config.students.init === "teacher" ? teacher : await loadHfFolder(config.students.init);
   const head = init.head ?? teacher.head;
@@ -190,13 +193,18 @@ export async function studentStage(
     seed,
     config: { students: config.students, loss, seed, teacher: teacher.hash },
     checkpointPath: join(dir, "checkpoint.bin"),
+    stopAfter,
     onProgress: (p) => {
       ms.push(p.ms);
       progress.update(p.step, `loss ${p.loss.toFixed(4)}`);
     },
   });
   progress.done();
-  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer);
+  if (result.step < config.students.optim.steps) {
+    student.free();
+    throw new XlirError("INTERRUPTED", `${name} stopped after ${result.step} of ${config.students.optim.steps} steps; run again to resume`);
+  }
+  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash);
   student.free();
   return { dir: join(dir, "model"), hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: median(ms) };
 }

@@ -27,6 +27,8 @@ import { searchAllSystems, type RunRecord, type StudentModel } from "./systems.j
 export interface ExperimentOptions {
   outDir: string;
   log: Logger;
+  /** Stop each student after this many steps in total (as if the run were killed); for tests. */
+  stopStudentsAfter?: number;
 }
 
 export interface ExperimentSummary {
@@ -163,7 +165,7 @@ export async function runExperiment(config: ExperimentConfig, opts: ExperimentOp
     for (const loss of config.students.losses) {
       const h = hashOf(RECIPE, teacher.hash, bitextHash, config.students, config.model.dropout, loss, seed);
       const r = await stages.run(`student-${loss.replace("+", "_")}-seed${seed}`, h, (dir) =>
-        studentStage(config, loss, seed, teacherModel, pairs, teacherEnglish, dir, log),
+        studentStage(config, loss, seed, teacherModel, pairs, teacherEnglish, dir, log, opts.stopStudentsAfter),
       );
       students.push({ loss, seed, dir: r.dir, hash: r.hash, losses: r.losses });
     }

@@ -10,9 +10,10 @@ import type { Run } from "../eval/types.js";
 import { writeRun } from "../eval/run.js";
 import { Bm25Index } from "../index/bm25.js";
 import { buildVectorIndex } from "../index/build.js";
+import { maxSequenceLength } from "../models/config.js";
+import { loadHfFolder } from "../models/hf.js";
 import { OnnxEncoder } from "../models/onnx-encoder.js";
-import type { RetrievalEncoder } from "../models/types.js";
-import { Searcher, type QueryEncoder } from "../search/searcher.js";
+import { Searcher } from "../search/searcher.js";
 import { CommandTranslator } from "../search/translate/command.js";
 import { DictionaryTranslator } from "../search/translate/dictionary.js";
 import type { BenchmarkDef, LanguageTask, QueryText } from "./benchmarks.js";
@@ -37,14 +38,14 @@ export interface RunRecord {
   queries: number;
 }
 
-/** A student encoder that searches the index of the teacher it was distilled from. */
-function asQueryEncoder(encoder: RetrievalEncoder, indexHash: string): QueryEncoder {
-  return Object.assign(Object.create(encoder) as RetrievalEncoder, { indexHash });
-}
-
 function runPath(outDir: string, r: Omit<RunRecord, "path" | "queries">): string {
   const name = r.seed === null ? r.system : `${r.system}.seed${r.seed}`;
   return join(outDir, "runs", r.benchmark, r.language, `${name.replace(/\+/g, "_")}.run`);
+}
+
+async function studentEncoder(dir: string, maxLength: number): Promise<OnnxEncoder> {
+  const m = await loadHfFolder(dir);
+  return OnnxEncoder.fromModel(m, { threads: 2, maxLength: Math.min(maxLength, maxSequenceLength(m.config)) });
 }
 
 async function translateAll(task: LanguageTask): Promise<{ dict: QueryText[] | null; mt: QueryText[] | null }> {
@@ -72,9 +73,14 @@ export async function searchAllSystems(o: {
 }): Promise<RunRecord[]> {
   const k = o.config.search.k;
   const records: RunRecord[] = [];
-  const teacher = await OnnxEncoder.fromFolder(o.teacherDir, { threads: 2 });
+  // documents cut where the teacher was trained (maxDocLength), queries where the students were
+  // (never beyond what the model's position table allows)
+  const teacherModel = await loadHfFolder(o.teacherDir);
+  const limit = maxSequenceLength(teacherModel.config);
+  const teacherDocs = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.teacher.maxDocLength) });
+  const teacher = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.search.queryMaxLength) });
   const students = await Promise.all(
-    o.students.map(async (s) => ({ ...s, encoder: asQueryEncoder(await OnnxEncoder.fromFolder(s.dir, { threads: 2, maxLength: o.config.search.queryMaxLength }), o.teacherHash) })),
+    o.students.map(async (s) => ({ ...s, encoder: await studentEncoder(s.dir, o.config.search.queryMaxLength) })),
   );
   try {
     for (const bench of o.benchmarks) {
@@ -82,7 +88,7 @@ export async function searchAllSystems(o: {
       const indexDir = join(o.outDir, "indexes", bench.name);
       if (!existsSync(join(indexDir, "manifest.json"))) {
         const progress = new Progress(`index ${bench.name}`, docs.length, o.log);
-        await buildVectorIndex({ kind: "multi-exact", out: indexDir, encoder: teacher, docs, onProgress: (d) => progress.update(d) });
+        await buildVectorIndex({ kind: "multi-exact", out: indexDir, encoder: teacherDocs, docs, onProgress: (d) => progress.update(d) });
         progress.done();
       }
       const bm25 = Bm25Index.build(docs, { analyzer: "en" });
@@ -121,6 +127,7 @@ export async function searchAllSystems(o: {
     }
   } finally {
     await teacher.dispose();
+    await teacherDocs.dispose();
     for (const s of students) await s.encoder.dispose();
   }
   return records;

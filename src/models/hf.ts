@@ -29,6 +29,8 @@ const HeadSchema = z.strictObject({
   kind: z.enum(["colbert", "pooled"]),
   dim: z.number().int().positive().nullable(),
   pooling: z.enum(["cls", "mean"]),
+  /** A student's teacher: the encoder whose document indexes this query encoder searches. */
+  index_encoder: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 model hash").optional(),
 });
 
 export interface HfModel {
@@ -39,6 +41,8 @@ export interface HfModel {
   headWeights: NamedWeights | null;
   /** sha256 (hex) over config.json, model.safetensors, tokenizer.json and the head files, in that order. */
   hash: string;
+  /** For a distilled student: the hash of the teacher whose indexes it searches (xlir.json `index_encoder`). */
+  indexHash?: string;
 }
 
 const DROPPED = [/^pooler\./, /^cls\./, /^lm_head\./, /^embeddings\.position_ids$/];
@@ -100,6 +104,7 @@ export async function loadHfFolder(dir: string): Promise<HfModel> {
   for (const b of [configBytes, weightBytes, tokBytes]) hash.update(b);
   let head: HeadConfig | null = null;
   let headWeights: NamedWeights | null = null;
+  let indexHash: string | undefined;
   if (await exists(f(HF_FILES.head))) {
     const headBytes = await readBytes(f(HF_FILES.head), "head config");
     let raw: unknown;
@@ -110,7 +115,8 @@ export async function loadHfFolder(dir: string): Promise<HfModel> {
     }
     const r = HeadSchema.safeParse(raw);
     if (!r.success) throw new XlirError("CONFIG", `${f(HF_FILES.head)}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    head = r.data;
+    head = { kind: r.data.kind, dim: r.data.dim, pooling: r.data.pooling };
+    indexHash = r.data.index_encoder;
     if (head.kind === "colbert" && head.dim === null) throw new XlirError("CONFIG", `${f(HF_FILES.head)}: a colbert head needs a dim`);
     hash.update(headBytes);
     if (head.dim !== null) {
@@ -120,7 +126,7 @@ export async function loadHfFolder(dir: string): Promise<HfModel> {
       hash.update(hwBytes);
     }
   }
-  return { config, weights, tokenizer, head, headWeights, hash: hash.digest("hex") };
+  return { config, weights, tokenizer, head, headWeights, hash: hash.digest("hex"), ...(indexHash ? { indexHash } : {}) };
 }
 
 export interface SaveHfOptions {
@@ -130,6 +136,8 @@ export interface SaveHfOptions {
   tokenizerJson: Record<string, unknown>;
   head?: HeadConfig | null;
   headWeights?: NamedWeights | null;
+  /** For a student: the teacher's hash, so that search accepts the teacher's indexes with this model. */
+  indexEncoderHash?: string;
   /** Stored dtype of the weights; default: each tensor's own dtype when F16/BF16, else F32. */
   dtype?: "F32" | "F16" | "BF16";
 }
@@ -172,7 +180,7 @@ export async function saveHfFolder(dir: string, opts: SaveHfOptions): Promise<vo
     await fs.writeFile(path.join(tmp, HF_FILES.tokenizer), JSON.stringify(opts.tokenizerJson));
     await fs.writeFile(path.join(tmp, HF_FILES.tokenizerConfig), j(tokenizerConfigFor(opts.config)));
     if (opts.head) {
-      await fs.writeFile(path.join(tmp, HF_FILES.head), j(opts.head));
+      await fs.writeFile(path.join(tmp, HF_FILES.head), j({ ...opts.head, ...(opts.indexEncoderHash ? { index_encoder: opts.indexEncoderHash } : {}) }));
       if (opts.head.dim !== null) {
         if (!opts.headWeights) throw new XlirError("MISMATCH", `head with dim ${opts.head.dim} needs headWeights (linear.weight, linear.bias)`);
         checkShapes(opts.headWeights, new Map([["linear.weight", [opts.head.dim, opts.config.hiddenSize]], ["linear.bias", [opts.head.dim]]]), "head weights to save");

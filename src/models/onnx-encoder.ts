@@ -46,6 +46,8 @@ interface Row {
 
 export class OnnxEncoder implements RetrievalEncoder {
   readonly hash: string;
+  /** For a distilled student: the teacher whose document indexes this encoder may search. */
+  indexHash?: string;
   readonly dim: number;
   readonly maxLength: number;
   readonly batchSize: number;
@@ -84,7 +86,9 @@ export class OnnxEncoder implements RetrievalEncoder {
       graphOptimizationLevel: "all",
       logSeverityLevel: 3,
     });
-    return new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
+    const enc = new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
+    enc.indexHash = m.indexHash;
+    return enc;
   }
 
   private tokenize(texts: readonly string[]): Row[] {

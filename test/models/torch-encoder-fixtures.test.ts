@@ -42,3 +42,32 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder on the HF fixtures"), () => {
     });
   }
 });
+
+describe.skipIf(NO_TORCH)(torchSuite("saving a trained encoder in HF layout"), () => {
+  it("random encoder + colbert head -> saveHfFolder -> loadHfFolder -> identical token vectors (exact)", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { saveHfFolder } = await import("../../src/models/hf.js");
+    const src = await loadHfFolder(new URL("../fixtures/tiny-xlmr", import.meta.url).pathname);
+    const head = { kind: "colbert" as const, dim: 8, pooling: "cls" as const };
+    const a = TorchEncoder.random(src.config, head, 17);
+    const root = mkdtempSync(join(tmpdir(), "xlir-save-"));
+    const dir = join(root, "model");
+    try {
+      await saveHfFolder(dir, { config: a.config, weights: a.namedWeights(), tokenizerJson: src.tokenizer.json, head, headWeights: a.headWeights() });
+      const b = TorchEncoder.fromHfModel(await loadHfFolder(dir));
+      const ids = new Int32Array([0, 9, 14, 2, 0, 21, 2, 1]);
+      const mask = new Int32Array([1, 1, 1, 1, 1, 1, 1, 0]);
+      tidy(() => {
+        const va = a.tokenVectors(ids, mask, 2, 4).toFloat32();
+        const vb = b.tokenVectors(ids, mask, 2, 4).toFloat32();
+        expect(vb).toEqual(va);
+      });
+      a.free();
+      b.free();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

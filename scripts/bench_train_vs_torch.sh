@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Training-step speed of xlir's libtorch engine vs PyTorch 1.13 on this machine, in one go.
 # Same model, batch, loss and optimizer (src/train/bench.ts and scripts/dev/torch_bench_train.py).
-# Every thread setting in SETTINGS (torch intra-op threads x OpenBLAS threads) runs on both sides,
+# Every thread setting in SETTINGS runs on both sides: TxB[p] = T torch intra-op threads, B OpenBLAS
+# threads, p = OMP_WAIT_POLICY=PASSIVE (without p: ACTIVE, libgomp's spinning default),
 # ROUNDS times, alternating; per side and setting the median over rounds is kept. Reported:
 # best-vs-best wall-time ratio (the headline), per-setting wall and CPU-time ratios (CPU time,
 # user+system of all threads, is less disturbed by other load on a shared machine).
 # Usage: bash scripts/bench_train_vs_torch.sh [extra bench args, e.g. --steps 30]
-# Env: XLIR (command, default ./bin/xlir), ROUNDS (default 2), SETTINGS (default 1x2,1x1,2x1).
+# Env: XLIR (command, default ./bin/xlir), ROUNDS (default 2), SETTINGS (default 1x2,1x1,2x1,2x1p,2x2p).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARGS=(--layers 2 --hidden 256 --heads 4 --ffn 1024 --seq 32 --batch 16 --vocab 8000 --steps 20 "$@")
 ROUNDS="${ROUNDS:-2}"
-SETTINGS="${SETTINGS:-1x2,1x1,2x1}"
+SETTINGS="${SETTINGS:-1x2,1x1,2x1,2x1p,2x2p}"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for r in $(seq 1 "$ROUNDS"); do
   /usr/bin/python3 scripts/dev/torch_bench_train.py "${ARGS[@]}" --settings "$SETTINGS" > "$out/torch.$r.json"
   for s in ${SETTINGS//,/ }; do
-    ${XLIR:-./bin/xlir} bench train "${ARGS[@]}" --threads "${s%x*}" --blas-threads "${s#*x}" --json > "$out/xlir.$r.$s.json"
+    n="${s%p}"
+    policy=ACTIVE; [ "$n" != "$s" ] && policy=PASSIVE
+    OMP_WAIT_POLICY=$policy ${XLIR:-./bin/xlir} bench train "${ARGS[@]}" --threads "${n%x*}" --blas-threads "${n#*x}" --json > "$out/xlir.$r.$s.json"
   done
 done
 node -e '
@@ -26,8 +29,7 @@ const med = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length 
 const rounds = [...Array(Number(n)).keys()].map((i) => i + 1);
 const torch = rounds.map((r) => JSON.parse(fs.readFileSync(`${dir}/torch.${r}.json`)));
 const per = settings.split(",").map((s) => {
-  const [t, b] = s.split("x").map(Number);
-  const tr = torch.map((j) => j.settings.find((x) => x.torch_threads === t && x.blas_threads === b));
+  const tr = torch.map((j) => j.settings.find((x) => x.setting === s));
   const xr = rounds.map((r) => JSON.parse(fs.readFileSync(`${dir}/xlir.${r}.${s}.json`)));
   const tw = med(tr.map((x) => x.step_ms_median)), xw = med(xr.map((x) => x.step_ms_median));
   const tc = med(tr.map((x) => x.cpu_ms_median)), xc = med(xr.map((x) => x.cpu_ms_median));

@@ -4,8 +4,9 @@ with a ColBERT head (linear to dim, L2-normalised tokens), dropout 0.1 in train 
 MSE(token vectors, fixed random target), AdamW lr 1e-4 with weight decay 0.01 except biases and
 LayerNorm, one fixed random batch; forward + backward + step timed per step.
 
-Tries several thread settings (torch intra-op threads x OpenBLAS threads) and prints one JSON object
-with every setting and the best (lowest median).
+Tries several thread settings and prints one JSON object with every setting and the best (lowest
+median). A setting is TxB[p]: T torch intra-op threads, B OpenBLAS threads, p = OMP_WAIT_POLICY=PASSIVE
+(else ACTIVE). Each setting runs in its own subprocess, since libgomp reads the policy when it loads.
 
 Run: /usr/bin/python3 scripts/dev/torch_bench_train.py --layers 2 --hidden 256 --heads 4 --ffn 1024 \
        --seq 32 --batch 16 --vocab 8000 --steps 20 [--settings 1x2,1x1,2x1]
@@ -14,6 +15,9 @@ import argparse
 import ctypes
 import json
 import math
+import os
+import subprocess
+import sys
 import statistics
 import time
 
@@ -111,18 +115,30 @@ def run(a, torch_threads, blas_threads):
     }
 
 
+KEYS = ("layers", "hidden", "heads", "ffn", "seq", "batch", "vocab", "steps", "warmup", "dim")
+
+
 def main():
     ap = argparse.ArgumentParser()
     for k, v in dict(layers=2, hidden=256, heads=4, ffn=1024, seq=32, batch=16, vocab=8000, steps=20, warmup=3, dim=128).items():
         ap.add_argument(f"--{k}", type=int, default=v)
-    ap.add_argument("--settings", default="1x2,1x1,2x1", help="torch_threads x blas_threads, comma separated")
+    ap.add_argument("--settings", default="1x2,1x1,2x1,2x1p,2x2p", help="TxB[p] (torch x OpenBLAS threads, p: passive OpenMP), comma separated")
+    ap.add_argument("--one", action="store_true", help="internal: run the single setting in --settings here")
     a = ap.parse_args()
+    if a.one:
+        s = a.settings
+        t, b = (int(x) for x in s.rstrip("p").split("x"))
+        r = run(a, t, b)
+        r["setting"], r["omp_wait_policy"] = s, os.environ.get("OMP_WAIT_POLICY")
+        print(json.dumps(r))
+        return
     results = []
     for s in a.settings.split(","):
-        t, b = (int(x) for x in s.split("x"))
-        results.append(run(a, t, b))
+        env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE" if s.endswith("p") else "ACTIVE")
+        argv = [sys.executable, os.path.abspath(__file__), "--one", "--settings", s] + [f"--{k}={getattr(a, k)}" for k in KEYS]
+        results.append(json.loads(subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout))
     best = min(results, key=lambda r: r["step_ms_median"])
-    cfg = {k: getattr(a, k) for k in ("layers", "hidden", "heads", "ffn", "seq", "batch", "vocab", "steps", "warmup", "dim")}
+    cfg = {k: getattr(a, k) for k in KEYS}
     print(json.dumps({"backend": "pytorch", "torch_version": torch.__version__, "config": cfg, "best": best, "settings": results}))
 
 

@@ -150,6 +150,9 @@ function tryLoad(): NativeTorch | null {
     failure = "not found";
     return null;
   }
+  // Idle OpenMP workers must sleep, not spin: spinning workers starve OpenBLAS's threads on small
+  // machines (2 torch threads went from ~80 ms to 300-500 ms a step). Read by libgomp when it loads.
+  if (process.env.OMP_WAIT_POLICY === undefined) process.env.OMP_WAIT_POLICY = "PASSIVE";
   try {
     cached = createRequire(import.meta.url)(path) as NativeTorch;
   } catch (err) {

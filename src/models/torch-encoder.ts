@@ -9,7 +9,7 @@
  * Positions p: BERT 0..L-1; XLM-R padding_idx + cumsum(ids != pad) on real tokens, padding_idx on pads.
  */
 import { XlirError } from "../errors.js";
-import { cat, dropout, layerNorm, linear, embedding, tensor, noGrad, Tensor } from "../engine/index.js";
+import { dropout, layerNorm, linear, embedding, tensor, noGrad, Tensor } from "../engine/index.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
 import { encoderParamShapes, exportParams, headParamShapes, loadParams, randomParams, type ParamDType } from "./torch-weights.js";
 
@@ -183,19 +183,9 @@ export class TorchEncoder {
         const w = (n: string): Tensor => this.p(pre + n);
         const heads = (n: string): Tensor =>
           T(T(T(linear(x, w(`attention.self.${n}.weight`), w(`attention.self.${n}.bias`))).view(B, L, nh, hd)).transpose(1, 2)); // [B, nh, L, hd]
-        let q: Tensor, k: Tensor, v: Tensor;
-        if (process.env.XLIR_FUSE_QKV === "1") {
-          const W = T(cat([w("attention.self.query.weight"), w("attention.self.key.weight"), w("attention.self.value.weight")], 0));
-          const bb = T(cat([w("attention.self.query.bias"), w("attention.self.key.bias"), w("attention.self.value.bias")], 0));
-          const qkv = T(T(T(linear(x, W, bb)).view(B, L, 3, nh, hd)).permute(2, 0, 3, 1, 4)); // [3, B, nh, L, hd]
-          q = T(qkv.select(0, 0));
-          k = T(qkv.select(0, 1));
-          v = T(qkv.select(0, 2));
-        } else {
-          q = heads("query");
-          k = heads("key");
-          v = heads("value");
-        }
+        const q = heads("query");
+        const k = heads("key");
+        const v = heads("value");
         const scores = T(T(T(q.matmul(T(k.transpose(2, 3)))).mul(scale)).add(maskBias)); // [B, nh, L, L]
         const probs = T(this.drop(T(scores.softmax(-1))));
         const ctx = T(T(T(probs.matmul(v)).transpose(1, 2)).reshape(B, L, H)); // [B, L, H]

@@ -12,7 +12,7 @@ import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { BucketSampler } from "./buckets.js";
 import { padTokenVectors } from "./encode-cache.js";
-import { trainLoop, type TrainProgress, type TrainResult } from "./loop.js";
+import { trainLoop, type TrainLoopOptions, type TrainProgress, type TrainResult } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
 import { warmupLinearSchedule } from "./schedule.js";
 
@@ -52,6 +52,24 @@ export interface DistillOptions {
   onProgress?: (p: TrainProgress & { stats?: Record<string, number> }) => void;
 }
 
+/** The trainLoop options that follow from the optimiser settings and the run (shared by teacher and students). */
+export function loopSettings(
+  optim: OptimSettings,
+  run: { seed: number; config: unknown; checkpointPath?: string; stopAfter?: number },
+): Pick<TrainLoopOptions<unknown>, "steps" | "seed" | "config" | "accumulate" | "clipNorm" | "schedule" | "checkpointPath" | "checkpointEvery" | "stopAfter"> {
+  return {
+    steps: optim.steps,
+    seed: run.seed,
+    config: run.config,
+    accumulate: optim.accumulate,
+    clipNorm: optim.clipNorm,
+    schedule: warmupLinearSchedule({ peakLr: optim.learningRate, warmupSteps: Math.min(optim.warmupSteps, optim.steps), totalSteps: optim.steps }),
+    checkpointPath: run.checkpointPath,
+    checkpointEvery: optim.checkpointEvery,
+    stopAfter: run.stopAfter,
+  };
+}
+
 interface StudentBatch {
   items: number[];
 }
@@ -72,7 +90,6 @@ export function trainStudent(o: DistillOptions): TrainResult {
   let lastStats: Record<string, number> | undefined;
   try {
     return trainLoop<StudentBatch>({
-      steps: o.optim.steps,
       params: o.student.namedParameters(),
       optimizer,
       batches: (i) => ({ items: sampler.batch(i) }),
@@ -105,14 +122,7 @@ export function trainStudent(o: DistillOptions): TrainResult {
         lastStats = result.stats;
         return result.loss as Tensor;
       },
-      seed: o.seed,
-      config: o.config,
-      accumulate: o.optim.accumulate,
-      clipNorm: o.optim.clipNorm,
-      schedule: warmupLinearSchedule({ peakLr: o.optim.learningRate, warmupSteps: Math.min(o.optim.warmupSteps, o.optim.steps), totalSteps: o.optim.steps }),
-      checkpointPath: o.checkpointPath,
-      checkpointEvery: o.optim.checkpointEvery,
-      stopAfter: o.stopAfter,
+      ...loopSettings(o.optim, o),
       onProgress: (p) => o.onProgress?.({ ...p, stats: lastStats }),
     });
   } finally {

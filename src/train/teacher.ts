@@ -8,10 +8,9 @@ import { getLoss } from "../losses/registry.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { BucketSampler } from "./buckets.js";
-import type { OptimSettings } from "./distill.js";
+import { loopSettings, type OptimSettings } from "./distill.js";
 import { trainLoop, type TrainProgress, type TrainResult } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
-import { warmupLinearSchedule } from "./schedule.js";
 
 export interface TeacherPair {
   query: string;
@@ -47,7 +46,6 @@ export function trainTeacher(o: TeacherTrainingOptions): TrainResult {
   o.encoder.train();
   try {
     return trainLoop<number[]>({
-      steps: o.optim.steps,
       params: o.encoder.namedParameters(),
       optimizer,
       batches: (i) => sampler.batch(i),
@@ -75,14 +73,7 @@ export function trainTeacher(o: TeacherTrainingOptions): TrainResult {
         );
         return result.loss as Tensor;
       },
-      seed: o.seed,
-      config: o.config,
-      accumulate: o.optim.accumulate,
-      clipNorm: o.optim.clipNorm,
-      schedule: warmupLinearSchedule({ peakLr: o.optim.learningRate, warmupSteps: Math.min(o.optim.warmupSteps, o.optim.steps), totalSteps: o.optim.steps }),
-      checkpointPath: o.checkpointPath,
-      checkpointEvery: o.optim.checkpointEvery,
-      stopAfter: o.stopAfter,
+      ...loopSettings(o.optim, o),
       onProgress: o.onProgress,
     });
   } finally {

@@ -42,11 +42,6 @@ function maxSimSession(): Promise<ort.InferenceSession> {
         node("Unsqueeze", ["QM", "axis2"], ["QM3"]), // [nq, lq, 1]
         node("Mul", ["M3", "QM3"], ["P"]),
         node("ReduceSum", ["P", "axis1"], ["T"], [{ name: "keepdims", kind: "int", value: 0 }]), // [nq, nd]
-        node("TopK", ["T", "K"], ["V", "I"], [
-          { name: "axis", kind: "int", value: -1 },
-          { name: "largest", kind: "int", value: 1 },
-          { name: "sorted", kind: "int", value: 1 },
-        ]),
       ],
       inputs: [
         { name: "Q", type: OnnxType.FLOAT, dims: ["r", "d"] },
@@ -57,12 +52,8 @@ function maxSimSession(): Promise<ort.InferenceSession> {
         { name: "shapeQLd", type: OnnxType.INT64, dims: [3] },
         { name: "axis1", type: OnnxType.INT64, dims: [1] },
         { name: "axis2", type: OnnxType.INT64, dims: [1] },
-        { name: "K", type: OnnxType.INT64, dims: [1] },
       ],
-      outputs: [
-        { name: "V", type: OnnxType.FLOAT, dims: ["nq", "k"] },
-        { name: "I", type: OnnxType.INT64, dims: ["nq", "k"] },
-      ],
+      outputs: [{ name: "T", type: OnnxType.FLOAT, dims: ["nq", "nd"] }],
     }),
     { intraOpNumThreads: Math.max(1, Math.min(2, availableParallelism())), interOpNumThreads: 1, graphOptimizationLevel: "all" },
   );
@@ -138,7 +129,6 @@ export class FusedMaxSim {
     const axis2 = i64([2]);
     for (const b of this.buckets) {
       const nd = b.docs.length;
-      const kb = Math.min(k, nd);
       const perCall = Math.max(1, Math.floor(MAX_BLOCK / (lq * nd * b.length)));
       for (let q0 = 0; q0 < nq; q0 += perCall) {
         const qb = Math.min(perCall, nq - q0);
@@ -151,13 +141,11 @@ export class FusedMaxSim {
           shapeQLd: i64([qb, lq, nd]),
           axis1,
           axis2,
-          K: i64([kb]),
         });
-        const v = r.V.data as Float32Array; // [qb, kb]
-        const idx = r.I.data as BigInt64Array; // [qb, kb]
+        const scores = r.T.data as Float32Array; // [qb, nd]
         for (let i = 0; i < qb; i++) {
           const h = heaps[q0 + i];
-          for (let j = 0; j < kb; j++) h.push(b.docs[Number(idx[i * kb + j])], v[i * kb + j]);
+          for (let j = 0; j < nd; j++) h.push(b.docs[j], scores[i * nd + j]);
         }
       }
     }

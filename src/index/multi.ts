@@ -2,12 +2,14 @@
  * Multi-vector (ColBERT late-interaction) indexes over document token vectors.
  * - `multi-exact`: every document scored by MaxSim (exact; small collections, checking).
  * - `multi`: candidate generation by HNSW over all token vectors (for each query token the
- *   tokenK nearest token rows, mapped to their documents), then exact MaxSim re-ranking of the
- *   candidate documents (PLAID/ColBERTv1-style two-stage retrieval).
+ *   tokenK nearest token rows, mapped to their documents), pruning to the rerankDepth candidates
+ *   with the best MaxSim estimate from the hits, then exact MaxSim re-ranking of those
+ *   (ColBERT's two-stage retrieval; the pruning plays the role of PLAID's centroid interaction).
  */
 import { join } from "node:path";
 import type { TokenVectors } from "../models/types.js";
 import { maxSimAll } from "./exact.js";
+import { FusedMaxSim } from "./maxsim-fused.js";
 import { Hnsw, HNSW_DEFAULTS, type HnswParams } from "./hnsw.js";
 import { docnoRanks, TopK } from "./topk.js";
 import { HNSW, readDocnos, readOffsets, readVectors } from "./storage.js";
@@ -17,6 +19,7 @@ export class MultiVectorIndex implements VectorIndex {
   readonly queryForm = "tokens" as const;
   private readonly ranks: Int32Array;
   private readonly tokenDoc: Int32Array | null;
+  private fused: FusedMaxSim | null = null;
 
   constructor(
     readonly dir: string,
@@ -26,6 +29,8 @@ export class MultiVectorIndex implements VectorIndex {
     readonly offsets: Int32Array, // [N + 1]
     readonly hnsw: Hnsw | null,
     readonly tokenK: number,
+    /** Candidates re-ranked exactly per query (at least k), chosen by the ANN-hit estimate. */
+    readonly rerankDepth = 256,
   ) {
     this.ranks = docnoRanks(docnos);
     if (hnsw) {
@@ -38,30 +43,55 @@ export class MultiVectorIndex implements VectorIndex {
     return this.hnsw ? this.searchApprox(queries, k) : this.searchExact(queries, k);
   }
 
+  /** Exhaustive MaxSim over every document, fused on ONNX Runtime (see maxsim-fused.ts). */
   private async searchExact(queries: TokenVectors, k: number): Promise<DocHit[][]> {
-    const nq = queries.offsets.length - 1;
-    const nd = this.docnos.length;
-    const scores = await maxSimAll(queries, this.vectors, this.offsets, this.manifest.dim); // [nq, nd]
-    const out: DocHit[][] = [];
-    for (let i = 0; i < nq; i++) {
-      const h = new TopK(Math.min(k, nd), this.ranks);
-      for (let j = 0; j < nd; j++) h.push(j, scores[i * nd + j]);
-      out.push(h.sorted().map(({ id, score }) => ({ docno: this.docnos[id], score })));
-    }
-    return out;
+    this.fused ??= new FusedMaxSim(this.vectors, this.offsets, this.manifest.dim, this.ranks);
+    const hits = await this.fused.search(queries, Math.min(k, this.docnos.length));
+    return hits.map((list) => list.map(({ id, score }) => ({ docno: this.docnos[id], score })));
   }
 
-  /** Candidate documents of one query: documents owning any of the tokenK nearest tokens of any query token. */
-  candidates(ids: Int32Array, rowFrom: number, rowTo: number, kPerRow: number): Int32Array {
-    const seen = new Set<number>();
+  /**
+   * Candidate documents of one query, pruned to the `depth` most promising by an optimistic MaxSim
+   * estimate from the ANN hits alone: est(d) = sum_i max(best hit score of d for query token i,
+   * floor_i), where floor_i is the lowest hit score of token i (an upper bound on any token the
+   * ANN did not return). ids/scores: [rows, kPerRow] from the HNSW search.
+   */
+  candidates(ids: Int32Array, scores: Float32Array, rowFrom: number, rowTo: number, kPerRow: number, depth: number): Int32Array {
     const tokenDoc = this.tokenDoc as Int32Array;
+    const lq = rowTo - rowFrom;
+    const floor = new Float32Array(lq);
+    for (let r = rowFrom; r < rowTo; r++) {
+      let f = 0;
+      for (let j = 0; j < kPerRow; j++) if (ids[r * kPerRow + j] >= 0) f = scores[r * kPerRow + j];
+      floor[r - rowFrom] = f; // hits are sorted best first: the last valid one is the lowest
+    }
+    const slot = new Map<number, number>();
+    const docs: number[] = [];
+    const part: number[] = []; // [candidates, lq]
     for (let r = rowFrom; r < rowTo; r++) {
       for (let j = 0; j < kPerRow; j++) {
         const t = ids[r * kPerRow + j];
-        if (t >= 0) seen.add(tokenDoc[t]);
+        if (t < 0) continue;
+        const d = tokenDoc[t];
+        let c = slot.get(d);
+        if (c === undefined) {
+          c = docs.length;
+          slot.set(d, c);
+          docs.push(d);
+          for (let i = 0; i < lq; i++) part.push(floor[i]);
+        }
+        const at = c * lq + (r - rowFrom);
+        if (scores[r * kPerRow + j] > part[at]) part[at] = scores[r * kPerRow + j];
       }
     }
-    return Int32Array.from(seen).sort();
+    if (docs.length <= depth) return Int32Array.from(docs).sort();
+    const est = docs.map((_, c) => {
+      let sum = 0;
+      for (let i = 0; i < lq; i++) sum += part[c * lq + i];
+      return sum;
+    });
+    const order = docs.map((_, c) => c).sort((x, y) => est[y] - est[x]).slice(0, depth);
+    return Int32Array.from(order.map((c) => docs[c])).sort();
   }
 
   private async searchApprox(queries: TokenVectors, k: number): Promise<DocHit[][]> {
@@ -69,12 +99,13 @@ export class MultiVectorIndex implements VectorIndex {
     const nq = queries.offsets.length - 1;
     const rows = queries.offsets[nq];
     const kPerRow = Math.max(this.tokenK, Math.min(k, this.manifest.vectorCount));
-    const { ids } = (this.hnsw as Hnsw).search(queries.vectors, rows, kPerRow); // [rows, kPerRow]
+    const depth = Math.max(this.rerankDepth, k);
+    const { ids, scores: hitScores } = (this.hnsw as Hnsw).search(queries.vectors, rows, kPerRow); // [rows, kPerRow]
     const out: DocHit[][] = [];
     for (let i = 0; i < nq; i++) {
       const a = queries.offsets[i];
       const b = queries.offsets[i + 1];
-      const cand = this.candidates(ids, a, b, kPerRow);
+      const cand = this.candidates(ids, hitScores, a, b, kPerRow, depth);
       // Gather the candidates' token rows into one contiguous block.  [T_c, d]
       const subOff = new Int32Array(cand.length + 1);
       for (let c = 0; c < cand.length; c++) subOff[c + 1] = subOff[c] + this.offsets[cand[c] + 1] - this.offsets[cand[c]];
@@ -110,7 +141,7 @@ async function loadMulti(dir: string, m: IndexManifest, opts: VectorBuildOptions
   const vectors = await readVectors(dir, m);
   const hnsw = approximate ? Hnsw.load(join(dir, HNSW), m.dim, m.vectorCount, hnswParams(m, opts)) : null;
   const tokenK = opts.tokenK ?? (m.buildParams.tokenK as number | undefined) ?? 64;
-  return new MultiVectorIndex(dir, m, docnos, vectors, offsets, hnsw, tokenK);
+  return new MultiVectorIndex(dir, m, docnos, vectors, offsets, hnsw, tokenK, opts.rerankDepth ?? 256);
 }
 
 export const multiSpec: VectorKindSpec = {

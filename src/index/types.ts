@@ -55,6 +55,8 @@ export interface VectorBuildOptions {
   expansionSearch?: number;
   /** Multi-vector ANN: token hits per query token, default 64. */
   tokenK?: number;
+  /** Multi-vector ANN: candidates re-ranked by exact MaxSim per query (at least k), default 256. */
+  rerankDepth?: number;
   /** Threads for native work (0 = library default). */
   threads?: number;
 }

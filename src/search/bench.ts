@@ -24,6 +24,8 @@ export interface SearchBenchOptions {
   k: number;
   /** Multi-vector ANN hits per query token; several values are each measured on the same graph. */
   tokenK: number[];
+  /** Multi-vector ANN: candidates re-ranked exactly per query. */
+  rerankDepth: number;
   /** Per-coordinate noise around cluster centres (clustered data), before normalisation. */
   spread: number;
   connectivity: number;
@@ -38,7 +40,7 @@ export interface SearchBenchOptions {
 
 export const SEARCH_BENCH_DEFAULTS: SearchBenchOptions = {
   vectors: 100_000, dim: 128, clustered: false, queries: 1000, multiQueries: 100, queryTokens: 16,
-  docTokensMin: 20, docTokensMax: 60, k: 10, tokenK: [32, 64, 128], spread: 0.05, connectivity: HNSW_DEFAULTS.connectivity,
+  docTokensMin: 20, docTokensMax: 60, k: 10, tokenK: [32, 64, 128], rerankDepth: 256, spread: 0.05, connectivity: HNSW_DEFAULTS.connectivity,
   expansionAdd: HNSW_DEFAULTS.expansionAdd, expansionSearch: HNSW_DEFAULTS.expansionSearch,
   parts: ["single", "multi"], seed: 42,
 };
@@ -116,7 +118,7 @@ async function multiBench(o: SearchBenchOptions, tokens: Float32Array): Promise<
   const key = (h: DocHit[][]) => h.map((x) => x.map((y) => y.docno));
   const sweep: Array<Record<string, number>> = [];
   for (const tokenK of o.tokenK) {
-    const approxIndex = new MultiVectorIndex("mem", manifest("multi"), docnos, tokens, offsets, g, tokenK);
+    const approxIndex = new MultiVectorIndex("mem", manifest("multi"), docnos, tokens, offsets, g, tokenK, o.rerankDepth);
     t = performance.now();
     const approx: DocHit[][] = [];
     for (let i = 0; i < o.multiQueries; i++) approx.push(...(await approxIndex.search(slice(queries, i), o.k)));
@@ -124,7 +126,7 @@ async function multiBench(o: SearchBenchOptions, tokens: Float32Array): Promise<
     sweep.push({ tokenK, seconds: approxS, qps: o.multiQueries / approxS, recallAt10: recallAtK(key(exact), key(approx), o.k) });
   }
   return {
-    documents: nd, tokens: o.vectors, queryTokens: o.queryTokens,
+    documents: nd, tokens: o.vectors, queryTokens: o.queryTokens, rerankDepth: o.rerankDepth,
     exact: { seconds: exactS, qps: o.multiQueries / exactS },
     approximate: { buildSeconds: buildS, tokensPerSecond: o.vectors / buildS, byTokenK: sweep },
   };

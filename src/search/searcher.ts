@@ -24,6 +24,8 @@ export type QueryEncoder = RetrievalEncoder & { readonly indexHash?: string };
 export interface SearcherOptions extends VectorBuildOptions {
   /** Queries per encoder call (default 32); queries are sorted by length so padding stays short. */
   queryBatch?: number;
+  /** How error messages name the query encoder (e.g. "the query model models/student-eu"). */
+  modelName?: string;
 }
 
 /** A short description of an index for /health and logs. */
@@ -79,7 +81,7 @@ export class Searcher {
     const index = await openVectorIndex(dir, opts);
     const m = index.manifest;
     if (!encoder) throw new XlirError("USAGE", `index ${dir} is a ${kind} vector index: give the query encoder (--model DIR)`);
-    checkEncoder(dir, m.encoderHash, encoder);
+    checkEncoder(dir, m.encoderHash, encoder, opts.modelName);
     if (encoder.dim !== m.dim) throw new XlirError("MISMATCH", `index ${dir} holds ${m.dim}-d vectors, the query encoder produces ${encoder.dim}-d vectors`);
     return new Searcher({ dir, kind, docCount: m.docCount, dim: m.dim, encoderHash: m.encoderHash }, index, null, encoder, queryBatch);
   }

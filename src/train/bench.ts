@@ -41,6 +41,8 @@ export interface TrainBenchResult {
   steps: number;
   config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops">;
   threads: { torch: number; blas: number };
+  /** libgomp's idle policy in effect (the engine sets PASSIVE unless the environment says otherwise). */
+  omp_wait_policy: string | null;
   cores: number;
   params: number;
   gflop_per_step: number;
@@ -128,6 +130,7 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     steps: o.steps,
     config: { layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, seq: o.seq, batch: o.batch, vocab: o.vocab, steps: o.steps, warmup: warm, dim },
     threads: getThreads(),
+    omp_wait_policy: process.env.OMP_WAIT_POLICY ?? null,
     cores: availableParallelism(),
     params,
     gflop_per_step: round(flop / 1e9, 3),

@@ -21,16 +21,17 @@ export function register(program: Command): void {
     .option("--batch-size <n>", "queries per encoder call", parseIntOption("--batch-size"), 32)
     .option("--max-length <n>", "longest query in tokens", parseIntOption("--max-length"))
     .option("--token-k <n>", "multi: ANN token hits per query token", parseIntOption("--token-k"))
+    .option("--rerank-depth <n>", "multi: candidates re-ranked by exact MaxSim per query (default 256)", parseIntOption("--rerank-depth"))
     .option("--ef <n>", "HNSW expansion at search", parseIntOption("--ef"))
     .option("--threads <n>", "encoder threads", parseIntOption("--threads"))
-    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; ef?: number; threads?: number }) => {
+    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number }) => {
       if (o.k < 1) throw new XlirError("USAGE", `-k must be >= 1, got ${o.k}`);
       const queries = await readQueriesTsv(o.queries);
       const kind = await indexKindOf(o.index);
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
       const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
       try {
-        const searcher = await Searcher.open(o.index, encoder, { queryBatch: o.batchSize, tokenK: o.tokenK, expansionSearch: o.ef });
+        const searcher = await Searcher.open(o.index, encoder, { queryBatch: o.batchSize, tokenK: o.tokenK, rerankDepth: o.rerankDepth, expansionSearch: o.ef, modelName: `the query model ${o.model}` });
         const t = performance.now();
         const run = await searcher.search(queries, o.k);
         const seconds = (performance.now() - t) / 1000;

@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const kind = await indexKindOf(o.index);
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
       const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, threads: o.threads });
-      const searcher = await Searcher.open(o.index, encoder);
+      const searcher = await Searcher.open(o.index, encoder, { modelName: `the query model ${o.model}` });
       const app = createServer({ searcher, limits: { maxK: o.maxK, maxQueryChars: o.maxQueryChars, bodyLimit: o.bodyLimit }, logger: o.log ?? false });
       const address = await app.listen({ host: o.host, port: o.port });
       process.stderr.write(`xlir serve: ${searcher.summary.kind} index ${o.index} (${searcher.summary.docCount} docs) on ${address}\n`);

@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
-import { mulberry32 } from "./significance/prng.js";
+import { mulberry32 } from "../util/random.js";
 
 export interface SyntheticEvalOptions {
   queries: number;

@@ -30,7 +30,7 @@ export class MultiVectorIndex implements VectorIndex {
     readonly hnsw: Hnsw | null,
     readonly tokenK: number,
     /** Candidates re-ranked exactly per query (at least k), chosen by the ANN-hit estimate. */
-    readonly rerankDepth = 256,
+    readonly rerankDepth = 1024,
   ) {
     this.ranks = docnoRanks(docnos);
     if (hnsw) {
@@ -141,7 +141,7 @@ async function loadMulti(dir: string, m: IndexManifest, opts: VectorBuildOptions
   const vectors = await readVectors(dir, m);
   const hnsw = approximate ? Hnsw.load(join(dir, HNSW), m.dim, m.vectorCount, hnswParams(m, opts)) : null;
   const tokenK = opts.tokenK ?? (m.buildParams.tokenK as number | undefined) ?? 64;
-  return new MultiVectorIndex(dir, m, docnos, vectors, offsets, hnsw, tokenK, opts.rerankDepth ?? 256);
+  return new MultiVectorIndex(dir, m, docnos, vectors, offsets, hnsw, tokenK, opts.rerankDepth ?? 1024);
 }
 
 export const multiSpec: VectorKindSpec = {

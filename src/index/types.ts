@@ -55,7 +55,7 @@ export interface VectorBuildOptions {
   expansionSearch?: number;
   /** Multi-vector ANN: token hits per query token, default 64. */
   tokenK?: number;
-  /** Multi-vector ANN: candidates re-ranked by exact MaxSim per query (at least k), default 256. */
+  /** Multi-vector ANN: candidates re-ranked by exact MaxSim per query (at least k), default 1024. */
   rerankDepth?: number;
   /** Threads for native work (0 = library default). */
   threads?: number;

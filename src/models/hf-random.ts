@@ -7,6 +7,7 @@ import { TextTokenizer } from "../text/tokenizer.js";
 import { expectedWeightShapes } from "./config.js";
 import type { HfModel } from "./hf.js";
 import type { Architecture, EncoderConfig, NamedWeights } from "./types.js";
+import { mulberry32 } from "../util/random.js";
 
 export interface RandomModelOptions {
   architecture?: Architecture; // default bert
@@ -19,18 +20,6 @@ export interface RandomModelOptions {
   seed?: number; // default 0
   /** Standard deviation of the random weights (default 0.02, HF's initializer_range). */
   std?: number;
-}
-
-/** mulberry32: a small seeded uniform generator in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SPECIALS = { bert: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], "xlm-roberta": ["<s>", "<pad>", "</s>", "<unk>", "<mask>"] };
@@ -71,7 +60,7 @@ export function randomHfModel(o: RandomModelOptions): HfModel {
     hiddenAct: "gelu",
     positionOffset: architecture === "bert" ? 0 : padTokenId + 1,
   };
-  const rnd = seededUniform(o.seed ?? 0);
+  const rnd = mulberry32(o.seed ?? 0);
   const std = o.std ?? 0.02;
   const weights: NamedWeights = new Map();
   for (const [name, shape] of expectedWeightShapes(config)) {
@@ -87,6 +76,6 @@ export function randomHfModel(o: RandomModelOptions): HfModel {
 
 /** n texts of `words` random vocabulary words each (seeded), for a model from randomHfModel. */
 export function randomTexts(n: number, words: number, vocab: number, seed = 1): string[] {
-  const rnd = seededUniform(seed);
+  const rnd = mulberry32(seed);
   return Array.from({ length: n }, () => Array.from({ length: words }, () => `w${5 + Math.floor(rnd() * (vocab - 5))}`).join(" "));
 }

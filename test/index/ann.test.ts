@@ -51,3 +51,21 @@ describe("approximate search recall on synthetic clustered vectors", () => {
     expect(recallAtK([[1, 2], [3, 4]], [[2, 9], [3, 4]], 2)).toBeCloseTo(0.75, 12);
   });
 });
+
+describe("multi-vector candidate pruning", () => {
+  it("keeps the documents with the best optimistic MaxSim estimate from the ANN hits", async () => {
+    const { MultiVectorIndex } = await import("../../src/index/multi.js");
+    const { Hnsw } = await import("../../src/index/hnsw.js");
+    // 3 documents of 2 tokens each (token rows 0-1 -> doc 0, 2-3 -> doc 1, 4-5 -> doc 2)
+    const vecs = clusteredVectors({ n: 6, dim: 4, seed: 1 }).vectors;
+    const m = { formatVersion: 1, kind: "multi", encoderHash: "x", dim: 4, docCount: 3, vectorCount: 6, storage: "float32" as const, buildParams: {}, createdBy: "t", createdAt: "" };
+    const index = new MultiVectorIndex("mem", m, ["a", "b", "c"], vecs, Int32Array.from([0, 2, 4, 6]), Hnsw.build(vecs, 6, 4), 2, 1);
+    // 2 query tokens x 2 hits each, best first; floors: row 0 -> 0.5, row 1 -> 0.2
+    const ids = Int32Array.from([0, 2, 4, 3]);
+    const scores = Float32Array.from([0.9, 0.5, 0.8, 0.2]);
+    // estimates: doc0 = 0.9 + 0.2 (floor) = 1.1; doc1 = 0.5 + 0.2 = 0.7; doc2 = 0.5 (floor) + 0.8 = 1.3
+    expect([...index.candidates(ids, scores, 0, 2, 2, 1)]).toEqual([2]);
+    expect([...index.candidates(ids, scores, 0, 2, 2, 2)]).toEqual([0, 2]);
+    expect([...index.candidates(ids, scores, 0, 2, 2, 10)]).toEqual([0, 1, 2]);
+  });
+});

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option("--batch-size <n>", "queries per encoder call", parseIntOption("--batch-size"), 32)
     .option("--max-length <n>", "longest query in tokens", parseIntOption("--max-length"))
     .option("--token-k <n>", "multi: ANN token hits per query token", parseIntOption("--token-k"))
-    .option("--rerank-depth <n>", "multi: candidates re-ranked by exact MaxSim per query (default 256)", parseIntOption("--rerank-depth"))
+    .option("--rerank-depth <n>", "multi: candidates re-ranked by exact MaxSim per query (default 1024)", parseIntOption("--rerank-depth"))
     .option("--ef <n>", "HNSW expansion at search", parseIntOption("--ef"))
     .option("--threads <n>", "encoder threads", parseIntOption("--threads"))
     .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number }) => {

@@ -1,6 +1,6 @@
 /** Bootstrap confidence interval of a mean. */
 import { XlirError } from "../../errors.js";
-import { mulberry32 } from "./prng.js";
+import { mulberry32 } from "../../util/random.js";
 
 export interface BootstrapOptions {
   /** resamples (default 10,000). */

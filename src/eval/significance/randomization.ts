@@ -1,6 +1,6 @@
 /** Paired randomisation (permutation) test. */
 import { XlirError } from "../../errors.js";
-import { mulberry32 } from "./prng.js";
+import { mulberry32 } from "../../util/random.js";
 import type { PairedTestResult } from "./ttest.js";
 
 export interface RandomizationOptions {

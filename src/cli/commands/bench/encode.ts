@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
 import { loadHfFolder } from "../../../models/hf.js";
-import { randomHfModel, randomTexts, seededUniform } from "../../../models/hf-random.js";
+import { randomHfModel, randomTexts } from "../../../models/hf-random.js";
+import { mulberry32 } from "../../../util/random.js";
 import { OnnxEncoder } from "../../../models/onnx-encoder.js";
 import { parseIntOption, printJson } from "../../util.js";
 
@@ -27,7 +28,7 @@ interface BenchEncodeOptions {
 function textsFromVocab(vocab: Map<string, number>, n: number, words: number): string[] {
   const pool = [...vocab.keys()].filter((t) => !/^(\[.*\]|<.*>|##)/.test(t)).map((t) => t.replace(/^\u2581/, ""));
   if (pool.length === 0) throw new XlirError("BAD_INPUT", "the tokenizer's vocabulary has no plain words to build benchmark texts from");
-  const rnd = seededUniform(7);
+  const rnd = mulberry32(7);
   return Array.from({ length: n }, () => Array.from({ length: words }, () => pool[Math.floor(rnd() * pool.length)]).join(" "));
 }
 

@@ -4,14 +4,14 @@
  *   node --import tsx scripts/dev/ann_recall_on_index.ts EXACT_INDEX APPROX_INDEX MODEL_DIR QUERIES.tsv [k] [maxLength] [tokenK] [rerankDepth]
  */
 import { OnnxEncoder } from "../../src/models/onnx-encoder.js";
-import { readQueriesTsv } from "../../src/search/queries.js";
+import { readAllQueries } from "../../src/data/corpus.js";
 import { Searcher } from "../../src/search/searcher.js";
 import { recallAtK } from "../../src/search/bench.js";
 
 const [exactDir, approxDir, model, queryFile, kArg, maxLenArg, tokenKArg, depthArg] = process.argv.slice(2);
 const k = Number(kArg ?? "10");
 const encoder = await OnnxEncoder.fromFolder(model, maxLenArg ? { maxLength: Number(maxLenArg) } : {});
-const queries = await readQueriesTsv(queryFile);
+const queries = await readAllQueries(queryFile, { format: "tsv" });
 const opts = { tokenK: tokenKArg ? Number(tokenKArg) : undefined, rerankDepth: depthArg ? Number(depthArg) : undefined };
 const out: Record<string, unknown> = { queries: queries.length, k, ...opts };
 const runs = [];

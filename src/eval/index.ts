@@ -21,3 +21,4 @@ export { pairedTest, TESTS, type TestName } from "./significance/tests.js";
 export { compareSystems, compareScores, COMPARE_DEFAULTS, type ComparisonRow, type ComparisonTable, type CompareScoresOptions, type CompareSystemsOptions } from "./compare.js";
 export { renderComparison, renderComparisonText, renderComparisonMarkdown, renderComparisonLatex, renderComparisonJson, COMPARISON_RENDERERS } from "./compare-render.js";
 export { writeSyntheticEvalData, type SyntheticEvalOptions } from "./synthetic.js";
+export type { Run } from "./types.js";

@@ -6,7 +6,8 @@
  * Duplicate (qid, docno) pairs are accepted when reading and rejected when the query is evaluated,
  * as trec_eval does (see ranking.ts).
  */
-import { inputError } from "../errors.js";
+import { rename } from "node:fs/promises";
+import { inputError, XlirError } from "../errors.js";
 import { forEachLine, splitFields, firstNonSpace } from "./lines.js";
 import { parseDecimal } from "./numbers.js";
 import { writeText } from "./qrels.js";
@@ -72,21 +73,32 @@ export function parseRun(text: string, name = "<run>"): Run {
   return b.run;
 }
 
-/** A run as TREC text: queries in byte order, each ranked by trec_eval's rule, ranks 1..n. */
-export function formatRun(run: Run, tag = "xlir"): string {
+/**
+ * A run as TREC text `qid Q0 docno rank score tag`: queries in byte order, each ranked by trec_eval's
+ * rule (score descending, docno descending on ties), ranks 1..n. Scores are printed exactly
+ * (`String(score)`), or with `digits` significant digits (`toPrecision`) when given. The tag must be
+ * non-empty without whitespace (it is a field of the line).
+ */
+export function formatRun(run: Run, tag = "xlir", digits?: number): string {
+  if (tag === "" || /\s/.test(tag)) throw new XlirError("USAGE", `run tag '${tag}' must be non-empty without whitespace`);
   const out: string[] = [];
   for (const qid of sortBytes(run.keys())) {
     const entries = run.get(qid)!;
     const order = trecRankOrder(entries.map((e) => e.docno), entries.map((e) => e.score), entries.length);
     for (let r = 0; r < order.length; r++) {
       const e = entries[order[r]];
-      out.push(`${qid} Q0 ${e.docno} ${r + 1} ${e.score} ${tag}\n`);
+      const score = digits === undefined ? String(e.score) : e.score.toPrecision(digits);
+      out.push(`${qid} Q0 ${e.docno} ${r + 1} ${score} ${tag}\n`);
     }
   }
   return out.join("");
 }
 
-/** Writes a run (gzip when the path ends in .gz). */
-export async function writeRun(path: string, run: Run, tag = "xlir"): Promise<void> {
-  await writeText(path, formatRun(run, tag));
+/** Writes a run (gzip when the path ends in .gz) atomically: to `path.tmp-PID`, then renamed. */
+export async function writeRun(path: string, run: Run, tag = "xlir", digits?: number): Promise<void> {
+  const text = formatRun(run, tag, digits);
+  // The temporary name keeps a trailing .gz so that writeText compresses it too.
+  const tmp = path.endsWith(".gz") ? `${path.slice(0, -3)}.tmp-${process.pid}.gz` : `${path}.tmp-${process.pid}`;
+  await writeText(tmp, text);
+  await rename(tmp, path);
 }

@@ -93,7 +93,7 @@ export const experimentConfigSchema = z.strictObject({
     .strictObject({
       init: z.string().default("teacher").describe("'teacher' or a Hugging Face folder (multilingual model)"),
       losses: z.array(z.enum(["ot", "contrastive", "mse", "ot+contrastive"])).min(1).default(["ot", "contrastive", "mse", "ot+contrastive"]),
-      optim: optimSchema.prefault({ steps: 800, batchSize: 64 }),
+      optim: optimSchema.prefault({ steps: 1400, batchSize: 64 }),
       maxLength: z.number().int().positive().default(64),
       ot: z
         .strictObject({

@@ -7,19 +7,24 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { CorpusDoc } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
 import type { RetrievalEncoder } from "../models/types.js";
-import { type IndexDoc, docText } from "./corpus.js";
 import { Hnsw, HNSW_DEFAULTS } from "./hnsw.js";
 import { vectorKind } from "./registry.js";
 import { DOCNOS, ensureDir, f16ToF32, f32ToF16, HNSW, MANIFEST, OFFSETS, readManifest, vectorsFile, writeAtomic, writeManifest } from "./storage.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorBuildOptions } from "./types.js";
 
+/** The text a document encoder sees: title and body joined by a space. */
+export function docText(d: CorpusDoc): string {
+  return d.title ? `${d.title} ${d.text}` : d.text;
+}
+
 export interface BuildIndexOptions extends VectorBuildOptions {
   kind: string;
   out: string;
   encoder: RetrievalEncoder;
-  docs: readonly IndexDoc[];
+  docs: readonly CorpusDoc[];
   /** Texts per encoder call (default 32). */
   batchSize?: number;
   /** Documents per committed shard (default 1024). */
@@ -52,7 +57,7 @@ interface BuildState {
   corpusHash: string;
 }
 
-function corpusHash(docs: readonly IndexDoc[]): string {
+function corpusHash(docs: readonly CorpusDoc[]): string {
   const h = createHash("sha256");
   for (const d of docs) h.update(d.id).update("\0").update(docText(d)).update("\n");
   return h.digest("hex").slice(0, 16);
@@ -63,7 +68,7 @@ function shardName(i: number): string {
 }
 
 /** Encodes docs (sorted by length into batches, then restored to input order). -> rows [T, dim], offsets [n + 1]. */
-async function encodeShard(enc: RetrievalEncoder, docs: readonly IndexDoc[], form: "tokens" | "pooled", batchSize: number, onBatch: (n: number) => void): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
+async function encodeShard(enc: RetrievalEncoder, docs: readonly CorpusDoc[], form: "tokens" | "pooled", batchSize: number, onBatch: (n: number) => void): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
   const texts = docs.map(docText);
   const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
   const perDoc: Float32Array[] = new Array(docs.length);

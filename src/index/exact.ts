@@ -1,11 +1,11 @@
 /**
- * Exact scoring kernels. Dot products run as one native GEMM on ONNX Runtime (graphs from
- * onnx-graph.ts); MaxSim's per-document max and sum run in a tight JS loop over the GEMM output.
+ * Exact scoring kernels. Dot products run as one native GEMM on ONNX Runtime (graphs written by
+ * models/onnx-proto.ts); MaxSim's per-document max and sum run in a tight JS loop over the GEMM output.
  */
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
+import { encodeOnnxModel, OnnxType, type OnnxAttr, type OnnxNode, type OnnxValueInfo } from "../models/onnx-proto.js";
 import type { TokenVectors } from "../models/types.js";
-import { buildOnnxModel, ONNX_FLOAT, ONNX_INT64 } from "./onnx-graph.js";
 import { TopK } from "./topk.js";
 
 /** Largest GEMM output block, in floats (64 MiB). */
@@ -18,21 +18,32 @@ function sessionOptions(): ort.InferenceSession.SessionOptions {
   return { intraOpNumThreads: Math.max(1, availableParallelism()), interOpNumThreads: 1, graphOptimizationLevel: "all" };
 }
 
+const transB: OnnxAttr[] = [{ name: "transB", kind: "int", value: 1 }];
+
+/** A graph of `nodes` (opset 13, no initializers); node names are `n_<first output>`. */
+function graph(name: string, nodes: Omit<OnnxNode, "name">[], inputs: OnnxValueInfo[], outputs: OnnxValueInfo[]): Uint8Array {
+  return encodeOnnxModel({ graphName: name, opset: 13, metadata: {}, initializers: [], nodes: nodes.map((n) => ({ ...n, name: `n_${n.outputs[0]}` })), inputs, outputs });
+}
+
 function getGemmTopK(): Promise<ort.InferenceSession> {
   gemmTopKSession ??= ort.InferenceSession.create(
-    buildOnnxModel(
+    graph(
+      "xlir_gemm_topk",
       [
-        { op: "Gemm", inputs: ["Q", "D"], outputs: ["S"], intAttrs: { transB: 1 } },
-        { op: "TopK", inputs: ["S", "K"], outputs: ["V", "I"], intAttrs: { axis: -1, largest: 1, sorted: 1 } },
+        { op: "Gemm", inputs: ["Q", "D"], outputs: ["S"], attrs: transB }, // [nq, n]
+        {
+          op: "TopK", inputs: ["S", "K"], outputs: ["V", "I"],
+          attrs: [{ name: "axis", kind: "int", value: -1 }, { name: "largest", kind: "int", value: 1 }, { name: "sorted", kind: "int", value: 1 }],
+        }, // [nq, k] x2
       ],
       [
-        { name: "Q", elemType: ONNX_FLOAT, shape: ["nq", "d"] },
-        { name: "D", elemType: ONNX_FLOAT, shape: ["n", "d"] },
-        { name: "K", elemType: ONNX_INT64, shape: [1] },
+        { name: "Q", type: OnnxType.FLOAT, dims: ["nq", "d"] },
+        { name: "D", type: OnnxType.FLOAT, dims: ["n", "d"] },
+        { name: "K", type: OnnxType.INT64, dims: [1] },
       ],
       [
-        { name: "V", elemType: ONNX_FLOAT, shape: ["nq", "k"] },
-        { name: "I", elemType: ONNX_INT64, shape: ["nq", "k"] },
+        { name: "V", type: OnnxType.FLOAT, dims: ["nq", "k"] },
+        { name: "I", type: OnnxType.INT64, dims: ["nq", "k"] },
       ],
     ),
     sessionOptions(),
@@ -42,13 +53,14 @@ function getGemmTopK(): Promise<ort.InferenceSession> {
 
 function getGemm(): Promise<ort.InferenceSession> {
   gemmSession ??= ort.InferenceSession.create(
-    buildOnnxModel(
-      [{ op: "Gemm", inputs: ["A", "B"], outputs: ["C"], intAttrs: { transB: 1 } }],
+    graph(
+      "xlir_gemm",
+      [{ op: "Gemm", inputs: ["A", "B"], outputs: ["C"], attrs: transB }], // [m, n]
       [
-        { name: "A", elemType: ONNX_FLOAT, shape: ["m", "d"] },
-        { name: "B", elemType: ONNX_FLOAT, shape: ["n", "d"] },
+        { name: "A", type: OnnxType.FLOAT, dims: ["m", "d"] },
+        { name: "B", type: OnnxType.FLOAT, dims: ["n", "d"] },
       ],
-      [{ name: "C", elemType: ONNX_FLOAT, shape: ["m", "n"] }],
+      [{ name: "C", type: OnnxType.FLOAT, dims: ["m", "n"] }],
     ),
     sessionOptions(),
   );

@@ -10,5 +10,4 @@ export * from "./multi.js";
 export * from "./single.js";
 export * from "./registry.js";
 export * from "./build.js";
-export * from "./corpus.js";
 export * from "./synthetic.js";

@@ -2,7 +2,5 @@ export {};
 export * from "./translate/registry.js";
 export * from "./translate/dictionary.js";
 export * from "./translate/command.js";
-export * from "./queries.js";
-export * from "./run.js";
 export * from "./searcher.js";
 export * from "./bench.js";

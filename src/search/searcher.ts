@@ -12,8 +12,8 @@ import { loadBm25 } from "../index/bm25-store.js";
 import { openVectorIndex } from "../index/registry.js";
 import { compareHits } from "../index/topk.js";
 import type { DocHit, VectorBuildOptions, VectorIndex } from "../index/types.js";
-import type { Query } from "./queries.js";
-import type { Run } from "./run.js";
+import type { QueryRecord } from "../data/corpus.js";
+import type { Run } from "../eval/types.js";
 
 /**
  * A query encoder may search an index built by another encoder it was trained against (a student
@@ -96,7 +96,7 @@ export class Searcher {
   }
 
   /** Top-k documents for every query: qid -> hits (score desc, docno desc on ties). */
-  async search(queries: readonly Query[], k: number): Promise<Run> {
+  async search(queries: readonly QueryRecord[], k: number): Promise<Run> {
     if (!Number.isInteger(k) || k < 1) throw new XlirError("USAGE", `k must be a positive integer, got ${k}`);
     const results = new Map<string, DocHit[]>();
     if (this.bm25) {

@@ -79,12 +79,27 @@ function needsStudentEnglish(loss: string, options: Readonly<Record<string, unkn
   return loss === "mse" || ((loss === "ot" || loss === "ot+contrastive") && Number(options.anchor ?? 0) > 0);
 }
 
+/** Token lengths of the foreign sides, memoised per (pairs, tokenizer, maxLength): students share them. */
+const lengthCache = new WeakMap<readonly DistillPair[], WeakMap<TextTokenizer, Map<number, number[]>>>();
+
+function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer, maxLength: number): number[] {
+  let byTokenizer = lengthCache.get(pairs);
+  if (!byTokenizer) lengthCache.set(pairs, (byTokenizer = new WeakMap()));
+  let byLength = byTokenizer.get(tokenizer);
+  if (!byLength) byTokenizer.set(tokenizer, (byLength = new Map()));
+  let lengths = byLength.get(maxLength);
+  if (!lengths) {
+    lengths = pairs.map((p) => (p.foreign.trim() === "" ? 0 : tokenizer.encodeBatch([p.foreign], { maxLength }).length));
+    byLength.set(maxLength, lengths);
+  }
+  return lengths;
+}
+
 /** Trains `student` in place (resuming from `checkpointPath` when it exists). */
 export function trainStudent(o: DistillOptions): TrainResult {
   const spec = getLoss(o.loss);
   const withEnglish = needsStudentEnglish(o.loss, o.lossOptions);
-  const lengths = o.pairs.map((p) => (p.foreign.trim() === "" ? 0 : o.studentTokenizer.encodeBatch([p.foreign], { maxLength: o.maxLength }).length));
-  const sampler = new BucketSampler(lengths, o.optim.batchSize, o.seed);
+  const sampler = new BucketSampler(foreignLengths(o.pairs, o.studentTokenizer, o.maxLength), o.optim.batchSize, o.seed);
   const optimizer = createAdamW(o.student.namedParameters(), { lr: o.optim.learningRate, weightDecay: o.optim.weightDecay });
   o.student.train();
   let lastStats: Record<string, number> | undefined;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { denseTopK, gemmABt, maxSimAll, maxSimReference } from "../../src/index/exact.js";
 import { f16ToF32, f32ToF16 } from "../../src/index/storage.js";
-import { clusteredVectors, mulberry32, randomOffsets } from "../../src/index/synthetic.js";
+import { clusteredVectors, randomOffsets } from "../../src/index/synthetic.js";
+import { mulberry32 } from "../../src/util/random.js";
 import { compareHits, docnoRanks, TopK } from "../../src/index/topk.js";
 
 function randomMatrix(n: number, d: number, seed: number): Float32Array {

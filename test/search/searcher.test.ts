@@ -2,14 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { readAllCorpus, readAllQueries } from "../../src/data/corpus.js";
 import { XlirError } from "../../src/errors.js";
+import { formatRun, writeRun } from "../../src/eval/run.js";
 import { buildVectorIndex } from "../../src/index/build.js";
 import { Bm25Index } from "../../src/index/bm25.js";
 import { saveBm25 } from "../../src/index/bm25-store.js";
-import { readCorpusJsonl } from "../../src/index/corpus.js";
 import { OnnxEncoder } from "../../src/models/onnx-encoder.js";
-import { readQueriesTsv } from "../../src/search/queries.js";
-import { formatTrecRun, writeTrecRun } from "../../src/search/run.js";
 import { Searcher } from "../../src/search/searcher.js";
 import { toyCorpus } from "../index/hash-encoder.js";
 
@@ -19,26 +18,26 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 describe("TREC runs and query files", () => {
   it("formats qid Q0 docno rank score tag in list order", () => {
     const run = new Map([["q1", [{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]], ["q2", []]]);
-    expect(formatTrecRun(run, "sys")).toBe("q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n");
-    expect(() => formatTrecRun(run, "bad tag")).toThrow(XlirError);
+    expect(formatRun(run, "sys", 8)).toBe("q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n");
+    expect(() => formatRun(run, "bad tag", 8)).toThrow(XlirError);
   });
 
   it("reads TSV queries and refuses lines without a tab with file:line", async () => {
     const f = join(root, "q.tsv");
     await writeFile(f, "q1\triver bank\n\nq2\tmusic\n");
-    expect(await readQueriesTsv(f)).toEqual([{ qid: "q1", text: "river bank" }, { qid: "q2", text: "music" }]);
+    expect(await readAllQueries(f, { format: "tsv" })).toEqual([{ qid: "q1", text: "river bank" }, { qid: "q2", text: "music" }]);
     await writeFile(f, "q1\triver\nq2 music\n");
-    await expect(readQueriesTsv(f)).rejects.toThrow(`${f}:2`);
+    await expect(readAllQueries(f, { format: "tsv" })).rejects.toThrow(`${f}:2`);
   });
 
   it("reads JSONL corpora and refuses duplicates and missing text with file:line", async () => {
     const f = join(root, "c.jsonl");
     await writeFile(f, '{"id":"a","title":"T","text":"x"}\n{"id":"b","text":"y"}\n');
-    expect(await readCorpusJsonl(f)).toEqual([{ id: "a", title: "T", text: "x" }, { id: "b", title: "", text: "y" }]);
+    expect(await readAllCorpus(f, { format: "jsonl" })).toEqual([{ id: "a", title: "T", text: "x" }, { id: "b", title: "", text: "y" }]);
     await writeFile(f, '{"id":"a","text":"x"}\n{"id":"a","text":"y"}\n');
-    await expect(readCorpusJsonl(f)).rejects.toThrow(`${f}:2: duplicate`);
+    await expect(readAllCorpus(f, { format: "jsonl" })).rejects.toThrow(`${f}:2: duplicate`);
     await writeFile(f, '{"id":"a"}\n');
-    await expect(readCorpusJsonl(f)).rejects.toThrow(`${f}:1: missing "text"`);
+    await expect(readAllCorpus(f, { format: "jsonl" })).rejects.toThrow(`${f}:1: no text field`);
   });
 });
 
@@ -63,7 +62,7 @@ describe("end to end through the ONNX encoder (test/fixtures tiny models)", () =
       const found = qs.filter((q, i) => exact.get(q.qid)?.some((h) => h.docno === docs[i].id)).length;
       expect(found).toBeGreaterThanOrEqual(5);
       const out = join(root, "run.txt");
-      await writeTrecRun(out, exact, "tb");
+      await writeRun(out, exact, "tb", 8);
       const lines = (await readFile(out, "utf8")).trim().split("\n");
       expect(lines).toHaveLength(100);
       expect(lines[0]).toMatch(/^q0 Q0 d\d{4} 1 [-\d.]+ tb$/);

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { SingleBar } from "cli-progress";
-import { XlirError } from "../../errors.js";
+import { readAllCorpus } from "../../data/corpus.js";
+import { inputError, XlirError } from "../../errors.js";
 import { Bm25Index } from "../../index/bm25.js";
 import { saveBm25 } from "../../index/bm25-store.js";
 import { buildVectorIndex } from "../../index/build.js";
-import { readCorpusJsonl } from "../../index/corpus.js";
 import { INDEX_KINDS, vectorKind } from "../../index/registry.js";
 import type { VectorDtype } from "../../index/types.js";
 import { OnnxEncoder } from "../../models/onnx-encoder.js";
@@ -51,7 +51,11 @@ export function register(program: Command): void {
     .option("--b <x>", "bm25: b", parseFloatOption("--b"), 0.4)
     .option("--no-progress", "no progress bar on stderr")
     .action(async (o: IndexCliOptions) => {
-      const docs = await readCorpusJsonl(o.corpus);
+      // Id fields as 'xlir index' has always accepted them (first found wins); errors name file and line.
+      const docs = await readAllCorpus(o.corpus, { format: "jsonl", idFields: ["id", "_id", "docid", "docno", "doc_id"] });
+      if (docs.length === 0) throw inputError(o.corpus, undefined, "corpus has no documents");
+      const spaced = docs.find((d) => /\s/.test(d.id));
+      if (spaced) throw inputError(o.corpus, undefined, `document id '${spaced.id}' contains whitespace (TREC runs cannot hold it)`);
       if (o.kind === "bm25") {
         const t = performance.now();
         const index = Bm25Index.build(docs, { analyzer: o.lang, k1: o.k1, b: o.b });

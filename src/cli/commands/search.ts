@@ -1,9 +1,9 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { XlirError } from "../../errors.js";
+import { readAllQueries } from "../../data/corpus.js";
+import { inputError, XlirError } from "../../errors.js";
+import { writeRun } from "../../eval/run.js";
 import { OnnxEncoder } from "../../models/onnx-encoder.js";
-import { readQueriesTsv } from "../../search/queries.js";
-import { writeTrecRun } from "../../search/run.js";
 import { indexKindOf, Searcher } from "../../search/searcher.js";
 import { parseIntOption, printJson } from "../util.js";
 
@@ -26,7 +26,12 @@ export function register(program: Command): void {
     .option("--threads <n>", "encoder threads", parseIntOption("--threads"))
     .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number }) => {
       if (o.k < 1) throw new XlirError("USAGE", `-k must be >= 1, got ${o.k}`);
-      const queries = await readQueriesTsv(o.queries);
+      const queries = await readAllQueries(o.queries, { format: "tsv" });
+      if (queries.length === 0) throw inputError(o.queries, undefined, "no queries");
+      for (const q of queries) {
+        if (/\s/.test(q.qid)) throw inputError(o.queries, undefined, `query id '${q.qid}' contains whitespace`);
+        if (q.text.trim() === "") throw inputError(o.queries, undefined, `query ${q.qid} has empty text`);
+      }
       const kind = await indexKindOf(o.index);
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
       const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
@@ -36,7 +41,7 @@ export function register(program: Command): void {
         const run = await searcher.search(queries, o.k);
         const seconds = (performance.now() - t) / 1000;
         const tag = o.tag ?? basename(o.index.replace(/\/+$/, ""));
-        await writeTrecRun(o.out, run, tag);
+        await writeRun(o.out, run, tag, 8);
         printJson({ index: searcher.summary, queries: queries.length, k: o.k, out: o.out, tag, seconds, queriesPerSecond: queries.length / seconds });
       } finally {
         await encoder?.dispose();

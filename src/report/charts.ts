@@ -25,13 +25,13 @@ export function resultsBarSpec(title: string, rows: ReportResult[], systems: str
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title,
-    width: { step: 18 * Math.max(1, systems.length) + 12 },
+    width: { step: 12 }, // with xOffset the step is one bar: width = 12 px x systems x languages
     height: 220,
     data: { values },
     encoding: {
       x: { field: "language", type: "nominal", title: "language", sort: languages, axis: { labelAngle: 0, labelFontSize: 12 } },
       xOffset: { field: "system", type: "nominal", sort: systems },
-      color: { field: "system", type: "nominal", sort: systems, legend: { orient: "bottom", columns: 3 } },
+      color: { field: "system", type: "nominal", sort: systems, scale: { scheme: "tableau20" }, legend: { orient: "bottom", columns: 3 } },
     },
     layer: [
       { mark: { type: "bar" }, encoding: { y: { field: "value", type: "quantitative", title: rows[0]?.measure ?? "value" } } },

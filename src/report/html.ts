@@ -17,7 +17,7 @@ function table(head: string[], rows: string[][]): string {
 const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222}
 h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-.charts{display:flex;flex-wrap:wrap;gap:16px}.chart svg{max-width:100%;height:auto}.meta{color:#666;font-size:.85em}`;
+.charts{display:flex;flex-wrap:wrap;gap:16px}.chart{max-width:100%;overflow-x:auto}.chart svg{height:auto}.meta{color:#666;font-size:.85em}`;
 
 /** Builds the HTML text. */
 export async function renderReportHtml(input: ReportInput): Promise<string> {
@@ -31,7 +31,10 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
     for (const measure of measures) {
       const rows = input.results.filter((r) => r.benchmark === benchmark && r.measure === measure);
       if (rows.length === 0) continue;
-      const svg = await renderVegaLite(resultsBarSpec(`${benchmark}: ${measure}`, rows, input.systems, input.languages));
+      // only this benchmark's languages and systems, so that no empty slots shrink the chart
+      const languages = input.languages.filter((l) => rows.some((r) => r.language === l));
+      const systems = input.systems.filter((s) => rows.some((r) => r.system === s));
+      const svg = await renderVegaLite(resultsBarSpec(`${benchmark}: ${measure}`, rows, systems, languages));
       parts.push(`<div class="chart">${svg}</div>`);
     }
   }

@@ -1,5 +1,5 @@
 export {};
-// Evaluation (helper H4). Explicit lists: `Run` is also a name in src/search, so the package root gets this one as `TrecRun`.
+// Evaluation: explicit lists. `TrecRun` is kept as an alias of `Run` for callers that used it.
 export type { Qrels, RunEntry, EvalOptions, EvalResult, MeasureInfo, ResolvedEvalOptions } from "./types.js";
 export type { Run as TrecRun } from "./types.js";
 export { DEFAULT_EVAL_OPTIONS, resolveEvalOptions } from "./types.js";

@@ -2,7 +2,6 @@
  * Seeded synthetic vectors for benchmarks and tests: points around random cluster centres on the
  * unit sphere, so that nearest-neighbour structure resembles real embeddings more than uniform noise.
  */
-
 import { mulberry32 } from "../util/random.js";
 
 /** Standard normal sample by Box-Muller. */

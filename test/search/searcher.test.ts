@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readAllCorpus, readAllQueries } from "../../src/data/corpus.js";
 import { XlirError } from "../../src/errors.js";
-import { formatRun, writeRun } from "../../src/eval/run.js";
+import { formatRun, readRun, writeRun } from "../../src/eval/run.js";
 import { buildVectorIndex } from "../../src/index/build.js";
 import { Bm25Index } from "../../src/index/bm25.js";
 import { saveBm25 } from "../../src/index/bm25-store.js";
@@ -16,10 +17,21 @@ const root = await mkdtemp(join(tmpdir(), "xlir-search-"));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe("TREC runs and query files", () => {
-  it("formats qid Q0 docno rank score tag in list order", () => {
+  it("formats qid Q0 docno rank score tag in trec_eval order (score desc, docno desc on ties)", () => {
     const run = new Map([["q1", [{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]], ["q2", []]]);
     expect(formatRun(run, "sys", 8)).toBe("q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n");
     expect(() => formatRun(run, "bad tag", 8)).toThrow(XlirError);
+    const unsorted = new Map([["q3", [{ docno: "a", score: 1 }, { docno: "c", score: 3 }, { docno: "b", score: 1 }]]]);
+    expect(formatRun(unsorted, "t", 8)).toBe("q3 Q0 c 1 3.0000000 t\nq3 Q0 b 2 1.0000000 t\nq3 Q0 a 3 1.0000000 t\n");
+  });
+
+  it("writes runs atomically, gzip when the name ends in .gz, leaving no temporary file", async () => {
+    const dir = await mkdtemp(join(root, "w-"));
+    const run = new Map([["q1", [{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]]]);
+    await writeRun(join(dir, "r.run.gz"), run, "sys", 8);
+    expect(gunzipSync(await readFile(join(dir, "r.run.gz"))).toString("utf8")).toBe("q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n");
+    expect((await readRun(join(dir, "r.run.gz"))).get("q1")).toEqual([{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]);
+    expect(await readdir(dir)).toEqual(["r.run.gz"]);
   });
 
   it("reads TSV queries and refuses lines without a tab with file:line", async () => {

@@ -4,37 +4,14 @@
  */
 import { XlirError } from "../errors.js";
 import { keep, tensor, zeros, ones, randn, manualSeed, noGrad, type Tensor } from "../engine/index.js";
+import { expectedWeightShapes } from "./config.js";
 import type { EncoderConfig, HeadConfig, NamedWeights, WeightTensor } from "./types.js";
 
 export type ParamDType = "float32" | "float64";
 
 /** Expected shape of every encoder parameter, by HF name (no `bert.`/`roberta.` prefix), in model order. */
 export function encoderParamShapes(c: EncoderConfig): Map<string, number[]> {
-  const H = c.hiddenSize;
-  const m = new Map<string, number[]>();
-  m.set("embeddings.word_embeddings.weight", [c.vocabSize, H]);
-  m.set("embeddings.position_embeddings.weight", [c.maxPositions, H]);
-  m.set("embeddings.token_type_embeddings.weight", [c.typeVocabSize, H]);
-  m.set("embeddings.LayerNorm.weight", [H]);
-  m.set("embeddings.LayerNorm.bias", [H]);
-  for (let i = 0; i < c.numLayers; i++) {
-    const p = `encoder.layer.${i}.`;
-    for (const n of ["query", "key", "value"]) {
-      m.set(`${p}attention.self.${n}.weight`, [H, H]);
-      m.set(`${p}attention.self.${n}.bias`, [H]);
-    }
-    m.set(`${p}attention.output.dense.weight`, [H, H]);
-    m.set(`${p}attention.output.dense.bias`, [H]);
-    m.set(`${p}attention.output.LayerNorm.weight`, [H]);
-    m.set(`${p}attention.output.LayerNorm.bias`, [H]);
-    m.set(`${p}intermediate.dense.weight`, [c.intermediateSize, H]);
-    m.set(`${p}intermediate.dense.bias`, [c.intermediateSize]);
-    m.set(`${p}output.dense.weight`, [H, c.intermediateSize]);
-    m.set(`${p}output.dense.bias`, [H]);
-    m.set(`${p}output.LayerNorm.weight`, [H]);
-    m.set(`${p}output.LayerNorm.bias`, [H]);
-  }
-  return m;
+  return expectedWeightShapes(c);
 }
 
 /** Head parameter shapes (`linear.weight` [dim, hidden], `linear.bias` [dim]); empty without a linear layer. */

@@ -9,17 +9,10 @@ import { createAdamW } from "../train/optimizer.js";
 import { XorShift32 } from "../ot/random.js";
 import { getLoss } from "./registry.js";
 import type { DistillBatch } from "./types.js";
+import type { BenchShape } from "../train/bench.js";
 
-export interface DistillStepBenchOptions {
-  layers: number;
-  hidden: number;
-  heads: number;
-  ffn: number;
-  seq: number;
-  batch: number;
-  vocab: number;
+export interface DistillStepBenchOptions extends BenchShape {
   dim: number;
-  steps: number;
   warmup: number;
   losses: string[];
   lossOptions: Record<string, Record<string, unknown>>;

@@ -10,7 +10,8 @@ import type { EncoderConfig } from "../models/types.js";
 import { createAdamW } from "./optimizer.js";
 import { Mulberry32 } from "./prng.js";
 
-export interface TrainBenchOptions {
+/** The random encoder and batch a training benchmark times. */
+export interface BenchShape {
   layers: number;
   hidden: number;
   heads: number;
@@ -19,6 +20,9 @@ export interface TrainBenchOptions {
   batch: number;
   vocab: number;
   steps: number;
+}
+
+export interface TrainBenchOptions extends BenchShape {
   /** Untimed steps first (default 3). */
   warmup?: number;
   /** ColBERT head dimension (default 128). */

@@ -1,17 +1,9 @@
 import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
-import { benchTrain } from "../../../train/bench.js";
+import { benchTrain, type BenchShape } from "../../../train/bench.js";
 import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
 
-interface BenchTrainCliOptions {
-  layers: number;
-  hidden: number;
-  heads: number;
-  ffn: number;
-  seq: number;
-  batch: number;
-  vocab: number;
-  steps: number;
+interface BenchTrainCliOptions extends BenchShape {
   warmup: number;
   dim: number;
   threads?: number;

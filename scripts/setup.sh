@@ -10,7 +10,7 @@ APT_PACKAGES=(
   sentencepiece                  # spm_train: the subword vocabulary of the built-in experiment
   apertium apertium-eu-en        # offline Basque->English MT baseline
   chromium                       # headless rendering check of the HTML report
-  dpkg-dev xz-utils ca-certificates
+  dpkg-dev xz-utils unzip ca-certificates   # data build: dpkg-deb, Firefox language packs (zip)
 )
 
 missing=()

@@ -6,14 +6,13 @@
  * Duplicate (qid, docno) pairs are accepted when reading and rejected when the query is evaluated,
  * as trec_eval does (see ranking.ts).
  */
-import { rename } from "node:fs/promises";
 import { inputError, XlirError } from "../errors.js";
 import { forEachLine, splitFields, firstNonSpace } from "./lines.js";
 import { parseDecimal } from "./numbers.js";
-import { writeText } from "./qrels.js";
 import { trecRankOrder } from "./ranking.js";
 import { sortBytes } from "./strings.js";
 import type { Run, RunEntry } from "./types.js";
+import { writeFileAtomic } from "../data/io.js";
 
 /** One parsed run line. */
 export interface RunLine {
@@ -94,11 +93,7 @@ export function formatRun(run: Run, tag = "xlir", digits?: number): string {
   return out.join("");
 }
 
-/** Writes a run (gzip when the path ends in .gz) atomically: to `path.tmp-PID`, then renamed. */
+/** Writes a run (gzip when the path ends in .gz) atomically: temp file in the same folder, then renamed. */
 export async function writeRun(path: string, run: Run, tag = "xlir", digits?: number): Promise<void> {
-  const text = formatRun(run, tag, digits);
-  // The temporary name keeps a trailing .gz so that writeText compresses it too.
-  const tmp = path.endsWith(".gz") ? `${path.slice(0, -3)}.tmp-${process.pid}.gz` : `${path}.tmp-${process.pid}`;
-  await writeText(tmp, text);
-  await rename(tmp, path);
+  await writeFileAtomic(path, formatRun(run, tag, digits));
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readAllBitext, readBitextMoses, readBitextTmx, readBitextTsv, type BitextPair } from "../data/bitext.js";
 import { buildBenchmark } from "../data/build.js";
+import { writeFileAtomic } from "../data/io.js";
 import { readBenchmarkManifest } from "../data/manifest.js";
 import { XlirError } from "../errors.js";
 import { isTorchAvailable, setThreads } from "../engine/index.js";
@@ -21,7 +22,7 @@ import { encodeTeacherEnglish, readTeacherPairs, studentStage, teacherStage, tra
 import { samplePlans } from "./plans.js";
 import { Progress } from "./progress.js";
 import { evaluateExperiment } from "./results.js";
-import { StageRunner, writeAtomic, type Logger } from "./stages.js";
+import { StageRunner, type Logger } from "./stages.js";
 import { searchAllSystems, type RunRecord, type StudentModel } from "./systems.js";
 
 export interface ExperimentOptions {
@@ -88,7 +89,7 @@ export async function runExperiment(config: ExperimentConfig, opts: ExperimentOp
   const log = opts.log;
   const out = resolve(opts.outDir);
   mkdirSync(out, { recursive: true });
-  writeAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
+  await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
   const stages = new StageRunner(out, log);
   const seed0 = config.seeds[0];
   if (!isTorchAvailable()) {

@@ -5,8 +5,9 @@
  * finished stage.json (an interrupted run) is handed back to the stage so that it can resume from
  * its own checkpoints.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
 
 export interface StageRecord<T> {
@@ -64,7 +65,7 @@ export class StageRunner {
     this.log(`[${name}] started`);
     const result = await fn(dir);
     const seconds = (performance.now() - started) / 1000;
-    writeAtomic(recordPath, JSON.stringify({ name, hash, done: true, seconds, result } satisfies StageRecord<T>, null, 1));
+    await writeFileAtomic(recordPath, JSON.stringify({ name, hash, done: true, seconds, result } satisfies StageRecord<T>, null, 1));
     this.timings.push({ name, seconds, cached: false });
     this.log(`[${name}] done in ${seconds.toFixed(1)} s`);
     return result;
@@ -77,11 +78,4 @@ function readRecord<T>(path: string): StageRecord<T> {
   } catch (err) {
     throw new XlirError("CORRUPT", `${path}: unreadable stage record (${(err as Error).message}); delete the stage folder to rebuild it`);
   }
-}
-
-/** Writes a file by temp file + rename so that readers never see half of it. */
-export function writeAtomic(path: string, content: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }

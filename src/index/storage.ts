@@ -4,10 +4,11 @@
  * against the manifest and refuses contradictions with CORRUPT.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { XlirError } from "../errors.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorDtype } from "./types.js";
+import { writeFileAtomic } from "../data/io.js";
 
 export const MANIFEST = "manifest.json";
 export const DOCNOS = "docnos.json";
@@ -18,12 +19,8 @@ export function vectorsFile(dtype: VectorDtype): string {
   return dtype === "float16" ? "vectors.f16" : "vectors.f32";
 }
 
-/** Writes a file atomically: write to `path.tmp-<pid>` then rename over `path`. */
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
+/** Writes a file atomically (temp file in the same folder, then rename): the one writer of src/data/io.ts. */
+export const writeAtomic = writeFileAtomic;
 
 /** Reads and validates `DIR/manifest.json`. */
 export async function readManifest(dir: string): Promise<IndexManifest> {

@@ -176,7 +176,7 @@ export async function runExperiment(config: ExperimentConfig, opts: ExperimentOp
   // 5. index + search every system
   const searchHash = hashOf(RECIPE, teacher.hash, students.map((s) => s.hash), config.search, dataHash, config.data.benchmarks);
   const records = await stages.run<RunRecord[]>("search", searchHash, () =>
-    searchAllSystems({ config, benchmarks, teacherDir: teacher.dir, teacherHash: teacher.hash, students, outDir: out, log }),
+    searchAllSystems({ config, benchmarks, teacherDir: teacher.dir, students, outDir: out, log }),
   );
 
   // 6. evaluation, comparisons, 7. report

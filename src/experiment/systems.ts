@@ -66,7 +66,6 @@ export async function searchAllSystems(o: {
   config: ExperimentConfig;
   benchmarks: BenchmarkDef[];
   teacherDir: string;
-  teacherHash: string;
   students: StudentModel[];
   outDir: string;
   log: Logger;

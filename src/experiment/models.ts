@@ -89,7 +89,13 @@ export async function teacherStage(
   if (config.teacher.model) {
     const m = await loadHfFolder(config.teacher.model);
     if (!m.head || m.head.kind !== "colbert") {
-      log(`[teacher] ${config.teacher.model} has no ColBERT head (xlir.json): a random ${config.model.dim}-d head is added and trained`);
+      if (pairs.length < config.teacher.optim.batchSize) {
+        throw new XlirError(
+          "CONFIG",
+          `teacher ${config.teacher.model} has no ColBERT head (xlir.json + xlir_head.safetensors) and there are only ${pairs.length} English training pairs to train one; give a teacher with a head or enable data.builtin`,
+        );
+      }
+      log(`[teacher] ${config.teacher.model} has no ColBERT head (xlir.json): a random ${config.model.dim}-d head is added and the teacher fine-tuned with InfoNCE`);
     } else {
       return { dir: config.teacher.model, hash: m.hash, losses: [], seconds: 0, stepMsMedian: null };
     }

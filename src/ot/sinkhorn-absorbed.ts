@@ -7,6 +7,34 @@
  */
 import type { OtProblem } from "./validate.js";
 
+/**
+ * The column half of a log-domain Sinkhorn iteration, in place:
+ *   v_j = log b_j - logsumexp_i(mr_ij + u_i),   mr = -C / eps  [m, n] row-major
+ * (column reductions traversed row by row; a column whose maximum is not finite uses 0 as its
+ * shift, scipy's logsumexp rule). colMax and colSum are [n] scratch arrays.
+ */
+export function columnLogUpdate(
+  mr: Float64Array, u: Float64Array, logb: ArrayLike<number>, m: number, n: number, colMax: Float64Array, colSum: Float64Array, v: Float64Array,
+): void {
+  colMax.fill(-Infinity);
+  for (let i = 0; i < m; i++) {
+    const off = i * n;
+    const ui = u[i];
+    for (let j = 0; j < n; j++) {
+      const t = mr[off + j] + ui;
+      if (t > colMax[j]) colMax[j] = t;
+    }
+  }
+  for (let j = 0; j < n; j++) if (!Number.isFinite(colMax[j])) colMax[j] = 0;
+  colSum.fill(0);
+  for (let i = 0; i < m; i++) {
+    const off = i * n;
+    const ui = u[i];
+    for (let j = 0; j < n; j++) colSum[j] += Math.exp(mr[off + j] + ui - colMax[j]);
+  }
+  for (let j = 0; j < n; j++) v[j] = logb[j] - (Math.log(colSum[j]) + colMax[j]);
+}
+
 const LOW = 1e-50; // scalings outside [LOW, HIGH] are absorbed into the potentials
 const HIGH = 1e50;
 
@@ -53,19 +81,7 @@ export function sinkhornLogAbsorbed(
    */
   const logStep = (): void => {
     for (let i = 0; i < m; i++) if (a[i] > 0) ubar[i] += Math.log(us[i]);
-    colMax.fill(-Infinity);
-    for (let i = 0; i < m; i++) {
-      const off = i * n;
-      for (let j = 0; j < n; j++) colMax[j] = Math.max(colMax[j], mr[off + j] + ubar[i]);
-    }
-    for (let j = 0; j < n; j++) if (!Number.isFinite(colMax[j])) colMax[j] = 0;
-    colSum.fill(0);
-    for (let i = 0; i < m; i++) {
-      const off = i * n;
-      const ui = ubar[i];
-      for (let j = 0; j < n; j++) colSum[j] += Math.exp(mr[off + j] + ui - colMax[j]);
-    }
-    for (let j = 0; j < n; j++) vbar[j] = logb[j] - (Math.log(colSum[j]) + colMax[j]);
+    columnLogUpdate(mr, ubar, logb, m, n, colMax, colSum, vbar);
     for (let i = 0; i < m; i++) {
       const off = i * n;
       let mx = -Infinity;

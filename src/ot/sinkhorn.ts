@@ -6,7 +6,7 @@
  */
 import type { OtResult, SinkhornOptions } from "./types.js";
 import { XlirError } from "../errors.js";
-import { sinkhornLogAbsorbed } from "./sinkhorn-absorbed.js";
+import { columnLogUpdate, sinkhornLogAbsorbed } from "./sinkhorn-absorbed.js";
 import { checkIterations, checkPositive, checkProblem, planStats, type OtProblem } from "./validate.js";
 
 /**
@@ -64,24 +64,7 @@ export function sinkhornLog(p: OtProblem, epsilon: number, maxIterations: number
   let converged = false;
   let it = 0;
   while (it < maxIterations) {
-    // v_j = log b_j - logsumexp_i(mr_ij + u_i): column reductions, traversed row by row.
-    colMax.fill(-Infinity);
-    for (let i = 0; i < m; i++) {
-      const off = i * n;
-      const ui = u[i];
-      for (let j = 0; j < n; j++) {
-        const t = mr[off + j] + ui;
-        if (t > colMax[j]) colMax[j] = t;
-      }
-    }
-    for (let j = 0; j < n; j++) if (!Number.isFinite(colMax[j])) colMax[j] = 0; // scipy's logsumexp rule
-    colSum.fill(0);
-    for (let i = 0; i < m; i++) {
-      const off = i * n;
-      const ui = u[i];
-      for (let j = 0; j < n; j++) colSum[j] += Math.exp(mr[off + j] + ui - colMax[j]);
-    }
-    for (let j = 0; j < n; j++) v[j] = logb[j] - (Math.log(colSum[j]) + colMax[j]);
+    columnLogUpdate(mr, u, logb, m, n, colMax, colSum, v); // v_j = log b_j - logsumexp_i(mr_ij + u_i)
     // u_i = log a_i - logsumexp_j(mr_ij + v_j): contiguous row reductions.
     for (let i = 0; i < m; i++) {
       const off = i * n;

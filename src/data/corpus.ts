@@ -27,6 +27,8 @@ export interface CorpusReadOptions {
   /** TSV column indices (0-based) of id, text and optional title; default id 0, and text 1 (2 columns) or title 1 + text 2 (3+ columns). */
   tsvColumns?: { id: number; text: number; title?: number };
   duplicates?: DuplicatePolicy;
+  /** Refuse a record whose text and title are both empty (queries). */
+  requireText?: boolean;
   /** Force a format instead of guessing from the extension. */
   format?: "jsonl" | "tsv";
 }
@@ -85,6 +87,8 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
       doc = { id: cols[c.id], title: c.title === undefined ? "" : cols[c.title], text: textCol };
     }
     if (doc.id === "") throw inputError(file, lineNo, "empty id");
+    if (/\s/.test(doc.id)) throw inputError(file, lineNo, `id '${doc.id}' contains white space (TREC qrels and runs cannot hold it)`);
+    if (opts.requireText && doc.text.trim() === "" && doc.title.trim() === "") throw inputError(file, lineNo, `'${doc.id}' has no text`);
     if (guard.accept(doc.id, lineNo)) yield doc;
   }
 }
@@ -95,7 +99,12 @@ export async function readAllCorpus(file: string, opts: CorpusReadOptions = {}):
 
 /** Streams queries from JSONL (`query_id`/`_id`/`qid` + `text`/`query`) or TSV (`qid<TAB>text`). */
 export async function* readQueries(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<QueryRecord> {
-  const o: CorpusReadOptions = { ...opts, idFields: opts.idFields ?? ["query_id", "qid", "_id", "id"], tsvColumns: opts.tsvColumns ?? { id: 0, text: 1 } };
+  const o: CorpusReadOptions = {
+    requireText: true,
+    ...opts,
+    idFields: opts.idFields ?? ["query_id", "qid", "_id", "id"],
+    tsvColumns: opts.tsvColumns ?? { id: 0, text: 1 },
+  };
   for await (const d of readCorpus(file, o)) yield { qid: d.id, text: d.title && !d.text ? d.title : d.text };
 }
 

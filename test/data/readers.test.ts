@@ -132,3 +132,19 @@ describe(".mo parser", () => {
     expect(() => parseMo(new Uint8Array(40), "z.mo")).toThrow(XlirError);
   });
 });
+
+describe("ids and texts that TREC files cannot hold", () => {
+  it("an id with white space is refused with file and line", async () => {
+    const f = file("ws.tsv", "q1\tfine\nq 2\tbroken id\n");
+    await expect(readAllQueries(f)).rejects.toThrow(`${f}:2: id 'q 2' contains white space`);
+    const c = file("ws.jsonl", '{"id":"d1","text":"a"}\n{"id":"d\\t2","text":"b"}\n');
+    await expect(readAllCorpus(c)).rejects.toThrow(`${c}:2: id 'd\t2' contains white space`);
+  });
+
+  it("a query without text is refused with file and line; a document without text is kept", async () => {
+    const f = file("empty.tsv", "q1\tfine\nq2\t  \n");
+    await expect(readAllQueries(f)).rejects.toThrow(`${f}:2: 'q2' has no text`);
+    const c = file("empty.jsonl", '{"id":"d1","text":""}\n');
+    expect(await readAllCorpus(c)).toEqual([{ id: "d1", title: "", text: "" }]);
+  });
+});

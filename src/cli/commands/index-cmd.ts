@@ -54,8 +54,6 @@ export function register(program: Command): void {
       // Id fields as 'xlir index' has always accepted them (first found wins); errors name file and line.
       const docs = await readAllCorpus(o.corpus, { format: "jsonl", idFields: ["id", "_id", "docid", "docno", "doc_id"] });
       if (docs.length === 0) throw inputError(o.corpus, undefined, "corpus has no documents");
-      const spaced = docs.find((d) => /\s/.test(d.id));
-      if (spaced) throw inputError(o.corpus, undefined, `document id '${spaced.id}' contains whitespace (TREC runs cannot hold it)`);
       if (o.kind === "bm25") {
         const t = performance.now();
         const index = Bm25Index.build(docs, { analyzer: o.lang, k1: o.k1, b: o.b });

@@ -28,10 +28,6 @@ export function register(program: Command): void {
       if (o.k < 1) throw new XlirError("USAGE", `-k must be >= 1, got ${o.k}`);
       const queries = await readAllQueries(o.queries, { format: "tsv" });
       if (queries.length === 0) throw inputError(o.queries, undefined, "no queries");
-      for (const q of queries) {
-        if (/\s/.test(q.qid)) throw inputError(o.queries, undefined, `query id '${q.qid}' contains whitespace`);
-        if (q.text.trim() === "") throw inputError(o.queries, undefined, `query ${q.qid} has empty text`);
-      }
       const kind = await indexKindOf(o.index);
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
       const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });

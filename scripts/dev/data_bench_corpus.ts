@@ -1,5 +1,5 @@
 /** Dev: runs the corpus-read benchmark without the CLI registry. Usage: tsx scripts/dev/data_bench_corpus.ts [lines] */
-import { benchCorpus } from "../../src/data/benchCorpus.js";
+import { benchCorpus } from "../../src/data/bench-corpus.js";
 
 const lines = Number(process.argv[2] ?? 1_000_000);
 console.log(JSON.stringify(await benchCorpus([Math.round(lines / 10), lines]), null, 2));

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import { join, resolve } from "node:path";
 import { cldrNamePairs, cldrNamesPackage } from "./cldr.js";
-import type { HelpPage } from "./helpPages.js";
-import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "./helpBench.js";
+import type { HelpPage } from "./help-pages.js";
+import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "./help-bench.js";
 import { writeFileAtomic } from "./io.js";
 import { candidatePackages, DEFAULT_LANGS, ENGLISH_HELP_PACKAGE, FIREFOX_PACKAGE, ISO639_3 } from "./languages.js";
 import { loadFirefoxPairs, unzipAvailable } from "./firefox.js";
@@ -17,8 +17,8 @@ import { aptAvailable, downloadDebs, unpackDeb, type DebPackage } from "./packag
 import { loadFreedictPairs, loadHelpPackage, loadMoPairs } from "./sources.js";
 import { SPLIT_RULE } from "./split.js";
 import { byCodeUnit, tsvField } from "./text.js";
-import { buildUdhr } from "./udhrBench.js";
-import { dictEntries, pairLines } from "./dictBuild.js";
+import { buildUdhr } from "./udhr-bench.js";
+import { dictEntries, pairLines } from "./dict-build.js";
 import type { BenchmarkManifest, LanguageCounts } from "./manifest.js";
 
 export interface BuildProgress {

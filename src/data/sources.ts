@@ -2,7 +2,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { readDictd } from "./freedict.js";
-import { readHelpLanguage, type HelpPage } from "./helpPages.js";
+import { readHelpLanguage, type HelpPage } from "./help-pages.js";
 import { parseMo } from "./mo.js";
 import { collapseSpace, normKey } from "./text.js";
 

@@ -5,5 +5,4 @@ export * from "./emd.js";
 export * from "./unbalanced.js";
 export * from "./random.js";
 export * from "./batched.js";
-export * from "./plan-svg.js";
 export * from "./alignment.js";

@@ -5,3 +5,4 @@ export { renderReportHtml } from "./html.js";
 export { renderReportMarkdown } from "./markdown.js";
 export { renderVegaLite } from "./charts.js";
 export { reportResultsFromTable, reportComparisonsFromTable } from "./from-comparison.js";
+export { transportPlanSvg } from "./plan-svg.js";

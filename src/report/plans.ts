@@ -1,5 +1,5 @@
-/** Transport-plan heatmaps drawn by helper H3's `transportPlanSvg` (src/ot/plan-svg.ts). */
-import { transportPlanSvg } from "../ot/plan-svg.js";
+/** Transport-plan heatmaps drawn by `transportPlanSvg` (./plan-svg.ts). */
+import { transportPlanSvg } from "./plan-svg.js";
 import type { ReportPlan } from "./types.js";
 
 /** One SVG string per plan; plan [m][n] flattened row-major for transportPlanSvg. */

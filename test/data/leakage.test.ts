@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { HelpPage } from "../../src/data/helpPages.js";
-import { parseHelpPage } from "../../src/data/helpPages.js";
-import { helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "../../src/data/helpBench.js";
+import type { HelpPage } from "../../src/data/help-pages.js";
+import { parseHelpPage } from "../../src/data/help-pages.js";
+import { helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "../../src/data/help-bench.js";
 import { isTestPage } from "../../src/data/split.js";
 import { normKey } from "../../src/data/text.js";
 

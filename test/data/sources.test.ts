@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseFtl, parseProperties } from "../../src/data/firefox.js";
 import { dictdNumber, parseDictEntry } from "../../src/data/freedict.js";
-import { alignUdhr, udhrLangNames } from "../../src/data/udhrBench.js";
+import { alignUdhr, udhrLangNames } from "../../src/data/udhr-bench.js";
 import { parseUdhr } from "../../src/data/udhr.js";
-import { dictEntries, isOneWord } from "../../src/data/dictBuild.js";
+import { dictEntries, isOneWord } from "../../src/data/dict-build.js";
 import { LeakageFilter } from "../../src/data/leakage.js";
 
 describe("Firefox string files", () => {

@@ -6,7 +6,8 @@ import { Command } from "commander";
 import { describe, expect, it, vi } from "vitest";
 import { register } from "../../src/cli/commands/align.js";
 import { XlirError } from "../../src/errors.js";
-import { alignTokenVectors, transportPlanSvg } from "../../src/ot/index.js";
+import { alignTokenVectors } from "../../src/ot/index.js";
+import { transportPlanSvg } from "../../src/report/plan-svg.js";
 
 describe("alignTokenVectors", () => {
   it("matches each token to its own copy when the English side is a permutation (eps 0.01)", () => {

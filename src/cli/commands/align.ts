@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { XlirError } from "../../errors.js";
 import { OnnxEncoder } from "../../models/onnx-encoder.js";
-import { alignTokenVectors, transportPlanSvg } from "../../ot/index.js";
+import { alignTokenVectors } from "../../ot/index.js";
+import { transportPlanSvg } from "../../report/plan-svg.js";
 import { parseFloatOption, parseIntOption, printJson } from "../util.js";
 
 interface SideTokens {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { benchCorpus } from "../../../data/benchCorpus.js";
+import { benchCorpus } from "../../../data/bench-corpus.js";
 import { parseIntOption, printJson } from "../../util.js";
 
 /** Registers `xlir bench corpus`: streaming JSONL read throughput and peak memory at two sizes. */

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { benchDistillStep } from "../../../losses/bench-step.js";
+import { benchDistillStep } from "../../../bench/distill-step.js";
 import { randomOtProblem, sinkhorn, type RandomOtProblem } from "../../../ot/index.js";
 import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
 

@@ -2,7 +2,7 @@
  * Builds the help-page known-item CLIR benchmark and the help-derived training data from parsed
  * pages (pure functions over HelpPage maps, so the leakage rules are testable on small pages).
  */
-import type { HelpPage } from "./helpPages.js";
+import type { HelpPage } from "./help-pages.js";
 import { LeakageFilter } from "./leakage.js";
 import { isTestPage } from "./split.js";
 import { byCodeUnit, normKey } from "./text.js";

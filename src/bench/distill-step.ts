@@ -7,8 +7,8 @@ import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
 import { createAdamW } from "../train/optimizer.js";
 import { XorShift32 } from "../ot/random.js";
-import { getLoss } from "./registry.js";
-import type { DistillBatch } from "./types.js";
+import { getLoss } from "../losses/registry.js";
+import type { DistillBatch } from "../losses/types.js";
 import type { BenchShape } from "../train/bench.js";
 
 export interface DistillStepBenchOptions extends BenchShape {

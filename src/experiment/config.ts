@@ -11,24 +11,63 @@ import { canonicalJson } from "../train/checkpoint.js";
 
 const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "a language code such as 'eu' or 'swh'");
 
-/** One language of a user benchmark: foreign queries, judgments, optional English originals. */
-const userLanguageSchema = z.strictObject({
-  language: lang,
-  queries: z.string().describe("TSV qid<TAB>text, or a TREC topics file"),
-  qrels: z.string().describe("TREC qrels"),
-  englishQueries: z.string().optional().describe("English originals of the same qids: the ceiling system"),
-  dictionary: z.string().optional().describe("TSV foreign<TAB>english word dictionary for the dict baselines"),
-  translator: z.array(z.string()).min(1).optional().describe("stdin->stdout MT command, e.g. ['apertium','eu-en']"),
+/** The dev split of one benchmark language: what `xlir tune` selects settings on. */
+const devSplitSchema = z.strictObject({
+  queries: z.string().describe("dev queries: TSV qid<TAB>text, JSONL, or a TREC topics file"),
+  qrels: z.string().describe("dev TREC qrels"),
+  englishQueries: z.string().optional(),
 });
 
-/** A benchmark the user brings: an English corpus and foreign queries per language. */
+/** One language of a user benchmark: queries, judgments, optional English originals and dev split. */
+const userLanguageSchema = z.strictObject({
+  language: lang,
+  queries: z.string().describe("test queries: TSV qid<TAB>text, JSONL, or a TREC topics file"),
+  qrels: z.string().describe("test TREC qrels"),
+  corpus: z.string().optional().describe("this language's own collection (en-xx), instead of the benchmark's corpus"),
+  englishQueries: z.string().optional().describe("xx-en: English originals of the same qids (the ceiling system)"),
+  dictionary: z.string().optional().describe("TSV word dictionary: foreign<TAB>english (xx-en) or english<TAB>foreign (en-xx)"),
+  translator: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe("stdin->stdout MT command translating foreign text to English: the queries (xx-en) or the documents (en-xx)"),
+  dev: devSplitSchema.optional(),
+});
+
+/**
+ * A benchmark the user brings. `direction` says which side is foreign: `xx-en` (default) is
+ * foreign queries over an English corpus, `en-xx` English queries over a foreign corpus (CIRAL,
+ * NeuCLIR, HC4).
+ */
 const userBenchmarkSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-  corpus: z.string().describe("JSONL {id,title?,text} (fields configurable below)"),
+  direction: z.enum(["xx-en", "en-xx"]).default("xx-en"),
+  corpus: z.string().describe("JSONL {id,title?,text,lang?} (fields configurable below)"),
   idField: z.string().default("id"),
   titleField: z.string().default("title"),
   textField: z.string().default("text"),
   languages: z.array(userLanguageSchema).min(1),
+});
+
+/** The losses a student can be trained with. */
+export const STUDENT_LOSSES = ["ot", "contrastive", "mse", "ot+contrastive"] as const;
+export type LossName = (typeof STUDENT_LOSSES)[number];
+
+/** Settings of one loss's students that override the shared ones (what `xlir tune` chooses). */
+const lossSettingsSchema = z.strictObject({
+  learningRate: z.number().positive().optional(),
+  steps: z.number().int().positive().optional(),
+  epsilon: z.number().positive().optional().describe("ot, ot+contrastive"),
+  temperature: z.number().positive().optional().describe("contrastive"),
+  weight: z.number().nonnegative().optional().describe("ot+contrastive: weight of the contrastive term"),
+});
+export type LossSettings = z.infer<typeof lossSettingsSchema>;
+
+const perLossSchema = z.strictObject({
+  ot: lossSettingsSchema.default({}),
+  contrastive: lossSettingsSchema.default({}),
+  mse: lossSettingsSchema.default({}),
+  "ot+contrastive": lossSettingsSchema.default({}),
 });
 
 const optimSchema = z.strictObject({
@@ -44,8 +83,25 @@ const optimSchema = z.strictObject({
 
 export const experimentConfigSchema = z.strictObject({
   /** Seeds of the students (the teacher and data use the first). `--seeds 1,2,3` repeats students. */
-  seeds: z.array(z.number().int().nonnegative()).min(1).default([13]),
-  threads: z.number().int().positive().default(1).describe("libtorch intra-op threads (OpenBLAS uses the rest)"),
+  seeds: z.array(z.number().int().nonnegative()).min(1).default([13, 14, 15]),
+  threads: z.number().int().positive().default(1).describe("libtorch intra-op threads per training process (OpenBLAS uses the rest)"),
+  workers: z
+    .number()
+    .int()
+    .positive()
+    .default(2)
+    .describe("students trained side by side, each in its own process with `threads` threads"),
+  device: z
+    .string()
+    .regex(/^(cpu|cuda(:\d+)?)$/, "'cpu', 'cuda' or 'cuda:N'")
+    .default("cpu")
+    .describe("where students and the teacher train"),
+  directions: z
+    .array(z.enum(["xx-en", "en-xx"]))
+    .min(1)
+    .default(["xx-en"])
+    .describe("xx-en: foreign queries over English documents; en-xx: English queries over foreign documents (document-side students)"),
+  tuned: z.string().optional().describe("a tuning file written by `xlir tune` whose chosen settings override the students' defaults"),
   data: z
     .strictObject({
       builtin: z.boolean().default(true).describe("build and use the built-in help + UDHR benchmarks"),
@@ -92,7 +148,7 @@ export const experimentConfigSchema = z.strictObject({
   students: z
     .strictObject({
       init: z.string().default("teacher").describe("'teacher' or a Hugging Face folder (multilingual model)"),
-      losses: z.array(z.enum(["ot", "contrastive", "mse", "ot+contrastive"])).min(1).default(["ot", "contrastive", "mse", "ot+contrastive"]),
+      losses: z.array(z.enum(STUDENT_LOSSES)).min(1).default(["ot", "contrastive"]),
       optim: optimSchema.prefault({ steps: 1400, batchSize: 64 }),
       maxLength: z.number().int().positive().default(64),
       ot: z
@@ -112,6 +168,35 @@ export const experimentConfigSchema = z.strictObject({
         })
         .prefault({}),
       combinedWeight: z.number().min(0).default(1).describe("weight of the contrastive term in ot+contrastive"),
+      perLoss: perLossSchema
+        .prefault({})
+        .describe("settings of one loss's students that override the shared ones (chosen on dev by `xlir tune`)"),
+    })
+    .prefault({}),
+  tuning: z
+    .strictObject({
+      trials: z.number().int().positive().default(4).describe("trials per loss (the same for every loss)"),
+      steps: z
+        .array(z.number().int().positive())
+        .min(1)
+        .default([1000, 1500, 2000])
+        .describe("student steps, assigned round-robin to trial i of every loss: equal total steps per loss"),
+      learningRate: z.array(z.number().positive()).min(1).default([5e-4, 1e-3, 2e-3]),
+      space: z
+        .strictObject({
+          ot: z.strictObject({ epsilon: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]) }).prefault({}),
+          contrastive: z.strictObject({ temperature: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]) }).prefault({}),
+          mse: z.strictObject({}).prefault({}),
+          "ot+contrastive": z
+            .strictObject({
+              weight: z.array(z.number().nonnegative()).min(1).default([0.5, 1, 2]),
+              epsilon: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]),
+            })
+            .prefault({}),
+        })
+        .prefault({})
+        .describe("each loss's own settings to search, beside the shared learning rate and steps"),
+      measure: z.string().default("RR@10").describe("dev measure that selects (macro-average over dev languages)"),
     })
     .prefault({}),
   search: z

@@ -17,6 +17,7 @@ import { encodeTokenVectors } from "../train/encode-cache.js";
 import { trainTeacher, type TeacherPair } from "../train/teacher.js";
 import type { TokenVectors } from "../models/types.js";
 import type { ExperimentConfig } from "./config.js";
+import type { StudentSettings } from "./settings.js";
 import { Progress } from "./progress.js";
 import type { Logger } from "./stages.js";
 
@@ -26,6 +27,8 @@ export interface TrainedModel {
   losses: number[];
   seconds: number;
   stepMsMedian: number | null;
+  /** Means of the loss's statistics over training (e.g. Sinkhorn iterations and converged fraction). */
+  stats?: Record<string, number>;
 }
 
 /** Trains the shared subword vocabulary (SentencePiece unigram) on all training text. */
@@ -149,70 +152,66 @@ export async function encodeTeacherEnglish(teacherDir: string, english: readonly
   }
 }
 
-function lossOptions(config: ExperimentConfig, loss: string): Record<string, unknown> {
-  const s = config.students;
-  const ot = {
-    epsilon: s.ot.epsilon,
-    maxIterations: s.ot.iterations,
-    tolerance: s.ot.tolerance,
-    cost: s.ot.cost,
-    marginals: s.ot.marginals === "idf" ? "weights" : "uniform",
-    anchor: s.ot.anchor,
-  };
-  const contrastive = { temperature: s.contrastive.temperature, symmetric: s.contrastive.symmetric };
-  if (loss === "ot") return ot;
-  if (loss === "contrastive") return contrastive;
-  if (loss === "ot+contrastive") return { ot, contrastive, otWeight: 1, contrastiveWeight: s.combinedWeight };
-  return {};
-}
-
 /** Trains one student (initialised from the teacher or a user model) into `dir/model`. */
-export async function studentStage(
-  config: ExperimentConfig,
-  loss: string,
-  seed: number,
-  teacher: HfModel,
-  pairs: readonly DistillPair[],
-  teacherEnglish: () => Promise<TokenVectors>,
-  dir: string,
-  log: Logger,
-  stopAfter?: number,
-): Promise<TrainedModel> {
-  const init = config.students.init === "teacher" ? teacher : await loadHfFolder(config.students.init);
+export async function studentStage(o: {
+  settings: StudentSettings;
+  seed: number;
+  teacher: HfModel;
+  pairs: readonly DistillPair[];
+  english: TokenVectors;
+  dir: string;
+  log: Logger;
+  stopAfter?: number;
+  /** Progress as log lines (several students run side by side). */
+  lineProgress?: boolean;
+}): Promise<TrainedModel> {
+  const { settings, seed, teacher, dir, log } = o;
+  const init = settings.init === "teacher" ? teacher : await loadHfFolder(settings.init);
   const head = init.head ?? teacher.head;
-  const student = TorchEncoder.fromWeights(init.config, init.weights, head, init.head ? init.headWeights : null, { dropout: config.model.dropout });
+  const student = TorchEncoder.fromWeights(init.config, init.weights, head, init.head ? init.headWeights : null, { dropout: settings.dropout });
   student.unfreeze();
-  const english = await teacherEnglish();
-  const name = `student ${loss} seed ${seed}`;
-  const progress = new Progress(name, config.students.optim.steps, log);
+  const name = `student ${settings.loss} seed ${seed}`;
+  const steps = settings.optim.steps;
+  const progress = new Progress(name, steps, log, { lines: o.lineProgress });
   const started = performance.now();
   const ms: number[] = [];
+  const stats = new Map<string, number[]>();
   const result = trainStudent({
     student,
     studentTokenizer: init.tokenizer,
-    pairs,
-    teacherEnglish: english,
-    loss,
-    lossOptions: lossOptions(config, loss),
-    optim: config.students.optim,
-    maxLength: config.students.maxLength,
+    pairs: o.pairs,
+    teacherEnglish: o.english,
+    loss: settings.loss,
+    lossOptions: settings.lossOptions,
+    optim: settings.optim,
+    maxLength: settings.maxLength,
     seed,
-    config: { students: config.students, loss, seed, teacher: teacher.hash },
+    config: { settings, seed, teacher: teacher.hash },
     checkpointPath: join(dir, "checkpoint.bin"),
-    stopAfter,
+    stopAfter: o.stopAfter,
     onProgress: (p) => {
       ms.push(p.ms);
+      for (const [k, v] of Object.entries(p.stats ?? {})) if (Number.isFinite(v)) stats.set(k, [...(stats.get(k) ?? []), v]);
       progress.update(p.step, `loss ${p.loss.toFixed(4)}`);
     },
   });
   progress.done();
-  if (result.step < config.students.optim.steps) {
+  if (result.step < steps) {
     student.free();
-    throw new XlirError("INTERRUPTED", `${name} stopped after ${result.step} of ${config.students.optim.steps} steps; run again to resume`);
+    throw new XlirError("INTERRUPTED", `${name} stopped after ${result.step} of ${steps} steps; run again to resume`);
   }
   const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash);
   student.free();
-  return { dir: join(dir, "model"), hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: median(ms) };
+  // means over the updates of this process (a resumed run reports the updates after the resume)
+  const statMeans = Object.fromEntries([...stats].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
+  return {
+    dir: join(dir, "model"),
+    hash,
+    losses: result.losses,
+    seconds: (performance.now() - started) / 1000,
+    stepMsMedian: median(ms),
+    stats: statMeans,
+  };
 }
 
 /** Reads a TSV of query<TAB>document pairs (the built-in teacher data); identical documents share an id. */

@@ -1,7 +1,8 @@
 /**
  * Transport plans for the report: for a few test queries with English originals, the entropic OT
  * plan between the OT student's token vectors of the foreign query and the teacher's token vectors
- * of its English original (cost 1 - cos, uniform marginals), i.e. what the OT loss aligns.
+ * of its English original (cost 1 - cos, uniform marginals), i.e. what the OT loss aligns, solved
+ * with the OT student's training settings (epsilon, iteration cap, tolerance).
  */
 import { OnnxEncoder } from "../models/onnx-encoder.js";
 import { sinkhorn } from "../ot/sinkhorn.js";
@@ -12,7 +13,8 @@ export async function samplePlans(o: {
   benchmarks: BenchmarkDef[];
   studentDir: string;
   teacherDir: string;
-  epsilon: number;
+  /** The OT student's training settings. */
+  ot: { epsilon: number; maxIterations: number; tolerance: number };
   perLanguage?: number;
   maxLanguages?: number;
 }): Promise<ReportPlan[]> {
@@ -37,10 +39,11 @@ export async function samplePlans(o: {
             for (let k = 0; k < d; k++) dot += f.vectors.vectors[i * d + k] * e.vectors.vectors[j * d + k];
             cost[i * n + j] = 1 - dot;
           }
-        const r = sinkhorn(new Float64Array(m).fill(1 / m), new Float64Array(n).fill(1 / n), cost, { epsilon: o.epsilon, maxIterations: 5000, tolerance: 1e-9 });
+        const r = sinkhorn(new Float64Array(m).fill(1 / m), new Float64Array(n).fill(1 / n), cost, { epsilon: o.ot.epsilon, maxIterations: o.ot.maxIterations, tolerance: o.ot.tolerance });
         const plan: number[][] = [];
         for (let i = 0; i < m; i++) plan.push(Array.from(r.plan.subarray(i * n, (i + 1) * n)));
-        plans.push({ title: `${task.benchmark}/${task.language} ${q.qid}: "${q.text}" -> "${english.get(q.qid)}"`, rowTokens: f.tokens[0], colTokens: e.tokens[0], plan });
+        const how = `eps ${o.ot.epsilon}, ${r.iterations} iterations${r.converged ? "" : ", not converged"}`;
+        plans.push({ title: `${task.benchmark}/${task.language} ${q.qid}: "${q.text}" -> "${english.get(q.qid)}" (${how})`, rowTokens: f.tokens[0], colTokens: e.tokens[0], plan });
       }
     }
   } finally {

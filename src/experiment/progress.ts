@@ -14,8 +14,9 @@ export class Progress {
     private readonly label: string,
     private readonly total: number,
     private readonly log: Logger,
+    opts: { lines?: boolean } = {},
   ) {
-    if (process.stderr.isTTY && total > 0) {
+    if (!opts.lines && process.stderr.isTTY && total > 0) {
       this.bar = new cliProgress.SingleBar(
         { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {info}`, hideCursor: true, stream: process.stderr },
         cliProgress.Presets.shades_classic,

@@ -3,9 +3,10 @@
  * teacher zero-shot, dictionary / MT translation + teacher, BM25 on raw / dictionary / MT queries,
  * the students, and the teacher on the English originals (the ceiling).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { readAllCorpus } from "../data/corpus.js";
+import { XlirError } from "../errors.js";
 import type { Run } from "../eval/types.js";
 import { writeRun } from "../eval/run.js";
 import { Bm25Index } from "../index/bm25.js";
@@ -26,6 +27,12 @@ export interface StudentModel {
   seed: number;
   dir: string;
   hash: string;
+}
+
+/** A teacher index of one collection, built in its own cached stage (see run.ts). */
+export interface CollectionIndex {
+  corpus: string;
+  dir: string;
 }
 
 /** Where one system's run of one benchmark language is written. */
@@ -58,17 +65,36 @@ async function translateAll(task: LanguageTask): Promise<{ dict: QueryText[] | n
   return { dict, mt };
 }
 
+/** Builds the teacher's exact late-interaction index of one collection into `out`. */
+export async function buildTeacherIndex(o: { config: ExperimentConfig; teacherDir: string; corpus: string; fields: BenchmarkDef["fields"]; out: string; log: Logger }): Promise<void> {
+  const teacherModel = await loadHfFolder(o.teacherDir);
+  const limit = maxSequenceLength(teacherModel.config);
+  const encoder = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.teacher.maxDocLength) });
+  try {
+    const docs = await readAllCorpus(o.corpus, { idFields: [o.fields.id], titleFields: [o.fields.title], textFields: [o.fields.text] });
+    const progress = new Progress(`index ${o.corpus}`, docs.length, o.log);
+    await buildVectorIndex({ kind: "multi-exact", out: o.out, encoder, docs, onProgress: (d) => progress.update(d) });
+    progress.done();
+  } finally {
+    await encoder.dispose();
+  }
+}
+
 /**
- * Indexes each benchmark's corpus with the teacher (exact late interaction) and BM25, then writes
- * the run of every system x language (x seed for students). Returns where each run is.
+ * Searches every system x language (x seed for students) over the teacher's index of each
+ * benchmark's collection and BM25, and writes the runs. Returns where each run is.
  */
 export async function searchAllSystems(o: {
   config: ExperimentConfig;
   benchmarks: BenchmarkDef[];
   teacherDir: string;
   students: StudentModel[];
+  /** The teacher's index of each collection searched (by corpus path). */
+  indexes: Map<string, string>;
   outDir: string;
   log: Logger;
+  /** Systems to search (default all); the tuner asks for the students only. */
+  only?: "students";
 }): Promise<RunRecord[]> {
   const k = o.config.search.k;
   const records: RunRecord[] = [];
@@ -76,26 +102,28 @@ export async function searchAllSystems(o: {
   // (never beyond what the model's position table allows)
   const teacherModel = await loadHfFolder(o.teacherDir);
   const limit = maxSequenceLength(teacherModel.config);
-  const teacherDocs = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.teacher.maxDocLength) });
   const teacher = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.search.queryMaxLength) });
   const students = await Promise.all(
     o.students.map(async (s) => ({ ...s, encoder: await studentEncoder(s.dir, o.config.search.queryMaxLength) })),
   );
   try {
     for (const bench of o.benchmarks) {
-      const docs = await readAllCorpus(bench.corpus, { idFields: [bench.fields.id], titleFields: [bench.fields.title], textFields: [bench.fields.text] });
-      const indexDir = join(o.outDir, "indexes", bench.name);
-      if (!existsSync(join(indexDir, "manifest.json"))) {
-        const progress = new Progress(`index ${bench.name}`, docs.length, o.log);
-        await buildVectorIndex({ kind: "multi-exact", out: indexDir, encoder: teacherDocs, docs, onProgress: (d) => progress.update(d) });
-        progress.done();
+      if (bench.direction !== "xx-en") {
+        o.log(`[search] ${bench.name}: direction ${bench.direction} is not searched by this version`);
+        continue;
       }
-      const bm25 = Bm25Index.build(docs, { analyzer: "en" });
+      const corpora = [...new Set(bench.tasks.map((t) => t.corpus))];
+      if (corpora.length !== 1) throw new XlirError("UNSUPPORTED", `benchmark '${bench.name}': one English collection per xx-en benchmark, found ${corpora.length}`);
+      const corpus = corpora[0];
+      const indexDir = o.indexes.get(corpus);
+      if (!indexDir) throw new XlirError("INTERNAL", `no teacher index for ${corpus}`);
+      const docs = o.only ? [] : await readAllCorpus(corpus, { idFields: [bench.fields.id], titleFields: [bench.fields.title], textFields: [bench.fields.text] });
+      const bm25 = o.only ? null : Bm25Index.build(docs, { analyzer: "en" });
       const teacherSearch = await Searcher.open(indexDir, teacher);
       const studentSearch = await Promise.all(students.map(async (s) => ({ ...s, searcher: await Searcher.open(indexDir, s.encoder) })));
       for (const task of bench.tasks) {
         const t0 = performance.now();
-        const { dict, mt } = await translateAll(task);
+        const { dict, mt } = o.only ? { dict: null, mt: null } : await translateAll(task);
         const emit = async (system: string, seed: number | null, run: Run, queries: number): Promise<void> => {
           const rec = { benchmark: bench.name, language: task.language, system, seed };
           const path = runPath(o.outDir, rec);
@@ -107,18 +135,21 @@ export async function searchAllSystems(o: {
           if (queries) await emit(system, seed, await searcher.search(queries, k), queries.length);
         };
         const sparse = async (system: string, queries: QueryText[] | null): Promise<void> => {
-          if (!queries) return;
+          if (!queries || !bm25) return;
           const run: Run = new Map(queries.map((q) => [q.qid, bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score }))]));
           await emit(system, null, run, queries.length);
         };
-        await dense("teacher-zero-shot", teacherSearch, task.queries);
-        await dense("dict+teacher", teacherSearch, dict);
-        await dense("mt+teacher", teacherSearch, mt);
-        await sparse("bm25-raw", task.queries);
-        await sparse("bm25-dict", dict);
-        await sparse("bm25-mt", mt);
+        if (!o.only) {
+          await dense("teacher-zero-shot", teacherSearch, task.queries);
+          await dense("dict+teacher", teacherSearch, dict);
+          await dense("mt+teacher", teacherSearch, mt);
+          await sparse("bm25-raw", task.queries);
+          await sparse("bm25-dict", dict);
+          await sparse("bm25-mt", mt);
+        }
         for (const s of studentSearch) await dense(s.loss, s.searcher, task.queries, s.seed);
-        await dense("teacher-english", teacherSearch, task.englishQueries);
+        // UDHR: the English query is the document itself, so this row only checks the pipeline
+        if (!o.only) await dense(task.ceilingIsIdentity ? "teacher-english-identity" : "teacher-english", teacherSearch, task.englishQueries);
         o.log(`[search] ${bench.name}/${task.language}: ${task.queries.length} queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
       teacherSearch.close();
@@ -126,7 +157,6 @@ export async function searchAllSystems(o: {
     }
   } finally {
     await teacher.dispose();
-    await teacherDocs.dispose();
     for (const s of students) await s.encoder.dispose();
   }
   return records;

@@ -1,7 +1,7 @@
 /** report.html: one self-contained file (inline CSS and SVG, no script, no network). */
 import { lossCurveSpec, renderVegaLite, resultsBarSpec, stagesSpec } from "./charts.js";
 import { planSvgs } from "./plans.js";
-import { COMPARISON_HEAD, RESULT_HEAD, STAGE_HEAD, comparisonCells, resultCells, stageCells } from "./tables.js";
+import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 export function escapeHtml(s: string): string {
@@ -29,7 +29,7 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
   for (const benchmark of input.benchmarks) {
     const measures = [...new Set(input.results.filter((r) => r.benchmark === benchmark).map((r) => r.measure))];
     for (const measure of measures) {
-      const rows = input.results.filter((r) => r.benchmark === benchmark && r.measure === measure);
+      const rows = input.results.filter((r) => r.benchmark === benchmark && r.measure === measure && isSummaryRow(r));
       if (rows.length === 0) continue;
       // only this benchmark's languages and systems, so that no empty slots shrink the chart
       const languages = input.languages.filter((l) => rows.some((r) => r.language === l));
@@ -39,10 +39,14 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
     }
   }
   parts.push(`</div>`);
-  parts.push(`<h2>Results table</h2>${table(RESULT_HEAD, input.results.map(resultCells))}`);
+  parts.push(`<h2>Results table</h2>${table(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells))}`);
   if (input.comparisons.length > 0) {
-    parts.push(`<h2>Pairwise comparisons (e.g. OT vs contrastive)</h2>${table(COMPARISON_HEAD, input.comparisons.map(comparisonCells))}`);
+    parts.push(
+      `<h2>Pairwise comparisons (OT vs contrastive)</h2><p class="meta">p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. &lt; 0.05 and every seed's difference has the same sign.</p>${table(COMPARISON_HEAD, input.comparisons.map(comparisonCells))}`,
+    );
   }
+  const perSeed = input.results.filter((r) => !isSummaryRow(r));
+  if (perSeed.length > 0) parts.push(`<h2>Per seed</h2>${table(SEED_HEAD, perSeed.map(seedCells))}`);
   if (input.lossCurves.length > 0) parts.push(`<h2>Training loss</h2><div class="chart">${await renderVegaLite(lossCurveSpec(input.lossCurves))}</div>`);
   if (input.plans.length > 0) {
     const svgs = await planSvgs(input.plans);

@@ -1,5 +1,5 @@
 /** report.md: the same tables as the HTML, without charts. */
-import { COMPARISON_HEAD, RESULT_HEAD, STAGE_HEAD, comparisonCells, resultCells, stageCells } from "./tables.js";
+import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\*/g, "\\*");
@@ -15,11 +15,22 @@ export function renderReportMarkdown(input: ReportInput): string {
     "",
     "## Results",
     "",
-    "Value = mean over queries; 95% bootstrap CI; p against the baseline; \\* = significant after correction.",
+    "Value = mean over queries (students: mean over seeds of the per-seed means, ± their standard deviation); 95% bootstrap CI; raw p against the baseline and p corrected across systems; \\* = significant after correction.",
     "",
-    mdTable(RESULT_HEAD, input.results.map(resultCells)),
+    mdTable(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells)),
   ];
-  if (input.comparisons.length > 0) out.push("", "## Pairwise comparisons", "", mdTable(COMPARISON_HEAD, input.comparisons.map(comparisonCells)));
+  if (input.comparisons.length > 0) {
+    out.push(
+      "",
+      "## Pairwise comparisons",
+      "",
+      "p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. < 0.05 and every seed's difference has the same sign.",
+      "",
+      mdTable(COMPARISON_HEAD, input.comparisons.map(comparisonCells)),
+    );
+  }
+  const perSeed = input.results.filter((r) => !isSummaryRow(r));
+  if (perSeed.length > 0) out.push("", "## Per seed", "", mdTable(SEED_HEAD, perSeed.map(seedCells)));
   if (input.lossCurves.length > 0) {
     out.push("", "## Training loss (first → last)", "");
     for (const c of input.lossCurves) {

@@ -2,7 +2,10 @@
  * Frozen-encoder token vectors computed once for many texts (the teacher's English bitext sides,
  * PROTOTYPE.md: "encode the teacher's English bitext sides once and reuse them for every student").
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { noGrad, tidy } from "../engine/index.js";
+import { XlirError } from "../errors.js";
 import type { TokenVectors } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
@@ -71,4 +74,43 @@ export function padTokenVectors(cache: TokenVectors, items: readonly number[]): 
     mask.fill(1, b * n, b * n + len);
   });
   return { data, mask, n };
+}
+
+const TV_MAGIC = Buffer.from("XLIRTV1\0", "latin1");
+
+/**
+ * Token vectors as one file: magic `XLIRTV1\0`, u32 dim, u32 texts, i32 offsets [texts + 1],
+ * f32 vectors [offsets[texts] * dim], then the sha256 of everything before it. Written atomically.
+ */
+export function serializeTokenVectors(tv: TokenVectors): Buffer {
+  const head = Buffer.alloc(16);
+  TV_MAGIC.copy(head, 0);
+  head.writeUInt32LE(tv.dim, 8);
+  head.writeUInt32LE(tv.offsets.length - 1, 12);
+  const body = Buffer.concat([head, Buffer.from(tv.offsets.buffer, tv.offsets.byteOffset, tv.offsets.byteLength), Buffer.from(tv.vectors.buffer, tv.vectors.byteOffset, tv.vectors.byteLength)]);
+  return Buffer.concat([body, createHash("sha256").update(body).digest()]);
+}
+
+/** Reads a file written from `serializeTokenVectors`; a truncated or altered file is refused (CORRUPT). */
+export function readTokenVectorsFile(file: string): TokenVectors {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new XlirError("NOT_FOUND", `${file}: cannot read token vectors (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const bad = (why: string): XlirError => new XlirError("CORRUPT", `${file}: not a token-vector file written by xlir (${why}); delete it to recompute`);
+  if (buf.length < 16 + 4 + 32 || !buf.subarray(0, 8).equals(TV_MAGIC)) throw bad("bad magic or too short");
+  const body = buf.subarray(0, buf.length - 32);
+  if (!createHash("sha256").update(body).digest().equals(buf.subarray(buf.length - 32))) throw bad("checksum mismatch: truncated or altered");
+  const dim = buf.readUInt32LE(8);
+  const texts = buf.readUInt32LE(12);
+  const offBytes = (texts + 1) * 4;
+  const offsets = new Int32Array(texts + 1);
+  Buffer.from(offsets.buffer).set(body.subarray(16, 16 + offBytes));
+  const total = offsets[texts];
+  if (16 + offBytes + total * dim * 4 !== body.length) throw bad("sizes disagree with the header");
+  const vectors = new Float32Array(total * dim);
+  Buffer.from(vectors.buffer).set(body.subarray(16 + offBytes));
+  return { dim, vectors, offsets };
 }

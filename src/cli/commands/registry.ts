@@ -9,8 +9,9 @@ import { register as experiment } from "./experiment.js";
 import { register as index } from "./index-cmd.js";
 import { register as search } from "./search.js";
 import { register as serve } from "./serve.js";
+import { register as tune } from "./tune.js";
 
 /** Every sub-command, in the order `xlir --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  experiment, data, encode, align, index, search, serve, evaluate, compare, bench,
+  experiment, tune, data, encode, align, index, search, serve, evaluate, compare, bench,
 ];

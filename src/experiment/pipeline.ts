@@ -1,0 +1,271 @@
+/**
+ * The stages that `xlir experiment` and `xlir tune` share: data -> bitext -> tokenizer -> teacher
+ * -> the teacher's English encodings -> students. Each is cached by the hash of everything it
+ * reads (file contents, not paths or counts), so a change anywhere upstream re-runs what depends
+ * on it and nothing else.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { readAllBitext, readBitextMoses, readBitextTmx, readBitextTsv, type BitextPair } from "../data/bitext.js";
+import { buildBenchmark } from "../data/build.js";
+import { writeFileAtomic } from "../data/io.js";
+import { readBenchmarkManifest } from "../data/manifest.js";
+import { XlirError } from "../errors.js";
+import { loadHfFolder } from "../models/hf.js";
+import type { DistillPair } from "../train/distill.js";
+import { readTokenVectorsFile, serializeTokenVectors } from "../train/encode-cache.js";
+import { epochPermutation } from "../train/prng.js";
+import type { TeacherPair } from "../train/teacher.js";
+import { hashOf, type ExperimentConfig, type LossName } from "./config.js";
+import { encodeTeacherEnglish, readTeacherPairs, studentStage, teacherStage, trainTokenizer, type TrainedModel } from "./models.js";
+import { Progress } from "./progress.js";
+import type { StudentSettings } from "./settings.js";
+import { runLimited, trainStudentInChild, writePairsFile } from "./student-pool.js";
+import type { Logger, StageRunner } from "./stages.js";
+
+/** Version of the stage recipes: bump to invalidate caches when a stage's code changes meaningfully. */
+export const RECIPE = 2;
+
+/** sha256 (hex, 16 characters) of a file's bytes, streamed. */
+export async function fileDigest(path: string): Promise<string> {
+  const h = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (err) {
+    throw new XlirError("NOT_FOUND", `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+async function readBitextFile(file: string, lang: string): Promise<BitextPair[]> {
+  if (file.includes(",")) {
+    const [f, e] = file.split(",");
+    return readAllBitext(readBitextMoses(f, e));
+  }
+  if (/\.tmx(\.gz)?$/.test(file)) return readAllBitext(readBitextTmx(file, { foreignLang: lang }));
+  return readAllBitext(readBitextTsv(file));
+}
+
+export interface BitextRow {
+  language: string;
+  foreign: string;
+  english: string;
+}
+
+/** Training bitext of every language: built-in files plus the user's, capped per language (seeded sample). */
+export async function loadBitext(config: ExperimentConfig): Promise<BitextRow[]> {
+  const files = new Map<string, string[]>();
+  const dir = join(config.data.dir, "bitext");
+  if (config.data.builtin && existsSync(dir)) {
+    const wanted = new Set([...config.data.helpLanguages, ...config.data.udhrLanguages]);
+    for (const f of readdirSync(dir).sort()) {
+      const lang = f.replace(/\.tsv$/, "");
+      if (wanted.has(lang)) files.set(lang, [join(dir, f)]);
+    }
+  }
+  for (const [lang, list] of Object.entries(config.data.bitext)) files.set(lang, [...(files.get(lang) ?? []), ...list]);
+  const out: BitextRow[] = [];
+  for (const [language, list] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const pairs: BitextPair[] = [];
+    for (const f of list) pairs.push(...(await readBitextFile(f, language)));
+    const cap = config.data.maxPairsPerLanguage;
+    const keep =
+      pairs.length <= cap
+        ? pairs
+        : Array.from(epochPermutation(config.seeds[0], 0, pairs.length).subarray(0, cap))
+            .sort((a, b) => a - b)
+            .map((i) => pairs[i]);
+    for (const p of keep) if (p.foreign.trim() && p.english.trim()) out.push({ language, foreign: p.foreign, english: p.english });
+  }
+  return out;
+}
+
+/** The languages a built-in data folder must hold for this configuration. */
+function builtinLanguages(config: ExperimentConfig): string[] {
+  return [...new Set([...config.data.helpLanguages, ...config.data.udhrLanguages])].sort();
+}
+
+/**
+ * The data stage: builds `data.dir` unless a benchmark built by this version for (at least) the
+ * languages asked for is already there; keyed by the content hashes of its files.
+ */
+async function dataStage(config: ExperimentConfig, stages: StageRunner, log: Logger): Promise<string> {
+  const d = config.data;
+  const langs = builtinLanguages(config);
+  return stages.run("data", hashOf(RECIPE, d.dir, langs), async () => {
+    let files: Record<string, { sha256: string }> | null = null;
+    if (existsSync(join(d.dir, "manifest.json"))) {
+      try {
+        const m = await readBenchmarkManifest(d.dir);
+        const missing = langs.filter((l) => !(l in m.languages));
+        if (missing.length === 0) {
+          log(`[data] using the benchmark already built in ${d.dir}`);
+          files = m.files;
+        } else log(`[data] ${d.dir} was built for other languages (missing ${missing.join(", ")}): rebuilding it`);
+      } catch (err) {
+        log(`[data] ${d.dir} holds a benchmark this version cannot use (${(err as Error).message.split("\n")[0]}): rebuilding it`);
+      }
+    }
+    if (!files) {
+      let bar: Progress | null = null;
+      let label = "";
+      const manifest = await buildBenchmark({
+        out: d.dir,
+        langs,
+        cacheDir: d.packageCache,
+        onProgress: (p) => {
+          if (p.stage !== label) {
+            bar?.done();
+            label = p.stage;
+            bar = new Progress(`data ${p.stage}`, p.total, log);
+          }
+          bar?.update(p.done, p.detail ?? "");
+        },
+      });
+      (bar as Progress | null)?.done();
+      files = manifest.files;
+    }
+    return hashOf(Object.entries(files).map(([f, v]) => [f, v.sha256]));
+  });
+}
+
+/** What the model stages produce, shared by every student. */
+export interface Prepared {
+  dataHash: string;
+  bitextHash: string;
+  bitextPairs: number;
+  teacherPairs: number;
+  teacher: TrainedModel;
+  /** Bitext pairs in the TSV the student processes read. */
+  pairsFile: string;
+  /** Teacher token vectors of the distinct English sentences. */
+  englishFile: string;
+  pairs: DistillPair[];
+}
+
+/** Data, bitext, tokenizer, teacher and the teacher's English encodings (each a cached stage). */
+export async function prepareModels(config: ExperimentConfig, stages: StageRunner, log: Logger): Promise<Prepared> {
+  const seed0 = config.seeds[0];
+  const dataHash = config.data.builtin ? await dataStage(config, stages, log) : "none";
+  const bitext = await loadBitext(config);
+  const teacherPairs: TeacherPair[] = config.data.builtin ? await readTeacherPairs(join(config.data.dir, "teacher", "train.tsv")) : [];
+  log(`[data] ${bitext.length} bitext pairs, ${teacherPairs.length} teacher pairs`);
+  const h = createHash("sha256");
+  for (const p of bitext) h.update(`${p.language}\t${p.foreign}\t${p.english}\n`);
+  const bitextHash = h.digest("hex").slice(0, 16);
+  const t = createHash("sha256");
+  for (const p of teacherPairs) t.update(`${p.query}\t${p.document}\n`);
+  const teacherDataHash = t.digest("hex").slice(0, 16);
+
+  // tokenizer (the teacher's own when the user brings one): keyed by its training text and settings
+  let tokenizerPath: string;
+  let tokenizerHash: string;
+  if (config.teacher.model) {
+    tokenizerPath = join(config.teacher.model, "tokenizer.json");
+    tokenizerHash = await fileDigest(tokenizerPath);
+  } else {
+    const r = await stages.run("tokenizer", hashOf(RECIPE, bitextHash, teacherDataHash, config.tokenizer, seed0), async (dir) => {
+      const texts: string[] = [];
+      for (const p of bitext) texts.push(p.foreign, p.english);
+      for (const p of teacherPairs) texts.push(p.query, p.document);
+      const path = await trainTokenizer(config, texts, dir);
+      return { path, hash: await fileDigest(path) };
+    });
+    tokenizerPath = r.path;
+    tokenizerHash = r.hash;
+  }
+
+  if (!config.teacher.model && teacherPairs.length === 0) {
+    throw new XlirError("CONFIG", "no teacher: give teacher.model (a Hugging Face folder with an xlir ColBERT head) or use the built-in data");
+  }
+  const teacherModelHash = config.teacher.model ? (await loadHfFolder(config.teacher.model)).hash : null;
+  const teacherKey = hashOf(RECIPE, config.teacher, config.model, tokenizerHash, teacherModelHash, teacherDataHash, seed0, config.device);
+  const teacher = await stages.run("teacher", teacherKey, (dir) => teacherStage(config, tokenizerPath, teacherPairs, dir, log));
+
+  const englishIndex = new Map<string, number>();
+  const pairs: DistillPair[] = bitext.map((p) => {
+    if (!englishIndex.has(p.english)) englishIndex.set(p.english, englishIndex.size);
+    return { foreign: p.foreign, english: p.english, englishIndex: englishIndex.get(p.english) as number };
+  });
+  // the bitext as the student processes read it, and the teacher's English sides encoded once
+  const encoded = await stages.run("teacher-english", hashOf(RECIPE, teacher.hash, bitextHash, config.students.maxLength), async (dir) => {
+    const pairsFile = join(dir, "pairs.tsv");
+    await writePairsFile(pairsFile, pairs);
+    const tv = await encodeTeacherEnglish(teacher.dir, [...englishIndex.keys()], config.students.maxLength, log);
+    const englishFile = join(dir, "english.tv");
+    await writeFileAtomic(englishFile, serializeTokenVectors(tv));
+    return { pairsFile, englishFile, sentences: englishIndex.size, tokens: tv.offsets[tv.offsets.length - 1] };
+  });
+  return {
+    dataHash,
+    bitextHash,
+    bitextPairs: bitext.length,
+    teacherPairs: teacherPairs.length,
+    teacher,
+    pairsFile: encoded.pairsFile,
+    englishFile: encoded.englishFile,
+    pairs,
+  };
+}
+
+/** One student to train: its settings, seed and stage name. */
+export interface StudentSpec {
+  settings: StudentSettings;
+  seed: number;
+  stage: string;
+}
+
+export interface StudentModel {
+  loss: LossName;
+  seed: number;
+  dir: string;
+  hash: string;
+  losses: number[];
+  stats: Record<string, number>;
+  settings: StudentSettings;
+}
+
+/** The stage name of a student of the experiment. */
+export function studentStageName(loss: string, seed: number): string {
+  return `student-${loss.replace("+", "_")}-seed${seed}`;
+}
+
+/**
+ * Trains (or takes from the cache) every student in `specs`, `config.workers` at a time, each in
+ * its own process (in this process when workers is 1).
+ */
+export async function trainStudents(
+  config: ExperimentConfig,
+  prep: Prepared,
+  specs: readonly StudentSpec[],
+  stages: StageRunner,
+  log: Logger,
+  stopAfter?: number,
+): Promise<StudentModel[]> {
+  const teacherModel = config.workers === 1 ? await loadHfFolder(prep.teacher.dir) : null;
+  let english: ReturnType<typeof readTokenVectorsFile> | null = null;
+  const tasks = specs.map((spec) => async (): Promise<StudentModel> => {
+    const key = hashOf(RECIPE, prep.teacher.hash, prep.bitextHash, spec.settings, spec.seed, config.threads, config.device);
+    const r = await stages.run(spec.stage, key, async (dir) => {
+      mkdirSync(dir, { recursive: true });
+      if (teacherModel) {
+        english ??= readTokenVectorsFile(prep.englishFile);
+        return studentStage({ settings: spec.settings, seed: spec.seed, teacher: teacherModel, pairs: prep.pairs, english, dir, log, stopAfter });
+      }
+      const job = {
+        settings: spec.settings,
+        seed: spec.seed,
+        teacherDir: prep.teacher.dir,
+        pairsFile: prep.pairsFile,
+        englishFile: prep.englishFile,
+        dir,
+        threads: config.threads,
+        stopAfter,
+      };
+      return trainStudentInChild(job, log);
+    });
+    return { loss: spec.settings.loss, seed: spec.seed, dir: r.dir, hash: r.hash, losses: r.losses, stats: r.stats ?? {}, settings: spec.settings };
+  });
+  return runLimited(tasks, config.workers);
+}

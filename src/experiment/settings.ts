@@ -1,0 +1,107 @@
+/**
+ * The settings one student trains with: the shared optimiser settings of `students.optim`, the
+ * loss's own options (`students.ot`, `students.contrastive`, `students.combinedWeight`) and the
+ * per-loss overrides of `students.perLoss` (what `xlir tune` chooses on dev), resolved once.
+ *
+ * A tuning file (`xlir tune` writes DIR/tuning.json) is applied with `applyTuning`: its chosen
+ * settings become `students.perLoss`.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { XlirError } from "../errors.js";
+import type { OptimSettings } from "../train/distill.js";
+import { STUDENT_LOSSES, type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
+
+/** Everything that decides how one loss's student trains (hashed into its stage key). */
+export interface StudentSettings {
+  loss: LossName;
+  optim: OptimSettings;
+  /** Options handed to the loss (src/losses). */
+  lossOptions: Record<string, unknown>;
+  /** The tunable settings as resolved (learningRate, steps and the loss's own). */
+  tuned: Required<Pick<LossSettings, "learningRate" | "steps">> & Omit<LossSettings, "learningRate" | "steps">;
+  maxLength: number;
+  dropout: number;
+  init: string;
+}
+
+/** Resolves the settings of `loss`'s students from the configuration. */
+export function studentSettings(config: ExperimentConfig, loss: LossName): StudentSettings {
+  const s = config.students;
+  const over = s.perLoss[loss];
+  const learningRate = over.learningRate ?? s.optim.learningRate;
+  const steps = over.steps ?? s.optim.steps;
+  const epsilon = over.epsilon ?? s.ot.epsilon;
+  const ot = {
+    epsilon,
+    maxIterations: s.ot.iterations,
+    tolerance: s.ot.tolerance,
+    cost: s.ot.cost,
+    marginals: s.ot.marginals === "idf" ? "weights" : "uniform",
+    anchor: s.ot.anchor,
+  };
+  const temperature = over.temperature ?? s.contrastive.temperature;
+  const contrastive = { temperature, symmetric: s.contrastive.symmetric };
+  const weight = over.weight ?? s.combinedWeight;
+  let lossOptions: Record<string, unknown> = {};
+  let tuned: StudentSettings["tuned"] = { learningRate, steps };
+  if (loss === "ot") {
+    lossOptions = ot;
+    tuned = { ...tuned, epsilon };
+  } else if (loss === "contrastive") {
+    lossOptions = contrastive;
+    tuned = { ...tuned, temperature };
+  } else if (loss === "ot+contrastive") {
+    lossOptions = { ot, contrastive, otWeight: 1, contrastiveWeight: weight };
+    tuned = { ...tuned, epsilon, weight };
+  }
+  return {
+    loss,
+    optim: { ...s.optim, learningRate, steps },
+    lossOptions,
+    tuned,
+    maxLength: s.maxLength,
+    dropout: config.model.dropout,
+    init: s.init,
+  };
+}
+
+export const TUNING_FORMAT = "xlir-tuning/1";
+
+const chosenSchema = z.strictObject({
+  learningRate: z.number().positive(),
+  steps: z.number().int().positive(),
+  epsilon: z.number().positive().optional(),
+  temperature: z.number().positive().optional(),
+  weight: z.number().nonnegative().optional(),
+});
+
+/** The part of a tuning file the experiment reads. */
+const tuningFileSchema = z.object({
+  format: z.literal(TUNING_FORMAT),
+  chosen: z.partialRecord(z.enum(STUDENT_LOSSES), chosenSchema),
+});
+
+/** Reads a tuning file and returns a copy of `config` whose `students.perLoss` holds its chosen settings. */
+export function applyTuning(config: ExperimentConfig, file: string): ExperimentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ENOENT") throw new XlirError("NOT_FOUND", `${file}: tuning file not found`);
+    throw new XlirError("CONFIG", `${file}: not a JSON tuning file (${e.message})`);
+  }
+  const parsed = tuningFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
+    throw new XlirError("CONFIG", `${file} is not a tuning file written by \`xlir tune\`:\n${problems}`);
+  }
+  const out = structuredClone(config);
+  for (const loss of STUDENT_LOSSES) {
+    const c = parsed.data.chosen[loss];
+    if (c) out.students.perLoss[loss] = { ...out.students.perLoss[loss], ...c };
+  }
+  out.tuned = file;
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * Students trained side by side: each student stage runs in a child process of its own (libtorch
+ * with `threads` intra-op threads, OpenBLAS single-threaded), at most `workers` at once. On a small
+ * machine two single-thread students beat one student on two threads (libtorch's small kernels
+ * scale poorly across threads; `xlir bench students` measures it). With `workers: 1` a student is
+ * trained in this process, as before.
+ *
+ * Every child reads the same inputs from files written once: the bitext pairs (TSV) and the
+ * teacher's token vectors of the distinct English sentences (src/train/encode-cache.ts format),
+ * so a student trained in a child equals one trained in-process (same data, order, seed, threads).
+ */
+import { fork } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "../data/io.js";
+import { ERROR_CODES, XlirError, type ErrorCode } from "../errors.js";
+import type { DistillPair } from "../train/distill.js";
+import type { TrainedModel } from "./models.js";
+import type { StudentSettings } from "./settings.js";
+import type { Logger } from "./stages.js";
+
+/** What a child process needs to train one student (written as JSON next to the stage). */
+export interface StudentJob {
+  settings: StudentSettings;
+  seed: number;
+  teacherDir: string;
+  /** TSV foreign<TAB>english<TAB>englishIndex, one pair a line. */
+  pairsFile: string;
+  /** Teacher token vectors of the distinct English sentences (indexed by englishIndex). */
+  englishFile: string;
+  dir: string;
+  threads: number;
+  stopAfter?: number;
+}
+
+/** Messages from the child. */
+export type WorkerMessage =
+  | { type: "log"; message: string }
+  | { type: "done"; result: TrainedModel }
+  | { type: "error"; code: ErrorCode | null; message: string; stack?: string };
+
+/** Writes the pairs in the TSV the children read (tabs and newlines inside texts become spaces). */
+export async function writePairsFile(file: string, pairs: readonly DistillPair[]): Promise<void> {
+  const clean = (s: string): string => s.replace(/[\t\r\n]+/g, " ");
+  await writeFileAtomic(file, pairs.map((p) => `${clean(p.foreign)}\t${clean(p.english)}\t${p.englishIndex}`).join("\n") + "\n");
+}
+
+/** Reads a pairs file written by `writePairsFile`. */
+export function readPairsFile(file: string): DistillPair[] {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const out: DistillPair[] = [];
+  lines.forEach((line, i) => {
+    if (line === "") return;
+    const cols = line.split("\t");
+    const englishIndex = Number(cols[2]);
+    if (cols.length !== 3 || !Number.isInteger(englishIndex) || englishIndex < 0) {
+      throw new XlirError("CORRUPT", `${file}:${i + 1}: expected foreign<TAB>english<TAB>englishIndex`);
+    }
+    out.push({ foreign: cols[0], english: cols[1], englishIndex });
+  });
+  return out;
+}
+
+function workerEntry(): { script: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const ts = here.endsWith(".ts");
+  const script = join(dirname(here), ts ? "student-worker.ts" : "student-worker.js");
+  if (!ts) return { script, execArgv: [] };
+  // running from the TypeScript sources (bin/xlir, tests): the child needs tsx's loader too
+  const require = createRequire(import.meta.url);
+  const loader = join(dirname(require.resolve("tsx/package.json")), "dist", "loader.mjs");
+  if (!existsSync(loader)) throw new XlirError("NATIVE_MISSING", `cannot start a student process: ${loader} not found (run npm ci)`);
+  return { script, execArgv: ["--import", loader] };
+}
+
+/** Trains one student in a child process; resolves with its result, rejects with its error. */
+export function trainStudentInChild(job: StudentJob, log: Logger): Promise<TrainedModel> {
+  return new Promise((resolve, reject) => {
+    const { script, execArgv } = workerEntry();
+    const jobFile = join(job.dir, "job.json");
+    writeFileAtomic(jobFile, JSON.stringify(job))
+      .then(() => {
+        const child = fork(script, [jobFile], {
+          execArgv,
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+          env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: String(job.threads) },
+        });
+        let settled = false;
+        child.on("message", (m: WorkerMessage) => {
+          if (m.type === "log") log(m.message);
+          else if (m.type === "done") {
+            settled = true;
+            resolve(m.result);
+          } else if (m.type === "error") {
+            settled = true;
+            const code = m.code && m.code in ERROR_CODES ? m.code : "INTERNAL";
+            reject(new XlirError(code, m.code ? m.message : `student process failed: ${m.message}\n${m.stack ?? ""}`));
+          }
+        });
+        child.on("error", (err) => {
+          if (!settled) reject(new XlirError("INTERNAL", `cannot start a student process (${err.message})`));
+          settled = true;
+        });
+        child.on("exit", (code, signal) => {
+          if (!settled) reject(new XlirError("INTERRUPTED", `student process for ${job.settings.loss} seed ${job.seed} exited (${signal ?? `status ${code}`}) before finishing; run again to resume`));
+          settled = true;
+        });
+      })
+      .catch(reject);
+  });
+}
+
+/**
+ * Runs `tasks` with at most `limit` at once; resolves with the results in order. The first failure
+ * is re-thrown after every started task has settled (no orphan children).
+ */
+export async function runLimited<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length && failure === null) {
+      const i = next++;
+      try {
+        results[i] = await tasks[i]();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+  if (failure !== null) throw failure;
+  return results;
+}

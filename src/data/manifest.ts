@@ -4,16 +4,45 @@ import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { readText } from "./io.js";
 
+/** Query counts of one held-out split of the help benchmark for one language. */
+export interface HelpSplitCounts {
+  queries: number;
+  /** Held-out pages whose translated title equals the English one (no query). */
+  untranslatedTitles: number;
+  /** Held-out pages with no translated page or an empty title (no query). */
+  missing: number;
+}
+
+/** The reversed help benchmark of one language (English queries over its help pages). */
+export interface HelpRevCounts {
+  documents: number;
+  /** Pages of the package left out: nothing translated. */
+  droppedPages: number;
+  /** Documents whose title was left in English (title field empty). */
+  untranslatedTitles: number;
+  /** Paragraphs left out: equal to the English paragraph of the same id. */
+  untranslatedParagraphs: number;
+  test: { queries: number };
+  dev: { queries: number };
+}
+
+export interface LeakCountsJson {
+  exact: number;
+  near: number;
+}
+
 export interface LanguageCounts {
-  helpQueries: number;
-  helpUntranslatedTitles?: number;
-  /** Training pairs (before deduplication) dropped by the leakage filter. */
-  leakageDropped?: number;
+  help?: { test: HelpSplitCounts; dev: HelpSplitCounts };
+  helpRev?: HelpRevCounts;
   udhrQueries: number;
   bitext: number;
   bitextBySource: Record<string, number>;
   dict: number;
   dictBySource: Record<string, number>;
+  /** Lines of dict-rev/<l>.tsv (english<TAB>foreign). */
+  dictRev: number;
+  /** Items dropped by the leakage filter, by rule: bitext pairs (before deduplication) and dictionary entries. */
+  leakageDropped?: { bitext: LeakCountsJson; dict: LeakCountsJson };
 }
 
 export interface UdhrLanguage {
@@ -27,28 +56,46 @@ export interface UdhrLanguage {
   mergedSections: number;
 }
 
-const counts = z.object({
-  helpQueries: z.number(),
-  helpUntranslatedTitles: z.number().optional(),
-  leakageDropped: z.number().optional(),
+/** The manifest format this version writes and reads. */
+export const MANIFEST_FORMAT = "xlir-benchmark/2";
+
+const leak = z.strictObject({ exact: z.number(), near: z.number() });
+const helpSplit = z.strictObject({ queries: z.number(), untranslatedTitles: z.number(), missing: z.number() });
+
+const counts = z.strictObject({
+  help: z.strictObject({ test: helpSplit, dev: helpSplit }).optional(),
+  helpRev: z
+    .strictObject({
+      documents: z.number(),
+      droppedPages: z.number(),
+      untranslatedTitles: z.number(),
+      untranslatedParagraphs: z.number(),
+      test: z.strictObject({ queries: z.number() }),
+      dev: z.strictObject({ queries: z.number() }),
+    })
+    .optional(),
   udhrQueries: z.number(),
   bitext: z.number(),
   bitextBySource: z.record(z.string(), z.number()),
   dict: z.number(),
   dictBySource: z.record(z.string(), z.number()),
+  dictRev: z.number(),
+  leakageDropped: z.strictObject({ bitext: leak, dict: leak }).optional(),
 });
 
-export const ManifestSchema = z.object({
-  format: z.literal("xlir-benchmark/1"),
-  split: z.object({ rule: z.string(), trainPages: z.number(), testPages: z.number() }),
-  leakage: z.string(),
+export const ManifestSchema = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  /** The target languages the build was asked for (sorted, deduplicated): a folder built for other languages is not this one. */
+  langs: z.array(z.string()),
+  split: z.strictObject({ rule: z.string(), trainPages: z.number(), devPages: z.number(), testPages: z.number() }),
+  leakage: z.strictObject({ rule: z.string(), jaccard: z.number(), minTokens: z.number(), forbiddenTexts: z.number() }),
   languages: z.record(z.string(), counts),
-  udhr: z.array(z.object({ lang: z.string(), udhrCode: z.string(), iso6393: z.string(), bcp47: z.string(), name: z.string(), queries: z.number(), mergedSections: z.number() })),
-  teacher: z.object({ pairs: z.number(), droppedForbiddenQueries: z.number() }),
+  udhr: z.array(z.strictObject({ lang: z.string(), udhrCode: z.string(), iso6393: z.string(), bcp47: z.string(), name: z.string(), queries: z.number(), mergedSections: z.number() })),
+  teacher: z.strictObject({ pairs: z.number(), droppedForbiddenQueries: z.number() }),
   iso639_3: z.record(z.string(), z.string()),
-  sources: z.array(z.object({ name: z.string(), manager: z.enum(["apt", "npm"]), version: z.string(), licence: z.string() })),
-  skipped: z.array(z.object({ what: z.string(), reason: z.string() })),
-  files: z.record(z.string(), z.object({ lines: z.number(), bytes: z.number(), sha256: z.string() })),
+  sources: z.array(z.strictObject({ name: z.string(), manager: z.enum(["apt", "npm"]), version: z.string(), licence: z.string() })),
+  skipped: z.array(z.strictObject({ what: z.string(), reason: z.string() })),
+  files: z.record(z.string(), z.strictObject({ lines: z.number(), bytes: z.number(), sha256: z.string() })),
 });
 
 export type BenchmarkManifest = z.infer<typeof ManifestSchema>;
@@ -63,22 +110,32 @@ export async function readBenchmarkManifest(dir: string): Promise<BenchmarkManif
   } catch (e) {
     throw new XlirError("BAD_INPUT", `${file}: not JSON (${(e as Error).message})`);
   }
+  const format = (json as { format?: unknown } | null)?.format;
+  if (typeof format === "string" && format !== MANIFEST_FORMAT) throw new XlirError("BAD_INPUT", `${file}: benchmark format '${format}', this xlir reads '${MANIFEST_FORMAT}' (rebuild the folder with xlir data build)`);
   const r = ManifestSchema.safeParse(json);
   if (!r.success) throw new XlirError("BAD_INPUT", `${file}: not an xlir benchmark manifest (${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
   return r.data;
 }
 
-/** Paths of one benchmark's files inside a built folder (they exist when the manifest lists them). */
-export function benchmarkFiles(dir: string, suite: "help" | "udhr", lang: string): { corpus: string; queries: string; queriesEnglish: string; qrels: string } {
-  return {
-    corpus: join(dir, suite, "corpus.jsonl"),
-    queries: join(dir, suite, lang, "queries.tsv"),
-    queriesEnglish: join(dir, suite, lang, "queries.en.tsv"),
-    qrels: join(dir, suite, lang, "qrels.txt"),
-  };
+/** The built-in benchmark suites: help (foreign queries, English pages), help-rev (English queries, foreign pages), udhr (test only). */
+export type BuiltinSuite = "help" | "help-rev" | "udhr";
+
+/**
+ * Paths of one benchmark's files inside a built folder (they exist when the manifest lists them):
+ * - help: `help/corpus.jsonl`, `help/<l>/<split>/{queries.tsv,queries.en.tsv,qrels.txt}`;
+ * - help-rev: `help-rev/<l>/corpus.jsonl`, `help-rev/<l>/<split>/{queries.tsv,qrels.txt}` (the queries are English; no queries.en.tsv);
+ * - udhr: `udhr/corpus.jsonl`, `udhr/<l>/{queries.tsv,queries.en.tsv,qrels.txt}` (test only; `split` must be "test").
+ */
+export function benchmarkFiles(dir: string, suite: BuiltinSuite, lang: string, split: "test" | "dev" = "test"): { corpus: string; queries: string; queriesEnglish?: string; qrels: string } {
+  if (suite === "udhr") {
+    if (split !== "test") throw new XlirError("CONFIG", "the UDHR benchmark has no dev split");
+    return { corpus: join(dir, "udhr", "corpus.jsonl"), queries: join(dir, "udhr", lang, "queries.tsv"), queriesEnglish: join(dir, "udhr", lang, "queries.en.tsv"), qrels: join(dir, "udhr", lang, "qrels.txt") };
+  }
+  if (suite === "help-rev") return { corpus: join(dir, "help-rev", lang, "corpus.jsonl"), queries: join(dir, "help-rev", lang, split, "queries.tsv"), qrels: join(dir, "help-rev", lang, split, "qrels.txt") };
+  return { corpus: join(dir, "help", "corpus.jsonl"), queries: join(dir, "help", lang, split, "queries.tsv"), queriesEnglish: join(dir, "help", lang, split, "queries.en.tsv"), qrels: join(dir, "help", lang, split, "qrels.txt") };
 }
 
-/** Paths of the training files for a language: bitext, dictionary, and the (shared) teacher pairs. */
-export function trainingFiles(dir: string, lang: string): { bitext: string; dict: string; teacher: string } {
-  return { bitext: join(dir, "bitext", `${lang}.tsv`), dict: join(dir, "dict", `${lang}.tsv`), teacher: join(dir, "teacher", "train.tsv") };
+/** Paths of the training files for a language: bitext, dictionary (foreign<TAB>english), reverse dictionary (english<TAB>foreign), and the (shared) teacher pairs. */
+export function trainingFiles(dir: string, lang: string): { bitext: string; dict: string; dictRev: string; teacher: string } {
+  return { bitext: join(dir, "bitext", `${lang}.tsv`), dict: join(dir, "dict", `${lang}.tsv`), dictRev: join(dir, "dict-rev", `${lang}.tsv`), teacher: join(dir, "teacher", "train.tsv") };
 }

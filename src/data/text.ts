@@ -36,6 +36,33 @@ export function normKey(s: string): string {
   return collapseSpace(s.normalize("NFC").replace(/[\u200b\ufeff]/g, " ").toLowerCase());
 }
 
+/**
+ * The key every leakage filter compares (one normalisation for bitext, dictionaries, teacher
+ * pairs and the checks of built data): NFKC (so "…" is "...", full-width forms are ASCII);
+ * LibreOffice mnemonic markers `~`, soft hyphens, zero-width (non-)joiners and word joiners
+ * removed; zero-width spaces and BOMs treated as spaces (Khmer word separators); case-folded
+ * (upper- then lower-case, so "ß" and "SS" agree); every punctuation or symbol character
+ * (Unicode P and S: edge ellipses, trailing colons, brackets, quotes, inner dashes) turned into a
+ * space; white space collapsed and trimmed. "Gertaerak...", "~Bete:" and " BETE " have the keys
+ * "gertaerak", "bete" and "bete". A string made only of punctuation has the key "".
+ */
+export function leakKey(s: string): string {
+  return s
+    .normalize("NFKC")
+    .replace(/[~\u00ad\u200c\u200d\u2060]/g, "")
+    .replace(/[\u200b\ufeff]/g, " ")
+    .toUpperCase()
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The distinct tokens of a leakage key (split on spaces), in first-seen order. */
+export function leakTokens(key: string): string[] {
+  return key === "" ? [] : [...new Set(key.split(" "))];
+}
+
 /** Makes a string safe for one TSV field: tabs and newlines become spaces. */
 export function tsvField(s: string): string {
   return s.replace(/[\t\r\n]+/g, " ");

@@ -37,12 +37,16 @@ export function register(program: Command): void {
       const secs = (Date.now() - t0) / 1000;
       if (o.json) return printJson(m);
       const rows = Object.entries(m.languages);
-      process.stdout.write(`lang  help-q  udhr-q  bitext   dict\n`);
+      const n = (x: number | undefined, w: number) => String(x ?? "-").padStart(w);
+      process.stdout.write(`lang  help-test help-dev  rev-docs rev-test rev-dev  udhr-q  bitext   dict  leak-exact leak-near\n`);
       for (const [l, c] of rows) {
-        if (!c.helpQueries && !c.bitext && !c.dict && DEFAULT_HIDE(l, c.udhrQueries)) continue;
-        process.stdout.write(`${l.padEnd(5)} ${String(c.helpQueries).padStart(6)}  ${String(c.udhrQueries).padStart(6)}  ${String(c.bitext).padStart(6)} ${String(c.dict).padStart(6)}\n`);
+        if (!c.help && !c.bitext && !c.dict && DEFAULT_HIDE(l, c.udhrQueries)) continue;
+        const lk = c.leakageDropped ? c.leakageDropped.bitext : undefined;
+        process.stdout.write(
+          `${l.padEnd(5)} ${n(c.help?.test.queries, 9)} ${n(c.help?.dev.queries, 8)}  ${n(c.helpRev?.documents, 8)} ${n(c.helpRev?.test.queries, 8)} ${n(c.helpRev?.dev.queries, 7)}  ${n(c.udhrQueries, 6)}  ${n(c.bitext, 6)} ${n(c.dict, 6)}  ${n(lk?.exact, 10)} ${n(lk?.near, 9)}\n`,
+        );
       }
-      process.stdout.write(`UDHR: ${m.udhr.length} aligned versions (all in the manifest). Split: ${m.split.testPages} test / ${m.split.trainPages} train pages.\n`);
+      process.stdout.write(`UDHR: ${m.udhr.length} aligned versions (all in the manifest). Help pages: ${m.split.trainPages} train / ${m.split.devPages} dev / ${m.split.testPages} test. leak-exact/near: bitext pairs dropped by the equal-key and near-duplicate rules.\n`);
       for (const s of m.skipped) process.stdout.write(`skipped: ${s.what} (${s.reason})\n`);
       process.stdout.write(`wrote ${Object.keys(m.files).length} files + manifest.json to ${o.out} in ${secs.toFixed(1)} s\n`);
     });

@@ -179,7 +179,7 @@ export const experimentConfigSchema = z.strictObject({
       steps: z
         .array(z.number().int().positive())
         .min(1)
-        .default([1000, 1500, 2000])
+        .default([1000, 2000])
         .describe("student steps, assigned round-robin to trial i of every loss: equal total steps per loss"),
       learningRate: z.array(z.number().positive()).min(1).default([5e-4, 1e-3, 2e-3]),
       space: z

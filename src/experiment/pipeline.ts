@@ -246,7 +246,8 @@ export async function trainStudents(
   const teacherModel = config.workers === 1 ? await loadHfFolder(prep.teacher.dir) : null;
   let english: ReturnType<typeof readTokenVectorsFile> | null = null;
   const tasks = specs.map((spec) => async (): Promise<StudentModel> => {
-    const key = hashOf(RECIPE, prep.teacher.hash, prep.bitextHash, spec.settings, spec.seed, config.threads, config.device);
+    // a child process runs OpenBLAS on one thread: part of the key, as thread counts can change float results
+    const key = hashOf(RECIPE, prep.teacher.hash, prep.bitextHash, spec.settings, spec.seed, config.threads, config.device, config.workers > 1);
     const r = await stages.run(spec.stage, key, async (dir) => {
       mkdirSync(dir, { recursive: true });
       if (teacherModel) {

@@ -20,7 +20,9 @@ const devSplitSchema = z.strictObject({
 
 /** One language of a user benchmark: queries, judgments, optional English originals and dev split. */
 const userLanguageSchema = z.strictObject({
-  language: lang,
+  language: lang.refine((l) => !/^(en|eng)(-|$)/.test(l), {
+    message: "the benchmark language is the foreign side: with 'en' both queries and documents would be English (nothing cross-lingual to learn)",
+  }),
   queries: z.string().describe("test queries: TSV qid<TAB>text, JSONL, or a TREC topics file"),
   qrels: z.string().describe("test TREC qrels"),
   corpus: z.string().optional().describe("this language's own collection (en-xx), instead of the benchmark's corpus"),

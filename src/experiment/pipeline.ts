@@ -151,6 +151,17 @@ export async function prepareModels(config: ExperimentConfig, stages: StageRunne
   const bitext = await loadBitext(config);
   const teacherPairs: TeacherPair[] = config.data.builtin ? await readTeacherPairs(join(config.data.dir, "teacher", "train.tsv")) : [];
   log(`[data] ${bitext.length} bitext pairs, ${teacherPairs.length} teacher pairs`);
+  // every language a user benchmark declares needs bitext, or its students learn nothing: say so before training
+  const withBitext = new Set(bitext.map((p) => p.language));
+  for (const b of config.data.benchmarks) {
+    const missing = b.languages.map((l) => l.language).filter((l) => !withBitext.has(l));
+    if (missing.length) {
+      throw new XlirError(
+        "CONFIG",
+        `benchmark '${b.name}': no training bitext for ${missing.join(", ")} (give data.bitext.${missing[0]}: [files], or a language of the built-in data)`,
+      );
+    }
+  }
   const h = createHash("sha256");
   for (const p of bitext) h.update(`${p.language}\t${p.foreign}\t${p.english}\n`);
   const bitextHash = h.digest("hex").slice(0, 16);

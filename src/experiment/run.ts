@@ -18,7 +18,8 @@ import { samplePlans } from "./plans.js";
 import { evaluateExperiment } from "./results.js";
 import { applyTuning, studentSettings } from "./settings.js";
 import { StageRunner, type Logger } from "./stages.js";
-import { buildTeacherIndex, searchAllSystems, type RunRecord } from "./systems.js";
+import { buildCollectionIndex, prepareReversed } from "./reversed.js";
+import { searchAllSystems, type RunRecord } from "./systems.js";
 
 export interface ExperimentOptions {
   outDir: string;
@@ -78,14 +79,15 @@ export async function teacherIndexes(
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const b of benchmarks) {
-    if (b.direction !== "xx-en") continue;
-    for (const corpus of new Set(b.tasks.map((t) => t.corpus))) {
+    // xx-en: the English collection searched; en-xx: the English versions of the documents (the ceiling)
+    const english = b.direction === "xx-en" ? b.tasks.map((t) => t.corpus) : b.tasks.flatMap((t) => (t.englishCorpus ? [t.englishCorpus] : []));
+    for (const corpus of new Set(english)) {
       if (out.has(corpus)) continue;
-      const name = `index-${b.name}`;
+      const name = b.direction === "xx-en" ? `index-${b.name}` : `index-${b.name}-english`;
       const key = hashOf(RECIPE, teacher.hash, await fileDigest(corpus), b.fields, config.teacher.maxDocLength);
       const r = await stages.run(name, key, async (dir) => {
         const indexDir = join(dir, "index");
-        await buildTeacherIndex({ config, teacherDir: teacher.dir, corpus, fields: b.fields, out: indexDir, log });
+        await buildCollectionIndex({ config, encoderDir: teacher.dir, corpus, fields: b.fields, out: indexDir, log });
         return { dir: indexDir };
       });
       out.set(corpus, r.dir);
@@ -121,9 +123,19 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
   const benchmarks = await loadBenchmarks(config, "test");
   log(`[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`);
   const indexes = await teacherIndexes(config, benchmarks, prep.teacher, stages, log);
-  const searchHash = hashOf(RECIPE, prep.teacher.hash, students.map((s) => s.hash), config.search, await benchmarksKey(benchmarks), [...indexes.values()]);
+  const reversed = await prepareReversed({ config, benchmarks, teacher: prep.teacher, students, stages, log });
+  const searchHash = hashOf(
+    RECIPE,
+    prep.teacher.hash,
+    students.map((s) => s.hash),
+    config.search,
+    await benchmarksKey(benchmarks),
+    [...indexes.values()],
+    [...reversed.indexes.values()],
+    [...reversed.translations.values()],
+  );
   const records = await stages.run<RunRecord[]>("search", searchHash, () =>
-    searchAllSystems({ config, benchmarks, teacherDir: prep.teacher.dir, students, indexes, outDir: out, log }),
+    searchAllSystems({ config, benchmarks, teacherDir: prep.teacher.dir, teacherHash: prep.teacher.hash, students, indexes, reversed, outDir: out, log }),
   );
 
   // 7. evaluation, comparisons, report

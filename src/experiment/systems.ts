@@ -10,7 +10,6 @@ import { XlirError } from "../errors.js";
 import type { Run } from "../eval/types.js";
 import { writeRun } from "../eval/run.js";
 import { Bm25Index } from "../index/bm25.js";
-import { buildVectorIndex } from "../index/build.js";
 import { maxSequenceLength } from "../models/config.js";
 import { loadHfFolder } from "../models/hf.js";
 import { OnnxEncoder } from "../models/onnx-encoder.js";
@@ -18,6 +17,7 @@ import { Searcher } from "../search/searcher.js";
 import { CommandTranslator } from "../search/translate/command.js";
 import { DictionaryTranslator } from "../search/translate/dictionary.js";
 import type { BenchmarkDef, LanguageTask, QueryText } from "./benchmarks.js";
+import { searchReversed, writeRunRecord, type ReversedAssets } from "./reversed.js";
 import type { ExperimentConfig } from "./config.js";
 import { Progress } from "./progress.js";
 import type { Logger } from "./stages.js";
@@ -65,21 +65,6 @@ async function translateAll(task: LanguageTask): Promise<{ dict: QueryText[] | n
   return { dict, mt };
 }
 
-/** Builds the teacher's exact late-interaction index of one collection into `out`. */
-export async function buildTeacherIndex(o: { config: ExperimentConfig; teacherDir: string; corpus: string; fields: BenchmarkDef["fields"]; out: string; log: Logger }): Promise<void> {
-  const teacherModel = await loadHfFolder(o.teacherDir);
-  const limit = maxSequenceLength(teacherModel.config);
-  const encoder = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.teacher.maxDocLength) });
-  try {
-    const docs = await readAllCorpus(o.corpus, { idFields: [o.fields.id], titleFields: [o.fields.title], textFields: [o.fields.text] });
-    const progress = new Progress(`index ${o.corpus}`, docs.length, o.log);
-    await buildVectorIndex({ kind: "multi-exact", out: o.out, encoder, docs, onProgress: (d) => progress.update(d) });
-    progress.done();
-  } finally {
-    await encoder.dispose();
-  }
-}
-
 /**
  * Searches every system x language (x seed for students) over the teacher's index of each
  * benchmark's collection and BM25, and writes the runs. Returns where each run is.
@@ -95,6 +80,9 @@ export async function searchAllSystems(o: {
   log: Logger;
   /** Systems to search (default all); the tuner asks for the students only. */
   only?: "students";
+  /** Indexes and translations of the en-xx collections (prepareReversed). */
+  reversed?: ReversedAssets;
+  teacherHash?: string;
 }): Promise<RunRecord[]> {
   const k = o.config.search.k;
   const records: RunRecord[] = [];
@@ -108,8 +96,21 @@ export async function searchAllSystems(o: {
   );
   try {
     for (const bench of o.benchmarks) {
-      if (bench.direction !== "xx-en") {
-        o.log(`[search] ${bench.name}: direction ${bench.direction} is not searched by this version`);
+      if (bench.direction === "en-xx") {
+        if (!o.reversed || !o.teacherHash) throw new XlirError("INTERNAL", `benchmark '${bench.name}' (en-xx) needs its indexes (prepareReversed)`);
+        await searchReversed({
+          config: o.config,
+          bench,
+          teacherDir: o.teacherDir,
+          teacherHash: o.teacherHash,
+          students: o.students,
+          assets: o.reversed,
+          englishIndexes: o.indexes,
+          emit: async (task, system, seed, run, queries) => {
+            records.push(await writeRunRecord(o.outDir, { benchmark: bench.name, language: task.language, system, seed }, run, queries));
+          },
+          log: o.log,
+        });
         continue;
       }
       const corpora = [...new Set(bench.tasks.map((t) => t.corpus))];

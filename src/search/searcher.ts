@@ -50,13 +50,20 @@ export async function indexKindOf(dir: string): Promise<string> {
   }
 }
 
-/** Checks that `encoder` may query an index built by `indexHash`; the message says how to fix it. */
-export function checkEncoder(dir: string, indexHash: string, encoder: QueryEncoder, modelName = "the query model"): void {
+/**
+ * Checks that `encoder` may query an index built by `indexHash`; the message says how to fix it.
+ * Accepted: the encoder that built the index; a student distilled from it (the student declares
+ * the index encoder as `indexHash`); and, for an index a document-side student built, the teacher
+ * it was distilled from (`queryEncoderHash`, recorded in the index manifest's buildParams).
+ */
+export function checkEncoder(dir: string, indexHash: string, encoder: QueryEncoder, modelName = "the query model", queryEncoderHash?: string): void {
   if (encoder.hash === indexHash || encoder.indexHash === indexHash) return;
+  if (queryEncoderHash !== undefined && encoder.hash === queryEncoderHash) return;
   throw new XlirError(
     "MISMATCH",
     `index ${dir} was built by encoder ${indexHash}, but ${modelName} has hash ${encoder.hash}` +
       (encoder.indexHash ? ` (and searches indexes of ${encoder.indexHash})` : "") +
+      (queryEncoderHash ? ` (the index accepts queries of ${queryEncoderHash})` : "") +
       `; search with the model that built the index (or a student distilled from it), or rebuild the index with this model`,
   );
 }
@@ -81,7 +88,8 @@ export class Searcher {
     const index = await openVectorIndex(dir, opts);
     const m = index.manifest;
     if (!encoder) throw new XlirError("USAGE", `index ${dir} is a ${kind} vector index: give the query encoder (--model DIR)`);
-    checkEncoder(dir, m.encoderHash, encoder, opts.modelName);
+    const q = m.buildParams?.queryEncoderHash;
+    checkEncoder(dir, m.encoderHash, encoder, opts.modelName, typeof q === "string" ? q : undefined);
     if (encoder.dim !== m.dim) throw new XlirError("MISMATCH", `index ${dir} holds ${m.dim}-d vectors, the query encoder produces ${encoder.dim}-d vectors`);
     return new Searcher({ dir, kind, docCount: m.docCount, dim: m.dim, encoderHash: m.encoderHash }, index, null, encoder, queryBatch);
   }

@@ -1,9 +1,11 @@
 /**
  * JSONL and TSV corpora and queries with configurable fields. Defaults accept the shapes of
  * ir_datasets exports (`doc_id`, `query_id`), BEIR (`_id`, `title`, `text`), Pyserini/CIRAL
- * (`docid`/`id`, `contents`/`text`), NeuCLIR/HC4 (`id`, `title`, `text`), mMARCO TSV
- * (`id<TAB>text`) and WikiCLIR-style TSV (`id<TAB>title<TAB>text`). The format comes from the
- * extension (`.jsonl`, `.json`, `.tsv`, `.txt`, each optionally `.gz`).
+ * (`docid`/`id`, `contents`/`text`), CIRAL passages (`docid`, `title`, `text`, `url`), NeuCLIR/HC4
+ * (`id`, `title`, `text`, `url`, `time`, `cc_file`), mMARCO TSV (`id<TAB>text`) and WikiCLIR-style
+ * TSV (`id<TAB>title<TAB>text`); other fields are ignored. A JSONL document may carry its language
+ * (`lang` or `language`, e.g. a corpus mixing languages); it is kept as `CorpusDoc.lang`. The
+ * format comes from the extension (`.jsonl`, `.json`, `.tsv`, `.txt`, each optionally `.gz`).
  */
 import { inputError, XlirError } from "../errors.js";
 import { AtomicLineWriter, drain, IdGuard, readLines, type DuplicatePolicy } from "./io.js";
@@ -12,6 +14,8 @@ export interface CorpusDoc {
   id: string;
   title: string;
   text: string;
+  /** The document's language when the record gives one (JSONL `lang`/`language`); absent otherwise. */
+  lang?: string;
 }
 
 export interface QueryRecord {
@@ -24,6 +28,8 @@ export interface CorpusReadOptions {
   idFields?: string[];
   titleFields?: string[];
   textFields?: string[];
+  /** Field names tried in order for the optional language (JSONL; default `lang`, `language`). */
+  langFields?: string[];
   /** TSV column indices (0-based) of id, text and optional title; default id 0, and text 1 (2 columns) or title 1 + text 2 (3+ columns). */
   tsvColumns?: { id: number; text: number; title?: number };
   duplicates?: DuplicatePolicy;
@@ -36,6 +42,7 @@ export interface CorpusReadOptions {
 export const DEFAULT_ID_FIELDS = ["_id", "doc_id", "docid", "id", "query_id", "qid"];
 export const DEFAULT_TITLE_FIELDS = ["title"];
 export const DEFAULT_TEXT_FIELDS = ["text", "contents", "body", "query"];
+export const DEFAULT_LANG_FIELDS = ["lang", "language"];
 
 /** The record format implied by a file name. */
 export function formatOf(file: string): "jsonl" | "tsv" {
@@ -64,6 +71,7 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
   const idF = opts.idFields ?? DEFAULT_ID_FIELDS;
   const titleF = opts.titleFields ?? DEFAULT_TITLE_FIELDS;
   const textF = opts.textFields ?? DEFAULT_TEXT_FIELDS;
+  const langF = opts.langFields ?? DEFAULT_LANG_FIELDS;
   for await (const { text, lineNo } of readLines(file)) {
     if (text.trim() === "") continue;
     let doc: CorpusDoc;
@@ -77,6 +85,11 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
       if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw inputError(file, lineNo, "expected a JSON object");
       const o = obj as Record<string, unknown>;
       doc = { id: pick(o, idF, file, lineNo, "id", true), title: pick(o, titleF, file, lineNo, "title", false), text: pick(o, textF, file, lineNo, "text", true) };
+      const lang = pick(o, langF, file, lineNo, "language", false).trim();
+      if (lang !== "") {
+        if (/\s/.test(lang)) throw inputError(file, lineNo, `language '${lang}' contains white space (expected a code such as 'ha' or 'hau')`);
+        doc.lang = lang;
+      }
     } else {
       const cols = text.split("\t");
       const c = opts.tsvColumns ?? (cols.length >= 3 ? { id: 0, title: 1, text: 2 } : { id: 0, text: 1 });
@@ -112,11 +125,11 @@ export async function readAllQueries(file: string, opts: CorpusReadOptions = {})
   return drain(readQueries(file, opts));
 }
 
-/** Writes documents as JSONL `{"id","title","text"}` (atomically). */
+/** Writes documents as JSONL `{"id","title","text"}` plus `"lang"` when a document has one (atomically). */
 export async function writeCorpusJsonl(file: string, docs: Iterable<CorpusDoc> | AsyncIterable<CorpusDoc>): Promise<void> {
   const w = await AtomicLineWriter.create(file);
   try {
-    for await (const d of docs) await w.write(JSON.stringify({ id: d.id, title: d.title, text: d.text }));
+    for await (const d of docs) await w.write(JSON.stringify(d.lang === undefined ? { id: d.id, title: d.title, text: d.text } : { id: d.id, title: d.title, text: d.text, lang: d.lang }));
     await w.close();
   } catch (e) {
     await w.abort();

@@ -49,7 +49,7 @@ export function normKey(s: string): string {
 export function leakKey(s: string): string {
   return s
     .normalize("NFKC")
-    .replace(/[~\u00ad\u200c\u200d\u2060]/g, "")
+    .replace(/~|\u00ad|\u200c|\u200d|\u2060/g, "")
     .replace(/[\u200b\ufeff]/g, " ")
     .toUpperCase()
     .toLowerCase()

@@ -1,7 +1,14 @@
 /**
- * TREC topics: classic SGML-like files (`<top> <num> Number: 301 <title> … <desc> Description: …
- * </top>`, closing tags optional as in the TREC originals) or `qid<TAB>text` lines. The format
- * is detected from the first non-blank line (`<top>` or not).
+ * Topic files, the format detected from the first non-blank line:
+ * - classic TREC SGML-like files (`<top> <num> Number: 301 <title> … <desc> Description: …
+ *   </top>`, closing tags optional as in the TREC originals) — `<top>`;
+ * - NeuCLIR / HC4 JSONL topics — `{`: one object per line, `{"topic_id": "…", "topics": [{"lang":
+ *   "eng", "source": "original", "topic_title": "…", "topic_description": "…"}, {"lang": "fas",
+ *   "source": "human translation", …}, …], …}` (other keys such as `narratives` or
+ *   `languages_with_qrels` are ignored). The entry of the requested language (`lang`, default
+ *   English: `eng` or `en`) is taken, preferring the source `original`, then `human translation`,
+ *   then any other (machine translation);
+ * - `qid<TAB>text` lines (CIRAL, ir_datasets exports) — anything else.
  */
 import { inputError } from "../errors.js";
 import { drain, IdGuard, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
@@ -12,21 +19,91 @@ export interface Topic {
   title: string;
   description?: string;
   narrative?: string;
+  /** Language of the entry taken from a NeuCLIR JSONL topic (as the file names it). */
+  lang?: string;
 }
 
 export interface TopicReadOptions {
   duplicates?: DuplicatePolicy;
+  /** The topic language to take from NeuCLIR JSONL entries and CLEF-style `<XX-title>` fields (default "eng", which also matches "en"). */
+  lang?: string;
 }
 
-const FIELD = /<(num|title|desc|narr)>/gi;
+/** Which topic fields make the query text. */
+export type TopicField = "title" | "description" | "title+description";
 
-function parseTopBlock(block: string, file: string, line: number): Topic {
+/** The query text of a topic: its title, its description (the title when it has none), or both joined by a space. */
+export function topicText(t: Topic, field: TopicField = "title"): string {
+  if (field === "title") return t.title;
+  if (field === "description") return t.description ?? t.title;
+  return t.description ? `${t.title} ${t.description}` : t.title;
+}
+
+const SOURCE_RANK: Record<string, number> = { original: 0, "human translation": 1 };
+
+/** Language codes that name the same language in topic files (ISO 639-3 and 639-1 for English). */
+function sameLang(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const en = (c: string) => c === "eng" || c === "en" || c.startsWith("en-");
+  return x === y || (en(x) && en(y));
+}
+
+function parseJsonTopic(text: string, file: string, line: number, lang: string): Topic {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw inputError(file, line, `invalid JSON (${(e as Error).message}); expected one NeuCLIR topic object per line`);
+  }
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw inputError(file, line, "expected a JSON object");
+  const o = obj as Record<string, unknown>;
+  const id = o.topic_id ?? o.query_id ?? o.qid;
+  if (typeof id !== "string" && typeof id !== "number") throw inputError(file, line, "no topic_id (expected a string or number)");
+  const qid = String(id).trim();
+  if (qid === "" || /\s/.test(qid)) throw inputError(file, line, `topic_id '${qid}' is empty or contains white space`);
+  if (!Array.isArray(o.topics)) throw inputError(file, line, `topic ${qid}: no 'topics' array (expected [{lang, source, topic_title, topic_description}, …])`);
+  let best: Record<string, unknown> | undefined;
+  let bestRank = Infinity;
+  for (const [i, e] of (o.topics as unknown[]).entries()) {
+    if (typeof e !== "object" || e === null) throw inputError(file, line, `topic ${qid}: topics[${i}] is not an object`);
+    const t = e as Record<string, unknown>;
+    if (typeof t.lang !== "string") throw inputError(file, line, `topic ${qid}: topics[${i}] has no 'lang' string`);
+    if (!sameLang(t.lang, lang)) continue;
+    const rank = SOURCE_RANK[typeof t.source === "string" ? t.source : ""] ?? 2;
+    if (rank < bestRank) {
+      best = t;
+      bestRank = rank;
+    }
+  }
+  if (!best) throw inputError(file, line, `topic ${qid} has no '${lang}' entry in 'topics' (languages: ${(o.topics as Array<{ lang?: unknown }>).map((t) => String(t?.lang)).join(", ")})`);
+  const title = typeof best.topic_title === "string" ? collapseSpace(best.topic_title) : "";
+  const description = typeof best.topic_description === "string" ? collapseSpace(best.topic_description) : "";
+  if (title === "" && description === "") throw inputError(file, line, `topic ${qid}: the '${lang}' entry has no topic_title and no topic_description`);
+  const t: Topic = { qid, title: title || description, lang: best.lang as string };
+  if (description) t.description = description;
+  return t;
+}
+
+const FIELD = /<(?:([a-z]{2,3})-)?(num|title|desc|narr)>/gi;
+
+/**
+ * One `<top>` block. Fields may carry a language prefix as in CLEF topics (`<EN-title>`,
+ * `<EN-desc>`): a prefixed field is used when its language is the requested one, and wins over
+ * an unprefixed field of the same name.
+ */
+function parseTopBlock(block: string, file: string, line: number, lang: string): Topic {
   const parts = new Map<string, string>();
+  const prefixed = new Set<string>();
   const matches = [...block.matchAll(FIELD)];
   matches.forEach((m, i) => {
     const end = i + 1 < matches.length ? matches[i + 1].index : block.length;
-    let text = block.slice(m.index + m[0].length, end).replace(/<\/(num|title|desc|narr)>/gi, "");
-    const tag = m[1].toLowerCase();
+    let text = block.slice(m.index + m[0].length, end).replace(/<\/(?:[a-z]{2,3}-)?(num|title|desc|narr)>/gi, "");
+    const tag = m[2].toLowerCase();
+    if (m[1] !== undefined) {
+      if (!sameLang(m[1], lang)) return;
+      prefixed.add(tag);
+    } else if (prefixed.has(tag)) return;
     if (tag === "num") text = text.replace(/^\s*Number:\s*/i, "");
     if (tag === "desc") text = text.replace(/^\s*Description:\s*/i, "");
     if (tag === "narr") text = text.replace(/^\s*Narrative:\s*/i, "");
@@ -41,16 +118,22 @@ function parseTopBlock(block: string, file: string, line: number): Topic {
   return t;
 }
 
-/** Streams the topics of a file (classic `<top>` blocks or `qid<TAB>text`). */
+/** Streams the topics of a file (classic `<top>` blocks, NeuCLIR JSONL or `qid<TAB>text`). */
 export async function* readTopics(file: string, opts: TopicReadOptions = {}): AsyncGenerator<Topic> {
   const guard = new IdGuard(file, opts.duplicates);
-  let mode: "top" | "tsv" | undefined;
+  let mode: "top" | "tsv" | "jsonl" | undefined;
   let block: string[] = [];
   let blockStart = 0;
   for await (const { text, lineNo } of readLines(file)) {
     if (mode === undefined) {
       if (text.trim() === "") continue;
-      mode = /^\s*<top>/i.test(text) ? "top" : "tsv";
+      mode = /^\s*<top>/i.test(text) ? "top" : /^\s*\{/.test(text) ? "jsonl" : "tsv";
+    }
+    if (mode === "jsonl") {
+      if (text.trim() === "") continue;
+      const t = parseJsonTopic(text, file, lineNo, opts.lang ?? "eng");
+      if (guard.accept(t.qid, lineNo)) yield t;
+      continue;
     }
     if (mode === "tsv") {
       if (text.trim() === "") continue;
@@ -67,7 +150,7 @@ export async function* readTopics(file: string, opts: TopicReadOptions = {}): As
     } else if (/<\/top>/i.test(text)) {
       if (!blockStart) throw inputError(file, lineNo, "</top> without <top>");
       block.push(text.replace(/<\/top>.*$/i, ""));
-      const t = parseTopBlock(block.join("\n"), file, blockStart);
+      const t = parseTopBlock(block.join("\n"), file, blockStart, opts.lang ?? "eng");
       if (guard.accept(t.qid, blockStart)) yield t;
       block = [];
       blockStart = 0;

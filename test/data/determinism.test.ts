@@ -41,13 +41,21 @@ describe("data build determinism", () => {
     compareTrees(a, b, files);
     for (const f of files) expect(createHash("sha256").update(readFileSync(join(a, f))).digest("hex")).toBe(m.files[f].sha256);
     expect(m.languages.sw.udhrQueries).toBe(60);
+    expect(m.langs).toEqual(["sw", "yo"]);
+    expect(files).toContain("dict-rev/sw.tsv");
   }, 120_000);
 
   it.skipIf(!haveDebs)("Debian build for om (cached packages) twice gives byte-identical files (skipped when cache/packages lacks them)", async () => {
     const [a, b] = await twice(["om"], false);
     const m = await readBenchmarkManifest(a);
-    expect(m.split.testPages).toBe(540);
-    expect(m.languages.om.helpQueries).toBe(352); // 540 test pages - 188 titles left in English (DATA.md)
-    compareTrees(a, b, Object.keys(m.files));
+    expect(m.format).toBe("xlir-benchmark/2");
+    expect(m.langs).toEqual(["om"]);
+    expect(m.split).toMatchObject({ trainPages: 1754, devPages: 266, testPages: 540 });
+    expect(m.languages.om.help?.test.queries).toBe(352); // 540 test pages - 188 titles left in English (DATA.md)
+    expect(m.languages.om.help?.dev.queries).toBe(174);
+    expect(m.languages.om.helpRev?.test.queries).toBe(352);
+    const files = Object.keys(m.files);
+    for (const f of ["help/om/dev/qrels.txt", "help/om/test/queries.en.tsv", "help-rev/om/corpus.jsonl", "help-rev/om/dev/queries.tsv", "help-rev/om/test/qrels.txt", "dict-rev/om.tsv"]) expect(files).toContain(f);
+    compareTrees(a, b, files);
   }, 300_000);
 });

@@ -15,6 +15,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { readAllQueries, type QueryRecord } from "../data/corpus.js";
+import { readLines } from "../data/io.js";
+import { ISO639_3 } from "../data/languages.js";
+import { readAllTopics, topicText, type TopicField } from "../data/topics.js";
 import { XlirError } from "../errors.js";
 import { readQrels } from "../eval/qrels.js";
 import type { Qrels } from "../eval/types.js";
@@ -51,6 +54,25 @@ export interface BenchmarkDef {
   direction: Direction;
   fields: { id: string; title: string; text: string };
   tasks: LanguageTask[];
+}
+
+/**
+ * Reads a query file of a user benchmark: TREC topics (`<top>` blocks) and NeuCLIR JSONL topics
+ * (`topic_id`), taking the entry of `lang` and the `field` asked for; anything else as queries
+ * (TSV `qid<TAB>text` or JSONL `{qid|query_id|_id, text|query}`).
+ */
+export async function readQueryFile(file: string, lang: string, field: TopicField): Promise<QueryText[]> {
+  let first = "";
+  for await (const { text } of readLines(file)) {
+    if (text.trim() !== "") {
+      first = text;
+      break;
+    }
+  }
+  const isTopics = /^\s*<top>/i.test(first) || (/^\s*\{/.test(first) && /"topic_id"\s*:/.test(first));
+  if (!isTopics) return readAllQueries(file);
+  const topics = await readAllTopics(file, { lang: lang === "en" ? "eng" : (ISO639_3[lang] ?? lang) });
+  return topics.map((t) => ({ qid: t.qid, text: topicText(t, field) }));
 }
 
 /** Offline MT commands known to work here, by source language. */
@@ -192,15 +214,16 @@ export async function loadBenchmarks(config: ExperimentConfig, split: Split, dir
     for (const l of b.languages) {
       const files = split === "test" ? { queries: l.queries, qrels: l.qrels, englishQueries: l.englishQueries } : l.dev;
       if (!files) continue; // no dev split for this language: not tuned on
+      const queryLang = direction === "xx-en" ? l.language : "en";
       tasks.push({
         benchmark: b.name,
         language: l.language,
         direction,
         split,
         corpus: l.corpus ?? b.corpus,
-        queries: await readAllQueries(files.queries),
-        englishQueries: files.englishQueries ? await readAllQueries(files.englishQueries) : null,
-        englishCorpus: null,
+        queries: await readQueryFile(files.queries, queryLang, b.topicField),
+        englishQueries: files.englishQueries ? await readQueryFile(files.englishQueries, "en", b.topicField) : null,
+        englishCorpus: l.englishCorpus ?? null,
         qrels: await readQrels(files.qrels),
         dictionary: l.dictionary ?? null,
         translator: l.translator ?? null,

@@ -26,6 +26,7 @@ const userLanguageSchema = z.strictObject({
   queries: z.string().describe("test queries: TSV qid<TAB>text, JSONL, or a TREC topics file"),
   qrels: z.string().describe("test TREC qrels"),
   corpus: z.string().optional().describe("this language's own collection (en-xx), instead of the benchmark's corpus"),
+  englishCorpus: z.string().optional().describe("en-xx: English versions of the documents (same ids), for the teacher-english ceiling"),
   englishQueries: z.string().optional().describe("xx-en: English originals of the same qids (the ceiling system)"),
   dictionary: z.string().optional().describe("TSV word dictionary: foreign<TAB>english (xx-en) or english<TAB>foreign (en-xx)"),
   translator: z
@@ -48,6 +49,7 @@ const userBenchmarkSchema = z.strictObject({
   idField: z.string().default("id"),
   titleField: z.string().default("title"),
   textField: z.string().default("text"),
+  topicField: z.enum(["title", "description", "title+description"]).default("title").describe("query text taken from TREC/NeuCLIR topic files"),
   languages: z.array(userLanguageSchema).min(1),
 });
 

@@ -11,6 +11,7 @@ export interface OverrideOptions {
   teacherSteps?: string;
   workers?: string;
   device?: string;
+  directions?: string;
 }
 
 /** Reads the configuration and applies the command-line overrides. */
@@ -34,6 +35,13 @@ export function configWithOverrides(opts: OverrideOptions): ExperimentConfig {
     if (!/^(cpu|cuda(:\d+)?)$/.test(opts.device)) throw new XlirError("USAGE", `--device expects cpu, cuda or cuda:N, got '${opts.device}'`);
     config.device = opts.device;
   }
+  if (opts.directions !== undefined) {
+    const d = opts.directions.split(",").map((x) => x.trim());
+    if (d.length === 0 || d.some((x) => x !== "xx-en" && x !== "en-xx")) {
+      throw new XlirError("USAGE", `--directions expects xx-en, en-xx or both (comma-separated), got '${opts.directions}'`);
+    }
+    config.directions = d as ExperimentConfig["directions"];
+  }
   return config;
 }
 
@@ -52,6 +60,7 @@ export function register(program: Command): void {
     .option("--teacher-steps <n>", "teacher training steps (overrides the config)")
     .option("--workers <n>", "students trained side by side, one process each (overrides the config)")
     .option("--device <device>", "cpu, cuda or cuda:N (overrides the config)")
+    .option("--directions <list>", "xx-en (foreign queries, English documents; the default), en-xx (English queries, foreign documents) or both")
     .action(async (opts: OverrideOptions & { out: string; tuned?: string }) => {
       const config = configWithOverrides(opts);
       if (opts.tuned !== undefined) config.tuned = opts.tuned;

@@ -1,35 +1,28 @@
 /**
  * Evaluation with trec_eval 10.0's numbers. Which queries count:
- * - complete (-c): every qrels query; one missing from the run is an empty ranking (scores 0).
- * - not complete: queries in both the qrels and the run. (trec_eval 10.0 stops with "result qid not
- *   found" when a qrels query is missing from the run without -c; xlir averages over the common queries
- *   as trec_eval 9.x did, so every input trec_eval 10.0 accepts gives the same numbers.)
+ * - complete (-c): every qrels query; one missing from the run is evaluated as trec_eval does, on a
+ *   one-document stand-in ranking whose document is not judged (see ranking.ts: missingQuery).
+ * - not complete: every qrels query must have results; a judged query missing from the run is an
+ *   error (NOT_FOUND, exit status 4), as in trec_eval 10.0 ("result qid not found", exit 4).
  * Run queries without judgements are ignored. Summaries sum per-query values in qid byte order.
  */
 import { XlirError, inputError } from "../errors.js";
 import { parseMeasures, type MeasureSpec } from "./measure-spec.js";
 import { meanSummary } from "./measures/types.js";
-import { DuplicateDocError, emptyQuery, prepareJudged, rankQuery, type JudgedQuery, type QueryContext } from "./ranking.js";
-import { readRun } from "./run.js";
+import { DuplicateDocError, countAtLeast, missingQuery, prepareJudged, rankQuery, type JudgedQuery, type QueryContext } from "./ranking.js";
+import { readRunWithId } from "./run.js";
 import { scanRunFile } from "./run-scan.js";
 import { sortBytes } from "./strings.js";
 import { resolveEvalOptions, type EvalOptions, type EvalResult, type Qrels, type ResolvedEvalOptions, type Run } from "./types.js";
-
-function levelCount(levelCounts: Int32Array, level: number): number {
-  let s = 0;
-  for (let g = Math.max(0, level); g < levelCounts.length; g++) s += levelCounts[g];
-  return s;
-}
 
 /** The context one spec sees: its own depth cut and relevance level on top of the query's. */
 function specContext(ctx: QueryContext, spec: MeasureSpec): QueryContext {
   if (spec.depth === undefined && spec.level === undefined) return ctx;
   const level = spec.level ?? ctx.level;
   return {
-    rels: ctx.rels,
+    ...ctx,
     numRet: spec.depth === undefined ? ctx.numRet : Math.min(ctx.numRet, spec.depth),
-    levelCounts: ctx.levelCounts,
-    numRel: level === ctx.level ? ctx.numRel : levelCount(ctx.levelCounts, level),
+    numRel: level === ctx.level ? ctx.numRel : countAtLeast(ctx.levels, ctx.levelCounts, level),
     level,
   };
 }
@@ -40,10 +33,18 @@ export class Evaluation {
   readonly opts: ResolvedEvalOptions;
   private readonly judged = new Map<string, JudgedQuery>();
   private readonly values = new Map<string, Float64Array>(); // qid -> [specs]
+  private readonly texts = new Map<string, string[]>(); // qid -> [specs] (text measures only)
+  private readonly hasText: boolean;
 
   constructor(readonly qrels: Qrels, measures: readonly string[], options: EvalOptions = {}) {
     this.specs = parseMeasures(measures);
     this.opts = resolveEvalOptions(options);
+    this.hasText = this.specs.some((s) => s.family.text === true);
+  }
+
+  /** Sets the run tag printed by `runid` (the streaming reader knows it only at the end). */
+  setRunId(runId: string): void {
+    this.opts.runId = runId;
   }
 
   /** True when the query is judged (only those are evaluated). */
@@ -65,12 +66,17 @@ export class Evaluation {
   }
 
   private record(qid: string, ctx: QueryContext): void {
+    ctx.numDocs = this.opts.numDocs;
     const out = new Float64Array(this.specs.length);
+    const text: string[] = this.hasText ? new Array<string>(this.specs.length).fill("") : [];
     for (let s = 0; s < this.specs.length; s++) {
       const spec = this.specs[s];
-      out[s] = spec.family.compute(specContext(ctx, spec), spec.cutoff);
+      const c = specContext(ctx, spec);
+      if (spec.family.text) text[s] = spec.family.computeText?.(c, spec.params) ?? "";
+      else out[s] = spec.family.compute(c, spec.cutoff, spec.params);
     }
     this.values.set(qid, out);
+    if (this.hasText) this.texts.set(qid, text);
   }
 
   /** Evaluates one judged query from its n retrieved documents. Throws DuplicateDocError. */
@@ -80,16 +86,30 @@ export class Evaluation {
   }
 
   finish(): EvalResult {
-    const level = this.opts.relevanceLevel;
-    if (this.opts.complete) {
-      for (const qid of this.qrels.keys()) if (!this.values.has(qid)) this.record(qid, emptyQuery(this.judgedOf(qid), level));
+    const { relevanceLevel: level, depth } = this.opts;
+    const missing = sortBytes([...this.qrels.keys()].filter((qid) => !this.values.has(qid)));
+    if (missing.length > 0 && !this.opts.complete) {
+      const more = missing.length > 1 ? ` (and ${missing.length - 1} more judged ${missing.length === 2 ? "query" : "queries"})` : "";
+      throw new XlirError(
+        "NOT_FOUND",
+        `judged query '${missing[0]}'${more} has no results in ${this.opts.runName}; trec_eval 10.0 stops here too (exit status 4). Give -c to score such queries 0 and average over every judged query`,
+      );
     }
+    for (const qid of missing) this.record(qid, missingQuery(this.judgedOf(qid), depth, level));
     const queries = sortBytes(this.values.keys());
     if (queries.length === 0) throw new XlirError("BAD_INPUT", "no queries with both results and relevance judgements (trec_eval exits here too)");
     const perQuery = new Map<string, Map<string, number>>();
     const mean = new Map<string, number>();
+    const text = new Map<string, Map<string, string>>();
     const ctx = { complete: this.opts.complete, qrels: this.qrels, numQueries: queries.length };
     this.specs.forEach((spec, s) => {
+      if (spec.family.text) {
+        const t = new Map<string, string>();
+        if (spec.family.perQuery) for (const qid of queries) t.set(qid, (this.texts.get(qid) as string[])[s]);
+        if (spec.family.summary !== false) t.set("all", this.opts.runId);
+        text.set(spec.name, t);
+        return;
+      }
       const m = new Map<string, number>();
       const vals: number[] = [];
       for (const qid of queries) {
@@ -103,8 +123,15 @@ export class Evaluation {
     return {
       perQuery,
       mean,
-      measures: this.specs.map((s) => ({ name: s.name, integer: s.family.integer, perQuery: s.family.perQuery })),
+      measures: this.specs.map((s) => ({
+        name: s.name,
+        integer: s.family.integer,
+        perQuery: s.family.perQuery,
+        summary: s.family.summary !== false,
+        text: s.family.text === true,
+      })),
       queries,
+      text,
     };
   }
 }
@@ -145,11 +172,12 @@ export async function evaluateRunFile(qrels: Qrels, runPath: string, measures: r
   } catch (err) {
     if (!(err instanceof NonContiguous)) throw err;
   }
-  return evaluateRun(qrels, await readRun(runPath), measures, options);
+  const { run, runId } = await readRunWithId(runPath);
+  return evaluateRun(qrels, run, measures, { runName: `run file '${runPath}'`, runId, ...options });
 }
 
 async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly string[], options: EvalOptions): Promise<EvalResult> {
-  const ev = new Evaluation(qrels, measures, options);
+  const ev = new Evaluation(qrels, measures, { runName: `run file '${runPath}'`, ...options });
   const seen = new Set<string>();
   let cur: string | undefined;
   let wanted = false;
@@ -171,7 +199,7 @@ async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly 
     }
     n = 0;
   };
-  await scanRunFile(runPath, {
+  const runId = await scanRunFile(runPath, {
     entry(qid, docno, score, lineNo) {
       if (qid !== cur) {
         flush();
@@ -197,5 +225,6 @@ async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly 
     },
   });
   flush();
+  if (options.runId === undefined) ev.setRunId(runId);
   return ev.finish();
 }

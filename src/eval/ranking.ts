@@ -16,16 +16,22 @@ export const REL_UNJUDGED = -2;
 /** Judgements of one query, prepared once. */
 export interface JudgedQuery {
   grades: Map<string, number>;
-  /** levelCounts[g] = number of judged documents with grade g >= 0. [maxGrade + 1] */
+  /** distinct judged grades >= 0, ascending. [L] */
+  levels: Int32Array;
+  /** levelCounts[i] = number of judged documents with grade levels[i]. [L] */
   levelCounts: Int32Array;
 }
 
+/**
+ * Counts the judged documents per grade (trec_eval's rel_levels, held sparsely: a grade of 2e9 costs one
+ * entry, not 2e9 counters). Grades must be 32-bit integers (the qrels readers check it).
+ */
 export function prepareJudged(grades: Map<string, number>): JudgedQuery {
-  let max = 0;
-  for (const g of grades.values()) if (g > max) max = g;
-  const levelCounts = new Int32Array(max + 1);
-  for (const g of grades.values()) if (g >= 0) levelCounts[g]++;
-  return { grades, levelCounts };
+  const counts = new Map<number, number>();
+  for (const g of grades.values()) if (g >= 0) counts.set(g, (counts.get(g) ?? 0) + 1);
+  const levels = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
+  const levelCounts = Int32Array.from(levels, (g) => counts.get(g) as number);
+  return { grades, levels, levelCounts };
 }
 
 /** What every measure reads: the ranked grades of one query and its judgement counts. */
@@ -34,12 +40,40 @@ export interface QueryContext {
   rels: Int32Array;
   /** number of ranked documents considered (after the depth cut). */
   numRet: number;
-  /** judged documents per grade. [maxGrade + 1] */
+  /** distinct judged grades >= 0, ascending. [L] */
+  levels: Int32Array;
+  /** judged documents per grade, parallel to levels. [L] */
   levelCounts: Int32Array;
   /** judged documents with grade >= relevance level. */
   numRel: number;
   /** relevance level (-l). */
   level: number;
+  /**
+   * True for a judged query absent from the run under -c: trec_eval then evaluates a one-document
+   * ranking ("ceci_nest_pas_un_docno", score 1) and zeroes num_ret, utility, relstring, unj, rbp_resid.
+   */
+  missing: boolean;
+  /** -N: number of documents in the collection (utility's fourth cell); 0 unless given. */
+  numDocs: number;
+}
+
+/** Judged documents with grade >= level (trec_eval's num_rel for relevance level `level`). */
+export function countAtLeast(levels: Int32Array, levelCounts: Int32Array, level: number): number {
+  let s = 0;
+  for (let i = levels.length - 1; i >= 0 && levels[i] >= level; i--) s += levelCounts[i];
+  return s;
+}
+
+/** Judged documents with 0 <= grade < level (judged non-relevant). */
+export function countBelow(levels: Int32Array, levelCounts: Int32Array, level: number): number {
+  let s = 0;
+  for (let i = 0; i < levels.length && levels[i] < level; i++) s += levelCounts[i];
+  return s;
+}
+
+/** trec_eval's num_rel_levels: highest judged grade + 1 (0 when no grade >= 0 is judged). */
+export function numRelLevels(q: QueryContext): number {
+  return q.levels.length === 0 ? 0 : q.levels[q.levels.length - 1] + 1;
 }
 
 /**
@@ -98,16 +132,15 @@ export function rankQuery(
     const g = judged.grades.get(d);
     rels[r] = g === undefined ? REL_NONPOOL : g < 0 ? REL_UNJUDGED : g;
   }
-  return { rels, numRet, levelCounts: judged.levelCounts, numRel: countRelevant(judged.levelCounts, level), level };
+  return { rels, numRet, levels: judged.levels, levelCounts: judged.levelCounts, numRel: countAtLeast(judged.levels, judged.levelCounts, level), level, missing: false, numDocs: 0 };
 }
 
-/** Context of a judged query absent from the run (trec_eval -c evaluates it as an empty ranking). */
-export function emptyQuery(judged: JudgedQuery, level: number): QueryContext {
-  return { rels: new Int32Array(0), numRet: 0, levelCounts: judged.levelCounts, numRel: countRelevant(judged.levelCounts, level), level };
-}
+/** trec_eval's stand-in ranking for a judged query absent from the run under -c (see QueryContext.missing). */
+export const MISSING_DOCNO = "ceci_nest_pas_un_docno";
 
-function countRelevant(levelCounts: Int32Array, level: number): number {
-  let s = 0;
-  for (let g = Math.max(0, level); g < levelCounts.length; g++) s += levelCounts[g];
-  return s;
+/** Context of a judged query absent from the run (-c): trec_eval's one-document stand-in ranking. */
+export function missingQuery(judged: JudgedQuery, depth: number, level: number): QueryContext {
+  const ctx = rankQuery([MISSING_DOCNO], [1], 1, judged, depth, level);
+  ctx.missing = true;
+  return ctx;
 }

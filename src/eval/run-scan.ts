@@ -48,8 +48,11 @@ function scoreAt(text: string, s: number, e: number): number {
   return parseDecimal(text.slice(s, e));
 }
 
-/** Scans a run file, calling sink.entry for every result line. `chunkBytes`: read size (tests use tiny ones). */
-export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 1 << 22): Promise<void> {
+/**
+ * Scans a run file, calling sink.entry for every result line. `chunkBytes`: read size (tests use tiny
+ * ones). Resolves to the tag (field 6) of the last result line ("" when there is none): trec_eval's runid.
+ */
+export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 1 << 22): Promise<string> {
   assertReadableFile(path, "run");
   const raw = createReadStream(path, { highWaterMark: chunkBytes });
   const stream = isGzipFile(path) ? raw.pipe(createGunzip()) : raw;
@@ -59,6 +62,9 @@ export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 
   let first = true;
   let cur = "";
   const fs = new Int32Array(12); // field starts/ends: [s0, e0, s1, e1, ...] for 6 fields
+  let tagText = "";
+  let tagS = 0;
+  let tagE = 0;
 
   /** Parses the complete lines of text[start, limit) (limit just past a '\n'). */
   const parse = (text: string, start: number, limit: number): void => {
@@ -94,6 +100,9 @@ export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 
       const ql = fs[1] - qs;
       const qid = ql === cur.length && text.startsWith(cur, qs) ? cur : (cur = text.slice(qs, fs[1]));
       sink.entry(qid, text.slice(fs[4], fs[5]), score, lineNo);
+      tagText = text;
+      tagS = fs[10];
+      tagE = fs[11];
     }
   };
 
@@ -126,4 +135,5 @@ export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 
   }
   const tail = rest + decoder.end() + "\n";
   if (tail.length > 1) parse(tail, 0, tail.length);
+  return tagText.slice(tagS, tagE);
 }

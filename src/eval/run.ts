@@ -19,6 +19,8 @@ export interface RunLine {
   qid: string;
   docno: string;
   score: number;
+  /** field 6, the run tag. */
+  tag: string;
 }
 
 /** Parses one run line into `out`; returns false for blank and comment lines. Throws on malformed lines. */
@@ -32,13 +34,14 @@ export function parseRunLine(file: string, line: string, lineNo: number, fields:
   out.qid = fields[0];
   out.docno = fields[2];
   out.score = score;
+  out.tag = fields[5];
   return true;
 }
 
-function runBuilder(file: string): { add: (line: string, lineNo: number) => void; run: Run } {
+function runBuilder(file: string): { add: (line: string, lineNo: number) => void; run: Run; rl: RunLine } {
   const run: Run = new Map();
   const fields: string[] = [];
-  const rl: RunLine = { qid: "", docno: "", score: 0 };
+  const rl: RunLine = { qid: "", docno: "", score: 0, tag: "" };
   let lastQid = "";
   let last: RunEntry[] | undefined;
   const add = (line: string, lineNo: number): void => {
@@ -53,14 +56,19 @@ function runBuilder(file: string): { add: (line: string, lineNo: number) => void
     }
     last.push({ docno: rl.docno, score: rl.score });
   };
-  return { add, run };
+  return { add, run, rl };
 }
 
 /** Reads a run file (plain or gzip) into qid -> entries (file order). */
 export async function readRun(path: string): Promise<Run> {
+  return (await readRunWithId(path)).run;
+}
+
+/** Reads a run file and its tag (field 6 of the last result line, trec_eval's runid; "" when empty). */
+export async function readRunWithId(path: string): Promise<{ run: Run; runId: string }> {
   const b = runBuilder(path);
   await forEachLine(path, "run", b.add);
-  return b.run;
+  return { run: b.run, runId: b.rl.tag };
 }
 
 /** Parses run text; `name` is used in error messages. */

@@ -20,6 +20,12 @@ export interface EvalOptions {
   depth?: number;
   /** `-l level`: grades >= level are relevant. Default 1. */
   relevanceLevel?: number;
+  /** `-N num`: documents in the collection (only utility's fourth coefficient reads it). Default 0. */
+  numDocs?: number;
+  /** the run's tag, printed by `runid` (evaluateRunFile reads it from the file: field 6 of the last line). */
+  runId?: string;
+  /** name of the run in error messages (evaluateRunFile: the file path). */
+  runName?: string;
 }
 
 /** Resolved options (defaults applied once, here). */
@@ -27,12 +33,18 @@ export interface ResolvedEvalOptions {
   complete: boolean;
   depth: number;
   relevanceLevel: number;
+  numDocs: number;
+  runId: string;
+  runName: string;
 }
 
 export const DEFAULT_EVAL_OPTIONS: ResolvedEvalOptions = {
   complete: true,
   depth: Number.MAX_SAFE_INTEGER,
   relevanceLevel: 1,
+  numDocs: 0,
+  runId: "",
+  runName: "the run",
 };
 
 export function resolveEvalOptions(options: EvalOptions = {}): ResolvedEvalOptions {
@@ -40,6 +52,9 @@ export function resolveEvalOptions(options: EvalOptions = {}): ResolvedEvalOptio
     complete: options.complete ?? DEFAULT_EVAL_OPTIONS.complete,
     depth: options.depth ?? DEFAULT_EVAL_OPTIONS.depth,
     relevanceLevel: options.relevanceLevel ?? DEFAULT_EVAL_OPTIONS.relevanceLevel,
+    numDocs: options.numDocs ?? DEFAULT_EVAL_OPTIONS.numDocs,
+    runId: options.runId ?? DEFAULT_EVAL_OPTIONS.runId,
+    runName: options.runName ?? DEFAULT_EVAL_OPTIONS.runName,
   };
 }
 
@@ -53,12 +68,18 @@ export interface EvalResult {
   measures: MeasureInfo[];
   /** Evaluated qids in order. */
   queries: string[];
+  /** string-valued measures (runid, relstring): measure -> qid (or "all") -> value; absent from perQuery/mean. */
+  text: Map<string, Map<string, string>>;
 }
 
 export interface MeasureInfo {
   name: string;
   /** printed as an integer count (trec_eval `%ld`) instead of `%6.4f`. */
   integer: boolean;
-  /** printed per query with -q (num_q is not). */
+  /** printed per query with -q (num_q, gm_map, gm_bpref, runid are not). */
   perQuery: boolean;
+  /** printed in the summary (relstring is not). */
+  summary: boolean;
+  /** string-valued (runid; relstring, printed quoted): values in EvalResult.text. */
+  text: boolean;
 }

@@ -3,6 +3,7 @@
  * arithmetic on a handful of terms).
  */
 import { describe, expect, it } from "vitest";
+import { XlirError } from "../../src/errors.js";
 import { evaluateRun } from "../../src/eval/evaluate.js";
 import { formatFixed4, formatTrecLine } from "../../src/eval/format.js";
 import { parseQrels } from "../../src/eval/qrels.js";
@@ -48,8 +49,19 @@ describe("hand arithmetic (q1: ranks a=2, z=-, c=1, b=0)", () => {
     expect(r.mean.get("num_q")).toBe(3);
     expect(r.mean.get("num_rel")).toBe(4); // -c: every qrels line with grade > 0
   });
-  it("without -c only queries in both count", () => {
-    const r2 = evaluateRun(qrels, run, ["map", "num_q"], { complete: false });
+  it("without -c a judged query missing from the run stops the evaluation (trec_eval 10.0: exit status 4)", () => {
+    let err: unknown;
+    try {
+      evaluateRun(qrels, run, ["map", "num_q"], { complete: false });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(XlirError);
+    expect((err as XlirError).exitCode).toBe(4);
+    expect((err as XlirError).message).toMatch(/judged query 'q2' \(and 1 more judged query\) has no results in the run; .*-c/);
+  });
+  it("without -c, with every judged query in the run, only those count", () => {
+    const r2 = evaluateRun(parseQrels("q1 0 a 2\nq1 0 d 3\n"), run, ["map", "num_q"], { complete: false });
     expect(r2.queries).toEqual(["q1"]);
     expect(r2.mean.get("num_q")).toBe(1);
   });
@@ -67,8 +79,11 @@ describe("hand arithmetic (q1: ranks a=2, z=-, c=1, b=0)", () => {
     const r2 = evaluateRun(qrels, new Map(), ["map", "P.5"]);
     expect([...r2.mean.values()]).toEqual([0, 0]);
   });
-  it("an empty run without -c is an error (trec_eval: no queries with both)", () => {
-    expect(() => evaluateRun(qrels, new Map(), ["map"], { complete: false })).toThrow(/no queries with both/);
+  it("an empty run without -c is an error (trec_eval: the first judged query is not found)", () => {
+    expect(() => evaluateRun(qrels, new Map(), ["map"], { complete: false })).toThrow(/judged query 'q1' \(and 2 more judged queries\) has no results/);
+  });
+  it("empty qrels: no queries with both results and judgements", () => {
+    expect(() => evaluateRun(new Map(), run, ["map"], { complete: false })).toThrow(/no queries with both/);
   });
 });
 

@@ -17,16 +17,29 @@ export function register(program: Command): void {
     .option("-c, --complete", "average over every qrels query (a query missing from the run scores 0)")
     .option("-M, --depth <n>", "only the top n documents of each query count", parseIntOption("-M"))
     .option("-l, --level <n>", "grades >= n are relevant (default 1)", parseIntOption("-l"))
+    .option("-N, --num-docs <n>", "documents in the collection (utility's fourth coefficient; default 0)", parseIntOption("-N"))
+    .option("-n, --no-summary", "print no summary (`all`) lines")
     .option("--json", "print JSON with per-query values")
-    .action(async (qrelsPath: string, runPath: string, o: { measure: string[]; perQuery?: boolean; complete?: boolean; depth?: number; level?: number; json?: boolean }) => {
+    .addHelpText(
+      "after",
+      `
+Without -m the measures are trec_eval's default ("official"): runid, num_q, num_ret, num_rel,
+num_rel_ret, map, gm_map, Rprec, bpref, recip_rank, iprec_at_recall, P. -m all_trec gives every
+trec_eval measure for qrels and runs (add dcg, ideal_dcg, yaap by name); -m set the unranked ones.
+Parameters as in trec_eval: P.5,10  map_cut.100  iprec_at_recall.0.5  utility.2,-1,0,0
+ndcg.1=3.5,2=9  rbp.p=0.8. Aliases: AP, nDCG@10, RR@10, R@100, P@10, Judged@10, P(rel=2)@5.
+Without -c every judged query must have results (exit status 4 otherwise, as trec_eval).`,
+    )
+    .action(async (qrelsPath: string, runPath: string, o: { measure: string[]; perQuery?: boolean; complete?: boolean; depth?: number; level?: number; numDocs?: number; summary: boolean; json?: boolean }) => {
       const qrels = await readQrels(qrelsPath);
       const measures = o.measure.length > 0 ? o.measure : [...OFFICIAL];
       const result = await evaluateRunFile(qrels, runPath, measures, {
         complete: o.complete ?? false,
         depth: o.depth,
         relevanceLevel: o.level,
+        numDocs: o.numDocs,
       });
       if (o.json) printJson(evalResultToJson(result));
-      else process.stdout.write(formatTrecEval(result, o.perQuery ?? false));
+      else process.stdout.write(formatTrecEval(result, o.perQuery ?? false, o.summary));
     });
 }

@@ -1,4 +1,4 @@
-import { REL_NONPOOL, REL_UNJUDGED } from "../ranking.js";
+import { REL_NONPOOL, REL_UNJUDGED, countBelow, type QueryContext } from "../ranking.js";
 import type { MeasureFamily } from "./types.js";
 
 /**
@@ -12,9 +12,12 @@ export const bpref: MeasureFamily = {
   description: "binary preference: fraction of judged non-relevant documents ranked below each relevant one",
   integer: false,
   perQuery: true,
-  compute(q) {
-    let numNonrel = 0;
-    for (let j = 0; j < q.level && j < q.levelCounts.length; j++) numNonrel += q.levelCounts[j];
+  compute: bprefValue,
+};
+
+/** bpref of one query (shared with gm_bpref). */
+export function bprefValue(q: QueryContext): number {
+    const numNonrel = countBelow(q.levels, q.levelCounts, q.level);
     let nonrelSoFar = 0;
     let b = 0;
     for (let j = 0; j < q.numRet; j++) {
@@ -25,5 +28,4 @@ export const bpref: MeasureFamily = {
       else b += 1;
     }
     return q.numRel > 0 ? b / q.numRel : b;
-  },
-};
+}

@@ -3,6 +3,7 @@
  * means; num_q is the number of queries averaged over; with -c, num_rel's summary counts every qrels
  * line with grade > 0 over all queries, ignoring -l (trec_eval's rule, reproduced).
  */
+import type { QueryContext } from "../ranking.js";
 import type { MeasureFamily } from "./types.js";
 import { sumInOrder } from "./types.js";
 
@@ -20,7 +21,7 @@ export const numRet: MeasureFamily = {
   description: "number of documents retrieved (after -M); summary = sum",
   integer: true,
   perQuery: true,
-  compute: (q) => q.numRet,
+  compute: (q) => (q.missing ? 0 : q.numRet),
   summarize: (v) => sumInOrder(v),
 };
 
@@ -45,11 +46,32 @@ export function relRetrieved(rels: Int32Array, numRet: number, level: number): n
   return n;
 }
 
+/** form_res_rels' num_rel_ret: retrieved judged documents (grade >= 0) with grade >= level. */
+export function numRelRetrieved(q: QueryContext): number {
+  let n = 0;
+  for (let i = 0; i < q.numRet; i++) if (q.rels[i] >= 0 && q.rels[i] >= q.level) n++;
+  return n;
+}
+
 export const numRelRet: MeasureFamily = {
   name: "num_rel_ret",
   description: "number of relevant documents retrieved; summary = sum",
   integer: true,
   perQuery: true,
-  compute: (q) => relRetrieved(q.rels, q.numRet, q.level),
+  compute: numRelRetrieved,
+  summarize: (v) => sumInOrder(v),
+};
+
+/** num_nonrel_judged_ret (m_num_nonrel_judged_ret.c): retrieved judged documents that are not relevant. */
+export const numNonrelJudgedRet: MeasureFamily = {
+  name: "num_nonrel_judged_ret",
+  description: "number of judged non-relevant documents retrieved; summary = sum",
+  integer: true,
+  perQuery: true,
+  compute(q) {
+    let judged = 0;
+    for (let i = 0; i < q.numRet; i++) if (q.rels[i] >= 0) judged++;
+    return judged - numRelRetrieved(q);
+  },
   summarize: (v) => sumInOrder(v),
 };

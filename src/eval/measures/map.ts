@@ -1,3 +1,4 @@
+import type { QueryContext } from "../ranking.js";
 import type { MeasureFamily } from "./types.js";
 
 /**
@@ -10,15 +11,39 @@ export const map: MeasureFamily = {
   description: "mean average precision",
   integer: false,
   perQuery: true,
-  compute(q) {
-    let relSoFar = 0;
-    let sum = 0;
-    for (let i = 0; i < q.numRet; i++) {
-      if (q.rels[i] >= q.level) {
-        relSoFar++;
-        sum += relSoFar / (i + 1);
-      }
+  compute: averagePrecision,
+};
+
+/** Sum over retrieved relevant documents of (relevant in top i) / i, and the number of them. */
+export function precisionSum(q: QueryContext): { sum: number; relSoFar: number } {
+  let relSoFar = 0;
+  let sum = 0;
+  for (let i = 0; i < q.numRet; i++) {
+    if (q.rels[i] >= q.level) {
+      relSoFar++;
+      sum += relSoFar / (i + 1);
     }
-    return relSoFar > 0 ? sum / q.numRel : 0;
+  }
+  return { sum, relSoFar };
+}
+
+/** AP of one query (shared with gm_map). */
+export function averagePrecision(q: QueryContext): number {
+  const { sum, relSoFar } = precisionSum(q);
+  return relSoFar > 0 ? sum / q.numRel : 0;
+}
+
+/**
+ * yaap (m_yaap.c; Robertson, "On Smoothing Average Precision", ECIR 2012):
+ * log((1 + S) / (1 + R - S)), S = the precision sum of AP (not divided by R). Not in all_trec.
+ */
+export const yaap: MeasureFamily = {
+  name: "yaap",
+  description: "yet another average precision: log((1 + S) / (1 + R - S)), S = AP's precision sum",
+  integer: false,
+  perQuery: true,
+  compute(q) {
+    const { sum } = precisionSum(q);
+    return Math.log((1 + sum) / (1 + q.numRel - sum));
   },
 };

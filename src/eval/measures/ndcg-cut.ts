@@ -22,8 +22,9 @@ export const ndcgCut: MeasureFamily = {
     }
     let ideal = 0;
     let i = 0;
-    for (let lvl = q.levelCounts.length - 1; lvl > 0 && i < cut; lvl--) {
-      for (let c = 0; c < q.levelCounts[lvl] && i < cut; c++, i++) ideal += lvl / Math.log2(i + 2);
+    for (let l = q.levels.length - 1; l >= 0 && q.levels[l] > 0 && i < cut; l--) {
+      const lvl = q.levels[l];
+      for (let c = 0; c < q.levelCounts[l] && i < cut; c++, i++) ideal += lvl / Math.log2(i + 2);
     }
     return ideal > 0 ? dcg / ideal : dcg;
   },

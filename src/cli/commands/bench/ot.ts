@@ -69,7 +69,7 @@ export function register(bench: Command): void {
     .action((opts: { problems: number; m: number; n: number; epsilon: number; tolerance: number; maxIterations: number; repeats: number; seed: number; pot: boolean; distillStep?: boolean; steps: number; batch: number; seq: number }) => {
       if (opts.distillStep) {
         const cfg = { layers: 2, hidden: 256, heads: 4, ffn: 1024, seq: opts.seq, batch: opts.batch, vocab: 8000, dim: 128, steps: opts.steps, warmup: 2 };
-        const ot = { epsilon: opts.epsilon, tolerance: opts.tolerance, maxIterations: Math.min(opts.maxIterations, 100) };
+        const ot = { epsilon: opts.epsilon, tolerance: opts.tolerance, iterations: Math.min(opts.maxIterations, 100) };
         const res = benchDistillStep({ ...cfg, losses: ["contrastive", "ot", "mse"], lossOptions: { ot } });
         printJson({ bench: "ot --distill-step", encoder: cfg, ot_options: ot, ...res, note: "random student, fixed random teacher tokens, lengths uniform in [seq/4, seq]; machine shared, timings noisy" });
         return;

@@ -1,5 +1,5 @@
 // Distillation losses: the batch and result types, one option schema per loss, the losses and their registry.
-export type { DistillBatch, LossResult, LossSpec } from "./types.js";
+export type { DistillBatch, LossInputs, LossResult, LossSpec } from "./types.js";
 export { parseLossOptions, type LossOptionsSchema } from "./common.js";
 export { otOptionsSchema, OT_DEFAULTS, otLoss, type OtLossOptions } from "./ot.js";
 export { contrastiveOptionsSchema, CONTRASTIVE_DEFAULTS, contrastiveLoss, type ContrastiveOptions } from "./contrastive.js";

@@ -5,7 +5,13 @@ import { parseLossOptions } from "./common.js";
 import { contrastiveLoss, contrastiveOptionsSchema, CONTRASTIVE_DEFAULTS } from "./contrastive.js";
 import { mseDistillLoss, mseOptionsSchema, MSE_DEFAULTS } from "./mse.js";
 import { otLoss, otOptionsSchema, OT_DEFAULTS } from "./ot.js";
-import type { LossSpec } from "./types.js";
+import type { LossInputs, LossSpec } from "./types.js";
+
+type Options = Readonly<Record<string, unknown>> | undefined;
+
+function otInputs(o: { anchor: number; marginals: string }): LossInputs {
+  return { studentEnglish: o.anchor > 0, tokenWeights: o.marginals === "idf" };
+}
 
 /**
  * The option schema of every registered loss, by loss name (what `getLoss(name).schema` is).
@@ -27,27 +33,46 @@ export const lossOptionsSchemas = {
 export type LossName = keyof typeof lossOptionsSchemas;
 
 /**
- * Every registered loss: description, option schema, defaults and `compute`.
+ * Every registered loss: description, option schema, defaults, `compute`, and `inputs` (the optional
+ * batch fields it needs under given options: the anchor of `ot` and of `ot+contrastive`'s `ot`).
  * @example
  * ```ts
  * import { LOSSES } from "xlir";
  * console.assert(LOSSES.ot.defaults.epsilon === 0.1);
+ * console.assert(LOSSES["ot+contrastive"].inputs({ ot: { anchor: 0.5 } }).studentEnglish);
  * ```
  */
 export const LOSSES: Readonly<Record<string, LossSpec>> = {
-  ot: { description: "OPTICAL: entropic OT between student(f) and teacher(e) tokens", schema: otOptionsSchema, defaults: OT_DEFAULTS, compute: otLoss },
+  ot: {
+    description: "OPTICAL: entropic OT between student(f) and teacher(e) tokens",
+    schema: otOptionsSchema,
+    defaults: OT_DEFAULTS,
+    compute: otLoss,
+    inputs: (o: Options) => otInputs(parseLossOptions("ot", otOptionsSchema, o)),
+  },
   contrastive: {
     description: "InfoNCE, in-batch negatives, late-interaction scores",
     schema: contrastiveOptionsSchema,
     defaults: CONTRASTIVE_DEFAULTS,
     compute: contrastiveLoss,
+    inputs: (o: Options) => {
+      parseLossOptions("contrastive", contrastiveOptionsSchema, o);
+      return { studentEnglish: false, tokenWeights: false };
+    },
   },
-  mse: { description: "Reimers & Gurevych MSE on pooled embeddings", schema: mseOptionsSchema, defaults: MSE_DEFAULTS, compute: mseDistillLoss },
+  mse: {
+    description: "Reimers & Gurevych MSE on pooled embeddings",
+    schema: mseOptionsSchema,
+    defaults: MSE_DEFAULTS,
+    compute: mseDistillLoss,
+    inputs: (o: Options) => ({ studentEnglish: parseLossOptions("mse", mseOptionsSchema, o).englishTerm, tokenWeights: false }),
+  },
   "ot+contrastive": {
     description: "ot + weight * contrastive",
     schema: combinedOptionsSchema,
     defaults: OT_CONTRASTIVE_DEFAULTS,
     compute: otContrastiveLoss,
+    inputs: (o: Options) => otInputs(parseLossOptions("ot+contrastive", combinedOptionsSchema, o).ot),
   },
 };
 

@@ -37,4 +37,14 @@ export interface LossSpec {
   /** `schema.parse({})`. */
   defaults: Readonly<Record<string, unknown>>;
   compute(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult;
+  /** What the batch must carry besides student/teacher tokens, for these (unparsed) options. */
+  inputs(options?: Readonly<Record<string, unknown>>): LossInputs;
+}
+
+/** Optional batch fields a loss needs under given options. */
+export interface LossInputs {
+  /** batch.studentEnglish / studentEnglishMask (OT anchor, MSE English term). */
+  studentEnglish: boolean;
+  /** batch.studentWeights / teacherWeights (OT `marginals: "idf"`). */
+  tokenWeights: boolean;
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { isTorchAvailable, noGrad, tensor, tidy, type Tensor } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
 import { getLoss, LOSSES, type DistillBatch } from "../../src/losses/index.js";
-import { XorShift32 } from "../../src/ot/index.js";
+import { XorShift32 } from "../../src/util/random.js";
 
 interface Raw {
   B: number;

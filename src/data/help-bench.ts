@@ -23,7 +23,7 @@ export interface HelpLanguageBench {
   missing: number;
 }
 
-/** Splits paths into train and test (sorted). `isTest` defaults to the DATA.md hash rule. */
+/** Splits paths into train and test (sorted). `isTest` defaults to the docs/data.md hash rule. */
 export function splitPages(paths: Iterable<string>, isTest: (p: string) => boolean = isTestPage): { train: string[]; test: string[] } {
   const train: string[] = [];
   const test: string[] = [];

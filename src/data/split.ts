@@ -1,4 +1,4 @@
-/** The train/test split of the help benchmark (DATA.md): stable, by a hash of the page path. */
+/** The train/test split of the help benchmark (docs/data.md): stable, by a hash of the page path. */
 import { createHash } from "node:crypto";
 
 /** Pages whose sha1(path)[0] is below this byte are test pages (about 20%: 540 of 2,560). */

@@ -38,7 +38,7 @@ export const CONTRASTIVE_DEFAULTS: ContrastiveOptions = contrastiveOptionsSchema
 
 /**
  * Scores S [B, B]: late: S_ij = (1/|f_i|) sum_{q real} max_{t real} <F_iq, E_jt> (MaxSim averaged,
- * not summed, over query tokens so that tau = 0.05 gives sensible logits; PROTOTYPE.md);
+ * not summed, over query tokens so that tau = 0.05 gives sensible logits; docs/prototype.md);
  * pooled: S_ij = <pool(F_i)/||.||, pool(E_j)/||.||>.
  * @param f [B, m, d], mf [B, m] float; e [B, n, d], me [B, n] float.
  */

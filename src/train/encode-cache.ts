@@ -1,6 +1,6 @@
 /**
  * Frozen-encoder token vectors computed once for many texts (the teacher's English bitext sides,
- * PROTOTYPE.md: "encode the teacher's English bitext sides once and reuse them for every student").
+ * docs/prototype.md: "encode the teacher's English bitext sides once and reuse them for every student").
  */
 import { noGrad, tidy } from "../engine/index.js";
 import type { TokenVectors } from "../models/types.js";

@@ -47,7 +47,7 @@ describe("data build determinism", () => {
     const [a, b] = await twice(["om"], false);
     const m = await readBenchmarkManifest(a);
     expect(m.split.testPages).toBe(540);
-    expect(m.languages.om.helpQueries).toBe(352); // 540 test pages - 188 titles left in English (DATA.md)
+    expect(m.languages.om.helpQueries).toBe(352); // 540 test pages - 188 titles left in English (docs/data.md)
     compareTrees(a, b, Object.keys(m.files));
   }, 300_000);
 });

@@ -77,7 +77,7 @@ describe("help benchmark leakage rules (synthetic pages)", () => {
     expect(p.paragraphs).toEqual([{ key: "hd_id1", heading: 1, text: "A & B" }, { key: "par_id2", heading: 0, text: "one two" }, { key: "par_id2#2", heading: 0, text: "again" }]);
   });
 
-  it("the DATA.md split rule: sha1 first byte below 52", () => {
+  it("the docs/data.md split rule: sha1 first byte below 52", () => {
     // sha1("/text/shared/find_toolbar.html") and others computed by node:crypto; spot check of the rule's stability
     const paths = Array.from({ length: 2560 }, (_, i) => `/text/p${i}.html`);
     const n = paths.filter(isTestPage).length;

@@ -2,3 +2,4 @@
 // reproduces golden streams for tests, is imported from ./random.js by path.)
 export { Mulberry32, mixSeed, mulberry32 } from "./random.js";
 export { median } from "./stats.js";
+export { xlirVersion } from "./version.js";

@@ -1,5 +1,6 @@
 /** xlir public API: everything a library user imports comes from here. */
 export * from "./errors.js";
+export * from "./util/index.js";
 export * from "./engine/index.js";
 export * from "./models/index.js";
 export * from "./text/index.js";

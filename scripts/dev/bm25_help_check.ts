@@ -1,5 +1,5 @@
 /**
- * BM25 baselines on the built-in help-page known-item CLIR benchmark (DATA.md), MRR@10:
+ * BM25 baselines on the built-in help-page known-item CLIR benchmark (docs/data.md), MRR@10:
  * raw foreign queries, Apertium-translated Basque queries, dictionary-translated queries and
  * the English titles (ceiling), against an English BM25 index of the 2,560 help pages.
  *

@@ -6,7 +6,8 @@ import { manualSeed, randn, tensor, tidy, type Tensor } from "../engine/index.js
 import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
 import { createAdamW } from "../train/optimizer.js";
-import { XorShift32 } from "../ot/random.js";
+import { XorShift32 } from "../util/random.js";
+import { median } from "../util/stats.js";
 import { getLoss } from "../losses/registry.js";
 import type { DistillBatch } from "../losses/types.js";
 import type { BenchShape } from "../train/bench.js";
@@ -27,12 +28,6 @@ export interface DistillStepBenchResult {
   stats: Record<string, Record<string, number>>;
   /** step(loss) / step(contrastive) - 1 for every loss. */
   overhead_vs_contrastive: Record<string, number>;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  const h = Math.floor(s.length / 2);
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** Times `steps` full student steps for each loss on the same batch (lengths uniform in [seq/4, seq]). */

@@ -3,13 +3,14 @@
 import { Command, CommanderError } from "commander";
 import { XlirError } from "../errors.js";
 import { COMMANDS } from "./commands/registry.js";
+import { xlirVersion } from "../util/version.js";
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("xlir")
     .description("Cross-lingual retrieval for low-resource languages: train, index, search, evaluate, compare.")
-    .version("0.1.0")
+    .version(xlirVersion())
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);

@@ -1,5 +1,5 @@
 /**
- * `buildBenchmark`: the built-in, offline, real benchmark of DATA.md (help-page known-item CLIR,
+ * `buildBenchmark`: the built-in, offline, real benchmark of docs/data.md (help-page known-item CLIR,
  * UDHR paragraph CLIR, leak-free training bitext, teacher pairs, dictionaries, manifest).
  * Deterministic: every list is sorted and deduplicated, no timestamps are written.
  */

@@ -1,7 +1,7 @@
 /**
  * CLDR display names (`cldr-localenames-full`): language, script and territory names keyed
  * identically across locales, so a locale's name and the English name of the same key form a
- * pair. Emoji annotations are deliberately NOT used: DATA.md keeps them out of training so an
+ * pair. Emoji annotations are deliberately NOT used: docs/data.md keeps them out of training so an
  * emoji-name benchmark stays possible.
  */
 import { promises as fsp } from "node:fs";

@@ -23,7 +23,7 @@ export interface HelpLanguageBench {
   missing: number;
 }
 
-/** Splits paths into train, dev and test (each sorted). `splitOf` defaults to the DATA.md hash rule. */
+/** Splits paths into train, dev and test (each sorted). `splitOf` defaults to the docs/data.md hash rule. */
 export function splitPages(paths: Iterable<string>, splitOf: (p: string) => PageSplit = pageSplit): Record<PageSplit, string[]> {
   const out: Record<PageSplit, string[]> = { train: [], dev: [], test: [] };
   for (const p of [...paths].sort(byCodeUnit)) out[splitOf(p)].push(p);

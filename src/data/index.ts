@@ -1,10 +1,59 @@
-export {};
-export * from "./io.js";
-export * from "./build.js";
-export * from "./manifest.js";
-export * from "./topics.js";
-export * from "./corpus.js";
-export * from "./bitext.js";
-export * from "./split.js";
-export * from "./leakage.js";
-export * from "./languages.js";
+export {
+  openBytes,
+  readLines,
+  readText,
+  writeFileAtomic,
+  writeLinesAtomic,
+  drain,
+  type TextLine,
+  AtomicLineWriter,
+  type DuplicatePolicy,
+  IdGuard,
+} from "./io.js";
+export { buildBenchmark, type BuildProgress, type BuildOptions } from "./build.js";
+export {
+  readBenchmarkManifest,
+  benchmarkFiles,
+  trainingFiles,
+  type LanguageCounts,
+  type UdhrLanguage,
+  ManifestSchema,
+  type BenchmarkManifest,
+} from "./manifest.js";
+export { readTopics, readAllTopics, writeTopicsTsv, type Topic, type TopicReadOptions } from "./topics.js";
+export {
+  formatOf,
+  readCorpus,
+  readAllCorpus,
+  readQueries,
+  readAllQueries,
+  writeCorpusJsonl,
+  writeQueriesTsv,
+  type CorpusDoc,
+  type QueryRecord,
+  type CorpusReadOptions,
+  DEFAULT_ID_FIELDS,
+  DEFAULT_TITLE_FIELDS,
+  DEFAULT_TEXT_FIELDS,
+} from "./corpus.js";
+export {
+  readBitextTsv,
+  readBitextMoses,
+  parseTu,
+  readBitextTmx,
+  readAllBitext,
+  writeBitextTsv,
+  type BitextPair,
+  type TmxOptions,
+} from "./bitext.js";
+export { isTestPage, TEST_BYTE_THRESHOLD, SPLIT_RULE } from "./split.js";
+export { filterPairs, LeakageFilter } from "./leakage.js";
+export {
+  debSuffix,
+  candidatePackages,
+  DEFAULT_LANGS,
+  ISO639_3,
+  ENGLISH_HELP_PACKAGE,
+  FIREFOX_PACKAGE,
+  FIREFOX_SUFFIX,
+} from "./languages.js";

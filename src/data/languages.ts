@@ -4,7 +4,7 @@
  * package names is recorded here and in every manifest.
  */
 
-/** The default target languages (DATA.md): help, UDHR and UI-string languages. */
+/** The default target languages (docs/data.md): help, UDHR and UI-string languages. */
 export const DEFAULT_LANGS = ["eu", "om", "km", "dz", "hi", "sw", "so", "yo", "ha", "tl", "mr", "cy", "am", "rw", "zu", "xh"] as const;
 
 /** ISO 639-1 -> ISO 639-3 (FreeDict names use 639-3; Swahili is `swh` there and in UDHR). */

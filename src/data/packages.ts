@@ -16,7 +16,7 @@ export interface DebPackage {
   dir: string;
 }
 
-/** Licence of each package family, as DATA.md records it. */
+/** Licence of each package family, as docs/data.md records it. */
 export function debianLicence(name: string): string {
   if (name.startsWith("dict-freedict-")) return "GPL-2+";
   if (name.startsWith("libreoffice-") || name.startsWith("firefox-esr")) return "MPL-2.0";

@@ -1,5 +1,5 @@
 /**
- * The train/dev/test split of the help benchmark (DATA.md): stable, by the first byte of a hash
+ * The train/dev/test split of the help benchmark (docs/data.md): stable, by the first byte of a hash
  * of the page path. Test pages are those of the original two-way split (byte < 52, 540 of 2,560
  * pages), so test results stay comparable; dev takes the next byte range (52 <= byte < 78,
  * about 10%: 26/256 of the pages); the rest is train.

@@ -1,4 +1,43 @@
-export {};
-export * from "./torch.js";
-export * from "./torch-ops.js";
-export * from "./torch-optim.js";
+export {
+  fromHandle,
+  tidy,
+  keep,
+  noGrad,
+  liveTensors,
+  type DType,
+  type Reduction,
+  type NumericArray,
+  isTorchAvailable,
+  torchLoadFailure,
+  defaultThreads,
+  Tensor,
+} from "./torch.js";
+export {
+  tensor,
+  scalar,
+  zeros,
+  ones,
+  full,
+  arange,
+  randn,
+  rand,
+  eye,
+  cat,
+  stack,
+  einsum,
+  where,
+  embedding,
+  linear,
+  layerNorm,
+  dropout,
+  crossEntropy,
+  mseLoss,
+  clipGradNorm,
+  zeroGrad,
+  manualSeed,
+  setThreads,
+  getThreads,
+  resetThreads,
+  torchVersion,
+} from "./torch-ops.js";
+export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";

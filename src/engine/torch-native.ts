@@ -133,7 +133,7 @@ function candidates(): string[] {
   return [resolve(here, "../../native/build/Release/xlir_torch.node"), resolve(here, "../../../native/build/Release/xlir_torch.node")];
 }
 
-/** Default thread settings: 1 libtorch intra-op thread, OpenBLAS on min(2, cores) (fastest in STACK.md). */
+/** Default thread settings: 1 libtorch intra-op thread, OpenBLAS on min(2, cores) (fastest in docs/stack.md). */
 export function defaultThreads(): { torch: number; blas: number } {
   const env = (k: string): number | undefined => {
     const v = process.env[k];

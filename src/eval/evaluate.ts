@@ -138,7 +138,7 @@ export class Evaluation {
 
 /**
  * Evaluates an in-memory run against qrels: per-query values and summaries for each measure name
- * (trec_eval names, nicknames or aliases; see measure-spec.ts). Options default to METHOD.md's
+ * (trec_eval names, nicknames or aliases; see measure-spec.ts). Options default to docs/method.md's
  * (complete = true, i.e. trec_eval -c).
  */
 export function evaluateRun(qrels: Qrels, run: Run, measures: readonly string[], options: EvalOptions = {}): EvalResult {

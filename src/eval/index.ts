@@ -1,4 +1,3 @@
-export {};
 // Evaluation: explicit lists. `TrecRun` is kept as an alias of `Run` for callers that used it.
 export type { Qrels, RunEntry, EvalOptions, EvalResult, MeasureInfo, ResolvedEvalOptions } from "./types.js";
 export type { Run as TrecRun } from "./types.js";
@@ -18,7 +17,21 @@ export { pairedRandomization, type RandomizationOptions } from "./significance/r
 export { bootstrapCI, type BootstrapOptions, type ConfidenceInterval } from "./significance/bootstrap.js";
 export { holm, bonferroni, correct, CORRECTIONS, type CorrectionName } from "./significance/corrections.js";
 export { pairedTest, TESTS, type TestName } from "./significance/tests.js";
-export { compareSystems, compareScores, COMPARE_DEFAULTS, type ComparisonRow, type ComparisonTable, type CompareScoresOptions, type CompareSystemsOptions } from "./compare.js";
-export { renderComparison, renderComparisonText, renderComparisonMarkdown, renderComparisonLatex, renderComparisonJson, COMPARISON_RENDERERS } from "./compare-render.js";
-export { writeSyntheticEvalData, type SyntheticEvalOptions } from "./synthetic.js";
+export {
+  compareSystems,
+  compareScores,
+  COMPARE_DEFAULTS,
+  type ComparisonRow,
+  type ComparisonTable,
+  type CompareScoresOptions,
+  type CompareSystemsOptions,
+} from "./compare.js";
+export {
+  renderComparison,
+  renderComparisonText,
+  renderComparisonMarkdown,
+  renderComparisonLatex,
+  renderComparisonJson,
+  COMPARISON_RENDERERS,
+} from "./compare-render.js";
 export type { Run } from "./types.js";

@@ -14,7 +14,7 @@ export type Run = Map<string, RunEntry[]>;
 
 /** Options that trec_eval sets with flags. */
 export interface EvalOptions {
-  /** `-c`: average over every query in the qrels (missing queries score 0). Library default: true (METHOD.md). */
+  /** `-c`: average over every query in the qrels (missing queries score 0). Library default: true (docs/method.md). */
   complete?: boolean;
   /** `-M depth`: only the top `depth` documents of each query count. Default: all. */
   depth?: number;

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { XlirError } from "../errors.js";
+import { contrastiveOptionsSchema, mseOptionsSchema, otOptionsSchema } from "../losses/index.js";
 import { canonicalJson } from "../train/checkpoint.js";
 
 const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "a language code such as 'eu' or 'swh'");
@@ -155,22 +156,15 @@ export const experimentConfigSchema = z.strictObject({
       losses: z.array(z.enum(STUDENT_LOSSES)).min(1).default(["ot", "contrastive"]),
       optim: optimSchema.prefault({ steps: 1400, batchSize: 64 }),
       maxLength: z.number().int().positive().default(64),
-      ot: z
-        .strictObject({
-          epsilon: z.number().positive().default(0.02),
-          iterations: z.number().int().positive().default(100),
-          tolerance: z.number().positive().default(1e-4),
-          cost: z.enum(["cosine", "sqeuclidean"]).default("cosine"),
-          marginals: z.enum(["uniform", "idf"]).default("uniform"),
-          anchor: z.number().min(0).default(0),
+      // the losses' own option schemas (src/losses): one vocabulary, unknown keys and values refused
+      ot: otOptionsSchema
+        .extend({
+          epsilon: z.number().positive().default(0.02).describe("entropic regularisation eps > 0"),
+          tolerance: z.number().positive().default(1e-4).describe("Sinkhorn stops when ||P^T 1 - b||_2 < tolerance"),
         })
         .prefault({}),
-      contrastive: z
-        .strictObject({
-          temperature: z.number().positive().default(0.05),
-          symmetric: z.boolean().default(false),
-        })
-        .prefault({}),
+      contrastive: contrastiveOptionsSchema.prefault({}),
+      mse: mseOptionsSchema.prefault({}),
       combinedWeight: z.number().min(0).default(1).describe("weight of the contrastive term in ot+contrastive"),
       perLoss: perLossSchema
         .prefault({})

@@ -142,7 +142,8 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
   log("[evaluate] measures, bootstrap intervals, paired tests");
   const { results, comparisons } = await evaluateExperiment(config, benchmarks, records);
   const otStudent = students.find((s) => s.loss === "ot");
-  const otSettings = studentSettings(config, "ot").lossOptions as { epsilon: number; maxIterations: number; tolerance: number };
+  const otOptions = studentSettings(config, "ot").lossOptions as { epsilon: number; iterations: number; tolerance: number };
+  const otSettings = { epsilon: otOptions.epsilon, maxIterations: otOptions.iterations, tolerance: otOptions.tolerance };
   const plans = otStudent ? await samplePlans({ benchmarks, studentDir: otStudent.dir, teacherDir: prep.teacher.dir, ot: otSettings }) : [];
   const lossCurves: ReportLossCurve[] = [];
   if (prep.teacher.losses.length) lossCurves.push({ name: "teacher (InfoNCE)", points: downsample(prep.teacher.losses) });

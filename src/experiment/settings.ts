@@ -32,19 +32,13 @@ export function studentSettings(config: ExperimentConfig, loss: LossName): Stude
   const learningRate = over.learningRate ?? s.optim.learningRate;
   const steps = over.steps ?? s.optim.steps;
   const epsilon = over.epsilon ?? s.ot.epsilon;
-  const ot = {
-    epsilon,
-    maxIterations: s.ot.iterations,
-    tolerance: s.ot.tolerance,
-    cost: s.ot.cost,
-    marginals: s.ot.marginals === "idf" ? "weights" : "uniform",
-    anchor: s.ot.anchor,
-  };
+  const ot = { ...s.ot, epsilon };
   const temperature = over.temperature ?? s.contrastive.temperature;
-  const contrastive = { temperature, symmetric: s.contrastive.symmetric };
+  const contrastive = { ...s.contrastive, temperature };
   const weight = over.weight ?? s.combinedWeight;
   let lossOptions: Record<string, unknown> = {};
   let tuned: StudentSettings["tuned"] = { learningRate, steps };
+  if (loss === "mse") lossOptions = { ...s.mse };
   if (loss === "ot") {
     lossOptions = ot;
     tuned = { ...tuned, epsilon };
@@ -52,7 +46,7 @@ export function studentSettings(config: ExperimentConfig, loss: LossName): Stude
     lossOptions = contrastive;
     tuned = { ...tuned, temperature };
   } else if (loss === "ot+contrastive") {
-    lossOptions = { ot, contrastive, otWeight: 1, contrastiveWeight: weight };
+    lossOptions = { ot, contrastive, contrastiveWeight: weight };
     tuned = { ...tuned, epsilon, weight };
   }
   return {

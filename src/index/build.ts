@@ -14,6 +14,7 @@ import { Hnsw, HNSW_DEFAULTS } from "./hnsw.js";
 import { vectorKind } from "./registry.js";
 import { DOCNOS, ensureDir, f16ToF32, f32ToF16, HNSW, MANIFEST, OFFSETS, readManifest, vectorsFile, writeAtomic, writeManifest } from "./storage.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorBuildOptions } from "./types.js";
+import { xlirVersion } from "../util/version.js";
 
 /** The text a document encoder sees: title and body joined by a space. */
 export function docText(d: CorpusDoc): string {
@@ -275,7 +276,7 @@ export async function writeVectorIndex(dir: string, data: VectorIndexData): Prom
     vectorCount: total,
     storage,
     buildParams,
-    createdBy: data.createdBy ?? "xlir 0.1.0",
+    createdBy: data.createdBy ?? `xlir ${xlirVersion()}`,
     createdAt: new Date().toISOString(),
   };
   await writeManifest(dir, manifest);

@@ -1,13 +1,45 @@
-export {};
-export * from "./bm25.js";
-export * from "./bm25-store.js";
-export * from "./bm25-norms.js";
-export * from "./types.js";
-export * from "./topk.js";
-export * from "./exact.js";
-export * from "./hnsw.js";
-export * from "./multi.js";
-export * from "./single.js";
-export * from "./registry.js";
-export * from "./build.js";
-export * from "./synthetic.js";
+export {
+  toAnalyzer,
+  type Bm25Params,
+  BM25_DEFAULTS,
+  type CorpusDocument,
+  type ScoredDoc,
+  type Bm25BuildOptions,
+  type Bm25Data,
+  Bm25Builder,
+  Bm25Index,
+} from "./bm25.js";
+export {
+  bm25AnalyzerHash,
+  saveBm25,
+  readBm25Manifest,
+  loadBm25,
+  BM25_FORMAT_VERSION,
+  type Bm25Manifest,
+} from "./bm25-store.js";
+export { lengthToByte, byteToLength, normalisedLength, type LengthNorm, LENGTH_NORMS } from "./bm25-norms.js";
+export {
+  INDEX_FORMAT_VERSION,
+  type IndexManifest,
+  type VectorDtype,
+  type DocHit,
+  type QueryForm,
+  type VectorIndex,
+  type VectorBuildOptions,
+  type VectorKindSpec,
+} from "./types.js";
+export { compareHits, docnoRanks, TopK } from "./topk.js";
+export { gemmABt, denseTopK, maxSimAll, maxSimReference } from "./exact.js";
+export { type HnswParams, HNSW_DEFAULTS, Hnsw } from "./hnsw.js";
+export { MultiVectorIndex, multiSpec, multiExactSpec, hnswParams } from "./multi.js";
+export { SingleVectorIndex, singleSpec, singleHnswSpec } from "./single.js";
+export { vectorKind, openVectorIndex, VECTOR_KINDS, INDEX_KINDS } from "./registry.js";
+export {
+  docText,
+  buildVectorIndex,
+  indexFiles,
+  writeVectorIndex,
+  type BuildIndexOptions,
+  type BuildStats,
+  type VectorIndexData,
+} from "./build.js";

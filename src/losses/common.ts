@@ -1,4 +1,5 @@
-/** Helpers shared by the losses: mask checks, pooling, option resolution. */
+/** Helpers shared by the losses: mask checks, pooling, option parsing. */
+import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { tidy, type DType, type Tensor } from "../engine/index.js";
 
@@ -34,23 +35,68 @@ export function pool(x: Tensor, mask: Tensor, kind: "mean" | "cls"): Tensor {
   });
 }
 
-/**
- * Defaults overridden by `given`; unknown keys and values of another type than the default are
- * rejected (XlirError CONFIG naming the allowed keys).
- */
-export function resolveOptions<T extends Record<string, unknown>>(loss: string, defaults: T, given: Readonly<Record<string, unknown>> = {}): T {
-  const out: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(given)) {
-    if (!(k in defaults)) throw new XlirError("CONFIG", `loss '${loss}': unknown option '${k}'; known options: ${Object.keys(defaults).join(", ")}`);
-    const d = defaults[k];
-    if (v !== undefined && d !== null && typeof d !== "object" && typeof v !== typeof d) {
-      throw new XlirError("CONFIG", `loss '${loss}': option '${k}' must be a ${typeof d}, got ${JSON.stringify(v)}`);
-    }
-    if (v !== undefined) out[k] = v;
+/** A loss's option schema: a zod strict object whose fields all have defaults. */
+export type LossOptionsSchema = z.ZodObject;
+
+/** The object schema inside default/prefault/optional wrappers, or null. */
+function objectOf(schema: z.ZodType): z.ZodObject | null {
+  let s: z.ZodType = schema;
+  for (let k = 0; k < 8; k++) {
+    if (s instanceof z.ZodObject) return s;
+    const inner = (s.def as { innerType?: z.ZodType }).innerType;
+    if (!inner) return null;
+    s = inner;
   }
-  return out as T;
+  return null;
 }
 
-export function positiveOption(loss: string, name: string, x: number): void {
-  if (!(Number.isFinite(x) && x > 0)) throw new XlirError("CONFIG", `loss '${loss}': ${name} = ${x}; expected a number > 0`);
+/** Allowed keys of the object at `path` inside `schema` (empty when not an object). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: z.ZodType | null = schema;
+  for (const key of path) {
+    const o: z.ZodObject | null = s ? objectOf(s) : null;
+    s = o ? ((o.shape as Record<string, z.ZodType>)[String(key)] ?? null) : null;
+  }
+  const o = s ? objectOf(s) : null;
+  return o ? Object.keys(o.shape) : [];
+}
+
+function valueAt(given: unknown, path: readonly PropertyKey[]): unknown {
+  let v = given;
+  for (const key of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[String(key)] : undefined;
+  return v;
+}
+
+/**
+ * Parses a loss's options with its schema: defaults fill what is missing; an unknown key, a value
+ * of the wrong type or out of range, or a value outside an enumeration is an XlirError CONFIG that
+ * names the option and lists what is allowed.
+ * @example
+ * ```ts
+ * import { otOptionsSchema, parseLossOptions } from "xlir";
+ * const o = parseLossOptions("ot", otOptionsSchema, { epsilon: 0.05 });
+ * console.assert(o.epsilon === 0.05 && o.cost === "cosine");
+ * try {
+ *   parseLossOptions("ot", otOptionsSchema, { cost: "cos" });
+ * } catch (e) {
+ *   console.assert(String(e).includes('allowed values: "cosine", "sqeuclidean"'));
+ * }
+ * ```
+ */
+export function parseLossOptions<S extends LossOptionsSchema>(loss: string, schema: S, given: unknown = {}): z.output<S> {
+  const r = schema.safeParse(given ?? {});
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((issue) => {
+    const name = issue.path.map(String).join(".");
+    const where = name === "" ? "" : `option '${name}': `;
+    if (issue.code === "unrecognized_keys") {
+      const allowed = keysAt(schema, issue.path);
+      return issue.keys.map((k) => `unknown option '${name === "" ? k : `${name}.${k}`}'; allowed options: ${allowed.join(", ")}`).join("; ");
+    }
+    if (issue.code === "invalid_value") {
+      return `${where}invalid value ${JSON.stringify(valueAt(given, issue.path))}; allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    }
+    return `${where}${JSON.stringify(valueAt(given, issue.path)) ?? "undefined"} is not valid (${issue.message})`;
+  });
+  throw new XlirError("CONFIG", `loss '${loss}': ${problems.join("; ")}`);
 }

@@ -3,26 +3,42 @@
  * sentence-transformers' MultipleNegativesRankingLoss): student(f_i) must score its own English
  * sentence e_i above the other English sentences of the batch.
  */
+import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { arange, crossEntropy, einsum, tensor, tidy, type Tensor } from "../engine/index.js";
-import { floatMask, MASKED_SCORE, pool, positiveOption, resolveOptions } from "./common.js";
+import { floatMask, MASKED_SCORE, parseLossOptions, pool } from "./common.js";
 import type { DistillBatch, LossResult } from "./types.js";
 
-export interface ContrastiveOptions extends Record<string, unknown> {
+/**
+ * Options of the contrastive loss, one schema for the library and the experiment configuration
+ * (`students.contrastive`).
+ * @example
+ * ```ts
+ * import { contrastiveOptionsSchema } from "xlir";
+ * const o = contrastiveOptionsSchema.parse({ temperature: 0.1 });
+ * console.assert(o.score === "late" && o.symmetric === false);
+ * ```
+ */
+export const contrastiveOptionsSchema = z.strictObject({
   /** Temperature tau of the softmax. */
-  temperature: number;
+  temperature: z.number().positive().default(0.05).describe("softmax temperature tau > 0"),
   /** "late": average MaxSim over real student tokens; "pooled": cosine of pooled vectors. */
-  score: "late" | "pooled";
-  pooling: "mean" | "cls";
+  score: z.enum(["late", "pooled"]).default("late").describe("late: averaged MaxSim; pooled: cosine of pooled vectors"),
+  /** Pooling of the "pooled" score. */
+  pooling: z.enum(["mean", "cls"]).default("mean").describe("pooling of the pooled score"),
   /** Also the English -> foreign direction (cross-entropy over columns), averaged. */
-  symmetric: boolean;
-}
+  symmetric: z.boolean().default(false).describe("also the English -> foreign direction, averaged"),
+});
 
-export const CONTRASTIVE_DEFAULTS: ContrastiveOptions = { temperature: 0.05, score: "late", pooling: "mean", symmetric: false };
+/** Resolved options of the contrastive loss. */
+export type ContrastiveOptions = z.output<typeof contrastiveOptionsSchema>;
+
+/** The contrastive loss's defaults (`contrastiveOptionsSchema.parse({})`). */
+export const CONTRASTIVE_DEFAULTS: ContrastiveOptions = contrastiveOptionsSchema.parse({});
 
 /**
  * Scores S [B, B]: late: S_ij = (1/|f_i|) sum_{q real} max_{t real} <F_iq, E_jt> (MaxSim averaged,
- * not summed, over query tokens so that tau = 0.05 gives sensible logits; PROTOTYPE.md);
+ * not summed, over query tokens so that tau = 0.05 gives sensible logits; docs/prototype.md);
  * pooled: S_ij = <pool(F_i)/||.||, pool(E_j)/||.||>.
  * @param f [B, m, d], mf [B, m] float; e [B, n, d], me [B, n] float.
  */
@@ -52,10 +68,22 @@ export function duplicateMask(ids: readonly (string | number)[]): Uint8Array {
  * L = -(1/B) sum_i log softmax_j(S_ij / tau)[i], duplicates of e_i removed from row i's negatives
  * (logit set to -1e9, finite); symmetric: (L + L^T) / 2 with L^T the same over columns.
  * stats: accuracy (fraction of rows whose own pair scores highest).
+ * @example
+ * ```ts
+ * import { contrastiveLoss, tensor } from "xlir";
+ * // B = 2 pairs of one token each, d = 2: each student token points at its own English token
+ * const batch = {
+ *   student: tensor([1, 0, 0, 1], [2, 1, 2], "float64"),
+ *   studentMask: tensor([1, 1], [2, 1], "float64"),
+ *   teacher: tensor([1, 0, 0, 1], [2, 1, 2], "float64"),
+ *   teacherMask: tensor([1, 1], [2, 1], "float64"),
+ * };
+ * const { loss, stats } = contrastiveLoss(batch, { temperature: 0.1 });
+ * console.assert(stats.accuracy === 1 && loss.item() < 0.01);
+ * ```
  */
 export function contrastiveLoss(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult {
-  const o = resolveOptions("contrastive", CONTRASTIVE_DEFAULTS, options);
-  positiveOption("contrastive", "temperature", o.temperature);
+  const o = parseLossOptions("contrastive", contrastiveOptionsSchema, options);
   const B = batch.student.shape[0];
   if (batch.teacher.shape[0] !== B) throw new XlirError("BAD_INPUT", `contrastive: student batch ${B} != teacher batch ${batch.teacher.shape[0]}`);
   if (batch.englishIds && batch.englishIds.length !== B) {

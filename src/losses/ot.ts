@@ -3,40 +3,50 @@
  * transport between student token vectors of the foreign sentence and frozen teacher token
  * vectors of its English side.
  */
+import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { einsum, noGrad, tidy, type Tensor } from "../engine/index.js";
 import { sinkhornBatched } from "../ot/batched.js";
-import { floatMask, positiveOption, resolveOptions } from "./common.js";
+import { floatMask, parseLossOptions } from "./common.js";
 import type { DistillBatch, LossResult } from "./types.js";
 
-/** Options of the OT loss (defaults in OT_DEFAULTS). */
-export interface OtLossOptions extends Record<string, unknown> {
-  /** Entropic regularisation eps. */
-  epsilon: number;
-  maxIterations: number;
-  tolerance: number;
+/**
+ * Options of the OT loss, one schema for the library and the experiment configuration
+ * (`students.ot`): unknown keys and values are refused by `parseLossOptions`.
+ * @example
+ * ```ts
+ * import { otOptionsSchema } from "xlir";
+ * const o = otOptionsSchema.parse({ epsilon: 0.02, marginals: "idf" });
+ * console.assert(o.iterations === 100 && o.cost === "cosine" && o.anchor === 0);
+ * ```
+ */
+export const otOptionsSchema = z.strictObject({
+  /** Entropic regularisation eps > 0. */
+  epsilon: z.number().positive().default(0.1).describe("entropic regularisation eps > 0"),
+  /** Sinkhorn iteration cap. */
+  iterations: z.number().int().positive().default(100).describe("Sinkhorn iteration cap"),
+  /** Sinkhorn stops when ||P^T 1 - b||_2 < tolerance. */
+  tolerance: z.number().positive().default(1e-6).describe("Sinkhorn stops when ||P^T 1 - b||_2 < tolerance"),
   /** "cosine": C_ij = 1 - cos(F_i, E_j); "sqeuclidean": C_ij = ||F_i - E_j||^2. */
-  cost: "cosine" | "sqeuclidean";
-  /** "uniform" over real tokens, or "weights": batch.studentWeights / teacherWeights (e.g. IDF). */
-  marginals: "uniform" | "weights";
-  /** false: plan held constant (solved under no-grad; envelope theorem). true: gradient through the iterations. */
-  unrolled: boolean;
-  /** "transport": <P, C>; "entropic": <P, C> - eps H(P), whose gradient is exactly P (envelope theorem). */
-  value: "transport" | "entropic";
+  cost: z.enum(["cosine", "sqeuclidean"]).default("cosine").describe("cosine: 1 - cos; sqeuclidean: squared L2"),
+  /**
+   * "uniform" over real tokens, or "idf": a, b proportional to batch.studentWeights / teacherWeights
+   * (IDF weights from the training text, filled in by `trainStudent`).
+   */
+  marginals: z.enum(["uniform", "idf"]).default("uniform").describe("uniform over real tokens, or IDF-weighted (batch weights)"),
   /** Weight of the anchor term OT(student(e), teacher(e)); 0 = off (needs batch.studentEnglish). */
-  anchor: number;
-}
+  anchor: z.number().min(0).default(0).describe("weight of the anchor term OT(student(e), teacher(e)); 0 = off"),
+  /** false: plan held constant (solved under no-grad; envelope theorem). true: gradient through the iterations. */
+  unrolled: z.boolean().default(false).describe("differentiate through the Sinkhorn iterations"),
+  /** "transport": <P, C>; "entropic": <P, C> - eps H(P), whose gradient is exactly P (envelope theorem). */
+  value: z.enum(["transport", "entropic"]).default("transport").describe("transport: <P, C>; entropic: <P, C> - eps H(P)"),
+});
 
-export const OT_DEFAULTS: OtLossOptions = {
-  epsilon: 0.1,
-  maxIterations: 100,
-  tolerance: 1e-6,
-  cost: "cosine",
-  marginals: "uniform",
-  unrolled: false,
-  value: "transport",
-  anchor: 0,
-};
+/** Resolved options of the OT loss. */
+export type OtLossOptions = z.output<typeof otOptionsSchema>;
+
+/** The OT loss's defaults (`otOptionsSchema.parse({})`). */
+export const OT_DEFAULTS: OtLossOptions = otOptionsSchema.parse({});
 
 /** Value [B] and convergence of one OT term between x [B, m, d] and y [B, n, d]. */
 interface OtTerm {
@@ -69,7 +79,7 @@ export function otTerm(x: Tensor, mx: Tensor, y: Tensor, my: Tensor, wx: Tensor 
     const by = wy === null ? my : wy.to(dtype).mul(my); // [B, n]
     return { cost: c.mul(valid), a: ax.div(ax.sum(1, true)), b: by.div(by.sum(1, true)) };
   });
-  const solverOptions = { epsilon: o.epsilon, maxIterations: o.maxIterations, tolerance: o.tolerance };
+  const solverOptions = { epsilon: o.epsilon, maxIterations: o.iterations, tolerance: o.tolerance };
   const res = o.unrolled
     ? sinkhornBatched(cost, a, b, solverOptions)
     : noGrad(() => tidy(() => sinkhornBatched(cost.detach(), a, b, solverOptions)));
@@ -86,14 +96,27 @@ export function otTerm(x: Tensor, mx: Tensor, y: Tensor, my: Tensor, wx: Tensor 
 /**
  * L = (1/B) sum_b <P*_b, C_b> (+ anchor * (1/B) sum_b OT(student(e)_b, teacher(e)_b)),
  * C_ij = 1 - cos(F_i, E_j) between student(f) tokens F [B, m, d] and teacher(e) tokens E [B, n, d].
- * stats: transport (mean <P, C>), meanIterations, convergedFraction (of the main term), anchor.
+ * stats: transport (mean <P, C>), meanIterations and convergedFraction (Sinkhorn convergence of the
+ * main term, over the batch's B problems), and with anchor > 0: anchor, anchorMeanIterations,
+ * anchorConvergedFraction.
+ * @example
+ * ```ts
+ * import { otLoss, tensor } from "xlir";
+ * // B = 1 pair, m = 2 student tokens, n = 3 teacher tokens, d = 2
+ * const batch = {
+ *   student: tensor([1, 0, 0, 1], [1, 2, 2], "float64"),
+ *   studentMask: tensor([1, 1], [1, 2], "float64"),
+ *   teacher: tensor([1, 0, 0.7, 0.7, 0, 1], [1, 3, 2], "float64"),
+ *   teacherMask: tensor([1, 1, 1], [1, 3], "float64"),
+ * };
+ * const { loss, stats } = otLoss(batch, { epsilon: 0.05 });
+ * console.assert(loss.item() > 0 && loss.item() < 1 && stats.convergedFraction === 1);
+ * ```
  */
 export function otLoss(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult {
-  const o = resolveOptions("ot", OT_DEFAULTS, options);
-  positiveOption("ot", "epsilon", o.epsilon);
-  if (o.anchor < 0) throw new XlirError("CONFIG", `loss 'ot': anchor = ${o.anchor}; expected >= 0`);
-  if (o.marginals === "weights" && (!batch.studentWeights || !batch.teacherWeights)) {
-    throw new XlirError("CONFIG", "loss 'ot': marginals 'weights' needs batch.studentWeights and batch.teacherWeights");
+  const o = parseLossOptions("ot", otOptionsSchema, options);
+  if (o.marginals === "idf" && (!batch.studentWeights || !batch.teacherWeights)) {
+    throw new XlirError("CONFIG", "loss 'ot': marginals 'idf' needs batch.studentWeights and batch.teacherWeights (trainStudent fills them)");
   }
   if (o.anchor > 0 && (!batch.studentEnglish || !batch.studentEnglishMask)) {
     throw new XlirError("CONFIG", "loss 'ot': anchor > 0 needs batch.studentEnglish and batch.studentEnglishMask (student(e))");
@@ -105,7 +128,7 @@ export function otLoss(batch: DistillBatch, options?: Readonly<Record<string, un
     if (batch.student.shape[0] !== batch.teacher.shape[0]) {
       throw new XlirError("BAD_INPUT", `ot: student batch ${batch.student.shape[0]} != teacher batch ${batch.teacher.shape[0]}`);
     }
-    const useW = o.marginals === "weights";
+    const useW = o.marginals === "idf";
     const main = otTerm(batch.student, ms, batch.teacher, mt, useW ? batch.studentWeights! : null, useW ? batch.teacherWeights! : null, o);
     let loss = main.value.mean();
     const stats: Record<string, number> = {
@@ -119,6 +142,8 @@ export function otLoss(batch: DistillBatch, options?: Readonly<Record<string, un
       const anchor = otTerm(se, mse, batch.teacher, mt, null, useW ? batch.teacherWeights! : null, o);
       const anchorMean = anchor.value.mean();
       stats.anchor = anchorMean.item();
+      stats.anchorMeanIterations = anchor.iterations;
+      stats.anchorConvergedFraction = anchor.converged;
       loss = loss.add(anchorMean.mul(o.anchor));
     }
     return { loss, stats };

@@ -1,4 +1,5 @@
 /** Inputs and outputs shared by the distillation losses (pure functions of embeddings and masks). */
+import type { z } from "zod";
 import type { Tensor } from "../engine/index.js";
 
 /**
@@ -15,7 +16,7 @@ export interface DistillBatch {
   /** student(e): [B, n', d], for the OT anchor term and the MSE loss's second term. */
   studentEnglish?: Tensor;
   studentEnglishMask?: Tensor; // [B, n']
-  /** Per-token marginal weights (e.g. IDF) for OT: [B, m] and [B, n]; padding ignored. */
+  /** Per-token marginal weights for OT's `marginals: "idf"`: [B, m] and [B, n], > 0 on real tokens; padding ignored. */
   studentWeights?: Tensor;
   teacherWeights?: Tensor;
   /** Identity of each pair's English sentence: equal ids in one batch are not each other's negatives. */
@@ -28,9 +29,22 @@ export interface LossResult {
   stats: Record<string, number>;
 }
 
-/** A registered loss: `compute(batch, options)`; unknown option keys are rejected. */
+/** A registered loss: `compute(batch, options)` parses `options` with `schema` (unknown keys and values are rejected). */
 export interface LossSpec {
   description: string;
+  /** The one zod schema of the loss's options (strict; every field has a default). */
+  schema: z.ZodObject;
+  /** `schema.parse({})`. */
   defaults: Readonly<Record<string, unknown>>;
   compute(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult;
+  /** What the batch must carry besides student/teacher tokens, for these (unparsed) options. */
+  inputs(options?: Readonly<Record<string, unknown>>): LossInputs;
+}
+
+/** Optional batch fields a loss needs under given options. */
+export interface LossInputs {
+  /** batch.studentEnglish / studentEnglishMask (OT anchor, MSE English term). */
+  studentEnglish: boolean;
+  /** batch.studentWeights / teacherWeights (OT `marginals: "idf"`). */
+  tokenWeights: boolean;
 }

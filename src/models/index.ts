@@ -1,11 +1,50 @@
-export {};
-export * from "./types.js";
-export * from "./safetensors.js";
-export * from "./config.js";
-export * from "./hf.js";
-export * from "./onnx-proto.js";
-export * from "./onnx-export.js";
-export * from "./onnx-encoder.js";
-export * from "./torch-encoder.js";
-export * from "./torch-weights.js";
-export * from "./hf-random.js";
+export {
+  type WeightDtype,
+  type WeightTensor,
+  type NamedWeights,
+  type Architecture,
+  type EncoderConfig,
+  type HeadConfig,
+  type TokenVectors,
+  type RetrievalEncoder,
+} from "./types.js";
+export {
+  readSafetensors,
+  parseSafetensors,
+  f16ToF32,
+  f32ToF16,
+  f32ToBf16,
+  serializeSafetensors,
+  writeSafetensors,
+  type TensorToWrite,
+} from "./safetensors.js";
+export {
+  parseHfConfig,
+  maxSequenceLength,
+  toHfConfig,
+  expectedWeightShapes,
+  SUPPORTED_MODEL_TYPES,
+} from "./config.js";
+export { checkShapes, loadHfFolder, saveHfFolder, HF_FILES, type HfModel, type SaveHfOptions } from "./hf.js";
+export {
+  encodeOnnxModel,
+  OnnxType,
+  type OnnxTypeCode,
+  type OnnxTensor,
+  type OnnxAttr,
+  type OnnxNode,
+  type OnnxValueInfo,
+  type OnnxModel,
+} from "./onnx-proto.js";
+export { exportEncoderOnnx, type OnnxExportInput } from "./onnx-export.js";
+export { type OnnxEncoderOptions, type RawEncoding, OnnxEncoder } from "./onnx-encoder.js";
+export { type IdArray, type MaskArray, type TorchEncoderOptions, TorchEncoder } from "./torch-encoder.js";
+export {
+  encoderParamShapes,
+  headParamShapes,
+  canonicalName,
+  loadParams,
+  randomParams,
+  exportParams,
+  type ParamDType,
+} from "./torch-weights.js";

@@ -3,6 +3,7 @@
  * ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, OperatorSetIdProto.
  * Only what the encoder export needs; tensors are stored as little-endian raw_data.
  */
+import { xlirVersion } from "../util/version.js";
 
 /** Accumulates protobuf bytes; sub-messages are encoded first and embedded length-delimited. */
 class PbWriter {
@@ -179,7 +180,7 @@ export function encodeOnnxModel(m: OnnxModel): Uint8Array {
   const model = new PbWriter();
   model.int(1, 8); // ir_version
   model.string(2, "xlir");
-  model.string(3, "0.1.0");
+  model.string(3, xlirVersion());
   model.message(7, g);
   const opset = new PbWriter();
   opset.string(1, "");

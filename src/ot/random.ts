@@ -1,35 +1,11 @@
 /**
- * A tiny seeded generator whose outputs are reproduced bit for bit by scripts/dev/ot_goldens.py
- * (xorshift32, 53-bit doubles from two draws), used to generate test and benchmark problems.
+ * Random OT problems for tests and benchmarks (not part of the public API: import this file by
+ * path), drawn with XorShift32 (src/util/random.ts) so that scripts/dev/ot_goldens.py reproduces
+ * them bit for bit.
  */
+import { XorShift32 } from "../util/random.js";
 
-/** xorshift32 (Marsaglia 2003) seeded by seed * 0x9E3779B1 + 1 (mod 2^32, 0 mapped to 1). */
-export class XorShift32 {
-  private x: number;
-  constructor(seed: number) {
-    this.x = (Math.imul(seed >>> 0, 0x9e3779b1) + 1) >>> 0;
-    if (this.x === 0) this.x = 1;
-    for (let k = 0; k < 8; k++) this.nextUint32();
-  }
-  nextUint32(): number {
-    let x = this.x;
-    x = (x ^ (x << 13)) >>> 0;
-    x = (x ^ (x >>> 17)) >>> 0;
-    x = (x ^ (x << 5)) >>> 0;
-    this.x = x;
-    return x;
-  }
-  /** Uniform double in [0, 1) with 53 random bits: ((x1 >> 5) * 2^26 + (x2 >> 6)) / 2^53. */
-  next(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
-  }
-  /** Uniform integer in [lo, hi] (inclusive). */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-}
+export { XorShift32 };
 
 /** A random OT problem: marginals and a squared-Euclidean cost between random points. */
 export interface RandomOtProblem {

@@ -2,7 +2,7 @@
 
 /**
  * Result of one optimal-transport solve. The return shape is the same for every solver and
- * every option (STYLE.md habit 4).
+ * every option (docs/style.md, habit 4).
  */
 export interface OtResult {
   /** Transport plan P, row-major [m, n]: P[i * n + j] is the mass moved from a_i to b_j. */

@@ -1,5 +1,12 @@
-export {};
-export * from "./types.js";
+export {
+  type ReportResult,
+  type ReportComparison,
+  type ReportLossCurve,
+  type ReportPlan,
+  type ReportStage,
+  type ReportInput,
+  type ReportFiles,
+} from "./types.js";
 export { writeReport, validateReportInput, reportJson } from "./write.js";
 export { renderReportHtml } from "./html.js";
 export { renderReportMarkdown } from "./markdown.js";

@@ -1,6 +1,21 @@
-export {};
-export * from "./translate/registry.js";
-export * from "./translate/dictionary.js";
-export * from "./translate/command.js";
-export * from "./searcher.js";
-export * from "./bench.js";
+export {
+  createTranslator,
+  type QueryTranslator,
+  type TranslatorConfigs,
+  type TranslatorName,
+  TRANSLATORS,
+} from "./translate/registry.js";
+export {
+  type DictionaryOptions,
+  type DictionaryEntry,
+  DictionaryTranslator,
+} from "./translate/dictionary.js";
+export { stripApertiumMarks, type CommandTranslatorOptions, CommandTranslator } from "./translate/command.js";
+export {
+  indexKindOf,
+  checkEncoder,
+  type QueryEncoder,
+  type SearcherOptions,
+  type IndexSummary,
+  Searcher,
+} from "./searcher.js";

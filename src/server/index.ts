@@ -1,2 +1,7 @@
-export {};
-export * from "./server.js";
+export {
+  createServer,
+  closeOnSignals,
+  type ServerLimits,
+  DEFAULT_LIMITS,
+  type CreateServerOptions,
+} from "./server.js";

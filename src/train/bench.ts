@@ -8,7 +8,8 @@ import { getThreads, manualSeed, mseLoss, randn, setThreads, tidy, torchVersion 
 import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
 import { createAdamW } from "./optimizer.js";
-import { Mulberry32 } from "./prng.js";
+import { Mulberry32 } from "../util/random.js";
+import { median } from "../util/stats.js";
 
 /** The random encoder and batch a training benchmark times. */
 export interface BenchShape {
@@ -67,11 +68,6 @@ export function trainStepFlops(o: TrainBenchOptions): number {
   return 3 * 2 * B * L * (layers * (4 * H * H + 2 * H * F + 2 * L * H) + H * dim);
 }
 
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i];
@@ -119,18 +115,18 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   opt.free();
   enc.free();
   const sorted = [...times].sort((a, b) => a - b);
-  const median = medianOf(times);
+  const stepMs = median(times);
   const flop = trainStepFlops(o);
   const peak = o.peakGflops ?? 156;
-  const gflops = flop / (median / 1000) / 1e9;
+  const gflops = flop / (stepMs / 1000) / 1e9;
   const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
   return {
     backend: "libtorch",
     torch_version: torchVersion(),
-    step_ms_median: round(median),
+    step_ms_median: round(stepMs),
     step_ms_p90: round(quantile(sorted, 0.9)),
     step_ms_min: round(sorted[0] ?? NaN),
-    cpu_ms_median: round(medianOf(cpu)),
+    cpu_ms_median: round(median(cpu)),
     steps: o.steps,
     config: { layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, seq: o.seq, batch: o.batch, vocab: o.vocab, steps: o.steps, warmup: warm, dim },
     threads: getThreads(),

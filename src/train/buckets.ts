@@ -1,6 +1,6 @@
 /**
  * Length-bucketed, seeded batches. Pairs of similar length share a batch so that little is padded
- * (PROTOTYPE.md: ~3x faster than random batches). Batch b is a pure function of (seed, b): the
+ * (docs/prototype.md: ~3x faster than random batches). Batch b is a pure function of (seed, b): the
  * epoch's permutation is cut into pools of `poolBatches` batches, each pool sorted by length and
  * cut into batches, and the batches of the epoch shuffled again. A resumed run recomputes exactly
  * the batches the killed run would have seen.

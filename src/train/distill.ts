@@ -4,6 +4,7 @@
  * `contrastive`, `mse`, `ot+contrastive`) compares them. Same data order, batches, steps and seed
  * for every loss, so students differ only in the loss.
  */
+import { XlirError } from "../errors.js";
 import { tensor, type Tensor } from "../engine/index.js";
 import { getLoss } from "../losses/registry.js";
 import type { DistillBatch } from "../losses/types.js";
@@ -11,6 +12,7 @@ import type { TokenVectors } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { BucketSampler } from "./buckets.js";
+import { idfFromTexts, idfFromTokenIds, type IdfTable } from "./idf.js";
 import { padTokenVectors } from "./encode-cache.js";
 import { trainLoop, type TrainLoopOptions, type TrainProgress, type TrainResult } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
@@ -37,6 +39,11 @@ export interface DistillPair {
 export interface DistillOptions {
   student: TorchEncoder;
   studentTokenizer: TextTokenizer;
+  /**
+   * The tokenizer that produced `teacherEnglish` (with `maxLength`); needed only for OT's
+   * `marginals: "idf"`, and then only when it differs from `studentTokenizer`. Default: studentTokenizer.
+   */
+  teacherTokenizer?: TextTokenizer;
   pairs: readonly DistillPair[];
   /** Teacher token vectors of the distinct English sentences, indexed by `englishIndex`. */
   teacherEnglish: TokenVectors;
@@ -74,9 +81,59 @@ interface StudentBatch {
   items: number[];
 }
 
-/** Losses that also need the student's encoding of the English side. */
-function needsStudentEnglish(loss: string, options: Readonly<Record<string, unknown>>): boolean {
-  return loss === "mse" || ((loss === "ot" || loss === "ot+contrastive") && Number(options.anchor ?? 0) > 0);
+/** Result of `trainStudent`: the loop's result and the loss's stats averaged over this run's steps. */
+export interface StudentTrainResult extends TrainResult {
+  /**
+   * Mean of each stat over the loss evaluations of this call (micro-batches; after a resume, only
+   * those since the resume): for OT losses `meanIterations` and `convergedFraction` (Sinkhorn).
+   */
+  statsMean: Record<string, number>;
+}
+
+/**
+ * IDF token weights of both sides (see idf.ts): the student side over the foreign sentences of
+ * `pairs` (student tokenizer), the teacher side over the distinct English sentences (teacher
+ * tokenizer), with each English sentence's weights aligned to its rows in `teacherEnglish`.
+ */
+interface IdfWeights {
+  student: IdfTable;
+  /** Per English sentence (by englishIndex): idf of each of its teacher tokens. */
+  teacher: Float32Array[];
+}
+
+/** Memoised per (pairs, student tokenizer, teacher tokenizer, maxLength): students share them. */
+const idfCache = new WeakMap<readonly DistillPair[], WeakMap<TextTokenizer, WeakMap<TextTokenizer, Map<number, IdfWeights>>>>();
+
+function idfWeights(pairs: readonly DistillPair[], student: TextTokenizer, teacher: TextTokenizer, maxLength: number, cache: TokenVectors): IdfWeights {
+  let a = idfCache.get(pairs);
+  if (!a) idfCache.set(pairs, (a = new WeakMap()));
+  let b = a.get(student);
+  if (!b) a.set(student, (b = new WeakMap()));
+  let c = b.get(teacher);
+  if (!c) b.set(teacher, (c = new Map()));
+  let w = c.get(maxLength);
+  if (w) return w;
+  const english: string[] = [];
+  for (const p of pairs) english[p.englishIndex] = p.english;
+  const count = cache.offsets.length - 1;
+  if (english.length !== count) {
+    throw new XlirError("BAD_INPUT", `marginals 'idf': the pairs name ${english.length} English sentences, the teacher cache holds ${count}`);
+  }
+  const ids = english.map((e) => (e === undefined || e.trim() === "" ? [] : teacher.encodeOne(e, maxLength).ids));
+  const teacherIdf = idfFromTokenIds(ids);
+  const teacherWeights = ids.map((row, k) => {
+    const n = cache.offsets[k + 1] - cache.offsets[k];
+    if (row.length !== n) {
+      throw new XlirError(
+        "CONFIG",
+        `marginals 'idf': English sentence ${k} has ${row.length} tokens under the given teacher tokenizer but ${n} in the teacher cache; pass the teacher's tokenizer (teacherTokenizer) and the maxLength it was encoded with`,
+      );
+    }
+    return Float32Array.from(row, (id) => teacherIdf.weight(id));
+  });
+  w = { student: idfFromTexts(pairs.map((p) => p.foreign), student, maxLength), teacher: teacherWeights };
+  c.set(maxLength, w);
+  return w;
 }
 
 /** Token lengths of the foreign sides, memoised per (pairs, tokenizer, maxLength): students share them. */
@@ -96,15 +153,19 @@ function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer,
 }
 
 /** Trains `student` in place (resuming from `checkpointPath` when it exists). */
-export function trainStudent(o: DistillOptions): TrainResult {
-  const spec = getLoss(o.loss);
-  const withEnglish = needsStudentEnglish(o.loss, o.lossOptions);
+export function trainStudent(o: DistillOptions): StudentTrainResult {
+  const spec = getLoss(o.loss, o.lossOptions);
+  const needs = spec.inputs(o.lossOptions);
+  const withEnglish = needs.studentEnglish;
+  const idf = needs.tokenWeights ? idfWeights(o.pairs, o.studentTokenizer, o.teacherTokenizer ?? o.studentTokenizer, o.maxLength, o.teacherEnglish) : null;
   const sampler = new BucketSampler(foreignLengths(o.pairs, o.studentTokenizer, o.maxLength), o.optim.batchSize, o.seed);
   const optimizer = createAdamW(o.student.namedParameters(), { lr: o.optim.learningRate, weightDecay: o.optim.weightDecay });
   o.student.train();
   let lastStats: Record<string, number> | undefined;
+  const statsSum: Record<string, number> = {};
+  const statsCount: Record<string, number> = {};
   try {
-    return trainLoop<StudentBatch>({
+    const result = trainLoop<StudentBatch>({
       params: o.student.namedParameters(),
       optimizer,
       batches: (i) => ({ items: sampler.batch(i) }),
@@ -125,6 +186,12 @@ export function trainStudent(o: DistillOptions): TrainResult {
           teacherMask: tensor(t.mask, [f.batch, t.n], "float32"),
           englishIds,
         };
+        if (idf) {
+          batch.studentWeights = tensor(idf.student.batchWeights(f.ids, f.mask), [f.batch, f.length], "float32"); // [B, m]
+          const tw = new Float32Array(f.batch * t.n);
+          englishIds.forEach((k, b) => tw.set(idf.teacher[k], b * t.n));
+          batch.teacherWeights = tensor(tw, [f.batch, t.n], "float32"); // [B, n], 0 on padding
+        }
         if (withEnglish) {
           const e = o.studentTokenizer.encodeBatch(
             pairs.map((p) => p.english),
@@ -135,11 +202,18 @@ export function trainStudent(o: DistillOptions): TrainResult {
         }
         const result = spec.compute(batch, o.lossOptions);
         lastStats = result.stats;
+        for (const [k, v] of Object.entries(result.stats)) {
+          statsSum[k] = (statsSum[k] ?? 0) + v;
+          statsCount[k] = (statsCount[k] ?? 0) + 1;
+        }
         return result.loss as Tensor;
       },
       ...loopSettings(o.optim, o),
       onProgress: (p) => o.onProgress?.({ ...p, stats: lastStats }),
     });
+    const statsMean: Record<string, number> = {};
+    for (const k of Object.keys(statsSum)) statsMean[k] = statsSum[k] / statsCount[k];
+    return { ...result, statsMean };
   } finally {
     o.student.eval();
     optimizer.free();

@@ -1,6 +1,6 @@
 /**
  * Frozen-encoder token vectors computed once for many texts (the teacher's English bitext sides,
- * PROTOTYPE.md: "encode the teacher's English bitext sides once and reuse them for every student").
+ * docs/prototype.md: "encode the teacher's English bitext sides once and reuse them for every student").
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";

@@ -1,7 +1,24 @@
-export {};
-export * from "./prng.js";
-export * from "./schedule.js";
-export * from "./optimizer.js";
-export * from "./checkpoint.js";
-export * from "./loop.js";
-export * from "./bench.js";
+export { epochPermutation, SeededShuffler } from "./prng.js";
+export { warmupLinear, warmupLinearSchedule, type WarmupLinearOptions } from "./schedule.js";
+export { isNoDecay, createAdamW, type TrainOptimizerOptions } from "./optimizer.js";
+export {
+  canonicalJson,
+  configHash,
+  writeChunksAtomic,
+  saveCheckpoint,
+  loadCheckpoint,
+  CHECKPOINT_FORMAT,
+  type TrainState,
+  type CheckpointContents,
+} from "./checkpoint.js";
+export { trainLoop, type TrainProgress, type TrainLoopOptions, type TrainResult } from "./loop.js";
+export {
+  trainStudent,
+  type DistillOptions,
+  type DistillPair,
+  type OptimSettings,
+  type StudentTrainResult,
+} from "./distill.js";
+export { trainTeacher, type TeacherPair, type TeacherTrainingOptions } from "./teacher.js";
+export { encodeTokenVectors } from "./encode-cache.js";
+export { IdfTable, idfFromTexts, idfFromTokenIds } from "./idf.js";

@@ -51,7 +51,7 @@ describe("data build determinism", () => {
     expect(m.format).toBe("xlir-benchmark/2");
     expect(m.langs).toEqual(["om"]);
     expect(m.split).toMatchObject({ trainPages: 1754, devPages: 266, testPages: 540 });
-    expect(m.languages.om.help?.test.queries).toBe(352); // 540 test pages - 188 titles left in English (DATA.md)
+    expect(m.languages.om.help?.test.queries).toBe(352); // 540 test pages - 188 titles left in English (docs/data.md)
     expect(m.languages.om.help?.dev.queries).toBe(174);
     expect(m.languages.om.helpRev?.test.queries).toBe(352);
     const files = Object.keys(m.files);

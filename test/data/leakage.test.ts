@@ -91,7 +91,7 @@ describe("help benchmark leakage rules (synthetic pages)", () => {
     expect(p.paragraphs).toEqual([{ key: "hd_id1", heading: 1, text: "A & B" }, { key: "par_id2", heading: 0, text: "one two" }, { key: "par_id2#2", heading: 0, text: "again" }]);
   });
 
-  it("the DATA.md split rule: test iff sha1 first byte < 52 (unchanged), dev iff 52 <= byte < 78", () => {
+  it("the docs/data.md split rule: test iff sha1 first byte < 52 (unchanged), dev iff 52 <= byte < 78", () => {
     const paths = Array.from({ length: 2560 }, (_, i) => `/text/p${i}.html`);
     const n = paths.filter(isTestPage).length;
     const d = paths.filter(isDevPage).length;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { isTorchAvailable, liveTensors, noGrad, tensor, tidy } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
-import { randomOtProblem, sinkhorn, sinkhornBatched, type RandomOtProblem } from "../../src/ot/index.js";
+import { sinkhorn, sinkhornBatched } from "../../src/ot/index.js";
+import { randomOtProblem, type RandomOtProblem } from "../../src/ot/random.js";
 
 /** Pads problems into cost [B, M, N] (padding cost 0.5), a [B, M], b [B, N] (padding weight 0). */
 function pad(problems: RandomOtProblem[]): { cost: Float64Array; a: Float64Array; b: Float64Array; M: number; N: number } {

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { emd, randomOtProblem, sinkhorn, sinkhornUnbalanced, type OtResult } from "../../src/ot/index.js";
+import { emd, sinkhorn, sinkhornUnbalanced, type OtResult } from "../../src/ot/index.js";
+import { randomOtProblem } from "../../src/ot/random.js";
 
 interface SinkhornGolden {
   cost: number;

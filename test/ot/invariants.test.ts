@@ -1,7 +1,8 @@
 /** Invariants and edge cases of the typed-array OT solvers (no reference library needed). */
 import { describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
-import { emd, randomOtProblem, sinkhorn, sinkhornUnbalanced } from "../../src/ot/index.js";
+import { emd, sinkhorn, sinkhornUnbalanced } from "../../src/ot/index.js";
+import { randomOtProblem } from "../../src/ot/random.js";
 
 const uniform = (k: number): Float64Array => new Float64Array(k).fill(1 / k);
 

@@ -11,7 +11,8 @@ import { NO_TORCH, torchSuite } from "../engine/torch-skip.js";
 import { liveTensors, tensor, type Tensor } from "../../src/engine/index.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { EncoderConfig } from "../../src/models/types.js";
-import { createAdamW, Mulberry32, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainLoopOptions } from "../../src/train/index.js";
+import { createAdamW, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainLoopOptions } from "../../src/train/index.js";
+import { Mulberry32 } from "../../src/util/random.js";
 
 const config: EncoderConfig = {
   architecture: "xlm-roberta", vocabSize: 50, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,

@@ -3,7 +3,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { buildBenchmark, type BuildProgress } from "../../data/build.js";
 import { printJson } from "../util.js";
 
-/** Registers `xlir data build`: the built-in offline benchmark of DATA.md. */
+/** Registers `xlir data build`: the built-in offline benchmark of docs/data.md. */
 export function register(program: Command): void {
   const data = program.command("data").description("datasets: build the built-in offline benchmark");
   data

@@ -4,7 +4,7 @@ import { mulberry32 } from "../../util/random.js";
 import type { PairedTestResult } from "./ttest.js";
 
 export interface RandomizationOptions {
-  /** number of random sign assignments (>= 1; METHOD.md asks for >= 10,000). */
+  /** number of random sign assignments (>= 1; docs/method.md asks for >= 10,000). */
   permutations: number;
   seed: number;
 }

@@ -4,6 +4,7 @@ import { XlirError } from "../../../errors.js";
 import { loadHfFolder } from "../../../models/hf.js";
 import { randomHfModel, randomTexts } from "../../../models/hf-random.js";
 import { mulberry32 } from "../../../util/random.js";
+import { median } from "../../../util/stats.js";
 import { OnnxEncoder } from "../../../models/onnx-encoder.js";
 import { parseIntOption, printJson } from "../../util.js";
 
@@ -48,9 +49,7 @@ async function run(o: BenchEncodeOptions): Promise<void> {
   }
   await enc.dispose();
   const best = Math.min(...times);
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const seconds = median(times);
   const ortVersion = (createRequire(import.meta.url)("onnxruntime-node/package.json") as { version: string }).version;
   const c = m.config;
   const result = {
@@ -69,14 +68,14 @@ async function run(o: BenchEncodeOptions): Promise<void> {
     texts: texts.length,
     tokens,
     repeats: o.repeats,
-    seconds_median: median,
+    seconds_median: seconds,
     seconds_best: best,
-    tokens_per_s: tokens / median,
-    texts_per_s: texts.length / median,
+    tokens_per_s: tokens / seconds,
+    texts_per_s: texts.length / seconds,
     includes: "tokenisation + length-sorted batching + ONNX Runtime forward (last hidden state)",
   };
   if (o.json) printJson(result);
-  else process.stdout.write(`onnxruntime ${result.threads} threads: ${result.tokens_per_s.toFixed(0)} tokens/s (${texts.length} texts, ${tokens} tokens, median ${median.toFixed(3)} s)\n`);
+  else process.stdout.write(`onnxruntime ${result.threads} threads: ${result.tokens_per_s.toFixed(0)} tokens/s (${texts.length} texts, ${tokens} tokens, median ${seconds.toFixed(3)} s)\n`);
 }
 
 function vocabOf(json: Record<string, unknown>): Record<string, number> {

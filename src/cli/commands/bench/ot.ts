@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { benchDistillStep } from "../../../bench/distill-step.js";
-import { randomOtProblem, sinkhorn, type RandomOtProblem } from "../../../ot/index.js";
+import { sinkhorn } from "../../../ot/index.js";
+import { randomOtProblem, type RandomOtProblem } from "../../../ot/random.js";
+import { median } from "../../../util/stats.js";
 import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
 
 /** POT side of the benchmark: reads the problems as JSON on stdin, times ot.sinkhorn(method='sinkhorn_log'). */
@@ -29,12 +31,6 @@ interface PotTiming {
   pot: string;
   numpy: string;
   plans: number[][];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  const h = Math.floor(s.length / 2);
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 function runPot(problems: RandomOtProblem[], cfg: { epsilon: number; tolerance: number; maxIterations: number; repeats: number }): PotTiming | string {
@@ -69,7 +65,7 @@ export function register(bench: Command): void {
     .action((opts: { problems: number; m: number; n: number; epsilon: number; tolerance: number; maxIterations: number; repeats: number; seed: number; pot: boolean; distillStep?: boolean; steps: number; batch: number; seq: number }) => {
       if (opts.distillStep) {
         const cfg = { layers: 2, hidden: 256, heads: 4, ffn: 1024, seq: opts.seq, batch: opts.batch, vocab: 8000, dim: 128, steps: opts.steps, warmup: 2 };
-        const ot = { epsilon: opts.epsilon, tolerance: opts.tolerance, maxIterations: Math.min(opts.maxIterations, 100) };
+        const ot = { epsilon: opts.epsilon, tolerance: opts.tolerance, iterations: Math.min(opts.maxIterations, 100) };
         const res = benchDistillStep({ ...cfg, losses: ["contrastive", "ot", "mse"], lossOptions: { ot } });
         printJson({ bench: "ot --distill-step", encoder: cfg, ot_options: ot, ...res, note: "random student, fixed random teacher tokens, lengths uniform in [seq/4, seq]; machine shared, timings noisy" });
         return;

@@ -1,0 +1,5 @@
+// Utilities of the public API: seeded random numbers and small statistics. (XorShift32, which
+// reproduces golden streams for tests, is imported from ./random.js by path.)
+export { Mulberry32, mixSeed, mulberry32 } from "./random.js";
+export { median } from "./stats.js";
+export { xlirVersion } from "./version.js";

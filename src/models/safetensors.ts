@@ -176,6 +176,16 @@ function decodeTensor(buf: Buffer, start: number, e: HeaderEntry): WeightTensor 
   return { dtype: e.dtype, shape: [...e.shape], data: out };
 }
 
+let F16_TABLE: Float32Array | null = null;
+/** float16 bits -> float32, all 65536 values (256 KiB, built on first use). */
+function f16Table(): Float32Array {
+  if (!F16_TABLE) {
+    F16_TABLE = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) F16_TABLE[h] = f16ToF32(h);
+  }
+  return F16_TABLE;
+}
+
 /** Decodes little-endian `bytes` of `dtype` into out[at ..]. `bytes.length` is a multiple of the item size. */
 function decodeInto(out: Float32Array, at: number, bytes: Uint8Array, dtype: WeightDtype): void {
   const count = bytes.length / ITEM_SIZE[dtype];
@@ -186,9 +196,14 @@ function decodeInto(out: Float32Array, at: number, bytes: Uint8Array, dtype: Wei
       if (bytes.byteOffset % 4 === 0 && isLittleEndianHost) out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count), at);
       else for (let i = 0; i < count; i++) out[at + i] = dv.getFloat32(4 * i, true);
       break;
-    case "F16":
-      for (let i = 0; i < count; i++) out[at + i] = f16ToF32(dv.getUint16(2 * i, true));
+    case "F16": {
+      const table = f16Table();
+      if (bytes.byteOffset % 2 === 0 && isLittleEndianHost) {
+        const h = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
+        for (let i = 0; i < count; i++) out[at + i] = table[h[i]];
+      } else for (let i = 0; i < count; i++) out[at + i] = table[dv.getUint16(2 * i, true)];
       break;
+    }
     case "BF16": {
       const u = new Uint32Array(out.buffer, out.byteOffset + 4 * at, count);
       for (let i = 0; i < count; i++) u[i] = dv.getUint16(2 * i, true) << 16; // bf16 is the top half of a float32

@@ -65,9 +65,10 @@ function median(xs: number[]): number | null {
   return s[Math.floor(s.length / 2)];
 }
 
-async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string): Promise<string> {
+async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string, indexTokenizerHash?: string): Promise<string> {
   await saveHfFolder(dir, {
     indexEncoderHash,
+    indexTokenizerHash,
     config: enc.config,
     weights: enc.namedWeights(),
     tokenizerJson: tokenizer.json,
@@ -139,7 +140,7 @@ export async function teacherStage(
 /** Teacher token vectors of the distinct English bitext sentences, computed once per process. */
 export async function encodeTeacherEnglish(teacherDir: string, english: readonly string[], maxLength: number, log: Logger): Promise<TokenVectors> {
   const m = await loadHfFolder(teacherDir);
-  const enc = TorchEncoder.fromWeights(m.config, m.weights, m.head, m.headWeights).freeze();
+  const enc = TorchEncoder.fromHfModel(m).freeze(); // keeps a ColBERT / PyLate teacher's query markers and augmentation
   const progress = new Progress("teacher-english", english.length, log);
   try {
     return encodeTokenVectors(enc, m.tokenizer, english, { maxLength, onProgress: (d) => progress.update(d) });
@@ -210,7 +211,7 @@ export async function studentStage(
     student.free();
     throw new XlirError("INTERRUPTED", `${name} stopped after ${result.step} of ${config.students.optim.steps} steps; run again to resume`);
   }
-  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash);
+  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash, teacher.tokenizerHash);
   student.free();
   return { dir: join(dir, "model"), hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: median(ms) };
 }

@@ -7,6 +7,7 @@
  * for every loss, so students differ only in the loss.
  */
 import { tensor, type Tensor } from "../engine/index.js";
+import { XlirError } from "../errors.js";
 import { getLoss } from "../losses/registry.js";
 import type { DistillBatch } from "../losses/types.js";
 import { encodeRoleBatch } from "../models/interaction.js";
@@ -100,6 +101,10 @@ function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer,
 
 /** Trains `student` in place (resuming from `checkpointPath` when it exists). */
 export function trainStudent(o: DistillOptions): TrainResult {
+  const studentDim = o.student.head?.dim ?? o.student.config.hiddenSize;
+  if (o.teacherEnglish.dim !== 0 && studentDim !== o.teacherEnglish.dim) {
+    throw new XlirError("MISMATCH", `the student's head gives ${studentDim}-d vectors, the teacher's ${o.teacherEnglish.dim}-d: give the student a projection to ${o.teacherEnglish.dim} dimensions`);
+  }
   const spec = getLoss(o.loss);
   const withEnglish = needsStudentEnglish(o.loss, o.lossOptions);
   const sampler = new BucketSampler(foreignLengths(o.pairs, o.studentTokenizer, o.maxLength), o.optim.batchSize, o.seed);

@@ -95,7 +95,8 @@ try {
     const tDocs = await OnnxEncoder.fromFolder(teacherDir, { threads: 2 });
     await buildVectorIndex({ kind: "multi-exact", out: indexDir, encoder: tDocs, docs });
     await tDocs.dispose();
-    const queries = (await readAllQueries("cache/data/help/eu/queries.tsv")).slice(0, 20);
+    const qFile = ["cache/data/help/eu/test/queries.tsv", "cache/data/help/eu/queries.tsv"].find((f) => existsSync(f))!;
+    const queries = (await readAllQueries(qFile)).slice(0, 20);
     for (const [loss, dir] of Object.entries(students)) {
       const enc = await OnnxEncoder.fromFolder(dir, { threads: 2 });
       const s = await Searcher.open(indexDir, enc);

@@ -68,9 +68,10 @@ function median(xs: number[]): number | null {
   return s[Math.floor(s.length / 2)];
 }
 
-async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string): Promise<string> {
+async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string, indexTokenizerHash?: string): Promise<string> {
   await saveHfFolder(dir, {
     indexEncoderHash,
+    indexTokenizerHash,
     config: enc.config,
     weights: enc.namedWeights(),
     tokenizerJson: tokenizer.json,
@@ -142,7 +143,7 @@ export async function teacherStage(
 /** Teacher token vectors of the distinct English bitext sentences, computed once per process. */
 export async function encodeTeacherEnglish(teacherDir: string, english: readonly string[], maxLength: number, log: Logger): Promise<TokenVectors> {
   const m = await loadHfFolder(teacherDir);
-  const enc = TorchEncoder.fromWeights(m.config, m.weights, m.head, m.headWeights).freeze();
+  const enc = TorchEncoder.fromHfModel(m).freeze(); // keeps a ColBERT / PyLate teacher's query markers and augmentation
   const progress = new Progress("teacher-english", english.length, log);
   try {
     return encodeTokenVectors(enc, m.tokenizer, english, { maxLength, onProgress: (d) => progress.update(d) });
@@ -179,6 +180,7 @@ export async function studentStage(o: {
   const result = trainStudent({
     student,
     studentTokenizer: init.tokenizer,
+    teacherTokenizer: teacher.tokenizer,
     pairs: o.pairs,
     teacherEnglish: o.english,
     loss: settings.loss,
@@ -200,7 +202,7 @@ export async function studentStage(o: {
     student.free();
     throw new XlirError("INTERRUPTED", `${name} stopped after ${result.step} of ${steps} steps; run again to resume`);
   }
-  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash);
+  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash, teacher.tokenizerHash);
   student.free();
   // means over the updates of this process (a resumed run reports the updates after the resume)
   const statMeans = Object.fromEntries([...stats].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));

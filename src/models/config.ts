@@ -132,3 +132,10 @@ export function expectedWeightShapes(c: EncoderConfig): Map<string, number[]> {
   }
   return m;
 }
+
+/** Canonical HF name: strips a `bert.` / `roberta.` prefix and maps old `gamma`/`beta` LayerNorm names. */
+export function canonicalName(name: string): string {
+  let n = name.replace(/^(bert|roberta)\./, "");
+  n = n.replace(/LayerNorm\.gamma$/, "LayerNorm.weight").replace(/LayerNorm\.beta$/, "LayerNorm.bias");
+  return n;
+}

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { expectedWeightShapes } from "./config.js";
+import { PLAIN_INTERACTION } from "./interaction.js";
 import type { HfModel } from "./hf.js";
 import type { Architecture, EncoderConfig, NamedWeights } from "./types.js";
 import { mulberry32 } from "../util/random.js";
@@ -71,7 +72,8 @@ export function randomHfModel(o: RandomModelOptions): HfModel {
   }
   const tokJson = syntheticTokenizerJson(architecture, o.vocab);
   const hash = createHash("sha256").update(JSON.stringify({ o, architecture })).digest("hex");
-  return { config, weights, tokenizer: TextTokenizer.fromJson(tokJson), head: null, headWeights: null, hash };
+  const tokenizerHash = createHash("sha256").update(JSON.stringify(tokJson)).digest("hex");
+  return { layout: "hf", config, weights, tokenizer: TextTokenizer.fromJson(tokJson), head: null, headWeights: null, interaction: PLAIN_INTERACTION, hash, tokenizerHash };
 }
 
 /** n texts of `words` random vocabulary words each (seeded), for a model from randomHfModel. */

@@ -3,18 +3,30 @@
  * ONNX Runtime on the CPU (intra-op threads 2 by default). No Python and no libtorch needed.
  *
  * What is kept: `encodeRaw` returns every real token of every text, special tokens ([CLS]/[SEP],
- * <s>/</s>) included; only padding is removed. `encodeTokens` likewise keeps special tokens (the
- * ColBERT head's vectors of all non-padding tokens); `role` does not change the computation
- * (no [Q]/[D] markers, no query augmentation). Texts are batched after sorting by token length,
- * so a batch pads little; results come back in input order.
- * The exported graph is cached in memory per instance (it is rebuilt from the weights on load).
+ * <s>/</s>) included; only padding is removed (no markers: the bare encoder). `encodeTokens`
+ * follows the model's interaction settings for the role (interaction.ts): for xlir heads every
+ * non-padding token; for ColBERT / PyLate checkpoints the [Q]/[D] marker, query augmentation with
+ * [MASK] (all augmented vectors kept) and the documents' punctuation dropped. Texts are batched
+ * after sorting by token length, so a batch pads little; results come back in input order.
+ *
+ * ONNX on disk (`fromFolder`): the graph is written to DIR/onnx/model.onnx (beside tokenizer.json,
+ * where transformers.js and other runtimes look for it) with DIR/onnx/model.onnx.xlir.json
+ * recording the model hash, the exporter version and the file's sha256. A later load that finds
+ * both matching opens the file directly (no weights decoded, no export); anything else is
+ * exported again and replaced atomically. A read-only folder is not an error: the graph then
+ * stays in memory.
  */
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
 import { createRequire } from "node:module";
+import * as path from "node:path";
 import type * as OrtTypes from "onnxruntime-node";
 import { XlirError } from "../errors.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { maxSequenceLength } from "./config.js";
-import { loadHfFolder, type HfModel } from "./hf.js";
+import { writeFileAtomic } from "../data/io.js";
+import { inspectHfFolder, loadHfFolder, type HfModel, type HfModelInfo } from "./hf.js";
+import { PLAIN_INTERACTION, encodeForRole, roleLength, type InteractionSettings, type Role } from "./interaction.js";
 import { exportEncoderOnnx } from "./onnx-export.js";
 import type { EncoderConfig, HeadConfig, RetrievalEncoder, TokenVectors } from "./types.js";
 
@@ -27,6 +39,47 @@ export interface OnnxEncoderOptions {
   maxLength?: number;
   /** Texts per ONNX Runtime call (default 32). */
   batchSize?: number;
+  /** fromFolder: write / reuse DIR/onnx/model.onnx (default true). */
+  onnxCache?: boolean;
+}
+
+/** Bumped whenever onnx-export.ts changes the graph it writes (invalidates files written before). */
+export const ONNX_EXPORTER_VERSION = 2;
+
+export const ONNX_FILES = { dir: "onnx", model: "model.onnx", record: "model.onnx.xlir.json" } as const;
+
+/** Where fromFolder found its graph: reused from disk, exported and written, or exported in memory only. */
+export type OnnxSource = "reused" | "written" | "memory";
+
+const SESSION_OPTIONS = (threads: number): OrtTypes.InferenceSession.SessionOptions => ({
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  executionMode: "sequential",
+  graphOptimizationLevel: "all",
+  logSeverityLevel: 3,
+});
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash("sha256");
+  const fh = await fs.open(file, "r");
+  try {
+    for await (const chunk of fh.createReadStream({ highWaterMark: 1 << 22 })) h.update(chunk as Buffer);
+  } finally {
+    await fh.close();
+  }
+  return h.digest("hex");
+}
+
+/** The ONNX file of `dir` when its record matches the model hash, the exporter version and the file's sha256. */
+async function reusableOnnx(dir: string, hash: string): Promise<string | null> {
+  const file = path.join(dir, ONNX_FILES.dir, ONNX_FILES.model);
+  try {
+    const rec = JSON.parse(await fs.readFile(path.join(dir, ONNX_FILES.dir, ONNX_FILES.record), "utf8")) as { model_hash?: unknown; exporter?: unknown; sha256?: unknown };
+    if (rec.model_hash !== hash || rec.exporter !== ONNX_EXPORTER_VERSION) return null;
+    return (await sha256File(file)) === rec.sha256 ? file : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Per-text output of the encoder before any head: real tokens only. */
@@ -41,6 +94,10 @@ export interface RawEncoding {
 interface Row {
   ids: number[];
   tokens: string[];
+  /** Attention mask of the real positions (0 on unattended augmentation tokens). */
+  attend: number[];
+  /** 1 where the token's vector is output. */
+  keep: number[];
   truncated: boolean;
 }
 
@@ -71,30 +128,93 @@ export class OnnxEncoder implements RetrievalEncoder {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new XlirError("USAGE", `batch size must be a positive integer, got ${opts.batchSize}`);
   }
 
-  /** Loads an HF folder (see loadHfFolder), exports it to ONNX in memory and opens an ORT session. */
-  static async fromFolder(dir: string, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
-    return OnnxEncoder.fromModel(await loadHfFolder(dir), opts);
-  }
+  /** Where the graph came from (see ONNX_FILES). */
+  onnxSource: OnnxSource = "memory";
+  /** sha256 of the tokenizer.json this encoder tokenises with. */
+  tokenizerHash?: string;
+  /** For a student with its own tokenizer: the tokenizer.json sha256 of the index encoder. */
+  indexTokenizerHash?: string;
+  /** Query/document processing (markers, augmentation, skiplist). */
+  interaction: InteractionSettings = PLAIN_INTERACTION;
 
-  /** Same from an already loaded model (weights may come from training). */
-  static async fromModel(m: HfModel, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
-    const bytes = exportEncoderOnnx({ config: m.config, weights: m.weights, head: m.head, headWeights: m.headWeights, hash: m.hash });
-    const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: opts.threads ?? 2,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: "all",
-      logSeverityLevel: 3,
-    });
-    const enc = new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
-    enc.indexHash = m.indexHash;
+  /**
+   * Loads an HF folder in any layout (see loadHfFolder) and opens an ORT session on its graph:
+   * DIR/onnx/model.onnx when it is valid for this model, else a fresh export, written there.
+   */
+  static async fromFolder(dir: string, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
+    if (opts.onnxCache === false) return OnnxEncoder.fromModel(await loadHfFolder(dir), opts);
+    const info = await inspectHfFolder(dir);
+    const file = await reusableOnnx(dir, info.hash);
+    if (file) {
+      const session = await ort.InferenceSession.create(file, SESSION_OPTIONS(opts.threads ?? 2));
+      const enc = OnnxEncoder.wrap(session, info, opts);
+      enc.onnxSource = "reused";
+      return enc;
+    }
+    const m = await loadHfFolder(dir);
+    const bytes = OnnxEncoder.export(m);
+    let source: OnnxSource = "memory";
+    try {
+      await OnnxEncoder.writeOnnx(dir, m.hash, bytes);
+      source = "written";
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "EACCES" && code !== "EROFS" && code !== "EPERM") throw e;
+    }
+    const enc = await OnnxEncoder.fromBytes(bytes, m, opts);
+    enc.onnxSource = source;
     return enc;
   }
 
-  private tokenize(texts: readonly string[]): Row[] {
+  /** Writes DIR/onnx/model.onnx and its record (model hash, exporter version, sha256), each atomically. */
+  static async writeOnnx(dir: string, hash: string, bytes: Uint8Array): Promise<string> {
+    const out = path.join(dir, ONNX_FILES.dir);
+    await fs.mkdir(out, { recursive: true });
+    const file = path.join(out, ONNX_FILES.model);
+    const record = { model_hash: hash, exporter: ONNX_EXPORTER_VERSION, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+    await fs.rm(path.join(out, ONNX_FILES.record), { force: true }); // never a record beside another file
+    await writeFileAtomic(file, bytes);
+    await writeFileAtomic(path.join(out, ONNX_FILES.record), JSON.stringify(record, null, 2) + "\n");
+    return file;
+  }
+
+  private static export(m: HfModel): Uint8Array {
+    return exportEncoderOnnx({ config: m.config, weights: m.weights, head: m.head, headWeights: m.headWeights, hash: m.hash });
+  }
+
+  /** Same from an already loaded model (weights may come from training); the graph stays in memory. */
+  static async fromModel(m: HfModel, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
+    return OnnxEncoder.fromBytes(OnnxEncoder.export(m), m, opts);
+  }
+
+  private static async fromBytes(bytes: Uint8Array, m: HfModelInfo, opts: OnnxEncoderOptions): Promise<OnnxEncoder> {
+    const session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS(opts.threads ?? 2));
+    return OnnxEncoder.wrap(session, m, opts);
+  }
+
+  private static wrap(session: OrtTypes.InferenceSession, m: HfModelInfo, opts: OnnxEncoderOptions): OnnxEncoder {
+    const enc = new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
+    enc.indexHash = m.indexHash;
+    enc.tokenizerHash = m.tokenizerHash;
+    enc.indexTokenizerHash = m.indexTokenizerHash;
+    enc.interaction = m.interaction ?? PLAIN_INTERACTION;
+    const limit = maxSequenceLength(m.config);
+    for (const role of ["query", "document"] as const) {
+      const n = roleLength(enc.interaction[role], enc.maxLength);
+      if (n > limit) throw new XlirError("CONFIG", `${role} length ${n} of the checkpoint exceeds the model's ${limit} positions`);
+    }
+    return enc;
+  }
+
+  private tokenize(texts: readonly string[], role: Role | null): Row[] {
     return texts.map((t, i) => {
       if (t.trim() === "") throw new XlirError("BAD_INPUT", `text ${i + 1} is empty`);
-      return this.tokenizer.encodeOne(t, this.maxLength);
+      if (role === null) {
+        const r = this.tokenizer.encodeOne(t, this.maxLength);
+        const ones = r.ids.map(() => 1);
+        return { ...r, attend: ones, keep: ones };
+      }
+      return encodeForRole(this.tokenizer, this.interaction[role], t, this.maxLength);
     });
   }
 
@@ -114,7 +234,7 @@ export class OnnxEncoder implements RetrievalEncoder {
       idx.forEach((r, b) => {
         rows[r].ids.forEach((id, t) => {
           ids[b * L + t] = BigInt(id);
-          mask[b * L + t] = 1n;
+          mask[b * L + t] = BigInt(rows[r].attend[t]);
         });
       });
       const feeds = { input_ids: new ort.Tensor("int64", ids, [B, L]), attention_mask: new ort.Tensor("int64", mask, [B, L]) };
@@ -135,7 +255,7 @@ export class OnnxEncoder implements RetrievalEncoder {
 
   /** Last hidden state of every real token (special tokens included), before any head. */
   async encodeRaw(texts: readonly string[]): Promise<RawEncoding> {
-    const rows = this.tokenize(texts);
+    const rows = this.tokenize(texts, null);
     const hidden: Float32Array[] = new Array(rows.length);
     await this.run(rows, false, (i, h) => (hidden[i] = h));
     return { tokens: rows.map((r) => r.tokens), ids: rows.map((r) => r.ids), hidden, truncated: rows.map((r) => r.truncated) };
@@ -146,28 +266,43 @@ export class OnnxEncoder implements RetrievalEncoder {
     if (this.head.kind !== kind) throw new XlirError("CONFIG", `this model has a ${this.head.kind} head; ${kind} output needs a ${kind} head`);
   }
 
-  /** ColBERT vectors of every non-padding token (specials kept), concatenated in input order. */
-  async encodeTokens(texts: readonly string[], _role: "query" | "document" = "document"): Promise<TokenVectors> {
-    return (await this.encodeTokensDetailed(texts)).vectors;
+  /** ColBERT vectors of the role's kept tokens (see the file comment), concatenated in input order. */
+  async encodeTokens(texts: readonly string[], role: Role = "document"): Promise<TokenVectors> {
+    return (await this.encodeTokensDetailed(texts, role)).vectors;
   }
 
-  /** encodeTokens plus the tokens, ids and truncation flags (for the CLI). */
-  async encodeTokensDetailed(texts: readonly string[]): Promise<{ vectors: TokenVectors; tokens: string[][]; ids: number[][]; truncated: boolean[] }> {
+  /** encodeTokens plus the kept tokens, their ids and truncation flags (for the CLI). */
+  async encodeTokensDetailed(texts: readonly string[], role: Role = "document"): Promise<{ vectors: TokenVectors; tokens: string[][]; ids: number[][]; truncated: boolean[] }> {
     this.needHead("colbert");
-    const rows = this.tokenize(texts);
+    const rows = this.tokenize(texts, role);
     const per: Float32Array[] = new Array(rows.length);
-    await this.run(rows, true, (i, _h, y) => (per[i] = y!));
+    const d = this.dim;
+    await this.run(rows, true, (i, _h, y) => {
+      const keep = rows[i].keep;
+      const out = new Float32Array(keep.reduce((a, k) => a + k, 0) * d);
+      let row = 0;
+      keep.forEach((k, t) => {
+        if (k) out.set(y!.subarray(t * d, (t + 1) * d), d * row++);
+      });
+      per[i] = out;
+    });
     const offsets = new Int32Array(rows.length + 1);
-    rows.forEach((r, i) => (offsets[i + 1] = offsets[i] + r.ids.length));
-    const vectors = new Float32Array(offsets[rows.length] * this.dim); // [totalTokens, dim]
-    per.forEach((v, i) => vectors.set(v, offsets[i] * this.dim));
-    return { vectors: { dim: this.dim, vectors, offsets }, tokens: rows.map((r) => r.tokens), ids: rows.map((r) => r.ids), truncated: rows.map((r) => r.truncated) };
+    per.forEach((v, i) => (offsets[i + 1] = offsets[i] + v.length / d));
+    const vectors = new Float32Array(offsets[rows.length] * d); // [totalTokens, dim]
+    per.forEach((v, i) => vectors.set(v, offsets[i] * d));
+    const kept = <T,>(xs: T[], keep: number[]) => xs.filter((_, t) => keep[t]);
+    return {
+      vectors: { dim: d, vectors, offsets },
+      tokens: rows.map((r) => kept(r.tokens, r.keep)),
+      ids: rows.map((r) => kept(r.ids, r.keep)),
+      truncated: rows.map((r) => r.truncated),
+    };
   }
 
   /** One L2-normalised vector per text from the pooled head: [texts * dim]. */
   async encodePooled(texts: readonly string[], _role: "query" | "document" = "document"): Promise<Float32Array> {
     this.needHead("pooled");
-    const rows = this.tokenize(texts);
+    const rows = this.tokenize(texts, null);
     const out = new Float32Array(rows.length * this.dim);
     await this.run(rows, true, (i, _h, y) => out.set(y!, i * this.dim));
     return out;

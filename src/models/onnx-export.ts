@@ -152,7 +152,7 @@ export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
   });
 }
 
-/** Head: colbert = L2norm(x W^T + b) per token; pooled = L2norm(pool(x) [W^T + b]). */
+/** Head: colbert = L2norm(x W^T [+ b]) per token; pooled = L2norm(pool(x) [W^T + b]); no bias when head.bias is false. */
 function addHead(g: GraphBuilder, m: OnnxExportInput, x: string, maskF: string, outputs: { name: string; type: number; dims: (number | string)[] }[]): void {
   const head = m.head!;
   const H = m.config.hiddenSize;
@@ -161,7 +161,8 @@ function addHead(g: GraphBuilder, m: OnnxExportInput, x: string, maskF: string, 
     if (head.dim === null) return t;
     if (!hw) throw new XlirError("MISMATCH", "ONNX export: the head has a linear layer but no head weights were given");
     const wt = g.f32("head.linear.weight_t", [H, head.dim], transposed(weight(hw, "linear.weight"), head.dim, H));
-    return g.op("Add", [g.op("MatMul", [t, wt]), g.f32("head.linear.bias", [head.dim], weight(hw, "linear.bias"))]);
+    const y = g.op("MatMul", [t, wt]);
+    return head.bias === false ? y : g.op("Add", [y, g.f32("head.linear.bias", [head.dim], weight(hw, "linear.bias"))]);
   };
   const l2 = (t: string, out: string): string => {
     const axes = g.i64("axes_last", [-1]);

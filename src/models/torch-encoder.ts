@@ -10,6 +10,7 @@
  */
 import { XlirError } from "../errors.js";
 import { dropout, layerNorm, linear, embedding, tensor, noGrad, Tensor } from "../engine/index.js";
+import { PLAIN_INTERACTION, type InteractionSettings } from "./interaction.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
 import { encoderParamShapes, exportParams, headParamShapes, loadParams, randomParams, type ParamDType } from "./torch-weights.js";
 
@@ -32,6 +33,8 @@ export class TorchEncoder {
   dropoutP: number;
   /** Training mode (dropout on). Starts false: call train() before training. */
   training = false;
+  /** Query/document processing of the checkpoint (markers, augmentation, skiplist); see interaction.ts. */
+  interaction: InteractionSettings = PLAIN_INTERACTION;
   private readonly enc: Map<string, Tensor>;
   private readonly headParams: Map<string, Tensor>;
 
@@ -64,8 +67,13 @@ export class TorchEncoder {
   }
 
   /** From a loaded HF folder (`loadHfFolder`): its weights and, when present, its head. */
-  static fromHfModel(m: { config: EncoderConfig; weights: NamedWeights; head: HeadConfig | null; headWeights: NamedWeights | null }, opts: TorchEncoderOptions = {}): TorchEncoder {
-    return TorchEncoder.fromWeights(m.config, m.weights, m.head, m.headWeights, opts);
+  static fromHfModel(
+    m: { config: EncoderConfig; weights: NamedWeights; head: HeadConfig | null; headWeights: NamedWeights | null; interaction?: InteractionSettings },
+    opts: TorchEncoderOptions = {},
+  ): TorchEncoder {
+    const enc = TorchEncoder.fromWeights(m.config, m.weights, m.head, m.headWeights, opts);
+    enc.interaction = m.interaction ?? PLAIN_INTERACTION;
+    return enc;
   }
 
   /** Random HF-style initialisation (N(0, 0.02²) weights), reproducible from `seed`. */
@@ -220,13 +228,15 @@ export class TorchEncoder {
   }
 
   /**
-   * ColBERT token vectors: normalize(x W^T + b) per token, padding rows set to 0.
-   * Requires a colbert head. -> [B, L, dim]
+   * ColBERT token vectors: normalize(x W^T [+ b]) per token, rows outside `keep` (default: the
+   * attention mask, i.e. padding) set to 0. `keep` differs from `mask` for augmented queries (masks
+   * not attended but kept) and documents with a skiplist. Requires a colbert head. -> [B, L, dim]
    */
-  tokenVectors(ids: IdArray, mask: MaskArray, B: number, L: number): Tensor {
+  tokenVectors(ids: IdArray, mask: MaskArray, B: number, L: number, keep: MaskArray = mask): Tensor {
     if (!this.head || this.head.kind !== "colbert") throw new XlirError("CONFIG", "tokenVectors needs a colbert head");
+    if (keep.length !== B * L) throw new XlirError("BAD_INPUT", `keep has ${keep.length} entries, expected B*L = ${B * L}`);
     const h = this.forward(ids, mask, B, L); // [B, L, H]
-    const m = tensor(Float64Array.from(mask, Number), [B, L, 1], this.dtype);
+    const m = tensor(Float64Array.from(keep, Number), [B, L, 1], this.dtype);
     const y = this.headLinear(h); // [B, L, dim]
     const n = y.normalize(-1);
     const out = n.mul(m);

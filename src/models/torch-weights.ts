@@ -4,7 +4,8 @@
  */
 import { XlirError } from "../errors.js";
 import { keep, tensor, zeros, ones, randn, manualSeed, noGrad, type Tensor } from "../engine/index.js";
-import { expectedWeightShapes } from "./config.js";
+import { canonicalName, expectedWeightShapes } from "./config.js";
+export { canonicalName };
 import type { EncoderConfig, HeadConfig, NamedWeights, WeightTensor } from "./types.js";
 
 export type ParamDType = "float32" | "float64";
@@ -14,21 +15,14 @@ export function encoderParamShapes(c: EncoderConfig): Map<string, number[]> {
   return expectedWeightShapes(c);
 }
 
-/** Head parameter shapes (`linear.weight` [dim, hidden], `linear.bias` [dim]); empty without a linear layer. */
+/** Head parameter shapes (`linear.weight` [dim, hidden], `linear.bias` [dim] unless bias: false); empty without a linear layer. */
 export function headParamShapes(c: EncoderConfig, head: HeadConfig | null): Map<string, number[]> {
   const m = new Map<string, number[]>();
   if (head && head.dim !== null) {
     m.set("linear.weight", [head.dim, c.hiddenSize]);
-    m.set("linear.bias", [head.dim]);
+    if (head.bias !== false) m.set("linear.bias", [head.dim]);
   }
   return m;
-}
-
-/** Canonical HF name: strips a `bert.` / `roberta.` prefix and maps old `gamma`/`beta` LayerNorm names. */
-export function canonicalName(name: string): string {
-  let n = name.replace(/^(bert|roberta)\./, "");
-  n = n.replace(/LayerNorm\.gamma$/, "LayerNorm.weight").replace(/LayerNorm\.beta$/, "LayerNorm.bias");
-  return n;
 }
 
 /** Builds trainable parameters (requires_grad, outside every memory scope) from named weights; missing names or wrong shapes are refused. */

@@ -39,13 +39,15 @@ export interface EncoderConfig {
 /**
  * The retrieval head stacked on the encoder, stored beside the HF files as `xlir.json` (+ head
  * weights `xlir_head.safetensors`: `linear.weight` [dim, hidden], `linear.bias` [dim]).
- * colbert: linear hidden->dim, then L2 normalisation of every token (late interaction).
+ * colbert: linear hidden->dim (bias optional), then L2 normalisation of every token (late interaction).
  * pooled: CLS or mean pooling, optional linear, then L2 normalisation (single vector).
  */
 export interface HeadConfig {
   kind: "colbert" | "pooled";
   dim: number | null; // null: no linear layer (pooled only)
   pooling: "cls" | "mean";
+  /** Whether the linear layer has a bias (absent: true; ColBERT's `linear` has none). */
+  bias?: boolean;
 }
 
 /** Multi-vector output of a batch: token vectors of every text concatenated. */

@@ -105,6 +105,17 @@ export class TextTokenizer {
     return this.tok.token_to_id(token);
   }
 
+  idToToken(id: number): string | undefined {
+    return this.tok.id_to_token(id);
+  }
+
+  /** The unknown token's id (WordPiece/BPE `unk_token`, Unigram `unk_id`), when the model has one. */
+  get unkId(): number | undefined {
+    const m = this.json.model as { unk_token?: unknown; unk_id?: unknown };
+    if (typeof m.unk_id === "number") return m.unk_id;
+    return typeof m.unk_token === "string" ? this.tok.token_to_id(m.unk_token) : undefined;
+  }
+
   isSpecial(id: number): boolean {
     return this.specialIds.has(id);
   }

@@ -1,6 +1,8 @@
 /**
- * Student training on bitext: the student encodes the foreign sentence, the frozen teacher's token
- * vectors of the English side come from a cache computed once, and a registered loss (`ot`,
+ * Student training on bitext: the student encodes the foreign sentence with its own tokenizer, the
+ * frozen teacher's token vectors of the English side come from a cache computed once with the
+ * teacher's tokenizer (the two vocabularies may differ: the losses compare [B, m, d] with
+ * [B, n, d] under separate masks), and a registered loss (`ot`,
  * `contrastive`, `mse`, `ot+contrastive`) compares them. Same data order, batches, steps and seed
  * for every loss, so students differ only in the loss.
  */
@@ -8,6 +10,7 @@ import { XlirError } from "../errors.js";
 import { tensor, type Tensor } from "../engine/index.js";
 import { getLoss } from "../losses/registry.js";
 import type { DistillBatch } from "../losses/types.js";
+import { encodeRoleBatch } from "../models/interaction.js";
 import type { TokenVectors } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
@@ -154,6 +157,10 @@ function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer,
 
 /** Trains `student` in place (resuming from `checkpointPath` when it exists). */
 export function trainStudent(o: DistillOptions): StudentTrainResult {
+  const studentDim = o.student.head?.dim ?? o.student.config.hiddenSize;
+  if (o.teacherEnglish.dim !== 0 && studentDim !== o.teacherEnglish.dim) {
+    throw new XlirError("MISMATCH", `the student's head gives ${studentDim}-d vectors, the teacher's ${o.teacherEnglish.dim}-d: give the student a projection to ${o.teacherEnglish.dim} dimensions`);
+  }
   const spec = getLoss(o.loss, o.lossOptions);
   const needs = spec.inputs(o.lossOptions);
   const withEnglish = needs.studentEnglish;
@@ -171,34 +178,39 @@ export function trainStudent(o: DistillOptions): StudentTrainResult {
       batches: (i) => ({ items: sampler.batch(i) }),
       stepFn: ({ items }) => {
         const pairs = items.map((i) => o.pairs[i]);
-        const f = o.studentTokenizer.encodeBatch(
+        // the student's own tokenizer and query processing; the teacher's vectors came from its own
+        const f = encodeRoleBatch(
+          o.studentTokenizer,
+          o.student.interaction.query,
           pairs.map((p) => p.foreign),
-          { maxLength: o.maxLength },
+          o.maxLength,
         );
-        const F = o.student.tokenVectors(f.ids, f.mask, f.batch, f.length); // [B, m, d]
+        const F = o.student.tokenVectors(f.ids, f.attend, f.batch, f.length, f.keep); // [B, m, d]
         const englishIds = pairs.map((p) => p.englishIndex);
         const t = padTokenVectors(o.teacherEnglish, englishIds);
         const dim = o.teacherEnglish.dim;
         const batch: DistillBatch = {
           student: F,
-          studentMask: tensor(f.mask, [f.batch, f.length], "float32"),
+          studentMask: tensor(f.keep, [f.batch, f.length], "float32"),
           teacher: tensor(t.data, [f.batch, t.n, dim], "float32"), // [B, n, d]
           teacherMask: tensor(t.mask, [f.batch, t.n], "float32"),
           englishIds,
         };
         if (idf) {
-          batch.studentWeights = tensor(idf.student.batchWeights(f.ids, f.mask), [f.batch, f.length], "float32"); // [B, m]
+          batch.studentWeights = tensor(idf.student.batchWeights(f.ids, f.keep), [f.batch, f.length], "float32"); // [B, m]
           const tw = new Float32Array(f.batch * t.n);
           englishIds.forEach((k, b) => tw.set(idf.teacher[k], b * t.n));
           batch.teacherWeights = tensor(tw, [f.batch, t.n], "float32"); // [B, n], 0 on padding
         }
         if (withEnglish) {
-          const e = o.studentTokenizer.encodeBatch(
+          const e = encodeRoleBatch(
+            o.studentTokenizer,
+            o.student.interaction.query,
             pairs.map((p) => p.english),
-            { maxLength: o.maxLength },
+            o.maxLength,
           );
-          batch.studentEnglish = o.student.tokenVectors(e.ids, e.mask, e.batch, e.length); // [B, n', d]
-          batch.studentEnglishMask = tensor(e.mask, [e.batch, e.length], "float32");
+          batch.studentEnglish = o.student.tokenVectors(e.ids, e.attend, e.batch, e.length, e.keep); // [B, n', d]
+          batch.studentEnglishMask = tensor(e.keep, [e.batch, e.length], "float32");
         }
         const result = spec.compute(batch, o.lossOptions);
         lastStats = result.stats;

@@ -6,26 +6,34 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { noGrad, tidy } from "../engine/index.js";
 import { XlirError } from "../errors.js";
+import { encodeRoleBatch, gatherKept, type Role } from "../models/interaction.js";
 import type { TokenVectors } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 
 /**
- * Token vectors of every real (non-padding) token of each text, special tokens included, in the
- * order of `texts`. Texts are batched by length so that little is padded.
+ * Token vectors of each text in the order of `texts`, processed for `role` by the encoder's
+ * interaction settings (models/interaction.ts; default role "query": the English bitext side
+ * stands for the query the student learns to encode). For xlir heads that is every real
+ * (non-padding) token, special tokens included; for ColBERT / PyLate teachers the marker, the
+ * [MASK] augmentation and (documents) the skiplist apply. Texts are batched by length so that
+ * little is padded.
  * @returns vectors [totalTokens * dim], offsets [texts + 1]
  */
 export function encodeTokenVectors(
   encoder: TorchEncoder,
   tokenizer: TextTokenizer,
   texts: readonly string[],
-  opts: { maxLength: number; batchSize?: number; onProgress?: (done: number, total: number) => void },
+  opts: { maxLength: number; batchSize?: number; role?: Role; onProgress?: (done: number, total: number) => void },
 ): TokenVectors {
   const batchSize = opts.batchSize ?? 128;
-  const lengths = texts.map((t) => Math.min(opts.maxLength, tokenizer.encodeBatch([t], { maxLength: opts.maxLength }).length));
+  const settings = encoder.interaction[opts.role ?? "query"];
+  const rows = texts.map((t) => encodeRoleBatch(tokenizer, settings, [t], opts.maxLength));
+  const lengths = rows.map((r) => r.length);
+  const kept = rows.map((r) => r.kept[0]);
   const order = texts.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
   const offsets = new Int32Array(texts.length + 1);
-  for (let i = 0; i < texts.length; i++) offsets[i + 1] = offsets[i] + lengths[i];
+  for (let i = 0; i < texts.length; i++) offsets[i + 1] = offsets[i] + kept[i];
   let dim = 0;
   let vectors = new Float32Array(0);
   const wasTraining = encoder.training;
@@ -33,22 +41,27 @@ export function encodeTokenVectors(
   try {
     for (let start = 0; start < order.length; start += batchSize) {
       const idx = order.slice(start, start + batchSize);
-      const batch = tokenizer.encodeBatch(
+      const batch = encodeRoleBatch(
+        tokenizer,
+        settings,
         idx.map((i) => texts[i]),
-        { maxLength: opts.maxLength },
+        opts.maxLength,
       );
-      const out = tidy(() => noGrad(() => encoder.tokenVectors(batch.ids, batch.mask, batch.batch, batch.length).toFloat32())); // [B, L, D]
+      const out = tidy(() => noGrad(() => encoder.tokenVectors(batch.ids, batch.attend, batch.batch, batch.length, batch.keep).toFloat32())); // [B, L, D]
       if (dim === 0) {
         dim = out.length / (batch.batch * batch.length);
         vectors = new Float32Array(offsets[texts.length] * dim);
       }
+      const g = gatherKept(out, batch.keep, batch.batch, batch.length, dim);
+      let row = 0;
       for (let b = 0; b < idx.length; b++) {
         const i = idx[b];
         const n = offsets[i + 1] - offsets[i];
-        if (n !== batch.tokens[b].length) {
-          throw new Error(`encodeTokenVectors: text ${i} has ${batch.tokens[b].length} tokens in a batch, ${n} alone`);
+        if (n !== g.counts[b]) {
+          throw new Error(`encodeTokenVectors: text ${i} keeps ${g.counts[b]} tokens in a batch, ${n} alone`);
         }
-        vectors.set(out.subarray(b * batch.length * dim, (b * batch.length + n) * dim), offsets[i] * dim);
+        vectors.set(g.vectors.subarray(row * dim, (row + n) * dim), offsets[i] * dim);
+        row += n;
       }
       opts.onProgress?.(Math.min(start + batchSize, order.length), order.length);
     }

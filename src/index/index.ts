@@ -11,3 +11,6 @@ export * from "./single.js";
 export * from "./registry.js";
 export * from "./build.js";
 export * from "./synthetic.js";
+export * from "./parts.js";
+export * from "./plaid.js";
+export * from "./vector-file.js";

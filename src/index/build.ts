@@ -18,7 +18,7 @@ import { join } from "node:path";
 import type { CorpusDoc } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
 import type { RetrievalEncoder } from "../models/types.js";
-import { assembleParts, partDir, partsComplete, type PartSpec, PART_RULE } from "./parts.js";
+import { assembleParts, checkSiblingParts, partDir, partsComplete, type PartSpec, PART_RULE } from "./parts.js";
 import { vectorKind } from "./registry.js";
 import { DOCNOS, ensureDir, MANIFEST, readManifest, writeAtomic, writeManifest } from "./storage.js";
 import { INDEX_FORMAT_VERSION, type ChunkSource, type IndexManifest, type VectorBuildOptions, type VectorChunk } from "./types.js";
@@ -173,6 +173,7 @@ export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest
   const batchSize = o.batchSize ?? 32;
   if (shardSize < 1 || batchSize < 1) throw new XlirError("USAGE", "--batch-size and shard size must be >= 1");
   const out = o.part ? partDir(o.out, o.part) : o.out;
+  if (o.part) await checkSiblingParts(o.out, o.part, o.kind, enc.hash);
   await checkExistingOut(out, enc.hash);
 
   const tmp = `${out}.tmp-build`;

@@ -84,6 +84,28 @@ export async function partsComplete(out: string, count: number): Promise<boolean
 }
 
 /**
+ * Before building part `p` into OUT: refuses when OUT already holds parts of another split, or
+ * finished parts built with another kind or encoder (naming the part), so that no work is wasted.
+ */
+export async function checkSiblingParts(out: string, p: PartSpec, kind: string, encoderHash: string): Promise<void> {
+  if (!existsSync(out)) return;
+  if (existsSync(join(out, MANIFEST)) && !existsSync(join(out, partName(p)))) {
+    const m = await readManifest(out);
+    if (m.kind !== PARTS_KIND) throw new XlirError("USAGE", `${out} holds a ${m.kind} index, not parts; choose another --out`);
+  }
+  for (const name of await readdir(out)) {
+    const mm = PART_DIR.exec(name);
+    if (!mm) continue;
+    if (Number(mm[2]) !== p.count) throw new XlirError("MISMATCH", `${out} holds ${name}, a part of another split than ${p.index}/${p.count}; use one split per folder`);
+    if (!existsSync(join(out, name, MANIFEST))) continue;
+    const m = await readManifest(join(out, name));
+    if (m.encoderHash !== encoderHash || m.kind !== kind) {
+      throw new XlirError("MISMATCH", `${join(out, name)} was built as ${m.kind} by encoder ${m.encoderHash}; part ${p.index}/${p.count} would be ${kind} by encoder ${encoderHash}; all parts need the same kind and encoder`);
+    }
+  }
+}
+
+/**
  * Writes OUT/manifest.json for the parts in OUT (hashing every file). Refuses a set with a part
  * missing, parts of different splits, or parts that disagree on kind, encoder, dim or storage.
  */

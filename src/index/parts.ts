@@ -173,13 +173,13 @@ export async function checkParts(dir: string, m: IndexManifest, hashes = false):
     if (!existsSync(pdir)) throw new XlirError("NOT_FOUND", `${dir}: part ${e.name} is missing (the manifest lists ${partsOf(dir, m).length} parts); copy it from the machine that built it or rebuild it with 'xlir index --part ${e.index}/${partsOf(dir, m).length}'`);
     for (const f of e.files) {
       const path = join(pdir, f.name);
-      if (!existsSync(path)) throw new XlirError("CORRUPT", `${dir}: part ${e.name} lacks its file ${f.name}; rebuild the part`);
+      if (!existsSync(path)) throw new XlirError("CORRUPT", `${dir}: ${e.name} lacks its file ${f.name}; rebuild the part`);
       const size = (await stat(path)).size;
-      if (size !== f.bytes) throw new XlirError("CORRUPT", `${dir}: part ${e.name}: ${f.name} has ${size} bytes, the parts manifest lists ${f.bytes} (truncated or overwritten); rebuild the part`);
+      if (size !== f.bytes) throw new XlirError("CORRUPT", `${dir}: ${e.name}: ${f.name} has ${size} bytes, the parts manifest lists ${f.bytes} (truncated or overwritten); rebuild the part`);
       if (f.name === MANIFEST || hashes) {
         const sha = f.name === MANIFEST ? createHash("sha256").update(await readFile(path)).digest("hex") : await sha256File(path);
         if (sha !== f.sha256) {
-          throw new XlirError(f.name === MANIFEST ? "MISMATCH" : "CORRUPT", `${dir}: part ${e.name}: ${f.name} differs from the one listed in the parts manifest (sha256 ${sha.slice(0, 12)}, listed ${f.sha256.slice(0, 12)}); rebuild the part, or run 'xlir index --out ${dir} --assemble' if it was rebuilt on purpose`);
+          throw new XlirError(f.name === MANIFEST ? "MISMATCH" : "CORRUPT", `${dir}: ${e.name}: ${f.name} differs from the one listed in the parts manifest (sha256 ${sha.slice(0, 12)}, listed ${f.sha256.slice(0, 12)}); rebuild the part, or run 'xlir index --out ${dir} --assemble' if it was rebuilt on purpose`);
         }
       }
     }

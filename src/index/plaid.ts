@@ -170,21 +170,28 @@ function byteTable(codec: ResidualCodec): Float32Array {
   return t;
 }
 
-/** Decompresses rows: x~ = normalise(C_code + w[q]).  codes [n], packed [n, d b / 8] -> [n, d]. */
-export function decompress(codec: ResidualCodec, codes: ArrayLike<number>, packed: Uint8Array, n: number, table = byteTable(codec)): Float32Array {
+/** Decompresses rows: x~ = normalise(C_code + w[q]).  codes [n], packed [n, d b / 8] -> [n, d] (into `out` at row `outRow` when given). */
+export function decompress(codec: ResidualCodec, codes: ArrayLike<number>, packed: Uint8Array, n: number, table = byteTable(codec), out = new Float32Array(n * codec.dim), outRow = 0): Float32Array {
   const d = codec.dim;
   const per = 8 / codec.nbits;
   const rowBytes = d / per;
-  const out = new Float32Array(n * d);
+  const cen = codec.centroids;
   for (let r = 0; r < n; r++) {
     const cBase = codes[r] * d;
-    const o = r * d;
+    const o = (outRow + r) * d;
+    const pBase = r * rowBytes;
+    let ss = 0;
     for (let byte = 0; byte < rowBytes; byte++) {
-      const tb = packed[r * rowBytes + byte] * per;
+      const tb = packed[pBase + byte] * per;
       const j0 = byte * per;
-      for (let s = 0; s < per; s++) out[o + j0 + s] = codec.centroids[cBase + j0 + s] + table[tb + s];
+      for (let s = 0; s < per; s++) {
+        const v = cen[cBase + j0 + s] + table[tb + s];
+        out[o + j0 + s] = v;
+        ss += v * v;
+      }
     }
-    normaliseRow(out, o, d);
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let j = 0; j < d; j++) out[o + j] *= inv;
   }
   return out;
 }
@@ -383,7 +390,7 @@ export class PlaidIndex implements VectorIndex {
       const b = this.offsets[docs[c] + 1];
       if (a === b) continue;
       const packed = file.read(a, b);
-      rows.set(decompress(this.codec, this.codes.subarray(a, b), packed, b - a, this.table), sub[c] * d);
+      decompress(this.codec, this.codes.subarray(a, b), packed, b - a, this.table, rows, sub[c]);
     }
     return { rows, offsets: sub };
   }

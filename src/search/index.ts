@@ -4,3 +4,4 @@ export * from "./translate/dictionary.js";
 export * from "./translate/command.js";
 export * from "./searcher.js";
 export * from "./bench.js";
+export * from "./scale.js";

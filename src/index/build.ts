@@ -1,19 +1,28 @@
 /**
- * Building a vector index from a corpus: encoding in shards committed one by one into
- * `OUT.tmp-build/` (an interrupted build resumes from the last complete shard), then the final
- * files, the HNSW graph where the kind has one, the manifest, and one rename to OUT.
+ * Building a vector index from a corpus stream: documents are encoded in chunks committed one by
+ * one into `OUT.tmp-build/chunks/` (an interrupted build resumes from the last complete chunk),
+ * then the kind's writer reads the chunks back one at a time (vectors, offsets, HNSW graph or
+ * compressed codes), docnos and the manifest are written, and one rename makes OUT appear.
+ * Neither the corpus nor all vectors are held in memory: the corpus is an async stream and the
+ * chunks are re-read from disk by the writer.
+ *
+ * Parts: with `part: { index: i, count: N }` only the documents at record positions p with
+ * p mod N = i (0-based, in corpus order) are encoded, into OUT/part-i-of-N; each part can run on
+ * its own machine over the same corpus file. When every part of OUT is complete, the parts
+ * manifest OUT/manifest.json is written (see parts.ts).
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { CorpusDoc } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
 import type { RetrievalEncoder } from "../models/types.js";
-import { Hnsw, HNSW_DEFAULTS } from "./hnsw.js";
+import { assembleParts, checkSiblingParts, partDir, partsComplete, type PartSpec, PART_RULE } from "./parts.js";
 import { vectorKind } from "./registry.js";
-import { DOCNOS, ensureDir, f16ToF32, f32ToF16, HNSW, MANIFEST, OFFSETS, readManifest, vectorsFile, writeAtomic, writeManifest } from "./storage.js";
-import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorBuildOptions } from "./types.js";
+import { DOCNOS, ensureDir, MANIFEST, readManifest, writeAtomic, writeManifest } from "./storage.js";
+import { INDEX_FORMAT_VERSION, type ChunkSource, type IndexManifest, type VectorBuildOptions, type VectorChunk } from "./types.js";
+import { RowFile } from "./vector-file.js";
 import { xlirVersion } from "../util/version.js";
 
 /** The text a document encoder sees: title and body joined by a space. */
@@ -23,18 +32,23 @@ export function docText(d: CorpusDoc): string {
 
 export interface BuildIndexOptions extends VectorBuildOptions {
   kind: string;
+  /** The index folder; with `part`, the folder that holds the parts (part-i-of-N/ is written inside). */
   out: string;
   encoder: RetrievalEncoder;
-  docs: readonly CorpusDoc[];
+  /** The corpus, in memory or streamed (e.g. `readCorpus(file)`). */
+  docs: readonly CorpusDoc[] | AsyncIterable<CorpusDoc>;
+  /** Build only part `index` of `count` (record position mod count). */
+  part?: PartSpec;
   /** Texts per encoder call (default 32). */
   batchSize?: number;
-  /** Documents per committed shard (default 1024). */
+  /** Documents per committed chunk (default 1024). */
   shardSize?: number;
   /** Recorded in the manifest's buildParams (e.g. maxLength, model folder). */
   extraParams?: Record<string, unknown>;
   createdBy?: string;
-  onProgress?: (done: number, total: number) => void;
-  /** Called after shard `i` is committed (tests use it to simulate an interruption). */
+  /** Documents of this build (part) encoded so far; total when known (an in-memory corpus without parts). */
+  onProgress?: (done: number, total: number | null) => void;
+  /** Called after chunk `i` is committed (tests use it to simulate an interruption). */
   afterShard?: (i: number) => void | Promise<void>;
 }
 
@@ -44,9 +58,12 @@ export interface BuildStats {
   resumedShards: number;
   encodedShards: number;
   encodeSeconds: number;
+  /** Seconds of the kind's structure (HNSW graph, k-means codec). */
   hnswSeconds: number;
   totalSeconds: number;
   docsPerSecond: number;
+  /** With `part`: whether this build completed the set and wrote the parts manifest. */
+  assembled?: boolean;
 }
 
 interface BuildState {
@@ -54,22 +71,22 @@ interface BuildState {
   queryForm: string;
   dim: number;
   shardSize: number;
-  docCount: number;
-  corpusHash: string;
+  part: string;
 }
 
-function corpusHash(docs: readonly CorpusDoc[]): string {
+function chunkName(i: number): string {
+  return `chunk-${String(i).padStart(5, "0")}`;
+}
+
+/** sha256 over the ids and texts of a chunk's documents (first 16 hex digits): a resumed chunk must match it. */
+function docsHash(docs: readonly CorpusDoc[]): string {
   const h = createHash("sha256");
   for (const d of docs) h.update(d.id).update("\0").update(docText(d)).update("\n");
   return h.digest("hex").slice(0, 16);
 }
 
-function shardName(i: number): string {
-  return `shard-${String(i).padStart(5, "0")}`;
-}
-
 /** Encodes docs (sorted by length into batches, then restored to input order). -> rows [T, dim], offsets [n + 1]. */
-async function encodeShard(enc: RetrievalEncoder, docs: readonly CorpusDoc[], form: "tokens" | "pooled", batchSize: number, onBatch: (n: number) => void): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
+async function encodeChunk(enc: RetrievalEncoder, docs: readonly CorpusDoc[], form: "tokens" | "pooled", batchSize: number, onBatch: (n: number) => void): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
   const texts = docs.map(docText);
   const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
   const perDoc: Float32Array[] = new Array(docs.length);
@@ -93,19 +110,31 @@ async function encodeShard(enc: RetrievalEncoder, docs: readonly CorpusDoc[], fo
   return { vectors, offsets };
 }
 
-async function readShard(dir: string, i: number, dim: number, nDocs: number): Promise<{ vectors: Float32Array; offsets: Int32Array } | null> {
-  const offPath = join(dir, `${shardName(i)}.off`);
-  const vecPath = join(dir, `${shardName(i)}.f32`);
-  if (!existsSync(offPath) || !existsSync(vecPath)) return null;
-  const ob = await readFile(offPath);
-  if (ob.byteLength !== (nDocs + 1) * 4) return null;
-  const offsets = new Int32Array(nDocs + 1);
-  new Uint8Array(offsets.buffer).set(ob);
-  if ((await stat(vecPath)).size !== offsets[nDocs] * dim * 4) return null;
-  const vb = await readFile(vecPath);
-  const vectors = new Float32Array(offsets[nDocs] * dim);
-  new Uint8Array(vectors.buffer).set(vb);
-  return { vectors, offsets };
+interface ChunkMeta {
+  docnos: string[];
+  hash: string;
+  rows: number;
+}
+
+/** Reads committed chunk `i` (null when it is absent or incomplete: the `.off` file is the commit marker). */
+async function readChunkMeta(dir: string, i: number): Promise<ChunkMeta | null> {
+  const offPath = join(dir, `${chunkName(i)}.off`);
+  const metaPath = join(dir, `${chunkName(i)}.json`);
+  if (!existsSync(offPath) || !existsSync(metaPath)) return null;
+  return JSON.parse(await readFile(metaPath, "utf8")) as ChunkMeta;
+}
+
+function readChunk(dir: string, i: number, meta: ChunkMeta, dim: number): VectorChunk {
+  const n = meta.docnos.length;
+  const offFile = RowFile.open(join(dir, `${chunkName(i)}.off`), n + 1, 4, `offsets of chunk ${i}`);
+  const offsets = new Int32Array(n + 1);
+  offFile.read(0, n + 1, new Uint8Array(offsets.buffer));
+  offFile.close();
+  const vecFile = RowFile.open(join(dir, `${chunkName(i)}.f32`), offsets[n], dim * 4, `vectors of chunk ${i}`);
+  const vectors = new Float32Array(offsets[n] * dim);
+  vecFile.read(0, offsets[n], new Uint8Array(vectors.buffer));
+  vecFile.close();
+  return { vectors, offsets, docnos: meta.docnos };
 }
 
 /** Refuses to build over an existing index; names both encoder hashes when they differ. */
@@ -119,7 +148,24 @@ async function checkExistingOut(out: string, encoderHash: string): Promise<void>
   throw new XlirError("USAGE", `${out} already holds an index of ${m.docCount} documents built by this encoder; remove it or choose another --out`);
 }
 
-/** Builds (or resumes building) a vector index of `docs` at `out`. */
+/** Streams the documents of one part (all documents without a part spec), in chunks of `size`. */
+async function* chunksOf(docs: readonly CorpusDoc[] | AsyncIterable<CorpusDoc>, size: number, part: PartSpec | undefined): AsyncGenerator<CorpusDoc[]> {
+  let buf: CorpusDoc[] = [];
+  let pos = 0;
+  for await (const d of docs) {
+    const mine = !part || pos % part.count === part.index;
+    pos++;
+    if (!mine) continue;
+    buf.push(d);
+    if (buf.length === size) {
+      yield buf;
+      buf = [];
+    }
+  }
+  if (buf.length) yield buf;
+}
+
+/** Builds (or resumes building) a vector index of `docs` at `out` (or part `part` of it). */
 export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest: IndexManifest; stats: BuildStats }> {
   const t0 = performance.now();
   const spec = vectorKind(o.kind);
@@ -127,82 +173,95 @@ export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest
   const shardSize = o.shardSize ?? 1024;
   const batchSize = o.batchSize ?? 32;
   if (shardSize < 1 || batchSize < 1) throw new XlirError("USAGE", "--batch-size and shard size must be >= 1");
-  if (o.docs.length === 0) throw new XlirError("BAD_INPUT", "the corpus has no documents");
-  await checkExistingOut(o.out, enc.hash);
+  const out = o.part ? partDir(o.out, o.part) : o.out;
+  if (o.part) await checkSiblingParts(o.out, o.part, o.kind, enc.hash);
+  await checkExistingOut(out, enc.hash);
 
-  const tmp = `${o.out}.tmp-build`;
-  const shardDir = join(tmp, "shards");
-  const state: BuildState = { encoderHash: enc.hash, queryForm: spec.queryForm, dim: enc.dim, shardSize, docCount: o.docs.length, corpusHash: corpusHash(o.docs) };
+  const tmp = `${out}.tmp-build`;
+  const chunkDir = join(tmp, "chunks");
+  const state: BuildState = { encoderHash: enc.hash, queryForm: spec.queryForm, dim: enc.dim, shardSize, part: o.part ? `${o.part.index}/${o.part.count}` : "all" };
   const statePath = join(tmp, "build.json");
   if (existsSync(statePath)) {
     const prev = JSON.parse(await readFile(statePath, "utf8")) as BuildState;
     if (prev.encoderHash !== state.encoderHash) {
       throw new XlirError("MISMATCH", `cannot resume the interrupted build in ${tmp}: it was started with encoder ${prev.encoderHash}, the encoder given has hash ${state.encoderHash}; delete ${tmp} to start over`);
     }
-    for (const key of ["queryForm", "dim", "shardSize", "docCount", "corpusHash"] as const) {
+    for (const key of ["queryForm", "dim", "shardSize", "part"] as const) {
       if (prev[key] !== state[key]) {
         throw new XlirError("MISMATCH", `cannot resume the interrupted build in ${tmp}: its ${key} is ${String(prev[key])}, this build's is ${String(state[key])}; delete ${tmp} to start over`);
       }
     }
   } else {
-    await ensureDir(shardDir);
+    await ensureDir(chunkDir);
     await writeAtomic(statePath, JSON.stringify(state, null, 2));
   }
-  await ensureDir(shardDir);
+  await ensureDir(chunkDir);
 
-  const nShards = Math.ceil(o.docs.length / shardSize);
-  const parts: Array<{ vectors: Float32Array; offsets: Int32Array }> = [];
+  const total = Array.isArray(o.docs) && !o.part ? (o.docs as readonly CorpusDoc[]).length : null;
+  const metas: ChunkMeta[] = [];
   let done = 0;
   let resumed = 0;
   let encoded = 0;
   let encodeMs = 0;
-  for (let s = 0; s < nShards; s++) {
-    const docs = o.docs.slice(s * shardSize, (s + 1) * shardSize);
-    let part = await readShard(shardDir, s, enc.dim, docs.length);
-    if (part) resumed++;
+  let rows = 0;
+  let s = 0;
+  for await (const docs of chunksOf(o.docs, shardSize, o.part)) {
+    const hash = docsHash(docs);
+    let meta = await readChunkMeta(chunkDir, s);
+    if (meta && meta.hash !== hash) {
+      throw new XlirError("MISMATCH", `cannot resume the interrupted build in ${tmp}: chunk ${s} was encoded from other documents (the corpus changed); delete ${tmp} to start over`);
+    }
+    if (meta) resumed++;
     else {
       const te = performance.now();
-      part = await encodeShard(enc, docs, spec.queryForm, batchSize, (n) => o.onProgress?.(done + n, o.docs.length));
+      const part = await encodeChunk(enc, docs, spec.queryForm, batchSize, (n) => o.onProgress?.(done + n, total));
       encodeMs += performance.now() - te;
       if (spec.queryForm === "pooled" && part.offsets[docs.length] !== docs.length) {
         throw new XlirError("INTERNAL", `encoder returned ${part.offsets[docs.length]} pooled vectors for ${docs.length} documents`);
       }
-      await writeAtomic(join(shardDir, `${shardName(s)}.f32`), new Uint8Array(part.vectors.buffer, part.vectors.byteOffset, part.vectors.byteLength));
-      await writeAtomic(join(shardDir, `${shardName(s)}.off`), new Uint8Array(part.offsets.buffer)); // commit marker
+      meta = { docnos: docs.map((d) => d.id), hash, rows: part.offsets[docs.length] };
+      await writeAtomic(join(chunkDir, `${chunkName(s)}.f32`), new Uint8Array(part.vectors.buffer, part.vectors.byteOffset, part.vectors.byteLength));
+      await writeAtomic(join(chunkDir, `${chunkName(s)}.json`), JSON.stringify(meta));
+      await writeAtomic(join(chunkDir, `${chunkName(s)}.off`), new Uint8Array(part.offsets.buffer)); // commit marker
       encoded++;
       await o.afterShard?.(s);
     }
-    parts.push(part);
+    metas.push(meta);
+    rows += meta.rows;
     done += docs.length;
-    o.onProgress?.(done, o.docs.length);
+    o.onProgress?.(done, total);
+    s++;
   }
+  if (done === 0) throw new XlirError("BAD_INPUT", o.part ? `part ${o.part.index}/${o.part.count} of the corpus has no documents` : "the corpus has no documents");
 
-  // Concatenate shards.  vectors [T, dim], offsets [N + 1]
   const dim = enc.dim;
-  const total = parts.reduce((a, p) => a + p.offsets[p.offsets.length - 1], 0);
-  const vectors = new Float32Array(total * dim);
-  const offsets = new Int32Array(o.docs.length + 1);
-  let row = 0;
-  let doc = 0;
-  for (const p of parts) {
-    vectors.set(p.vectors, row * dim);
-    for (let i = 1; i < p.offsets.length; i++) offsets[doc + i] = row + p.offsets[i];
-    row += p.offsets[p.offsets.length - 1];
-    doc += p.offsets.length - 1;
-  }
-  const { manifest, hnswSeconds } = await writeVectorIndex(tmp, {
-    kind: o.kind, encoderHash: enc.hash, dim, vectors, offsets, docnos: o.docs.map((d) => d.id),
-    buildParams: { ...o.extraParams, batchSize, shardSize }, createdBy: o.createdBy, options: o,
+  const source: ChunkSource = {
+    dim, docCount: done, vectorCount: rows,
+    *chunks() {
+      for (let i = 0; i < metas.length; i++) yield readChunk(chunkDir, i, metas[i], dim);
+    },
+  };
+  const buildParams: Record<string, unknown> = { ...o.extraParams, batchSize, shardSize };
+  if (o.part) Object.assign(buildParams, { part: o.part.index, partCount: o.part.count, partRule: PART_RULE });
+  const { manifest, structureSeconds } = await finishIndex(tmp, {
+    kind: o.kind, encoderHash: enc.hash, source, docnos: metas.flatMap((m) => m.docnos),
+    buildParams, createdBy: o.createdBy, options: o,
   });
-  await rename(tmp, o.out);
-  await rm(join(o.out, "shards"), { recursive: true, force: true });
-  await rm(join(o.out, "build.json"), { force: true });
+  await rm(chunkDir, { recursive: true, force: true });
+  await rm(statePath, { force: true });
+  await rename(tmp, out);
+  let assembled: boolean | undefined;
+  if (o.part) {
+    assembled = await partsComplete(o.out, o.part.count);
+    if (assembled) await assembleParts(o.out);
+  }
   const totalSeconds = (performance.now() - t0) / 1000;
   return {
     manifest,
     stats: {
-      docs: o.docs.length, vectors: total, resumedShards: resumed, encodedShards: encoded,
-      encodeSeconds: encodeMs / 1000, hnswSeconds, totalSeconds, docsPerSecond: o.docs.length / totalSeconds,
+      docs: done, vectors: rows, resumedShards: resumed, encodedShards: encoded,
+      encodeSeconds: encodeMs / 1000, hnswSeconds: structureSeconds, totalSeconds, docsPerSecond: done / totalSeconds,
+      ...(assembled === undefined ? {} : { assembled }),
     },
   };
 }
@@ -210,6 +269,41 @@ export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest
 /** Files an index folder is expected to hold (for listings and tests). */
 export async function indexFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
+}
+
+interface FinishData {
+  kind: string;
+  encoderHash: string;
+  source: ChunkSource;
+  docnos: string[];
+  buildParams?: Record<string, unknown>;
+  createdBy?: string;
+  options?: VectorBuildOptions;
+}
+
+/** Runs the kind's writer over the chunks, then writes docnos.json and (last) manifest.json. */
+async function finishIndex(dir: string, data: FinishData): Promise<{ manifest: IndexManifest; structureSeconds: number }> {
+  const spec = vectorKind(data.kind);
+  const src = data.source;
+  if (src.docCount !== data.docnos.length) throw new XlirError("INTERNAL", `finishIndex: ${data.docnos.length} docnos for ${src.docCount} documents`);
+  if (spec.queryForm === "pooled" && src.vectorCount !== src.docCount) throw new XlirError("INTERNAL", `single-vector kind needs one row per document, got ${src.vectorCount} rows for ${src.docCount}`);
+  await ensureDir(dir);
+  const w = await spec.write(dir, src, data.options ?? {});
+  await writeAtomic(join(dir, DOCNOS), JSON.stringify(data.docnos));
+  const manifest: IndexManifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    kind: data.kind,
+    encoderHash: data.encoderHash,
+    dim: src.dim,
+    docCount: src.docCount,
+    vectorCount: src.vectorCount,
+    storage: w.storage,
+    buildParams: { ...data.buildParams, ...w.buildParams },
+    createdBy: data.createdBy ?? `xlir ${xlirVersion()}`,
+    createdAt: new Date().toISOString(),
+  };
+  await writeManifest(dir, manifest);
+  return { manifest, structureSeconds: w.structureSeconds };
 }
 
 export interface VectorIndexData {
@@ -227,58 +321,25 @@ export interface VectorIndexData {
 }
 
 /**
- * Writes the files of a vector index into `dir` (vectors, offsets, docnos, HNSW graph where the
- * kind has one, manifest last). Used by the encoder-driven build and by benchmarks on raw vectors.
+ * Writes the files of a vector index into `dir` from vectors in memory (benchmarks, tests): the
+ * same kind writers as the encoder-driven build, over one chunk.
  */
 export async function writeVectorIndex(dir: string, data: VectorIndexData): Promise<{ manifest: IndexManifest; hnswSeconds: number }> {
-  const spec = vectorKind(data.kind);
-  const o = data.options ?? {};
   const dim = data.dim;
   const total = data.offsets[data.offsets.length - 1];
   const nDocs = data.docnos.length;
   if (data.offsets.length !== nDocs + 1 || data.vectors.length !== total * dim) {
     throw new XlirError("INTERNAL", `writeVectorIndex: ${nDocs} docnos, ${data.offsets.length} offsets, ${data.vectors.length} floats for dim ${dim}`);
   }
-  if (spec.queryForm === "pooled" && total !== nDocs) throw new XlirError("INTERNAL", `single-vector kind needs one row per document, got ${total} rows for ${nDocs}`);
-  await ensureDir(dir);
-  let vectors = data.vectors;
-  const storage = o.storage ?? "float32";
-  if (storage === "float16") {
-    const half = f32ToF16(vectors);
-    await writeAtomic(join(dir, vectorsFile(storage)), new Uint8Array(half.buffer));
-    vectors = f16ToF32(half); // the graph indexes what search will score
-  } else {
-    await writeAtomic(join(dir, vectorsFile(storage)), new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-  }
-  if (spec.queryForm === "tokens") await writeAtomic(join(dir, OFFSETS), new Uint8Array(data.offsets.buffer, data.offsets.byteOffset, data.offsets.byteLength));
-  await writeAtomic(join(dir, DOCNOS), JSON.stringify(data.docnos));
-  const buildParams: Record<string, unknown> = { ...data.buildParams };
-  let hnswMs = 0;
-  if (spec.approximate) {
-    const p = {
-      connectivity: o.connectivity ?? HNSW_DEFAULTS.connectivity,
-      expansionAdd: o.expansionAdd ?? HNSW_DEFAULTS.expansionAdd,
-      expansionSearch: o.expansionSearch ?? HNSW_DEFAULTS.expansionSearch,
-      threads: o.threads ?? 0,
-    };
-    const th = performance.now();
-    Hnsw.build(vectors, total, dim, p).save(join(dir, HNSW));
-    hnswMs = performance.now() - th;
-    Object.assign(buildParams, { connectivity: p.connectivity, expansionAdd: p.expansionAdd, expansionSearch: p.expansionSearch });
-    if (spec.queryForm === "tokens") buildParams.tokenK = o.tokenK ?? 64;
-  }
-  const manifest: IndexManifest = {
-    formatVersion: INDEX_FORMAT_VERSION,
-    kind: data.kind,
-    encoderHash: data.encoderHash,
-    dim,
-    docCount: nDocs,
-    vectorCount: total,
-    storage,
-    buildParams,
-    createdBy: data.createdBy ?? `xlir ${xlirVersion()}`,
-    createdAt: new Date().toISOString(),
-  };
-  await writeManifest(dir, manifest);
-  return { manifest, hnswSeconds: hnswMs / 1000 };
+  const chunk: VectorChunk = { vectors: data.vectors, offsets: data.offsets, docnos: data.docnos };
+  const { manifest, structureSeconds } = await finishIndex(dir, {
+    kind: data.kind, encoderHash: data.encoderHash, source: { dim, docCount: nDocs, vectorCount: total, chunks: () => [chunk] },
+    docnos: data.docnos, buildParams: data.buildParams, createdBy: data.createdBy, options: data.options,
+  });
+  return { manifest, hnswSeconds: structureSeconds };
+}
+
+/** Writes a vector index from any chunk source (e.g. generated vectors, a part of a larger collection). */
+export async function writeVectorIndexFrom(dir: string, kind: string, encoderHash: string, source: ChunkSource, docnos: string[], o: { buildParams?: Record<string, unknown>; options?: VectorBuildOptions; createdBy?: string } = {}): Promise<{ manifest: IndexManifest; structureSeconds: number }> {
+  return finishIndex(dir, { kind, encoderHash, source, docnos, ...o });
 }

@@ -13,6 +13,26 @@ const MAX_BLOCK = 1 << 24;
 
 let gemmTopKSession: Promise<ort.InferenceSession> | null = null;
 let gemmSession: Promise<ort.InferenceSession> | null = null;
+let gemmArgMaxSession: Promise<ort.InferenceSession> | null = null;
+
+function getGemmArgMax(): Promise<ort.InferenceSession> {
+  gemmArgMaxSession ??= ort.InferenceSession.create(
+    graph(
+      "xlir_gemm_argmax",
+      [
+        { op: "Gemm", inputs: ["Q", "D"], outputs: ["S"], attrs: transB }, // [nq, n]
+        { op: "ArgMax", inputs: ["S"], outputs: ["I"], attrs: [{ name: "axis", kind: "int", value: 1 }, { name: "keepdims", kind: "int", value: 0 }] }, // [nq]
+      ],
+      [
+        { name: "Q", type: OnnxType.FLOAT, dims: ["nq", "d"] },
+        { name: "D", type: OnnxType.FLOAT, dims: ["n", "d"] },
+      ],
+      [{ name: "I", type: OnnxType.INT64, dims: ["nq"] }],
+    ),
+    sessionOptions(),
+  );
+  return gemmArgMaxSession;
+}
 
 function sessionOptions(): ort.InferenceSession.SessionOptions {
   return { intraOpNumThreads: Math.max(1, availableParallelism()), interOpNumThreads: 1, graphOptimizationLevel: "all" };
@@ -173,4 +193,24 @@ export function maxSimReference(q: Float32Array, lq: number, doc: Float32Array, 
     total += best;
   }
   return total;
+}
+
+/**
+ * For every row x_r the index of the centre with the largest inner product, argmax_c <x_r, c_c>
+ * (GEMM + ArgMax on ONNX Runtime, blocked so that the [rows, C] block stays <= 64 MiB; ArgMax keeps
+ * the first maximum on ties). rows: [n, d], centres: [C, d] -> Int32Array [n].
+ */
+export async function nearestCentres(rows: Float32Array, n: number, centres: Float32Array, C: number, d: number): Promise<Int32Array> {
+  const out = new Int32Array(n);
+  if (n === 0) return out;
+  const s = await getGemmArgMax();
+  const D = new ort.Tensor("float32", centres.subarray(0, C * d), [C, d]);
+  const block = Math.max(1, Math.min(8192, Math.floor(MAX_BLOCK / C)));
+  for (let r0 = 0; r0 < n; r0 += block) {
+    const rb = Math.min(block, n - r0);
+    const r = await s.run({ Q: new ort.Tensor("float32", rows.subarray(r0 * d, (r0 + rb) * d), [rb, d]), D });
+    const idx = r.I.data as BigInt64Array; // [rb]
+    for (let i = 0; i < rb; i++) out[r0 + i] = Number(idx[i]);
+  }
+  return out;
 }

@@ -62,17 +62,27 @@ export class Hnsw {
     });
   }
 
+  /** An empty graph; rows are added with `add`. */
+  static empty(dim: number, p: HnswParams = HNSW_DEFAULTS): Hnsw {
+    return new Hnsw(Hnsw.create(dim, p), dim, p);
+  }
+
   /** Builds a graph over rows [n, dim] with keys 0..n-1. */
   static build(vectors: Float32Array, n: number, dim: number, p: HnswParams = HNSW_DEFAULTS): Hnsw {
-    const index = Hnsw.create(dim, p);
+    const g = Hnsw.empty(dim, p);
+    g.add(vectors, n, 0);
+    return g;
+  }
+
+  /** Adds rows [n, dim] with keys firstKey..firstKey+n-1 (in chunks of 64k rows). */
+  add(vectors: Float32Array, n: number, firstKey: number): void {
     const chunk = 65536;
     for (let r0 = 0; r0 < n; r0 += chunk) {
       const r1 = Math.min(n, r0 + chunk);
       const keys = new BigUint64Array(r1 - r0);
-      for (let i = 0; i < keys.length; i++) keys[i] = BigInt(r0 + i);
-      index.add(keys, vectors.subarray(r0 * dim, r1 * dim), p.threads);
+      for (let i = 0; i < keys.length; i++) keys[i] = BigInt(firstKey + r0 + i);
+      this.index.add(keys, vectors.subarray(r0 * this.dim, r1 * this.dim), this.params.threads);
     }
-    return new Hnsw(index, dim, p);
   }
 
   static load(path: string, dim: number, expectedSize: number, p: HnswParams = HNSW_DEFAULTS): Hnsw {

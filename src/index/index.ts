@@ -26,7 +26,11 @@ export {
   type QueryForm,
   type VectorIndex,
   type VectorBuildOptions,
+  type VectorChunk,
+  type ChunkSource,
+  type KindWriteResult,
   type VectorKindSpec,
+  PARTS_KIND,
 } from "./types.js";
 export { compareHits, docnoRanks, TopK } from "./topk.js";
 export { gemmABt, denseTopK, maxSimAll, maxSimReference } from "./exact.js";
@@ -39,7 +43,25 @@ export {
   buildVectorIndex,
   indexFiles,
   writeVectorIndex,
+  writeVectorIndexFrom,
   type BuildIndexOptions,
   type BuildStats,
   type VectorIndexData,
 } from "./build.js";
+export {
+  type PartSpec,
+  PART_RULE,
+  partName,
+  partDir,
+  parsePartSpec,
+  type PartFile,
+  type PartEntry,
+  type PartsManifest,
+  partsComplete,
+  checkSiblingParts,
+  assembleParts,
+  checkParts,
+  PartedIndex,
+} from "./parts.js";
+export { PLAID_DEFAULTS, ResidualCodec, kmeans, residualBuckets, trainCodec, writePlaid, PlaidIndex, plaidSpec } from "./plaid.js";
+export { RowFile, VectorFile } from "./vector-file.js";

@@ -13,6 +13,7 @@ import { FusedMaxSim } from "./maxsim-fused.js";
 import { Hnsw, HNSW_DEFAULTS, type HnswParams } from "./hnsw.js";
 import { docnoRanks, TopK } from "./topk.js";
 import { HNSW, readDocnos, readOffsets, readVectors } from "./storage.js";
+import { writeFloatKind } from "./write-float.js";
 import type { DocHit, IndexManifest, VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
 
 export class MultiVectorIndex implements VectorIndex {
@@ -150,6 +151,7 @@ export const multiSpec: VectorKindSpec = {
   queryForm: "tokens",
   approximate: true,
   load: (dir, m, opts) => loadMulti(dir, m, opts, true),
+  write: (dir, source, opts) => writeFloatKind(dir, source, opts, "tokens", true),
 };
 
 export const multiExactSpec: VectorKindSpec = {
@@ -158,6 +160,7 @@ export const multiExactSpec: VectorKindSpec = {
   queryForm: "tokens",
   approximate: false,
   load: (dir, m, opts) => loadMulti(dir, m, opts, false),
+  write: (dir, source, opts) => writeFloatKind(dir, source, opts, "tokens", false),
 };
 
 export { hnswParams };

@@ -1,13 +1,15 @@
 /** Vector index kinds by name (BM25 lives in bm25.ts, owned separately, and is dispatched by name). */
 import { XlirError } from "../errors.js";
 import { multiExactSpec, multiSpec } from "./multi.js";
+import { plaidSpec } from "./plaid.js";
 import { singleHnswSpec, singleSpec } from "./single.js";
 import { readManifest } from "./storage.js";
-import type { VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
+import { PARTS_KIND, type VectorBuildOptions, type VectorIndex, type VectorKindSpec } from "./types.js";
 
 export const VECTOR_KINDS: Record<string, VectorKindSpec> = {
   multi: multiSpec,
   "multi-exact": multiExactSpec,
+  "multi-plaid": plaidSpec,
   single: singleSpec,
   "single-hnsw": singleHnswSpec,
 };
@@ -21,9 +23,13 @@ export function vectorKind(kind: string): VectorKindSpec {
   return spec;
 }
 
-/** Opens a vector index folder (manifest checked, files size-checked against it). */
+/**
+ * Opens a vector index folder (manifest checked, files size-checked against it); a parts folder
+ * (kind "parts", see parts.ts) opens as one index that fans out over its parts.
+ */
 export async function openVectorIndex(dir: string, opts: VectorBuildOptions = {}): Promise<VectorIndex> {
   const m = await readManifest(dir);
+  if (m.kind === PARTS_KIND) return (await import("./parts.js")).PartedIndex.open(dir, m, opts);
   const spec = VECTOR_KINDS[m.kind];
   if (!spec) {
     throw new XlirError("UNSUPPORTED", `${dir}: index kind '${m.kind}' is not a vector index; vector kinds: ${Object.keys(VECTOR_KINDS).join(", ")}`);

@@ -11,6 +11,7 @@ import { Hnsw } from "./hnsw.js";
 import { hnswParams } from "./multi.js";
 import { docnoRanks, compareHits } from "./topk.js";
 import { HNSW, readDocnos, readVectors } from "./storage.js";
+import { writeFloatKind } from "./write-float.js";
 import type { DocHit, IndexManifest, VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
 
 export class SingleVectorIndex implements VectorIndex {
@@ -71,6 +72,7 @@ export const singleSpec: VectorKindSpec = {
   queryForm: "pooled",
   approximate: false,
   load: (dir, m, opts) => loadSingle(dir, m, opts, false),
+  write: (dir, source, opts) => writeFloatKind(dir, source, opts, "pooled", false),
 };
 
 export const singleHnswSpec: VectorKindSpec = {
@@ -79,4 +81,5 @@ export const singleHnswSpec: VectorKindSpec = {
   queryForm: "pooled",
   approximate: true,
   load: (dir, m, opts) => loadSingle(dir, m, opts, true),
+  write: (dir, source, opts) => writeFloatKind(dir, source, opts, "pooled", true),
 };

@@ -4,11 +4,15 @@
  * against the manifest and refuses contradictions with CORRUPT.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XlirError } from "../errors.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorDtype } from "./types.js";
 import { writeFileAtomic } from "../data/io.js";
+import { RowFile, VectorFile, widenF16 } from "./vector-file.js";
+
+/** Decodes IEEE half precision to float32. [n] -> [n]. */
+export const f16ToF32 = widenF16;
 
 export const MANIFEST = "manifest.json";
 export const DOCNOS = "docnos.json";
@@ -66,34 +70,36 @@ export async function readDocnos(dir: string, expected: number): Promise<string[
   return docnos as string[];
 }
 
-/** Checks that `path` holds exactly `bytes` bytes. */
-async function expectSize(path: string, bytes: number, what: string): Promise<void> {
-  if (!existsSync(path)) throw new XlirError("CORRUPT", `${path}: missing (${what})`);
-  const size = (await stat(path)).size;
-  if (size !== bytes) {
-    throw new XlirError("CORRUPT", `${path}: ${size} bytes, but the manifest implies ${bytes} (${what}); the index is truncated or was overwritten, rebuild it`);
-  }
-}
-
-/** Loads the vector matrix as float32 [vectorCount * dim] (float16 storage is widened). */
+/**
+ * Loads the vector matrix as float32 [vectorCount * dim] (float16 storage is widened) by positional
+ * reads in blocks of rows: never one whole-file read, so no 2 GiB ceiling. Kinds that must not hold
+ * every vector (parts over the memory budget, multi-plaid) open a VectorFile instead.
+ */
 export async function readVectors(dir: string, m: IndexManifest): Promise<Float32Array> {
-  const path = join(dir, vectorsFile(m.storage));
-  const width = m.storage === "float16" ? 2 : 4;
-  await expectSize(path, m.vectorCount * m.dim * width, `${m.vectorCount} x ${m.dim} ${m.storage}`);
-  const buf = await readFile(path);
-  if (m.storage === "float16") return f16ToF32(new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2));
-  const out = new Float32Array(m.vectorCount * m.dim);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
+  const file = VectorFile.open(join(dir, vectorsFile(m.storage)), m.vectorCount, m.dim, m.storage);
+  try {
+    const out = new Float32Array(m.vectorCount * m.dim);
+    const block = Math.max(1, Math.floor((1 << 24) / Math.max(1, m.dim)));
+    for (let r = 0; r < m.vectorCount; r += block) {
+      const to = Math.min(m.vectorCount, r + block);
+      out.set(file.read(r, to), r * m.dim);
+    }
+    return out;
+  } finally {
+    file.close();
+  }
 }
 
 /** Loads the multi-vector document offsets [docCount + 1], checking monotonicity and the total. */
 export async function readOffsets(dir: string, m: IndexManifest): Promise<Int32Array> {
   const path = join(dir, OFFSETS);
-  await expectSize(path, (m.docCount + 1) * 4, `${m.docCount + 1} int32 document offsets`);
-  const buf = await readFile(path);
+  const file = RowFile.open(path, m.docCount + 1, 4, `${m.docCount + 1} int32 document offsets`);
   const off = new Int32Array(m.docCount + 1);
-  new Uint8Array(off.buffer).set(buf);
+  try {
+    file.read(0, m.docCount + 1, new Uint8Array(off.buffer));
+  } finally {
+    file.close();
+  }
   if (off[0] !== 0 || off[m.docCount] !== m.vectorCount) {
     throw new XlirError("CORRUPT", `${path}: offsets must run from 0 to vectorCount ${m.vectorCount}`);
   }
@@ -142,21 +148,6 @@ export function f32ToF16(src: Float32Array): Uint16Array {
     if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
     e = h;
     out[i] = sign | e;
-  }
-  return out;
-}
-
-/** Decodes IEEE half precision to float32. [n] -> [n]. */
-export function f16ToF32(src: Uint16Array): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const h = src[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >>> 10) & 0x1f;
-    const mant = h & 0x3ff;
-    if (exp === 0) out[i] = sign * mant * 2 ** -24;
-    else if (exp === 31) out[i] = mant ? NaN : sign * Infinity;
-    else out[i] = sign * (1 + mant / 1024) * 2 ** (exp - 15);
   }
   return out;
 }

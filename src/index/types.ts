@@ -59,6 +59,47 @@ export interface VectorBuildOptions {
   rerankDepth?: number;
   /** Threads for native work (0 = library default). */
   threads?: number;
+  /** multi-plaid: bits per residual dimension, 1 or 2 (default 2). */
+  nbits?: number;
+  /** multi-plaid: k-means centroids (default ColBERTv2's rule 2^floor(log2(16 sqrt(tokens)))). */
+  centroids?: number;
+  /** multi-plaid: k-means iterations (default 8). */
+  kmeansIterations?: number;
+  /** multi-plaid: k-means training points per centroid, at most (default 64). */
+  pointsPerCentroid?: number;
+  /** Seed of sampling and k-means initialisation (default 42). */
+  seed?: number;
+  /** multi-plaid: centroids probed per query token at search (default 8). */
+  nprobe?: number;
+  /** multi-plaid: candidates kept after the centroid-interaction estimate, decompressed and scored (default 256, at least k). */
+  candidates?: number;
+  /** Parts: the most bytes of vectors kept loaded across searches; larger parted indexes load one part at a time (default 4 GiB). */
+  residentBytes?: number;
+}
+
+/** One block of encoded documents, in corpus order. */
+export interface VectorChunk {
+  /** [rows, dim] token rows (multi kinds) or document rows (single kinds). */
+  vectors: Float32Array;
+  /** [n + 1] offsets of the chunk's documents into its rows (from 0). */
+  offsets: Int32Array;
+  docnos: string[];
+}
+
+/** Encoded documents that a kind writer may read more than once (each call of `chunks` starts over). */
+export interface ChunkSource {
+  dim: number;
+  docCount: number;
+  vectorCount: number;
+  chunks(): Iterable<VectorChunk> | AsyncIterable<VectorChunk>;
+}
+
+/** What a kind writer leaves for the manifest. */
+export interface KindWriteResult {
+  storage: VectorDtype;
+  buildParams: Record<string, unknown>;
+  /** Seconds spent on the kind's own structure (HNSW graph, k-means), for build statistics. */
+  structureSeconds: number;
 }
 
 /** One registry entry: how a vector kind is described, finalised from encoded vectors, and loaded. */
@@ -69,4 +110,11 @@ export interface VectorKindSpec {
   /** Whether the kind needs an HNSW graph file built at finalisation. */
   approximate: boolean;
   load(dir: string, manifest: IndexManifest, opts: VectorBuildOptions): Promise<VectorIndex>;
+  /** Writes the kind's files (all but manifest.json and docnos.json) into `dir` from the encoded documents. */
+  write(dir: string, source: ChunkSource, opts: VectorBuildOptions): Promise<KindWriteResult>;
+  /** Bytes a loaded index holds in memory (default vectorCount * dim * 4). */
+  memoryBytes?(m: IndexManifest): number;
 }
+
+/** The `kind` of a folder that holds the parts of a parted build (see parts.ts); not a `--kind` value. */
+export const PARTS_KIND = "parts";

@@ -17,5 +17,7 @@ export {
   type QueryEncoder,
   type SearcherOptions,
   type IndexSummary,
+  type OpenedIndex,
+  openIndex,
   Searcher,
 } from "./searcher.js";

@@ -68,6 +68,30 @@ export function checkEncoder(dir: string, indexHash: string, encoder: QueryEncod
   );
 }
 
+/**
+ * An opened index (vector or BM25) that several Searchers may share: open it once, then call
+ * `Searcher.fromIndex(opened, encoder)` per query encoder (e.g. the teacher and every student over
+ * the teacher's index). Its owner closes it with `close()` when every searcher is done.
+ */
+export interface OpenedIndex {
+  readonly summary: IndexSummary;
+  readonly vector: VectorIndex | null;
+  readonly bm25: Bm25Index | null;
+  close(): void;
+}
+
+/** Opens an index folder once (vector kinds, parts folders, BM25) without a query encoder. */
+export async function openIndex(dir: string, opts: VectorBuildOptions = {}): Promise<OpenedIndex> {
+  const kind = await indexKindOf(dir);
+  if (kind === "bm25") {
+    const bm25 = await loadBm25(dir);
+    return { summary: { dir, kind, docCount: bm25.docCount, dim: null, encoderHash: null }, vector: null, bm25, close: () => {} };
+  }
+  const vector = await openVectorIndex(dir, opts);
+  const m = vector.manifest;
+  return { summary: { dir, kind, docCount: m.docCount, dim: m.dim, encoderHash: m.encoderHash }, vector, bm25: null, close: () => vector.close() };
+}
+
 export class Searcher {
   private constructor(
     readonly summary: IndexSummary,
@@ -75,23 +99,42 @@ export class Searcher {
     private readonly bm25: Bm25Index | null,
     private readonly encoder: QueryEncoder | null,
     private readonly queryBatch: number,
+    /** Whether close() closes the index (false when it was shared through fromIndex). */
+    private readonly ownsIndex: boolean,
   ) {}
 
   /** Opens an index; vector kinds need the query encoder, BM25 ignores it. */
   static async open(dir: string, encoder: QueryEncoder | null, opts: SearcherOptions = {}): Promise<Searcher> {
     const kind = await indexKindOf(dir);
-    const queryBatch = opts.queryBatch ?? 32;
-    if (kind === "bm25") {
-      const bm25 = await loadBm25(dir);
-      return new Searcher({ dir, kind, docCount: bm25.docCount, dim: null, encoderHash: null }, null, bm25, null, queryBatch);
+    if (kind !== "bm25" && !encoder) throw new XlirError("USAGE", `index ${dir} is a ${kind} vector index: give the query encoder (--model DIR)`);
+    const opened = await openIndex(dir, opts);
+    try {
+      return Searcher.create(opened, encoder, opts, true);
+    } catch (err) {
+      opened.close();
+      throw err;
     }
-    const index = await openVectorIndex(dir, opts);
-    const m = index.manifest;
-    if (!encoder) throw new XlirError("USAGE", `index ${dir} is a ${kind} vector index: give the query encoder (--model DIR)`);
+  }
+
+  /**
+   * A searcher over an index opened once with `openIndex` (vectors are read once, however many
+   * encoders search it). Closing this searcher leaves the index open; close the OpenedIndex itself.
+   */
+  static fromIndex(opened: OpenedIndex, encoder: QueryEncoder | null, opts: SearcherOptions = {}): Searcher {
+    return Searcher.create(opened, encoder, opts, false);
+  }
+
+  private static create(opened: OpenedIndex, encoder: QueryEncoder | null, opts: SearcherOptions, owns: boolean): Searcher {
+    const queryBatch = opts.queryBatch ?? 32;
+    const { summary, vector } = opened;
+    if (!vector) return new Searcher(summary, null, opened.bm25, null, queryBatch, owns);
+    const m = vector.manifest;
+    const dir = summary.dir;
+    if (!encoder) throw new XlirError("USAGE", `index ${dir} is a ${summary.kind} vector index: give the query encoder (--model DIR)`);
     const q = m.buildParams?.queryEncoderHash;
     checkEncoder(dir, m.encoderHash, encoder, opts.modelName, typeof q === "string" ? q : undefined);
     if (encoder.dim !== m.dim) throw new XlirError("MISMATCH", `index ${dir} holds ${m.dim}-d vectors, the query encoder produces ${encoder.dim}-d vectors`);
-    return new Searcher({ dir, kind, docCount: m.docCount, dim: m.dim, encoderHash: m.encoderHash }, index, null, encoder, queryBatch);
+    return new Searcher(summary, vector, null, encoder, queryBatch, owns);
   }
 
   /** Encodes one batch of query texts in the form the index needs. -> TokenVectors (pooled: one row each). */
@@ -128,6 +171,6 @@ export class Searcher {
   }
 
   close(): void {
-    this.vector?.close();
+    if (this.ownsIndex) this.vector?.close();
   }
 }

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { SingleBar } from "cli-progress";
-import { readAllCorpus } from "../../data/corpus.js";
+import { readAllCorpus, readCorpus } from "../../data/corpus.js";
 import { inputError, XlirError } from "../../errors.js";
 import { Bm25Index } from "../../index/bm25.js";
 import { saveBm25 } from "../../index/bm25-store.js";
 import { buildVectorIndex } from "../../index/build.js";
+import { assembleParts, checkParts, parsePartSpec } from "../../index/parts.js";
+import { readManifest } from "../../index/storage.js";
 import { INDEX_KINDS, vectorKind } from "../../index/registry.js";
 import type { VectorDtype } from "../../index/types.js";
 import { OnnxEncoder } from "../../models/onnx-encoder.js";
@@ -27,6 +28,13 @@ interface IndexCliOptions {
   k1: number;
   b: number;
   progress: boolean;
+  part?: string;
+  assemble: boolean;
+  verify: boolean;
+  nbits: number;
+  centroids?: number;
+  kmeansIterations: number;
+  seed: number;
 }
 
 /** Registers `xlir index`: encode a JSONL corpus into an index folder (or build BM25). */
@@ -34,8 +42,11 @@ export function register(program: Command): void {
   program
     .command("index")
     .description("build a search index of a JSONL corpus ({id,title,text} a line) with a document encoder, or BM25")
-    .requiredOption("--corpus <file>", "corpus JSONL")
-    .requiredOption("--out <dir>", "index folder to create (built in <dir>.tmp-build, resumable)")
+    .option("--corpus <file>", "corpus JSONL (streamed: never read whole)")
+    .requiredOption("--out <dir>", "index folder to create (built in <dir>.tmp-build, resumable); with --part the folder holding the parts")
+    .option("--part <i/N>", "build part i of N only: the documents at record positions p (0-based) with p mod N = i, into OUT/part-i-of-N; when all N parts are in OUT, OUT/manifest.json lists them")
+    .option("--assemble", "write OUT/manifest.json for the parts in OUT (after copying parts built on other machines); no --corpus needed", false)
+    .option("--verify", "check the parts listed in OUT/manifest.json: present, sizes and sha256 of every file", false)
     .option("--model <dir>", "encoder folder (Hugging Face files + xlir.json); required for vector kinds")
     .option("--kind <kind>", `index kind: ${INDEX_KINDS.join(", ")}`, "multi")
     .option("--batch-size <n>", "documents per encoder call", parseIntOption("--batch-size"), 32)
@@ -46,15 +57,30 @@ export function register(program: Command): void {
     .option("--connectivity <n>", "HNSW graph degree", parseIntOption("--connectivity"), 16)
     .option("--ef-construction <n>", "HNSW expansion while building", parseIntOption("--ef-construction"), 128)
     .option("--threads <n>", "encoder / HNSW threads", parseIntOption("--threads"))
+    .option("--nbits <n>", "multi-plaid: bits per residual dimension (1, 2 or 4)", parseIntOption("--nbits"), 2)
+    .option("--centroids <n>", "multi-plaid: k-means centroids (default 2^floor(log2(16 sqrt(tokens))))", parseIntOption("--centroids"))
+    .option("--kmeans-iterations <n>", "multi-plaid: k-means iterations", parseIntOption("--kmeans-iterations"), 8)
+    .option("--seed <n>", "multi-plaid: sampling and k-means seed", parseIntOption("--seed"), 42)
     .option("--lang <code>", "bm25: analyser language", "en")
     .option("--k1 <x>", "bm25: k1", parseFloatOption("--k1"), 0.9)
     .option("--b <x>", "bm25: b", parseFloatOption("--b"), 0.4)
     .option("--no-progress", "no progress bar on stderr")
     .action(async (o: IndexCliOptions) => {
+      if (o.assemble || o.verify) {
+        if (o.assemble) await assembleParts(o.out);
+        const m = await readManifest(o.out);
+        if (o.verify) await checkParts(o.out, m, true);
+        printJson({ manifest: m, verified: o.verify });
+        return;
+      }
+      if (!o.corpus) throw new XlirError("USAGE", "--corpus is required (except with --assemble or --verify)");
+      const part = o.part === undefined ? undefined : parsePartSpec(o.part);
       // Id fields as 'xlir index' has always accepted them (first found wins); errors name file and line.
-      const docs = await readAllCorpus(o.corpus, { format: "jsonl", idFields: ["id", "_id", "docid", "docno", "doc_id"] });
-      if (docs.length === 0) throw inputError(o.corpus, undefined, "corpus has no documents");
+      const corpusOptions = { format: "jsonl" as const, idFields: ["id", "_id", "docid", "docno", "doc_id"] };
       if (o.kind === "bm25") {
+        if (part) throw new XlirError("USAGE", "--part is for vector kinds; bm25 indexes the whole corpus");
+        const docs = await readAllCorpus(o.corpus, corpusOptions);
+        if (docs.length === 0) throw inputError(o.corpus, undefined, "corpus has no documents");
         const t = performance.now();
         const index = Bm25Index.build(docs, { analyzer: o.lang, k1: o.k1, b: o.b });
         const manifest = await saveBm25(index, o.out);
@@ -66,19 +92,23 @@ export function register(program: Command): void {
       if (!o.model) throw new XlirError("USAGE", `--model is required for index kind '${o.kind}'`);
       if (o.storage !== "float32" && o.storage !== "float16") throw new XlirError("USAGE", `--storage must be float32 or float16, got '${o.storage}'`);
       const encoder = await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
-      const bar = o.progress ? new SingleBar({ stream: process.stderr, format: "encoding [{bar}] {value}/{total} docs | {eta_formatted} left" }) : null;
-      bar?.start(docs.length, 0);
+      let last = 0;
+      const progress = (done: number): void => {
+        if (!o.progress || (done - last < 256 && done !== 0)) return;
+        last = done;
+        process.stderr.write(`\rencoded ${done} documents${part ? ` (part ${part.index}/${part.count})` : ""}`);
+      };
       try {
         const { manifest, stats } = await buildVectorIndex({
-          kind: o.kind, out: o.out, encoder, docs, batchSize: o.batchSize, shardSize: o.shardSize,
+          kind: o.kind, out: o.out, encoder, docs: readCorpus(o.corpus, corpusOptions), part, batchSize: o.batchSize, shardSize: o.shardSize,
           storage: o.storage as VectorDtype, tokenK: o.tokenK, connectivity: o.connectivity, expansionAdd: o.efConstruction,
-          threads: o.threads, extraParams: { model: o.model, maxLength: encoder.maxLength },
-          onProgress: (done) => bar?.update(done),
+          threads: o.threads, nbits: o.nbits, centroids: o.centroids, kmeansIterations: o.kmeansIterations, seed: o.seed,
+          extraParams: { model: o.model, maxLength: encoder.maxLength },
+          onProgress: progress,
         });
-        bar?.stop();
+        if (o.progress) process.stderr.write("\n");
         printJson({ manifest, stats: { ...stats, encoderShare: stats.encodeSeconds / stats.totalSeconds } });
       } finally {
-        bar?.stop();
         await encoder.dispose();
       }
     });

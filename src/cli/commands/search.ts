@@ -23,8 +23,11 @@ export function register(program: Command): void {
     .option("--token-k <n>", "multi: ANN token hits per query token", parseIntOption("--token-k"))
     .option("--rerank-depth <n>", "multi: candidates re-ranked by exact MaxSim per query (default 1024)", parseIntOption("--rerank-depth"))
     .option("--ef <n>", "HNSW expansion at search", parseIntOption("--ef"))
+    .option("--nprobe <n>", "multi-plaid: centroids probed per query token (default: the index's, 8)", parseIntOption("--nprobe"))
+    .option("--candidates <n>", "multi-plaid: documents decompressed and scored per query (default: the index's, 256)", parseIntOption("--candidates"))
+    .option("--resident-bytes <n>", "parts: most bytes of vectors kept loaded; larger parted indexes load one part at a time (default 4 GiB)", parseIntOption("--resident-bytes"))
     .option("--threads <n>", "encoder threads", parseIntOption("--threads"))
-    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number }) => {
+    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number; nprobe?: number; candidates?: number; residentBytes?: number }) => {
       if (o.k < 1) throw new XlirError("USAGE", `-k must be >= 1, got ${o.k}`);
       const queries = await readAllQueries(o.queries, { format: "tsv" });
       if (queries.length === 0) throw inputError(o.queries, undefined, "no queries");
@@ -32,7 +35,7 @@ export function register(program: Command): void {
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
       const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
       try {
-        const searcher = await Searcher.open(o.index, encoder, { queryBatch: o.batchSize, tokenK: o.tokenK, rerankDepth: o.rerankDepth, expansionSearch: o.ef, modelName: `the query model ${o.model}` });
+        const searcher = await Searcher.open(o.index, encoder, { queryBatch: o.batchSize, tokenK: o.tokenK, rerankDepth: o.rerankDepth, expansionSearch: o.ef, nprobe: o.nprobe, candidates: o.candidates, residentBytes: o.residentBytes, modelName: `the query model ${o.model}` });
         const t = performance.now();
         const run = await searcher.search(queries, o.k);
         const seconds = (performance.now() - t) / 1000;

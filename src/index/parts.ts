@@ -1,0 +1,250 @@
+/**
+ * Parted indexes: a collection indexed in N parts, each an ordinary index folder OUT/part-i-of-N
+ * built on its own (possibly on another machine) by `xlir index --part i/N`. Part membership is
+ * the record position p of a document in the corpus (0-based, blank lines not counted):
+ * p mod N = i. OUT/manifest.json (kind "parts") lists every part with its counts, encoder hash,
+ * the sha256 of its manifest and the size and sha256 of each of its files.
+ *
+ * Opening checks that every listed part is present, that its manifest is the one listed and that
+ * every file has the listed size (a missing or truncated part is refused by name). Search fans
+ * out over the parts and merges their top-k lists in the project's order (score descending,
+ * docno descending on ties): the merged list equals the top-k of one index over all documents
+ * when the kind scores documents independently of each other (the exact kinds).
+ * Parts whose loaded size exceeds `residentBytes` together are loaded one at a time per search.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { XlirError } from "../errors.js";
+import type { TokenVectors } from "../models/types.js";
+import { vectorKind } from "./registry.js";
+import { MANIFEST, readManifest, writeManifest } from "./storage.js";
+import { compareHits } from "./topk.js";
+import { INDEX_FORMAT_VERSION, PARTS_KIND, type DocHit, type IndexManifest, type QueryForm, type VectorBuildOptions, type VectorIndex } from "./types.js";
+
+/** Part `index` (0-based) of `count`. */
+export interface PartSpec {
+  index: number;
+  count: number;
+}
+
+/** The membership rule, as recorded in manifests. */
+export const PART_RULE = "record position mod partCount";
+
+const PART_DIR = /^part-(\d+)-of-(\d+)$/;
+
+export function partName(p: PartSpec): string {
+  return `part-${p.index}-of-${p.count}`;
+}
+
+export function partDir(out: string, p: PartSpec): string {
+  return join(out, partName(p));
+}
+
+/** Parses `i/N` (0 <= i < N). */
+export function parsePartSpec(text: string): PartSpec {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index >= count) throw new XlirError("USAGE", `--part '${text}': expected i/N with 0 <= i < N (e.g. 0/4)`);
+  return { index, count };
+}
+
+export interface PartFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface PartEntry {
+  name: string;
+  index: number;
+  kind: string;
+  docCount: number;
+  vectorCount: number;
+  manifestSha256: string;
+  files: PartFile[];
+}
+
+export interface PartsManifest extends IndexManifest {
+  parts: PartEntry[];
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+/** Whether OUT holds all `count` parts (each complete: a part folder appears only when its build finished). */
+export async function partsComplete(out: string, count: number): Promise<boolean> {
+  for (let i = 0; i < count; i++) if (!existsSync(join(partDir(out, { index: i, count }), MANIFEST))) return false;
+  return true;
+}
+
+/**
+ * Before building part `p` into OUT: refuses when OUT already holds parts of another split, or
+ * finished parts built with another kind or encoder (naming the part), so that no work is wasted.
+ */
+export async function checkSiblingParts(out: string, p: PartSpec, kind: string, encoderHash: string): Promise<void> {
+  if (!existsSync(out)) return;
+  if (existsSync(join(out, MANIFEST)) && !existsSync(join(out, partName(p)))) {
+    const m = await readManifest(out);
+    if (m.kind !== PARTS_KIND) throw new XlirError("USAGE", `${out} holds a ${m.kind} index, not parts; choose another --out`);
+  }
+  for (const name of await readdir(out)) {
+    const mm = PART_DIR.exec(name);
+    if (!mm) continue;
+    if (Number(mm[2]) !== p.count) throw new XlirError("MISMATCH", `${out} holds ${name}, a part of another split than ${p.index}/${p.count}; use one split per folder`);
+    if (!existsSync(join(out, name, MANIFEST))) continue;
+    const m = await readManifest(join(out, name));
+    if (m.encoderHash !== encoderHash || m.kind !== kind) {
+      throw new XlirError("MISMATCH", `${join(out, name)} was built as ${m.kind} by encoder ${m.encoderHash}; part ${p.index}/${p.count} would be ${kind} by encoder ${encoderHash}; all parts need the same kind and encoder`);
+    }
+  }
+}
+
+/**
+ * Writes OUT/manifest.json for the parts in OUT (hashing every file). Refuses a set with a part
+ * missing, parts of different splits, or parts that disagree on kind, encoder, dim or storage.
+ */
+export async function assembleParts(out: string): Promise<PartsManifest> {
+  if (!existsSync(out)) throw new XlirError("NOT_FOUND", `${out}: no such folder`);
+  const found = (await readdir(out)).map((n) => PART_DIR.exec(n)).filter((m): m is RegExpExecArray => m !== null);
+  if (found.length === 0) throw new XlirError("NOT_FOUND", `${out}: no part-i-of-N folders; build them with 'xlir index --part i/N'`);
+  const counts = new Set(found.map((m) => Number(m[2])));
+  if (counts.size > 1) throw new XlirError("MISMATCH", `${out} holds parts of different splits (of ${[...counts].join(", ")}); keep one split`);
+  const count = [...counts][0];
+  const entries: PartEntry[] = [];
+  let first: IndexManifest | null = null;
+  for (let i = 0; i < count; i++) {
+    const name = partName({ index: i, count });
+    const dir = join(out, name);
+    if (!existsSync(join(dir, MANIFEST))) throw new XlirError("NOT_FOUND", `${out}: part ${name} is missing or unfinished; build it with 'xlir index --part ${i}/${count}'`);
+    const m = await readManifest(dir);
+    if (m.buildParams.part !== i || m.buildParams.partCount !== count) throw new XlirError("MISMATCH", `${dir}: its manifest says part ${String(m.buildParams.part)}/${String(m.buildParams.partCount)}, the folder name says ${i}/${count}`);
+    first ??= m;
+    for (const key of ["kind", "encoderHash", "dim", "storage"] as const) {
+      if (m[key] !== first[key]) throw new XlirError("MISMATCH", `${dir}: ${key} ${String(m[key])}, but part 0 has ${String(first[key])}; all parts must be built with the same kind, encoder and storage`);
+    }
+    const files: PartFile[] = [];
+    for (const f of (await readdir(dir)).sort()) {
+      const path = join(dir, f);
+      files.push({ name: f, bytes: (await stat(path)).size, sha256: await sha256File(path) });
+    }
+    entries.push({
+      name, index: i, kind: m.kind, docCount: m.docCount, vectorCount: m.vectorCount,
+      manifestSha256: files.find((f) => f.name === MANIFEST)?.sha256 ?? "", files,
+    });
+  }
+  const f = first as IndexManifest;
+  const { part: _p, partCount: _c, ...shared } = f.buildParams;
+  const manifest: PartsManifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    kind: PARTS_KIND,
+    encoderHash: f.encoderHash,
+    dim: f.dim,
+    docCount: entries.reduce((a, e) => a + e.docCount, 0),
+    vectorCount: entries.reduce((a, e) => a + e.vectorCount, 0),
+    storage: f.storage,
+    buildParams: { ...shared, partKind: f.kind, partCount: count, partRule: PART_RULE },
+    createdBy: f.createdBy,
+    createdAt: new Date().toISOString(),
+    parts: entries,
+  };
+  await writeManifest(out, manifest);
+  return manifest;
+}
+
+function partsOf(dir: string, m: IndexManifest): PartEntry[] {
+  const parts = (m as Partial<PartsManifest>).parts;
+  if (!Array.isArray(parts) || parts.length === 0) throw new XlirError("CORRUPT", `${join(dir, MANIFEST)}: a parts manifest needs a non-empty 'parts' list`);
+  return parts;
+}
+
+/**
+ * Checks every listed part: present, its manifest the listed one, every file of the listed size
+ * (and, with `hashes`, of the listed sha256). Errors name the part and the file.
+ */
+export async function checkParts(dir: string, m: IndexManifest, hashes = false): Promise<void> {
+  for (const e of partsOf(dir, m)) {
+    const pdir = join(dir, e.name);
+    if (!existsSync(pdir)) throw new XlirError("NOT_FOUND", `${dir}: part ${e.name} is missing (the manifest lists ${partsOf(dir, m).length} parts); copy it from the machine that built it or rebuild it with 'xlir index --part ${e.index}/${partsOf(dir, m).length}'`);
+    for (const f of e.files) {
+      const path = join(pdir, f.name);
+      if (!existsSync(path)) throw new XlirError("CORRUPT", `${dir}: ${e.name} lacks its file ${f.name}; rebuild the part`);
+      const size = (await stat(path)).size;
+      if (size !== f.bytes) throw new XlirError("CORRUPT", `${dir}: ${e.name}: ${f.name} has ${size} bytes, the parts manifest lists ${f.bytes} (truncated or overwritten); rebuild the part`);
+      if (f.name === MANIFEST || hashes) {
+        const sha = f.name === MANIFEST ? createHash("sha256").update(await readFile(path)).digest("hex") : await sha256File(path);
+        if (sha !== f.sha256) {
+          throw new XlirError(f.name === MANIFEST ? "MISMATCH" : "CORRUPT", `${dir}: ${e.name}: ${f.name} differs from the one listed in the parts manifest (sha256 ${sha.slice(0, 12)}, listed ${f.sha256.slice(0, 12)}); rebuild the part, or run 'xlir index --out ${dir} --assemble' if it was rebuilt on purpose`);
+        }
+      }
+    }
+  }
+}
+
+/** A parted index: search fans out over the parts and merges their top-k lists. */
+export class PartedIndex implements VectorIndex {
+  readonly queryForm: QueryForm;
+
+  private constructor(
+    readonly dir: string,
+    readonly manifest: IndexManifest,
+    readonly parts: PartEntry[],
+    private readonly opts: VectorBuildOptions,
+    /** Loaded parts, or null when they are loaded one at a time per search. */
+    private resident: VectorIndex[] | null,
+  ) {
+    this.queryForm = vectorKind(parts[0].kind).queryForm;
+  }
+
+  static async open(dir: string, m: IndexManifest, opts: VectorBuildOptions): Promise<PartedIndex> {
+    const parts = partsOf(dir, m);
+    await checkParts(dir, m);
+    const spec = vectorKind(parts[0].kind);
+    const bytes = parts.reduce((a, e) => {
+      const pm: IndexManifest = { ...m, kind: e.kind, docCount: e.docCount, vectorCount: e.vectorCount };
+      return a + (spec.memoryBytes ? spec.memoryBytes(pm) : e.vectorCount * m.dim * 4);
+    }, 0);
+    const index = new PartedIndex(dir, m, parts, opts, null);
+    if (bytes <= (opts.residentBytes ?? 4 * 2 ** 30)) index.resident = await Promise.all(parts.map((_, i) => index.loadPart(i)));
+    return index;
+  }
+
+  /** Whether all parts stay loaded between searches. */
+  get isResident(): boolean {
+    return this.resident !== null;
+  }
+
+  private async loadPart(i: number): Promise<VectorIndex> {
+    const pdir = join(this.dir, this.parts[i].name);
+    const pm = await readManifest(pdir);
+    if (pm.encoderHash !== this.manifest.encoderHash || pm.dim !== this.manifest.dim) {
+      throw new XlirError("MISMATCH", `${pdir}: encoder ${pm.encoderHash} dim ${pm.dim}, the parts manifest says ${this.manifest.encoderHash} dim ${this.manifest.dim}`);
+    }
+    return vectorKind(pm.kind).load(pdir, pm, this.opts);
+  }
+
+  async search(queries: TokenVectors, k: number): Promise<DocHit[][]> {
+    const nq = queries.offsets.length - 1;
+    const merged: DocHit[][] = Array.from({ length: nq }, () => []);
+    for (let i = 0; i < this.parts.length; i++) {
+      const idx = this.resident ? this.resident[i] : await this.loadPart(i);
+      try {
+        const hits = await idx.search(queries, k);
+        hits.forEach((h, q) => merged[q].push(...h));
+      } finally {
+        if (!this.resident) idx.close();
+      }
+    }
+    return merged.map((h) => h.sort(compareHits).slice(0, k));
+  }
+
+  close(): void {
+    for (const p of this.resident ?? []) p.close();
+    this.resident = null;
+  }
+}

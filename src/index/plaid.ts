@@ -1,0 +1,548 @@
+/**
+ * `multi-plaid`: a compressed late-interaction index in the manner of ColBERTv2 (Santhanam et al.
+ * 2022, residual compression) and PLAID (Santhanam et al. 2022, centroid interaction).
+ *
+ * Every token vector x (unit norm, d dimensions) is stored as a centroid id and a residual code:
+ *   code(x) = argmax_c <x, C_c>                     C: k-means centroids [nc, d], unit norm
+ *   r = x - C_code(x);  q_j = #{ cutoffs < r_j } in [0, 2^b)   (b = nbits bits per dimension)
+ * where cutoffs are the quantiles (1 .. 2^b - 1) / 2^b and weights the quantiles (i + 0.5) / 2^b
+ * of the residual values of held-out tokens (all dimensions pooled). Decompression:
+ *   x~ = normalise(C_code + (w[q_1], ..., w[q_d])).
+ *
+ * Search, per query Q [lq, d] with S = Q C^T [lq, nc]:
+ *  1. probe: each query token's `nprobe` best centroids; the documents listed under them (the
+ *     inverted file centroid -> documents) are the candidates, each with the estimate
+ *     est(D) = sum_i max(best S[i, c] over token i's probed centroids listing D, floor_i),
+ *     floor_i = the lowest probed score of token i (an upper bound for centroids not probed);
+ *  2. centroid interaction (PLAID's stage 3): the 4 * `candidates` best by est are scored by
+ *     ci(D) = sum_i max_{t in D} S[i, code_t] (codes only, no residuals);
+ *  3. the `candidates` best by ci are decompressed (residuals read by positional reads) and
+ *     scored by MaxSim on x~; the top k (score desc, docno desc on ties) are returned.
+ *
+ * Files: centroids.f32 [nc, d]; codes.u16 (nc <= 65536) or codes.u32 [T]; residuals.bin
+ * [T, d b / 8] (dimension j at bits j b .. j b + b - 1, least significant first); offsets.i32
+ * [N + 1]; ivf.i32 [P] documents of each centroid, ascending; ivf-offsets.i32 [nc + 1]; docnos.json.
+ * In memory at search: centroids, codes, inverted file and offsets (about 6 bytes per token);
+ * residuals stay on disk.
+ */
+import { join } from "node:path";
+import { XlirError } from "../errors.js";
+import type { TokenVectors } from "../models/types.js";
+import { Mulberry32 } from "../util/random.js";
+import { maxSimAll, nearestCentres, gemmABt } from "./exact.js";
+import { OFFSETS, readDocnos, readOffsets } from "./storage.js";
+import { docnoRanks, TopK } from "./topk.js";
+import type { ChunkSource, DocHit, IndexManifest, KindWriteResult, VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
+import { AppendFile, RowFile } from "./vector-file.js";
+
+export const CENTROIDS = "centroids.f32";
+export const RESIDUALS = "residuals.bin";
+export const IVF = "ivf.i32";
+export const IVF_OFFSETS = "ivf-offsets.i32";
+export const codesFile = (nc: number): string => (nc <= 65536 ? "codes.u16" : "codes.u32");
+
+/** Most tokens sampled for k-means (memory: this many rows of d floats). */
+const MAX_TRAIN = 1 << 18;
+/** Held-out tokens for the residual quantiles. */
+const HELD_OUT = 1 << 14;
+
+export const PLAID_DEFAULTS = { nbits: 2, kmeansIterations: 8, pointsPerCentroid: 64, seed: 42, nprobe: 8, candidates: 256 };
+
+/** ColBERTv2's number of centroids for T tokens: 2^floor(log2(16 sqrt(T))), at most T. */
+export function defaultCentroids(tokens: number): number {
+  if (tokens <= 1) return 1;
+  return Math.min(tokens, 2 ** Math.floor(Math.log2(16 * Math.sqrt(tokens))));
+}
+
+/** The residual codec of an index: centroids and bucket cutoffs/weights. */
+export interface ResidualCodec {
+  dim: number;
+  nbits: number;
+  /** [nc, dim], unit rows. */
+  centroids: Float32Array;
+  /** [2^nbits - 1] ascending. */
+  cutoffs: number[];
+  /** [2^nbits] bucket values. */
+  weights: number[];
+}
+
+class I32List {
+  buf = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Int32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
+}
+
+function normaliseRow(x: Float32Array, at: number, d: number): void {
+  let s = 0;
+  for (let j = 0; j < d; j++) s += x[at + j] * x[at + j];
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  for (let j = 0; j < d; j++) x[at + j] *= inv;
+}
+
+/**
+ * Spherical k-means by Lloyd iterations: assignment by largest inner product, centres the
+ * normalised means; an empty cluster is re-seeded with a random point. x: [n, d] -> [k, d].
+ */
+export async function kmeans(x: Float32Array, n: number, d: number, k: number, iterations: number, rand: Mulberry32): Promise<Float32Array> {
+  if (k < 1 || k > n) throw new XlirError("USAGE", `k-means: ${k} centroids for ${n} points (need 1 <= centroids <= points)`);
+  const c = new Float32Array(k * d);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + rand.int(n - i);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+    c.set(x.subarray(perm[i] * d, (perm[i] + 1) * d), i * d);
+  }
+  const sums = new Float64Array(k * d);
+  const counts = new Int32Array(k);
+  for (let it = 0; it < iterations; it++) {
+    const assign = await nearestCentres(x, n, c, k, d);
+    sums.fill(0);
+    counts.fill(0);
+    for (let r = 0; r < n; r++) {
+      const z = assign[r];
+      counts[z]++;
+      for (let j = 0; j < d; j++) sums[z * d + j] += x[r * d + j];
+    }
+    for (let z = 0; z < k; z++) {
+      if (counts[z] === 0) {
+        const r = rand.int(n);
+        c.set(x.subarray(r * d, (r + 1) * d), z * d);
+        continue;
+      }
+      for (let j = 0; j < d; j++) c[z * d + j] = sums[z * d + j] / counts[z];
+      normaliseRow(c, z * d, d);
+    }
+  }
+  return c;
+}
+
+/** Linear-interpolation quantile of sorted values (as numpy/torch `quantile`). */
+function quantile(sorted: Float32Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Bucket cutoffs and weights from residual values (ColBERTv2: quantiles of held-out residuals). */
+export function residualBuckets(values: Float32Array, nbits: number): { cutoffs: number[]; weights: number[] } {
+  const sorted = Float32Array.from(values).sort();
+  const m = 2 ** nbits;
+  const cutoffs = Array.from({ length: m - 1 }, (_, i) => quantile(sorted, (i + 1) / m));
+  const weights = Array.from({ length: m }, (_, i) => quantile(sorted, (i + 0.5) / m));
+  return { cutoffs, weights };
+}
+
+/**
+ * Packs the residuals of rows x [n, d] against their centroids into bytes [n, d b / 8]
+ * (dimension j at bit j b of the row, least significant first).
+ */
+export function packResiduals(codec: ResidualCodec, x: Float32Array, codes: Int32Array | Uint16Array | Uint32Array, n: number): Uint8Array {
+  const { dim: d, nbits: b, centroids, cutoffs } = codec;
+  const rowBytes = (d * b) / 8;
+  const out = new Uint8Array(n * rowBytes);
+  for (let r = 0; r < n; r++) {
+    const cBase = codes[r] * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[r * d + j] - centroids[cBase + j];
+      let q = 0;
+      while (q < cutoffs.length && cutoffs[q] < v) q++;
+      const bit = j * b;
+      out[r * rowBytes + (bit >> 3)] |= q << (bit & 7);
+    }
+  }
+  return out;
+}
+
+/** For every byte value, the weights of the 8 / b dimensions it holds. -> [256 * 8 / b]. */
+function byteTable(codec: ResidualCodec): Float32Array {
+  const per = 8 / codec.nbits;
+  const mask = (1 << codec.nbits) - 1;
+  const t = new Float32Array(256 * per);
+  for (let v = 0; v < 256; v++) for (let s = 0; s < per; s++) t[v * per + s] = codec.weights[(v >> (s * codec.nbits)) & mask];
+  return t;
+}
+
+/** Decompresses rows: x~ = normalise(C_code + w[q]).  codes [n], packed [n, d b / 8] -> [n, d] (into `out` at row `outRow` when given). */
+export function decompress(codec: ResidualCodec, codes: ArrayLike<number>, packed: Uint8Array, n: number, table = byteTable(codec), out = new Float32Array(n * codec.dim), outRow = 0): Float32Array {
+  const d = codec.dim;
+  const per = 8 / codec.nbits;
+  const rowBytes = d / per;
+  const cen = codec.centroids;
+  for (let r = 0; r < n; r++) {
+    const cBase = codes[r] * d;
+    const o = (outRow + r) * d;
+    const pBase = r * rowBytes;
+    let ss = 0;
+    for (let byte = 0; byte < rowBytes; byte++) {
+      const tb = packed[pBase + byte] * per;
+      const j0 = byte * per;
+      for (let s = 0; s < per; s++) {
+        const v = cen[cBase + j0 + s] + table[tb + s];
+        out[o + j0 + s] = v;
+        ss += v * v;
+      }
+    }
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let j = 0; j < d; j++) out[o + j] *= inv;
+  }
+  return out;
+}
+
+/** Bernoulli sample of the source's rows with probability p. -> rows [m, d]. */
+async function sampleRows(source: ChunkSource, p: number, rand: Mulberry32): Promise<{ rows: Float32Array; n: number }> {
+  const d = source.dim;
+  const cap = Math.min(source.vectorCount, Math.ceil(p * source.vectorCount * 1.1) + 64);
+  let rows = new Float32Array(cap * d);
+  let n = 0;
+  for await (const c of source.chunks()) {
+    const t = c.offsets[c.offsets.length - 1];
+    for (let r = 0; r < t; r++) {
+      if (p < 1 && rand.next() >= p) continue;
+      if (n * d === rows.length) {
+        const next = new Float32Array(rows.length * 2);
+        next.set(rows);
+        rows = next;
+      }
+      rows.set(c.vectors.subarray(r * d, (r + 1) * d), n * d);
+      n++;
+    }
+  }
+  return { rows, n };
+}
+
+/** Trains the codec on a sample of the source: k-means centroids, then bucket quantiles on held-out tokens. */
+export async function trainCodec(source: ChunkSource, o: VectorBuildOptions): Promise<{ codec: ResidualCodec; trainPoints: number; heldOutPoints: number; avgResidual: number }> {
+  const d = source.dim;
+  const T = source.vectorCount;
+  const nbits = o.nbits ?? PLAID_DEFAULTS.nbits;
+  if (nbits !== 1 && nbits !== 2 && nbits !== 4) throw new XlirError("USAGE", `--nbits must be 1, 2 or 4, got ${nbits}`);
+  if ((d * nbits) % 8 !== 0) throw new XlirError("USAGE", `multi-plaid needs dim * nbits divisible by 8 (dim ${d}, nbits ${nbits})`);
+  if (T < 1) throw new XlirError("BAD_INPUT", "multi-plaid: no token vectors to index");
+  const nc = Math.min(T, o.centroids ?? defaultCentroids(T));
+  if (nc < 1) throw new XlirError("USAGE", `--centroids must be >= 1, got ${nc}`);
+  const rand = new Mulberry32(o.seed ?? PLAID_DEFAULTS.seed);
+  const trainWanted = Math.min(T, nc * (o.pointsPerCentroid ?? PLAID_DEFAULTS.pointsPerCentroid), MAX_TRAIN);
+  const heldWanted = Math.min(T, HELD_OUT);
+  const { rows, n } = await sampleRows(source, Math.min(1, (trainWanted + heldWanted) / T), rand);
+  // Shuffle the sample; hold out the tail when the sample is large enough, else reuse it all.
+  for (let i = n - 1; i > 0; i--) {
+    const j = rand.int(i + 1);
+    if (i !== j) {
+      const a = rows.slice(i * d, (i + 1) * d);
+      rows.copyWithin(i * d, j * d, (j + 1) * d);
+      rows.set(a, j * d);
+    }
+  }
+  const held = n >= 2 * heldWanted ? Math.min(heldWanted, n - nc) : n;
+  const train = held === n ? n : n - held;
+  const centroids = await kmeans(rows.subarray(0, train * d), train, d, Math.min(nc, train), o.kmeansIterations ?? PLAID_DEFAULTS.kmeansIterations, rand);
+  const heldRows = held === n ? rows.subarray(0, n * d) : rows.subarray(train * d, n * d);
+  const heldCodes = await nearestCentres(heldRows, held, centroids, centroids.length / d, d);
+  const residuals = new Float32Array(held * d);
+  let abs = 0;
+  for (let r = 0; r < held; r++) {
+    for (let j = 0; j < d; j++) {
+      const v = heldRows[r * d + j] - centroids[heldCodes[r] * d + j];
+      residuals[r * d + j] = v;
+      abs += Math.abs(v);
+    }
+  }
+  const { cutoffs, weights } = residualBuckets(residuals, nbits);
+  return { codec: { dim: d, nbits, centroids, cutoffs, weights }, trainPoints: train, heldOutPoints: held, avgResidual: abs / Math.max(1, held * d) };
+}
+
+/** Writes a multi-plaid index from encoded documents: codec training (one pass), then codes and residuals (a second pass). */
+export async function writePlaid(dir: string, source: ChunkSource, o: VectorBuildOptions): Promise<KindWriteResult> {
+  const t0 = performance.now();
+  const { codec, trainPoints, heldOutPoints, avgResidual } = await trainCodec(source, o);
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const d = source.dim;
+  const nc = codec.centroids.length / d;
+  const wide = nc > 65536;
+  const codesOut = new AppendFile(join(dir, codesFile(nc)));
+  const resOut = new AppendFile(join(dir, RESIDUALS));
+  const offOut = new AppendFile(join(dir, OFFSETS));
+  const counts = new Int32Array(nc);
+  const docCodes = new I32List(); // per document its distinct centroids, document by document
+  const docCodeStart = new I32List();
+  const lastDoc = new Int32Array(nc).fill(-1);
+  let row = 0;
+  let doc = 0;
+  try {
+    offOut.write(Int32Array.from([0]));
+    for await (const c of source.chunks()) {
+      const n = c.offsets[c.offsets.length - 1];
+      const codes = await nearestCentres(c.vectors, n, codec.centroids, nc, d);
+      codesOut.write(wide ? Uint32Array.from(codes) : Uint16Array.from(codes));
+      resOut.write(packResiduals(codec, c.vectors, codes, n));
+      const global = new Int32Array(c.offsets.length - 1);
+      for (let i = 0; i + 1 < c.offsets.length; i++) {
+        global[i] = row + c.offsets[i + 1];
+        docCodeStart.push(docCodes.length);
+        for (let t = c.offsets[i]; t < c.offsets[i + 1]; t++) {
+          const z = codes[t];
+          if (lastDoc[z] === doc) continue;
+          lastDoc[z] = doc;
+          docCodes.push(z);
+          counts[z]++;
+        }
+        doc++;
+      }
+      offOut.write(global);
+      row += n;
+    }
+  } finally {
+    codesOut.close();
+    resOut.close();
+    offOut.close();
+  }
+  docCodeStart.push(docCodes.length);
+  // Inverted file: documents of each centroid, ascending (documents were visited in order).
+  const ivfOff = new Int32Array(nc + 1);
+  for (let z = 0; z < nc; z++) ivfOff[z + 1] = ivfOff[z] + counts[z];
+  const fill = ivfOff.slice(0, nc);
+  const ivf = new Int32Array(docCodes.length);
+  for (let j = 0; j < doc; j++) for (let p = docCodeStart.buf[j]; p < docCodeStart.buf[j + 1]; p++) ivf[fill[docCodes.buf[p]]++] = j;
+  const ivfFile = new AppendFile(join(dir, IVF));
+  ivfFile.write(ivf);
+  ivfFile.close();
+  const ivfOffFile = new AppendFile(join(dir, IVF_OFFSETS));
+  ivfOffFile.write(ivfOff);
+  ivfOffFile.close();
+  const cf = new AppendFile(join(dir, CENTROIDS));
+  cf.write(codec.centroids);
+  cf.close();
+  return {
+    storage: "float32",
+    buildParams: {
+      nbits: codec.nbits, centroids: nc, cutoffs: codec.cutoffs, weights: codec.weights, avgResidual,
+      ivfEntries: ivf.length, trainPoints, heldOutPoints,
+      kmeansIterations: o.kmeansIterations ?? PLAID_DEFAULTS.kmeansIterations, seed: o.seed ?? PLAID_DEFAULTS.seed,
+      nprobe: o.nprobe ?? PLAID_DEFAULTS.nprobe, candidates: o.candidates ?? PLAID_DEFAULTS.candidates,
+    },
+    structureSeconds: trainSeconds,
+  };
+}
+
+/** Reads a whole small int file (offsets, codes, inverted file) by positional reads. */
+function readInts<T extends Int32Array | Uint16Array | Uint32Array>(path: string, n: number, make: (n: number) => T, what: string): T {
+  const out = make(n);
+  const f = RowFile.open(path, n, out.BYTES_PER_ELEMENT, what);
+  try {
+    f.read(0, n, new Uint8Array(out.buffer));
+  } finally {
+    f.close();
+  }
+  return out;
+}
+
+/** Indices of the `m` largest values of `score` (all when fewer), in no particular order. */
+function topIndices(score: Float32Array, count: number, m: number): Int32Array {
+  const idx = Int32Array.from({ length: count }, (_, i) => i);
+  if (count <= m) return idx;
+  return idx.sort((a, b) => score[b] - score[a] || a - b).slice(0, m);
+}
+
+export class PlaidIndex implements VectorIndex {
+  readonly queryForm = "tokens" as const;
+  private readonly ranks: Int32Array;
+  private readonly table: Float32Array;
+  private readonly nc: number;
+  private readonly slot: Int32Array;
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: IndexManifest,
+    readonly docnos: string[],
+    readonly offsets: Int32Array, // [N + 1]
+    readonly codec: ResidualCodec,
+    readonly codes: Uint16Array | Uint32Array, // [T]
+    readonly ivf: Int32Array, // [P]
+    readonly ivfOffsets: Int32Array, // [nc + 1]
+    private residuals: RowFile | null, // [T, d b / 8]
+    readonly nprobe: number,
+    readonly candidates: number,
+  ) {
+    this.ranks = docnoRanks(docnos);
+    this.table = byteTable(codec);
+    this.nc = codec.centroids.length / codec.dim;
+    this.slot = new Int32Array(docnos.length).fill(-1);
+  }
+
+  /** Decompressed token rows of documents `docs` (contiguous, in the given order). -> rows [T_c, d], offsets [docs + 1]. */
+  decompressDocs(docs: ArrayLike<number>): { rows: Float32Array; offsets: Int32Array } {
+    const d = this.codec.dim;
+    const file = this.residuals;
+    if (!file) throw new XlirError("INTERNAL", `${this.dir}: search after close`);
+    const sub = new Int32Array(docs.length + 1);
+    for (let c = 0; c < docs.length; c++) sub[c + 1] = sub[c] + this.offsets[docs[c] + 1] - this.offsets[docs[c]];
+    const rows = new Float32Array(sub[docs.length] * d);
+    for (let c = 0; c < docs.length; c++) {
+      const a = this.offsets[docs[c]];
+      const b = this.offsets[docs[c] + 1];
+      if (a === b) continue;
+      const packed = file.read(a, b);
+      decompress(this.codec, this.codes.subarray(a, b), packed, b - a, this.table, rows, sub[c]);
+    }
+    return { rows, offsets: sub };
+  }
+
+  async search(queries: TokenVectors, k: number): Promise<DocHit[][]> {
+    const out: DocHit[][] = [];
+    for (let i = 0; i + 1 < queries.offsets.length; i++) out.push(await this.searchOne(queries, i, k));
+    return out;
+  }
+
+  private async searchOne(queries: TokenVectors, qi: number, k: number): Promise<DocHit[]> {
+    const d = this.codec.dim;
+    const nc = this.nc;
+    const a = queries.offsets[qi];
+    const lq = queries.offsets[qi + 1] - a;
+    if (lq === 0 || this.docnos.length === 0) return [];
+    const q = queries.vectors.subarray(a * d, (a + lq) * d);
+    const S = await gemmABt(q, lq, this.codec.centroids, nc, d); // [lq, nc]
+    const St = new Float32Array(nc * lq); // [nc, lq]
+    for (let i = 0; i < lq; i++) for (let z = 0; z < nc; z++) St[z * lq + i] = S[i * nc + z];
+    // 1. probe: per query token its nprobe best centroids, and the IVF estimate of every listed document.
+    const np = Math.min(this.nprobe, nc);
+    const floor = new Float32Array(lq);
+    const docs: number[] = [];
+    let part = new Float32Array(1024 * lq); // [candidates, lq]
+    const probeIds = new Int32Array(lq * np); // [lq, np] best first
+    const probeScores = new Float32Array(lq * np);
+    for (let i = 0; i < lq; i++) {
+      const o = i * np;
+      let size = 0;
+      for (let z = 0; z < nc; z++) {
+        const s = S[i * nc + z];
+        if (size === np && s <= probeScores[o + np - 1]) continue;
+        let p = size < np ? size++ : np - 1;
+        while (p > 0 && probeScores[o + p - 1] < s) {
+          probeScores[o + p] = probeScores[o + p - 1];
+          probeIds[o + p] = probeIds[o + p - 1];
+          p--;
+        }
+        probeScores[o + p] = s;
+        probeIds[o + p] = z;
+      }
+      floor[i] = probeScores[o + np - 1];
+    }
+    for (let i = 0; i < lq; i++) {
+      for (let p = 0; p < np; p++) {
+        const z = probeIds[i * np + p];
+        const s = probeScores[i * np + p];
+        for (let e = this.ivfOffsets[z]; e < this.ivfOffsets[z + 1]; e++) {
+          const doc = this.ivf[e];
+          let c = this.slot[doc];
+          if (c < 0) {
+            c = docs.length;
+            this.slot[doc] = c;
+            docs.push(doc);
+            if ((c + 1) * lq > part.length) {
+              const next = new Float32Array(part.length * 2);
+              next.set(part);
+              part = next;
+            }
+            part.set(floor, c * lq);
+          }
+          if (s > part[c * lq + i]) part[c * lq + i] = s;
+        }
+      }
+    }
+    for (const doc of docs) this.slot[doc] = -1;
+    const est = new Float32Array(docs.length);
+    for (let c = 0; c < docs.length; c++) {
+      let sum = 0;
+      for (let i = 0; i < lq; i++) sum += part[c * lq + i];
+      est[c] = sum;
+    }
+    const depth = Math.max(this.candidates, k);
+    const stage1 = topIndices(est, docs.length, 4 * depth);
+    // 2. centroid interaction over the documents' codes.
+    const ci = new Float32Array(stage1.length);
+    const best = new Float32Array(lq);
+    for (let c = 0; c < stage1.length; c++) {
+      const doc = docs[stage1[c]];
+      best.fill(-Infinity);
+      for (let t = this.offsets[doc]; t < this.offsets[doc + 1]; t++) {
+        const base = this.codes[t] * lq;
+        for (let i = 0; i < lq; i++) if (St[base + i] > best[i]) best[i] = St[base + i];
+      }
+      let sum = 0;
+      for (let i = 0; i < lq; i++) sum += best[i] === -Infinity ? 0 : best[i];
+      ci[c] = sum;
+    }
+    const stage2 = Int32Array.from(topIndices(ci, stage1.length, depth), (c) => docs[stage1[c]]).sort();
+    // 3. decompress and score by MaxSim.
+    const { rows, offsets } = this.decompressDocs(stage2);
+    const scores = await maxSimAll({ dim: d, vectors: q, offsets: Int32Array.from([0, lq]) }, rows, offsets, d); // [1, cand]
+    const h = new TopK(Math.min(k, stage2.length), this.ranks);
+    for (let c = 0; c < stage2.length; c++) h.push(stage2[c], scores[c]);
+    return h.sorted().map(({ id, score }) => ({ docno: this.docnos[id], score }));
+  }
+
+  close(): void {
+    this.residuals?.close();
+    this.residuals = null;
+  }
+}
+
+function codecOf(dir: string, m: IndexManifest, centroids: Float32Array): ResidualCodec {
+  const bp = m.buildParams as { nbits?: unknown; cutoffs?: unknown; weights?: unknown };
+  const nbits = bp.nbits;
+  if (nbits !== 1 && nbits !== 2 && nbits !== 4) throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.nbits must be 1, 2 or 4`);
+  const m2 = 2 ** nbits;
+  const nums = (v: unknown, n: number, what: string): number[] => {
+    if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x))) throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.${what} must be ${n} numbers`);
+    return v as number[];
+  };
+  return { dim: m.dim, nbits, centroids, cutoffs: nums(bp.cutoffs, m2 - 1, "cutoffs"), weights: nums(bp.weights, m2, "weights") };
+}
+
+async function loadPlaid(dir: string, m: IndexManifest, opts: VectorBuildOptions): Promise<PlaidIndex> {
+  const nc = m.buildParams.centroids;
+  if (typeof nc !== "number" || !Number.isInteger(nc) || nc < 1) throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.centroids must be a positive integer`);
+  const d = m.dim;
+  const cf = RowFile.open(join(dir, CENTROIDS), nc, d * 4, `${nc} x ${d} float32 centroids`);
+  const centroids = new Float32Array(nc * d);
+  cf.read(0, nc, new Uint8Array(centroids.buffer));
+  cf.close();
+  const codec = codecOf(dir, m, centroids);
+  const docnos = await readDocnos(dir, m.docCount);
+  const offsets = await readOffsets(dir, m);
+  const T = m.vectorCount;
+  const codes = nc > 65536
+    ? readInts(join(dir, codesFile(nc)), T, (n) => new Uint32Array(n), `${T} uint32 centroid codes`)
+    : readInts(join(dir, codesFile(nc)), T, (n) => new Uint16Array(n), `${T} uint16 centroid codes`);
+  for (let t = 0; t < T; t++) if (codes[t] >= nc) throw new XlirError("CORRUPT", `${dir}/${codesFile(nc)}: code ${codes[t]} at token ${t} >= ${nc} centroids`);
+  const ivfOffsets = readInts(join(dir, IVF_OFFSETS), nc + 1, (n) => new Int32Array(n), `${nc + 1} int32 inverted-file offsets`);
+  const P = ivfOffsets[nc];
+  if (ivfOffsets[0] !== 0 || P < 0 || P > T) throw new XlirError("CORRUPT", `${dir}/${IVF_OFFSETS}: offsets must run from 0 to at most ${T}`);
+  const ivf = readInts(join(dir, IVF), P, (n) => new Int32Array(n), `${P} int32 inverted-file entries`);
+  for (let e = 0; e < P; e++) if (ivf[e] < 0 || ivf[e] >= m.docCount) throw new XlirError("CORRUPT", `${dir}/${IVF}: entry ${e} names document ${ivf[e]} of ${m.docCount}`);
+  const residuals = RowFile.open(join(dir, RESIDUALS), T, (d * codec.nbits) / 8, `${T} residual codes of ${d} x ${codec.nbits} bits`);
+  const bp = m.buildParams as { nprobe?: number; candidates?: number };
+  return new PlaidIndex(dir, m, docnos, offsets, codec, codes, ivf, ivfOffsets, residuals,
+    opts.nprobe ?? bp.nprobe ?? PLAID_DEFAULTS.nprobe, opts.candidates ?? opts.rerankDepth ?? bp.candidates ?? PLAID_DEFAULTS.candidates);
+}
+
+export const plaidSpec: VectorKindSpec = {
+  kind: "multi-plaid",
+  description: "ColBERT token vectors compressed ColBERTv2-style (k-means centroid + 1-2 bit residuals); PLAID-style candidates from centroids, re-ranked on decompressed vectors",
+  queryForm: "tokens",
+  approximate: true,
+  load: loadPlaid,
+  write: writePlaid,
+  memoryBytes: (m) => {
+    const nc = typeof m.buildParams.centroids === "number" ? m.buildParams.centroids : 1;
+    return m.vectorCount * ((nc > 65536 ? 4 : 2) + 4) + (m.docCount + 1) * 4 + nc * m.dim * 4;
+  },
+};

@@ -1,0 +1,122 @@
+/**
+ * Positional reads of large index files: a file is never read whole (no `fs.readFile`, no 2 GiB
+ * ceiling); callers ask for a row range and get exactly those bytes through `fs.readSync` at an
+ * offset (the page cache does the rest, as a memory map would). Rows are fixed-width records:
+ * float32/float16 vectors [rows, dim], int32 offsets, packed residual codes.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { XlirError } from "../errors.js";
+import type { VectorDtype } from "./types.js";
+
+/** Largest single read, in bytes (64 MiB). */
+const READ_BLOCK = 1 << 26;
+
+/** A read-only file of `rows` fixed-width records of `rowBytes` bytes, size-checked at open. */
+export class RowFile {
+  private fd: number | null;
+
+  private constructor(readonly path: string, fd: number, readonly rows: number, readonly rowBytes: number) {
+    this.fd = fd;
+  }
+
+  /** Opens `path`, refusing (CORRUPT, naming the file and `what`) a missing file or one whose size is not rows * rowBytes. */
+  static open(path: string, rows: number, rowBytes: number, what: string): RowFile {
+    if (!existsSync(path)) throw new XlirError("CORRUPT", `${path}: missing (${what})`);
+    const fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    if (size !== rows * rowBytes) {
+      closeSync(fd);
+      throw new XlirError("CORRUPT", `${path}: ${size} bytes, but the manifest implies ${rows * rowBytes} (${what}); the file is truncated or was overwritten, rebuild it`);
+    }
+    return new RowFile(path, fd, rows, rowBytes);
+  }
+
+  /** Reads rows [from, to) into `out` (or a new buffer). -> bytes [(to - from) * rowBytes]. */
+  read(from: number, to: number, out?: Uint8Array): Uint8Array {
+    if (this.fd === null) throw new XlirError("INTERNAL", `${this.path}: read after close`);
+    if (from < 0 || to > this.rows || from > to) throw new XlirError("INTERNAL", `${this.path}: rows ${from}..${to} outside 0..${this.rows}`);
+    const bytes = (to - from) * this.rowBytes;
+    const buf = out ?? new Uint8Array(bytes);
+    let done = 0;
+    while (done < bytes) {
+      const n = readSync(this.fd, buf, done, Math.min(READ_BLOCK, bytes - done), from * this.rowBytes + done);
+      if (n === 0) throw new XlirError("CORRUPT", `${this.path}: ends early at byte ${from * this.rowBytes + done} (the file was truncated while open)`);
+      done += n;
+    }
+    return buf;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** A vector matrix file [rows, dim] of float32 or float16 (little-endian), read as float32 row ranges. */
+export class VectorFile {
+  private readonly file: RowFile;
+  private constructor(file: RowFile, readonly dim: number, readonly dtype: VectorDtype) {
+    this.file = file;
+  }
+
+  static open(path: string, rows: number, dim: number, dtype: VectorDtype): VectorFile {
+    const width = dtype === "float16" ? 2 : 4;
+    return new VectorFile(RowFile.open(path, rows, dim * width, `${rows} x ${dim} ${dtype}`), dim, dtype);
+  }
+
+  get rows(): number {
+    return this.file.rows;
+  }
+
+  /** Rows [from, to) as float32 (float16 is widened). -> [(to - from) * dim]. */
+  read(from: number, to: number): Float32Array {
+    const n = (to - from) * this.dim;
+    if (this.dtype === "float32") {
+      const out = new Float32Array(n);
+      this.file.read(from, to, new Uint8Array(out.buffer));
+      return out;
+    }
+    const half = new Uint16Array(n);
+    this.file.read(from, to, new Uint8Array(half.buffer));
+    return widenF16(half);
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
+/** An append-only binary file written through one descriptor (callers write inside a temporary build folder). */
+export class AppendFile {
+  private readonly fd: number;
+  bytes = 0;
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "w");
+  }
+
+  write(data: ArrayBufferView): void {
+    const u8 = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    let done = 0;
+    while (done < u8.length) done += writeSync(this.fd, u8, done, u8.length - done);
+    this.bytes += u8.length;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** Decodes IEEE half precision to float32. [n] -> [n]. */
+export function widenF16(src: Uint16Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const h = src[i];
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >>> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    if (exp === 0) out[i] = sign * mant * 2 ** -24;
+    else if (exp === 31) out[i] = mant ? NaN : sign * Infinity;
+    else out[i] = sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  }
+  return out;
+}

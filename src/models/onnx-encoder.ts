@@ -16,6 +16,7 @@ import type { TextTokenizer } from "../text/tokenizer.js";
 import { maxSequenceLength } from "./config.js";
 import { loadHfFolder, type HfModel } from "./hf.js";
 import { exportEncoderOnnx } from "./onnx-export.js";
+import { createOnnxSession } from "./onnx-device.js";
 import type { EncoderConfig, HeadConfig, RetrievalEncoder, TokenVectors } from "./types.js";
 
 const ort = createRequire(import.meta.url)("onnxruntime-node") as typeof OrtTypes;
@@ -27,6 +28,8 @@ export interface OnnxEncoderOptions {
   maxLength?: number;
   /** Texts per ONNX Runtime call (default 32). */
   batchSize?: number;
+  /** cpu (default), cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed, else the CPU (see onnx-device.ts). */
+  device?: string;
 }
 
 /** Per-text output of the encoder before any head: real tokens only. */
@@ -79,13 +82,13 @@ export class OnnxEncoder implements RetrievalEncoder {
   /** Same from an already loaded model (weights may come from training). */
   static async fromModel(m: HfModel, opts: OnnxEncoderOptions = {}): Promise<OnnxEncoder> {
     const bytes = exportEncoderOnnx({ config: m.config, weights: m.weights, head: m.head, headWeights: m.headWeights, hash: m.hash });
-    const session = await ort.InferenceSession.create(bytes, {
+    const session = await createOnnxSession(ort, bytes, {
       intraOpNumThreads: opts.threads ?? 2,
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
       logSeverityLevel: 3,
-    });
+    }, opts.device);
     const enc = new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
     enc.indexHash = m.indexHash;
     return enc;

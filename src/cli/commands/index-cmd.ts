@@ -23,6 +23,7 @@ interface IndexCliOptions {
   connectivity: number;
   efConstruction: number;
   threads?: number;
+  device: string;
   lang: string;
   k1: number;
   b: number;
@@ -46,6 +47,7 @@ export function register(program: Command): void {
     .option("--connectivity <n>", "HNSW graph degree", parseIntOption("--connectivity"), 16)
     .option("--ef-construction <n>", "HNSW expansion while building", parseIntOption("--ef-construction"), 128)
     .option("--threads <n>", "encoder / HNSW threads", parseIntOption("--threads"))
+    .option("--device <name>", "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)", "cpu")
     .option("--lang <code>", "bm25: analyser language", "en")
     .option("--k1 <x>", "bm25: k1", parseFloatOption("--k1"), 0.9)
     .option("--b <x>", "bm25: b", parseFloatOption("--b"), 0.4)
@@ -65,7 +67,7 @@ export function register(program: Command): void {
       vectorKind(o.kind);
       if (!o.model) throw new XlirError("USAGE", `--model is required for index kind '${o.kind}'`);
       if (o.storage !== "float32" && o.storage !== "float16") throw new XlirError("USAGE", `--storage must be float32 or float16, got '${o.storage}'`);
-      const encoder = await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
+      const encoder = await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads, device: o.device });
       const bar = o.progress ? new SingleBar({ stream: process.stderr, format: "encoding [{bar}] {value}/{total} docs | {eta_formatted} left" }) : null;
       bar?.start(docs.length, 0);
       try {

@@ -24,13 +24,14 @@ export function register(program: Command): void {
     .option("--rerank-depth <n>", "multi: candidates re-ranked by exact MaxSim per query (default 1024)", parseIntOption("--rerank-depth"))
     .option("--ef <n>", "HNSW expansion at search", parseIntOption("--ef"))
     .option("--threads <n>", "encoder threads", parseIntOption("--threads"))
-    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number }) => {
+    .option("--device <name>", "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)", "cpu")
+    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number; device: string }) => {
       if (o.k < 1) throw new XlirError("USAGE", `-k must be >= 1, got ${o.k}`);
       const queries = await readAllQueries(o.queries, { format: "tsv" });
       if (queries.length === 0) throw inputError(o.queries, undefined, "no queries");
       const kind = await indexKindOf(o.index);
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
-      const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
+      const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads, device: o.device });
       try {
         const searcher = await Searcher.open(o.index, encoder, { queryBatch: o.batchSize, tokenK: o.tokenK, rerankDepth: o.rerankDepth, expansionSearch: o.ef, modelName: `the query model ${o.model}` });
         const t = performance.now();

@@ -1,5 +1,7 @@
-// xlir_torch: a thin, generic N-API binding to libtorch 1.13 (ops, not models).
+// xlir_torch: a thin, generic N-API binding to libtorch 1.13 or 2.x (ops, not models).
 // Model code, losses and training loops live in TypeScript (src/engine/torch.ts wraps this).
+// New tensors are created on the current device (setDevice: cpu, cuda, cuda:N); ops run where their
+// inputs are; toArray copies to the host.
 #include <dlfcn.h>
 
 #include "xlir_torch.h"
@@ -8,6 +10,25 @@ namespace xlir {
 
 std::atomic<int64_t> g_live{0};
 const napi_type_tag kTensorTag = {0x7a1f3c9e2b5d4a81ULL, 0x9c3e5f7a1b2d4c6eULL};
+
+static c10::Device g_device(torch::kCPU);
+const c10::Device& CurrentDevice() { return g_device; }
+
+// "cpu", "cuda", "cuda:N"; CUDA must be usable and N below the device count.
+static c10::Device ParseDevice(const Napi::Value& v) {
+  if (!v.IsString()) throw std::invalid_argument("expected a device name (cpu, cuda, cuda:N)");
+  std::string s = v.As<Napi::String>().Utf8Value();
+  if (s != "cpu" && s.rfind("cuda", 0) != 0) throw std::invalid_argument("unknown device '" + s + "' (cpu, cuda, cuda:N)");
+  c10::Device d(s);
+  if (d.is_cuda()) {
+    if (!torch::cuda::is_available())
+      throw std::invalid_argument("device '" + s + "': CUDA is not available to libtorch " + TORCH_VERSION);
+    auto n = static_cast<int64_t>(torch::cuda::device_count());
+    if (d.has_index() && d.index() >= n)
+      throw std::invalid_argument("device '" + s + "': libtorch sees " + std::to_string(n) + " CUDA device(s)");
+  }
+  return d;
+}
 
 // ---- creation and conversion ----------------------------------------------------------------
 
@@ -32,12 +53,15 @@ XLIR_FN(fromArray) {  // (typedArray, shape, dtype?) -> copy
   auto t = torch::from_blob(data, shape, torch::TensorOptions().dtype(src)).clone();
   auto dt = DType(info[2], src);
   if (dt != src) t = t.to(dt);
+  if (g_device != t.device()) t = t.to(g_device);
   return Wrap(info.Env(), t);
 }
 
 XLIR_FN(toArray) {  // copy out as Float32Array / Float64Array / BigInt64Array / Int32Array / Uint8Array
   auto env = info.Env();
-  auto t = T(info[0]).detach().contiguous();
+  auto t = T(info[0]).detach();
+  if (!t.device().is_cpu()) t = t.to(torch::kCPU);  // blocking copy to the host
+  t = t.contiguous();
   size_t n = t.numel();
   size_t bytes = n * t.element_size();
   auto buf = Napi::ArrayBuffer::New(env, bytes);
@@ -62,15 +86,19 @@ XLIR_FN(shape) {
 XLIR_FN(dtype) { return Napi::String::New(info.Env(), DTypeName(T(info[0]).scalar_type())); }
 XLIR_FN(to) { return Wrap(info.Env(), T(info[0]).to(DType(info[1], torch::kFloat32))); }
 
-static torch::TensorOptions Opts(const Napi::Value& v) { return torch::TensorOptions().dtype(DType(v, torch::kFloat32)); }
+static torch::TensorOptions Opts(const Napi::Value& v) {
+  return torch::TensorOptions().dtype(DType(v, torch::kFloat32)).device(g_device);
+}
+// Random tensors are drawn on the CPU generator and then moved, so a seed gives the same numbers on every device.
+static torch::Tensor OnDevice(torch::Tensor t) { return g_device.is_cpu() ? t : t.to(g_device); }
 XLIR_FN(zeros) { return Wrap(info.Env(), torch::zeros(Ints(info[0]), Opts(info[1]))); }
 XLIR_FN(ones) { return Wrap(info.Env(), torch::ones(Ints(info[0]), Opts(info[1]))); }
 XLIR_FN(full) { return Wrap(info.Env(), torch::full(Ints(info[0]), Dbl(info[1]), Opts(info[2]))); }
 XLIR_FN(arange) {  // (start, end, step, dtype)
   return Wrap(info.Env(), torch::arange(Dbl(info[0]), Dbl(info[1]), Dbl(info[2]), Opts(info[3])));
 }
-XLIR_FN(randn) { return Wrap(info.Env(), torch::randn(Ints(info[0]), Opts(info[1]))); }
-XLIR_FN(rand) { return Wrap(info.Env(), torch::rand(Ints(info[0]), Opts(info[1]))); }
+XLIR_FN(randn) { return Wrap(info.Env(), OnDevice(torch::randn(Ints(info[0]), Opts(info[1]).device(torch::kCPU)))); }
+XLIR_FN(rand) { return Wrap(info.Env(), OnDevice(torch::rand(Ints(info[0]), Opts(info[1]).device(torch::kCPU)))); }
 XLIR_FN(eye) { return Wrap(info.Env(), torch::eye(I64(info[0]), Opts(info[1]))); }
 
 // ---- elementwise ----------------------------------------------------------------------------
@@ -259,9 +287,11 @@ XLIR_FN(copyInto) {  // (dst, src)
   T(info[0]).copy_(T(info[1]));
   return info.Env().Undefined();
 }
-XLIR_FN(normalInit) {  // (dst, mean, std)
+XLIR_FN(normalInit) {  // (dst, mean, std), drawn on the CPU generator (same numbers on every device)
   torch::NoGradGuard g;
-  T(info[0]).normal_(Dbl(info[1]), Dbl(info[2]));
+  auto& dst = T(info[0]);
+  if (dst.device().is_cpu()) dst.normal_(Dbl(info[1]), Dbl(info[2]));
+  else dst.copy_(torch::empty(dst.sizes(), dst.options().device(torch::kCPU)).normal_(Dbl(info[1]), Dbl(info[2])));
   return info.Env().Undefined();
 }
 
@@ -298,6 +328,36 @@ XLIR_FN(getBlasThreads) {
 }
 XLIR_FN(version) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
+// ---- devices --------------------------------------------------------------------------------
+
+XLIR_FN(setDevice) {  // (name) -> the device now current, e.g. "cuda:0"
+  g_device = ParseDevice(info[0]);
+  if (g_device.is_cuda() && !g_device.has_index()) g_device = c10::Device(torch::kCUDA, 0);
+  return Napi::String::New(info.Env(), g_device.str());
+}
+XLIR_FN(getDevice) { return Napi::String::New(info.Env(), g_device.str()); }
+XLIR_FN(deviceOf) { return Napi::String::New(info.Env(), T(info[0]).device().str()); }
+XLIR_FN(toDevice) {  // (a, name) -> copy on that device (a itself when already there)
+  return Wrap(info.Env(), T(info[0]).to(ParseDevice(info[1])));
+}
+XLIR_FN(cudaInfo) {  // what libtorch finds: {available, deviceCount, cudnn, libtorchCuda}
+  auto env = info.Env();
+  auto o = Napi::Object::New(env);
+  bool ok = torch::cuda::is_available();
+  o.Set("available", Napi::Boolean::New(env, ok));
+  o.Set("deviceCount", Napi::Number::New(env, static_cast<double>(torch::cuda::device_count())));
+  o.Set("cudnn", Napi::Boolean::New(env, ok && torch::cuda::cudnn_is_available()));
+  // whether libtorch's CUDA library is loaded at all (a CPU-only libtorch never finds a GPU)
+  void* cu = dlopen("libtorch_cuda.so", RTLD_LAZY | RTLD_NOLOAD);
+  o.Set("libtorchCuda", Napi::Boolean::New(env, cu != nullptr));
+  if (cu) dlclose(cu);
+  return o;
+}
+XLIR_FN(synchronize) {  // waits for the current CUDA device's queued work (no-op on CPU); for timing
+  if (g_device.is_cuda()) torch::cuda::synchronize(g_device.index());
+  return info.Env().Undefined();
+}
+
 }  // namespace xlir
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -315,6 +375,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG(backward) REG(grad) REG(zeroGrad) REG(setGradEnabled) REG(isGradEnabled) REG(clipGradNorm)
   REG(copyInto) REG(normalInit) REG(freeTensor) REG(isFreed) REG(liveTensors) REG(manualSeed)
   REG(setNumThreads) REG(getNumThreads) REG(setBlasThreads) REG(getBlasThreads) REG(version)
+  REG(setDevice) REG(getDevice) REG(deviceOf) REG(toDevice) REG(cudaInfo) REG(synchronize)
 #undef REG
   xlir::RegisterOptim(env, exports);
   return exports;

@@ -4,6 +4,7 @@
 #pragma once
 #include <napi.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <atomic>
 #include <string>
@@ -17,6 +18,13 @@ struct Box {
 
 extern std::atomic<int64_t> g_live;  // boxes that still hold a tensor
 extern const napi_type_tag kTensorTag;
+
+// The device new tensors are created on (setDevice; CPU unless changed). Ops keep their inputs' device.
+const c10::Device& CurrentDevice();
+
+// Version differences between libtorch 1.13 (Debian) and 2.x sit behind this check.
+#define XLIR_TORCH_AT_LEAST(major, minor) \
+  (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 // Every exported function: C++ exceptions (libtorch's c10::Error included) become JS errors
 // carrying the libtorch message without its C++ backtrace.

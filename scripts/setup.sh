@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian machine: system packages, npm packages, the libtorch binding, the build.
 # Idempotent: re-running skips what is already there. Needs root (or sudo) for apt-get.
+# Another libtorch (2.x, CUDA): LIBTORCH=<libtorch folder | PyTorch's torch folder or cmake prefix path>
+# bash scripts/setup.sh, or LIBTORCH=python (the torch of `python3`; PYTHON=... names another
+# interpreter); Debian's libtorch-dev is then not installed. See README "GPUs and other libtorch builds".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${LIBTORCH:-}" = python ]; then
+  LIBTORCH=$("${PYTHON:-python3}" -c 'import torch; print(torch.utils.cmake_prefix_path)')
+  echo "setup: LIBTORCH=$LIBTORCH (the torch of ${PYTHON:-python3})"
+fi
+export LIBTORCH="${LIBTORCH:-}"
 
 APT_PACKAGES=(
   g++ make python3 pkg-config
@@ -16,6 +25,7 @@ APT_PACKAGES=(
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   [[ "$p" == \#* ]] && continue
+  [ -n "$LIBTORCH" ] && [ "$p" = libtorch-dev ] && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -31,9 +41,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -f native/build/Release/xlir_torch.node ] || [ -n "$(find native -maxdepth 1 \( -name '*.cc' -o -name '*.h' -o -name binding.gyp \) -newer native/build/Release/xlir_torch.node)" ]; then
-  echo "setup: building the libtorch binding (native/)"
+# rebuilt when a source changed or the libtorch it was built against is not the one asked for
+built_for=$(cat native/build/libtorch 2>/dev/null || true)  # none recorded: the Debian build of earlier set-ups
+if [ ! -f native/build/Release/xlir_torch.node ] || [ "$built_for" != "$LIBTORCH" ] ||
+  [ -n "$(find native -maxdepth 1 \( -name '*.cc' -o -name '*.h' -o -name '*.cjs' -o -name binding.gyp \) -newer native/build/Release/xlir_torch.node)" ]; then
+  echo "setup: building the libtorch binding (native/) against ${LIBTORCH:-the Debian libtorch}"
   npx node-gyp rebuild --directory native --loglevel=warn >/dev/null
+  printf '%s' "$LIBTORCH" > native/build/libtorch
 fi
 
 echo "setup: compiling TypeScript"

@@ -9,7 +9,9 @@ median). A setting is TxB[p]: T torch intra-op threads, B OpenBLAS threads, p = 
 (else ACTIVE). Each setting runs in its own subprocess, since libgomp reads the policy when it loads.
 
 Run: /usr/bin/python3 scripts/dev/torch_bench_train.py --layers 2 --hidden 256 --heads 4 --ffn 1024 \
-       --seq 32 --batch 16 --vocab 8000 --steps 20 [--settings 1x2,1x1,2x1]
+       --seq 32 --batch 16 --vocab 8000 --steps 20 [--settings 1x2,1x1,2x1] [--device cuda]
+With --device cuda the model and batch live on the GPU, each step ends with torch.cuda.synchronize()
+and AdamW takes PyTorch's default for CUDA tensors (foreach); run by scripts/device-check.sh.
 """
 import argparse
 import ctypes
@@ -63,7 +65,7 @@ class Encoder(nn.Module):
 
     def forward(self, ids, mask):
         B, L = ids.shape
-        pos = torch.arange(L).unsqueeze(0)
+        pos = torch.arange(L, device=ids.device).unsqueeze(0)
         x = self.word(ids) + self.pos(pos) + self.typ.weight[0:1]
         x = F.dropout(self.ln(x), self.p, self.training)
         bias = (1.0 - mask.float())[:, None, None, :] * -1e9
@@ -74,25 +76,30 @@ class Encoder(nn.Module):
 
 def run(a, torch_threads, blas_threads):
     torch.set_num_threads(torch_threads)
-    blas = ctypes.CDLL("libopenblas.so.0")
-    blas.openblas_set_num_threads(blas_threads)
+    try:  # Debian's PyTorch runs on OpenBLAS; pip wheels (MKL) do not ship it
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(blas_threads)
+    except OSError:
+        blas_threads = None
+    dev = torch.device(a.device)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     torch.manual_seed(0)
-    model = Encoder(a.vocab, a.hidden, a.heads, a.ffn, a.layers, a.dim).train()
+    model = Encoder(a.vocab, a.hidden, a.heads, a.ffn, a.layers, a.dim).train().to(dev)
     no_decay = lambda n: n.endswith("bias") or "ln" in n
     groups = [
         {"params": [p for n, p in model.named_parameters() if not no_decay(n)], "weight_decay": 0.01},
         {"params": [p for n, p in model.named_parameters() if no_decay(n)], "weight_decay": 0.0},
     ]
     opt = torch.optim.AdamW(groups, lr=1e-4)
-    ids = torch.randint(1, a.vocab, (a.batch, a.seq))
-    mask = torch.ones(a.batch, a.seq, dtype=torch.long)
-    target = torch.randn(a.batch, a.seq, a.dim)
+    ids = torch.randint(1, a.vocab, (a.batch, a.seq)).to(dev)
+    mask = torch.ones(a.batch, a.seq, dtype=torch.long).to(dev)
+    target = torch.randn(a.batch, a.seq, a.dim).to(dev)
 
     def step():
         loss = F.mse_loss(model(ids, mask), target)
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
+        sync()
 
     for _ in range(a.warmup):
         step()
@@ -105,6 +112,7 @@ def run(a, torch_threads, blas_threads):
         cpu.append((time.process_time() - c0) * 1000)
     s = sorted(times)
     return {
+        "device": str(dev),
         "torch_threads": torch_threads,
         "blas_threads": blas_threads,
         "step_ms_median": round(statistics.median(times), 2),
@@ -123,6 +131,7 @@ def main():
     for k, v in dict(layers=2, hidden=256, heads=4, ffn=1024, seq=32, batch=16, vocab=8000, steps=20, warmup=3, dim=128).items():
         ap.add_argument(f"--{k}", type=int, default=v)
     ap.add_argument("--settings", default="1x2,1x1,2x1,2x1p,2x2p", help="TxB[p] (torch x OpenBLAS threads, p: passive OpenMP), comma separated")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
     ap.add_argument("--one", action="store_true", help="internal: run the single setting in --settings here")
     a = ap.parse_args()
     if a.one:
@@ -135,11 +144,11 @@ def main():
     results = []
     for s in a.settings.split(","):
         env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE" if s.endswith("p") else "ACTIVE")
-        argv = [sys.executable, os.path.abspath(__file__), "--one", "--settings", s] + [f"--{k}={getattr(a, k)}" for k in KEYS]
+        argv = [sys.executable, os.path.abspath(__file__), "--one", "--settings", s] + [f"--{k}={getattr(a, k)}" for k in KEYS] + [f"--device={a.device}"]
         results.append(json.loads(subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout))
     best = min(results, key=lambda r: r["step_ms_median"])
     cfg = {k: getattr(a, k) for k in KEYS}
-    print(json.dumps({"backend": "pytorch", "torch_version": torch.__version__, "config": cfg, "best": best, "settings": results}))
+    print(json.dumps({"backend": "pytorch", "torch_version": torch.__version__, "device": a.device, "config": cfg, "best": best, "settings": results}))
 
 
 if __name__ == "__main__":

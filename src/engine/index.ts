@@ -41,3 +41,4 @@ export {
   torchVersion,
 } from "./torch-ops.js";
 export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";
+export { type DeviceName, setDevice, getDevice, cudaInfo, synchronize, withDevice } from "./device.js";

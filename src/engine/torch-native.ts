@@ -26,6 +26,20 @@ export interface AdamWStateEntry<H> {
   maxExpAvgSq?: H;
 }
 
+/** What libtorch finds of CUDA (cudaInfo). */
+export interface CudaInfo {
+  /** torch::cuda::is_available() */
+  available: boolean;
+  /** torch::cuda::device_count() */
+  deviceCount: number;
+  cudnn: boolean;
+  /** Whether libtorch's CUDA library is loaded at all (false: the binding was built against a CPU-only libtorch). */
+  libtorchCuda: boolean;
+}
+
+/** fused: one pass per contiguous float CPU parameter (the others as foreach); foreach: multi-tensor ops; ops: per-parameter ops. */
+export type AdamWMode = "fused" | "foreach" | "ops";
+
 type U = (a: Handle) => Handle;
 type B = (a: Handle, b: Handle | number) => Handle;
 type Red = (a: Handle, dims?: number[] | null, keepdim?: boolean) => Handle;
@@ -106,11 +120,17 @@ export interface NativeTorch {
   setBlasThreads(n: number): boolean;
   getBlasThreads(): number;
   version(): string;
+  setDevice(name: string): string;
+  getDevice(): string;
+  deviceOf(a: Handle): string;
+  toDevice(a: Handle, name: string): Handle;
+  cudaInfo(): CudaInfo;
+  synchronize(): void;
   adamwNew(
     groups: { params: Handle[]; lr: number; weightDecay: number }[],
     options: { beta1: number; beta2: number; eps: number; amsgrad: boolean },
   ): OptimHandle;
-  adamwStep(o: OptimHandle, fused?: boolean): void;
+  adamwStep(o: OptimHandle, mode?: AdamWMode | boolean): void;
   adamwZeroGrad(o: OptimHandle): void;
   adamwSetLr(o: OptimHandle, lr: number, group?: number): void;
   adamwGetLr(o: OptimHandle, group?: number): number;
@@ -170,11 +190,58 @@ export function isTorchAvailable(): boolean {
   return tryLoad() !== null;
 }
 
-/** The addon; throws XlirError NATIVE_MISSING (one clear message) when it is not built or fails to load. */
+let envDevice: { done: boolean; error: XlirError | null } = { done: false, error: null };
+
+/**
+ * The addon; throws XlirError NATIVE_MISSING (one clear message) when it is not built or fails to load.
+ * On first use the device named by env XLIR_DEVICE (if any) becomes current; a device that cannot be
+ * used makes every call throw that error (UNSUPPORTED) rather than run elsewhere.
+ */
 export function native(): NativeTorch {
   const n = tryLoad();
   if (!n) throw new XlirError("NATIVE_MISSING", MISSING);
+  if (!envDevice.done) {
+    envDevice = { done: true, error: null };
+    const name = process.env.XLIR_DEVICE;
+    if (name) {
+      try {
+        selectDevice(n, name, "XLIR_DEVICE");
+      } catch (err) {
+        envDevice.error = err instanceof XlirError ? err : new XlirError("UNSUPPORTED", String(err));
+      }
+    }
+  }
+  if (envDevice.error) throw envDevice.error;
   return n;
+}
+
+const DEVICE_SYNTAX = /^(cpu|cuda(:\d+)?)$/;
+
+/**
+ * Makes `name` (cpu, cuda, cuda:N) the device new tensors are created on; returns it normalised
+ * ("cuda" -> "cuda:0"). Bad syntax: XlirError USAGE; CUDA asked for but not usable (or N too large):
+ * XlirError UNSUPPORTED (exit 7) naming what libtorch found. `source` names the setting in messages.
+ */
+export function selectDevice(n: NativeTorch, name: string, source = "device"): string {
+  if (!DEVICE_SYNTAX.test(name)) throw new XlirError("USAGE", `${source} '${name}' is not a device: cpu, cuda or cuda:N`);
+  if (name !== "cpu") {
+    const c = n.cudaInfo();
+    const index = name === "cuda" ? 0 : Number(name.slice(5));
+    const found =
+      `libtorch ${n.version()} reports torch::cuda::is_available() = ${c.available}, ${c.deviceCount} CUDA device(s)` +
+      (c.libtorchCuda ? "" : "; its CUDA library (libtorch_cuda) is not loaded: the binding was built against a CPU-only libtorch");
+    if (!c.available || c.deviceCount === 0) {
+      throw new XlirError(
+        "UNSUPPORTED",
+        `${source} '${name}': no usable CUDA device (${found}). Use cpu, or rebuild the binding against a CUDA build of libtorch ` +
+          "(LIBTORCH=..., see README 'Building against another libtorch') on a machine with an NVIDIA GPU and driver",
+      );
+    }
+    if (index >= c.deviceCount) {
+      throw new XlirError("UNSUPPORTED", `${source} '${name}': no such CUDA device (${found}; valid: cuda:0 .. cuda:${c.deviceCount - 1})`);
+    }
+  }
+  return n.setDevice(name);
 }
 
 /** Why the binding did not load (for diagnostics), or null when it did. */

@@ -1,13 +1,14 @@
 /**
- * libtorch's AdamW (torch::optim::AdamW, decoupled weight decay, Loshchilov & Hutter 2019) over
- * parameter groups. Per parameter p with gradient g at step t:
+ * AdamW (decoupled weight decay, Loshchilov & Hutter 2019; the update of torch.optim.AdamW) over
+ * parameter groups, its state kept by the binding (native/xlir_optim.cc). Per parameter p with
+ * gradient g at step t:
  *   p <- p - lr·wd·p;  m <- b1·m + (1-b1)·g;  v <- b2·v + (1-b2)·g²
  *   p <- p - lr/(1-b1^t) · m / (sqrt(v)/sqrt(1-b2^t) + eps)
  * The state can be read out as plain arrays (for checkpoints) and written back (resume).
  */
 import { Tensor, tidy } from "./torch.js";
 import { tensor } from "./torch-ops.js";
-import { native, type AdamWStateEntry, type Handle, type OptimHandle } from "./torch-native.js";
+import { native, type AdamWMode, type AdamWStateEntry, type Handle, type OptimHandle } from "./torch-native.js";
 
 export interface ParamGroup {
   params: Tensor[];
@@ -21,10 +22,13 @@ export interface AdamWOptions {
   eps: number;
   amsgrad: boolean;
   /**
-   * Update each contiguous float parameter in one fused pass over memory (same formula and state as
-   * torch::optim::AdamW, which runs ~8 tensor ops per parameter); default true. false: libtorch's step.
+   * Update each contiguous float CPU parameter in one fused pass over memory (same formula and state
+   * as the ~8 tensor ops per parameter of torch::optim::AdamW); parameters on a GPU are updated with
+   * libtorch's multi-tensor (foreach) ops. Default true. false: `foreach` or per-parameter ops.
    */
   fused: boolean;
+  /** When not fused: multi-tensor ops over each group (true) or ~8 ops per parameter (false, default). */
+  foreach: boolean;
 }
 
 /** One parameter's state as plain data: float32 moments in the parameter's shape. */
@@ -39,6 +43,8 @@ export class AdamW {
   #h: OptimHandle | null;
   readonly groups: ParamGroup[];
   readonly fused: boolean;
+  /** How `step` updates: fused, foreach or ops (see AdamWOptions). */
+  readonly mode: AdamWMode;
 
   constructor(groups: ParamGroup[], options: Partial<AdamWOptions> = {}) {
     const o: AdamWOptions = {
@@ -47,9 +53,11 @@ export class AdamW {
       eps: options.eps ?? 1e-8,
       amsgrad: options.amsgrad ?? false,
       fused: options.fused ?? true,
+      foreach: options.foreach ?? false,
     };
     this.groups = groups;
     this.fused = o.fused;
+    this.mode = o.fused ? "fused" : o.foreach ? "foreach" : "ops";
     this.#h = native().adamwNew(
       groups.map((g) => ({ params: g.params.map((p) => p.handle), lr: g.lr, weightDecay: g.weightDecay })),
       o,
@@ -67,7 +75,7 @@ export class AdamW {
   }
   /** One update from the accumulated gradients (runs without autograd). */
   step(): void {
-    native().adamwStep(this.handle, this.fused);
+    native().adamwStep(this.handle, this.mode);
   }
   /** Drops every parameter's gradient. */
   zeroGrad(): void {

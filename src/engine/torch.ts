@@ -46,6 +46,10 @@ export class Tensor {
   get dtype(): DType {
     return native().dtype(this.handle);
   }
+  /** The device holding the data, e.g. "cpu" or "cuda:0". */
+  get device(): string {
+    return native().deviceOf(this.handle);
+  }
   get numel(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
@@ -53,7 +57,7 @@ export class Tensor {
   item(): number {
     return native().item(this.handle);
   }
-  /** Copy of the data, row-major, in the tensor's own element type. */
+  /** Copy of the data on the host, row-major, in the tensor's own element type. */
   toArray(): NumericArray {
     return native().toArray(this.handle);
   }
@@ -147,6 +151,8 @@ export class Tensor {
   contiguous(): Tensor { return wrap(native().contiguous(this.handle)); }
   clone(): Tensor { return wrap(native().clone(this.handle)); }
   to(dtype: DType): Tensor { return wrap(native().to(this.handle, dtype)); }
+  /** Copy on device `name` (cpu, cuda, cuda:N); autograd flows back through the copy. */
+  toDevice(name: string): Tensor { return wrap(native().toDevice(this.handle, name)); }
 
   // ---- linear algebra ----
   /** torch.matmul: batched, broadcasting. [..., n, k] x [..., k, m] -> [..., n, m] */

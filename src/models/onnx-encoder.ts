@@ -28,6 +28,7 @@ import { writeFileAtomic } from "../data/io.js";
 import { inspectHfFolder, loadHfFolder, type HfModel, type HfModelInfo } from "./hf.js";
 import { PLAIN_INTERACTION, encodeForRole, roleLength, type InteractionSettings, type Role } from "./interaction.js";
 import { exportEncoderOnnx } from "./onnx-export.js";
+import { createOnnxSession } from "./onnx-device.js";
 import type { EncoderConfig, HeadConfig, RetrievalEncoder, TokenVectors } from "./types.js";
 
 const ort = createRequire(import.meta.url)("onnxruntime-node") as typeof OrtTypes;
@@ -41,6 +42,8 @@ export interface OnnxEncoderOptions {
   batchSize?: number;
   /** fromFolder: write / reuse DIR/onnx/model.onnx (default true). */
   onnxCache?: boolean;
+  /** cpu (default), cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed, else the CPU (see onnx-device.ts). */
+  device?: string;
 }
 
 /** Bumped whenever onnx-export.ts changes the graph it writes (invalidates files written before). */
@@ -146,7 +149,7 @@ export class OnnxEncoder implements RetrievalEncoder {
     const info = await inspectHfFolder(dir);
     const file = await reusableOnnx(dir, info.hash);
     if (file) {
-      const session = await ort.InferenceSession.create(file, SESSION_OPTIONS(opts.threads ?? 2));
+      const session = await createOnnxSession(ort, new Uint8Array(await fs.readFile(file)), SESSION_OPTIONS(opts.threads ?? 2), opts.device);
       const enc = OnnxEncoder.wrap(session, info, opts);
       enc.onnxSource = "reused";
       return enc;
@@ -188,7 +191,7 @@ export class OnnxEncoder implements RetrievalEncoder {
   }
 
   private static async fromBytes(bytes: Uint8Array, m: HfModelInfo, opts: OnnxEncoderOptions): Promise<OnnxEncoder> {
-    const session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS(opts.threads ?? 2));
+    const session = await createOnnxSession(ort, bytes, SESSION_OPTIONS(opts.threads ?? 2), opts.device);
     return OnnxEncoder.wrap(session, m, opts);
   }
 

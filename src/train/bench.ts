@@ -4,7 +4,7 @@
  * target). scripts/dev/torch_bench_train.py runs the identical step in PyTorch.
  */
 import { availableParallelism } from "node:os";
-import { getThreads, manualSeed, mseLoss, randn, setThreads, tidy, torchVersion } from "../engine/index.js";
+import { getDevice, getThreads, manualSeed, mseLoss, randn, setDevice, setThreads, synchronize, tidy, torchVersion } from "../engine/index.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
 import { createAdamW } from "./optimizer.js";
@@ -33,18 +33,22 @@ export interface TrainBenchOptions extends BenchShape {
   blasThreads?: number;
   /** Machine peak in GFLOP/s for the fraction reported (default 156: 2 Zen 3 cores, AVX2 FMA, 2.445 GHz). */
   peakGflops?: number;
+  /** Device of the model and batch (cpu, cuda, cuda:N; default: the engine's current device). */
+  device?: string;
 }
 
 export interface TrainBenchResult {
   backend: "libtorch";
   torch_version: string;
+  /** Where the step ran, e.g. "cpu" or "cuda:0" (step times wait for the device to finish). */
+  device: string;
   step_ms_median: number;
   step_ms_p90: number;
   step_ms_min: number;
   /** Process CPU time (user + system, all threads) per step: less sensitive to other load than wall time. */
   cpu_ms_median: number;
   steps: number;
-  config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops">;
+  config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops" | "device">;
   threads: { torch: number; blas: number };
   /** libgomp's idle policy in effect (the engine sets PASSIVE unless the environment says otherwise). */
   omp_wait_policy: string | null;
@@ -76,6 +80,8 @@ function quantile(sorted: number[], q: number): number {
 /** Runs the benchmark; see the file comment. */
 export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   if (o.threads !== undefined || o.blasThreads !== undefined) setThreads({ torch: o.threads, blas: o.blasThreads });
+  if (o.device !== undefined) setDevice(o.device, "--device");
+  const device = getDevice();
   const dim = o.dim ?? 128;
   const config: EncoderConfig = {
     architecture: "bert", vocabSize: o.vocab, hiddenSize: o.hidden, numLayers: o.layers, numHeads: o.heads,
@@ -98,6 +104,7 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     });
     opt.step();
     opt.zeroGrad();
+    synchronize(); // CUDA runs asynchronously: a step ends when the device is done (no-op on the CPU)
   };
   const warm = o.warmup ?? 3;
   for (let i = 0; i < warm; i++) step();
@@ -123,6 +130,7 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   return {
     backend: "libtorch",
     torch_version: torchVersion(),
+    device,
     step_ms_median: round(stepMs),
     step_ms_p90: round(quantile(sorted, 0.9)),
     step_ms_min: round(sorted[0] ?? NaN),

@@ -31,6 +31,6 @@ export function createAdamW(named: [string, Tensor][], o: TrainOptimizerOptions)
       { params: decay, lr: o.lr, weightDecay: o.weightDecay ?? 0.01 },
       { params: plain, lr: o.lr, weightDecay: 0 },
     ],
-    { beta1: o.beta1, beta2: o.beta2, eps: o.eps, amsgrad: o.amsgrad, fused: o.fused },
+    { beta1: o.beta1, beta2: o.beta2, eps: o.eps, amsgrad: o.amsgrad, fused: o.fused, foreach: o.foreach },
   );
 }

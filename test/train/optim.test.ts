@@ -25,8 +25,8 @@ function maxDiff(a: Float64Array | Float32Array, b: number[]): number {
 }
 
 describe.skipIf(NO_TORCH)(torchSuite("AdamW"), () => {
-  for (const fused of [true, false])
-  it(`two groups, per-step lr and clipping match torch.optim.AdamW for 4 steps (1e-10), fused=${fused}`, () => {
+  for (const mode of ["fused", "foreach", "ops"] as const)
+  it(`two groups, per-step lr and clipping match torch.optim.AdamW for 4 steps (1e-10), ${mode}`, () => {
     const g = golden.adamw;
     const p0 = f64(g.init[0]).requireGrad();
     const p1 = f64(g.init[1]).requireGrad();
@@ -34,8 +34,9 @@ describe.skipIf(NO_TORCH)(torchSuite("AdamW"), () => {
     const c1 = f64(g.c1);
     const opt = new AdamW(
       [{ params: [p0], lr: 0.1, weightDecay: g.weight_decay[0] }, { params: [p1], lr: 0.1, weightDecay: g.weight_decay[1] }],
-      { beta1: g.betas[0], beta2: g.betas[1], eps: g.eps, fused },
+      { beta1: g.betas[0], beta2: g.betas[1], eps: g.eps, fused: mode === "fused", foreach: mode === "foreach" },
     );
+    expect(opt.mode).toBe(mode);
     g.lrs.forEach((lr, s) => {
       opt.setLr(lr);
       expect(opt.getLr(1)).toBe(lr);
@@ -68,12 +69,13 @@ describe.skipIf(NO_TORCH)(torchSuite("AdamW"), () => {
     opt2.free();
   });
 
-  it("fused step equals libtorch's step in float32 (1e-6 over 5 steps, with and without amsgrad)", () => {
+  for (const other of ["fused", "foreach"] as const)
+  it(`${other} step equals the per-parameter ops (torch::optim::AdamW's sequence) in float32 (1e-6 over 5 steps, with and without amsgrad)`, () => {
     for (const amsgrad of [false, true]) {
       const make = () => [tensor(Float32Array.from({ length: 300 }, (_, i) => Math.sin(i)), [30, 10]).requireGrad(), tensor([0.5, -1, 2], [3]).requireGrad()];
       const [a0, a1] = make();
       const [b0, b1] = make();
-      const oa = new AdamW([{ params: [a0], lr: 0.01, weightDecay: 0.1 }, { params: [a1], lr: 0.02, weightDecay: 0 }], { fused: true, amsgrad });
+      const oa = new AdamW([{ params: [a0], lr: 0.01, weightDecay: 0.1 }, { params: [a1], lr: 0.02, weightDecay: 0 }], { fused: other === "fused", foreach: other === "foreach", amsgrad });
       const ob = new AdamW([{ params: [b0], lr: 0.01, weightDecay: 0.1 }, { params: [b1], lr: 0.02, weightDecay: 0 }], { fused: false, amsgrad });
       for (let s = 0; s < 5; s++) {
         for (const [x0, x1, o] of [[a0, a1, oa], [b0, b1, ob]] as const) {

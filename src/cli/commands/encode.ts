@@ -14,6 +14,7 @@ interface EncodeOptions {
   maxLength?: number;
   batchSize: number;
   threads: number;
+  device: string;
 }
 
 /** Rounds a float32 to 9 significant digits (enough to recover the float32 exactly). */
@@ -43,7 +44,7 @@ async function readLines(file: string): Promise<string[]> {
 async function run(o: EncodeOptions): Promise<void> {
   if (o.raw && o.pooled) throw new XlirError("USAGE", "--raw and --pooled exclude each other (--raw is the hidden state of every token)");
   const texts = await readLines(o.input);
-  const enc = await OnnxEncoder.fromFolder(o.model, { threads: o.threads, maxLength: o.maxLength, batchSize: o.batchSize });
+  const enc = await OnnxEncoder.fromFolder(o.model, { threads: o.threads, maxLength: o.maxLength, batchSize: o.batchSize, device: o.device });
   const tmp = path.join(path.dirname(path.resolve(o.output)), `.${path.basename(o.output)}.tmp-${process.pid}`);
   const fh = await fs.open(tmp, "w");
   let truncated = 0;
@@ -103,5 +104,6 @@ export function register(program: Command): void {
     .option("--max-length <n>", "longest input in tokens, specials included (default: min(512, model maximum))", parseIntOption("--max-length"))
     .option("--batch-size <n>", "texts per ONNX Runtime call", parseIntOption("--batch-size"), 32)
     .option("--threads <n>", "ONNX Runtime intra-op threads", parseIntOption("--threads"), 2)
+    .option("--device <name>", "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)", "cpu")
     .action(async (o: EncodeOptions) => run(o));
 }

@@ -24,6 +24,7 @@ interface IndexCliOptions {
   connectivity: number;
   efConstruction: number;
   threads?: number;
+  device: string;
   lang: string;
   k1: number;
   b: number;
@@ -61,6 +62,7 @@ export function register(program: Command): void {
     .option("--centroids <n>", "multi-plaid: k-means centroids (default 2^floor(log2(16 sqrt(tokens))))", parseIntOption("--centroids"))
     .option("--kmeans-iterations <n>", "multi-plaid: k-means iterations", parseIntOption("--kmeans-iterations"), 8)
     .option("--seed <n>", "multi-plaid: sampling and k-means seed", parseIntOption("--seed"), 42)
+    .option("--device <name>", "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)", "cpu")
     .option("--lang <code>", "bm25: analyser language", "en")
     .option("--k1 <x>", "bm25: k1", parseFloatOption("--k1"), 0.9)
     .option("--b <x>", "bm25: b", parseFloatOption("--b"), 0.4)
@@ -91,7 +93,7 @@ export function register(program: Command): void {
       vectorKind(o.kind);
       if (!o.model) throw new XlirError("USAGE", `--model is required for index kind '${o.kind}'`);
       if (o.storage !== "float32" && o.storage !== "float16") throw new XlirError("USAGE", `--storage must be float32 or float16, got '${o.storage}'`);
-      const encoder = await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
+      const encoder = await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads , device: o.device });
       let last = 0;
       const progress = (done: number): void => {
         if (!o.progress || (done - last < 256 && done !== 0)) return;

@@ -27,13 +27,14 @@ export function register(program: Command): void {
     .option("--candidates <n>", "multi-plaid: documents decompressed and scored per query (default: the index's, 256)", parseIntOption("--candidates"))
     .option("--resident-bytes <n>", "parts: most bytes of vectors kept loaded; larger parted indexes load one part at a time (default 4 GiB)", parseIntOption("--resident-bytes"))
     .option("--threads <n>", "encoder threads", parseIntOption("--threads"))
-    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number; nprobe?: number; candidates?: number; residentBytes?: number }) => {
+    .option("--device <name>", "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)", "cpu")
+    .action(async (o: { index: string; queries: string; out: string; model?: string; k: number; tag?: string; batchSize: number; maxLength?: number; tokenK?: number; rerankDepth?: number; ef?: number; threads?: number; nprobe?: number; candidates?: number; residentBytes?: number ; device: string }) => {
       if (o.k < 1) throw new XlirError("USAGE", `-k must be >= 1, got ${o.k}`);
       const queries = await readAllQueries(o.queries, { format: "tsv" });
       if (queries.length === 0) throw inputError(o.queries, undefined, "no queries");
       const kind = await indexKindOf(o.index);
       if (kind !== "bm25" && !o.model) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
-      const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads });
+      const encoder = kind === "bm25" || !o.model ? null : await OnnxEncoder.fromFolder(o.model, { maxLength: o.maxLength, batchSize: o.batchSize, threads: o.threads, device: o.device });
       try {
         const searcher = await Searcher.open(o.index, encoder, { queryBatch: o.batchSize, tokenK: o.tokenK, rerankDepth: o.rerankDepth, expansionSearch: o.ef, nprobe: o.nprobe, candidates: o.candidates, residentBytes: o.residentBytes, modelName: `the query model ${o.model}` });
         const t = performance.now();

@@ -9,6 +9,7 @@ interface BenchTrainCliOptions extends BenchShape {
   threads?: number;
   blasThreads?: number;
   peak: number;
+  device: string;
   json?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function register(bench: Command): void {
     .option("--threads <n>", "libtorch intra-op threads (default 1, env XLIR_TORCH_THREADS)", parseIntOption("--threads"))
     .option("--blas-threads <n>", "OpenBLAS threads (default min(2, cores), env XLIR_BLAS_THREADS)", parseIntOption("--blas-threads"))
     .option("--peak <gflops>", "machine peak for the reported fraction", parseFloatOption("--peak"), 156)
+    .option("--device <name>", "cpu, cuda or cuda:N (CUDA needs the binding built against a CUDA libtorch; see README)", "cpu")
     .option("--json", "print one JSON object")
     .action((o: BenchTrainCliOptions) => {
       for (const k of ["layers", "hidden", "heads", "ffn", "seq", "batch", "vocab", "steps", "dim"] as const) {
@@ -41,7 +43,7 @@ export function register(bench: Command): void {
       if (o.json) printJson(r);
       else {
         process.stdout.write(
-          `libtorch ${r.torch_version}, ${r.threads.torch} torch / ${r.threads.blas} BLAS threads: ` +
+          `libtorch ${r.torch_version} on ${r.device}, ${r.threads.torch} torch / ${r.threads.blas} BLAS threads: ` +
             `step median ${r.step_ms_median} ms (p90 ${r.step_ms_p90}, min ${r.step_ms_min}) over ${r.steps} steps; ` +
             `${r.gflops_at_median} GFLOP/s = ${(100 * r.peak_fraction).toFixed(1)}% of ${r.peak_gflops}\n`,
         );

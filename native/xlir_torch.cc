@@ -317,6 +317,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG(setNumThreads) REG(getNumThreads) REG(setBlasThreads) REG(getBlasThreads) REG(version)
 #undef REG
   xlir::RegisterOptim(env, exports);
+  xlir::RegisterDist(env, exports);
   return exports;
 }
 

@@ -2,3 +2,4 @@ export {};
 export * from "./torch.js";
 export * from "./torch-ops.js";
 export * from "./torch-optim.js";
+export * from "./distributed.js";

@@ -102,9 +102,10 @@ torch::Tensor Flatten(const std::vector<torch::Tensor>& ts, const std::vector<si
 
 }  // namespace
 
-// ({rank, worldSize, masterAddr, masterPort, timeoutMs}) -> process-group handle.
+// ({rank, worldSize, masterAddr, masterPort, timeoutMs, rendezvousTimeoutMs?}) -> process-group handle.
 // Rank 0 starts the TCPStore server on masterAddr:masterPort; every rank then joins gloo's full
-// mesh through the store. Blocks until all worldSize ranks are there or timeoutMs has passed.
+// mesh through the store. Blocks until all worldSize ranks are there or rendezvousTimeoutMs
+// (default timeoutMs) has passed; timeoutMs bounds every later collective.
 XLIR_FN(distInit) {
   auto env = info.Env();
   auto o = info[0].As<Napi::Object>();
@@ -113,10 +114,11 @@ XLIR_FN(distInit) {
   std::string addr = o.Get("masterAddr").As<Napi::String>().Utf8Value();
   int64_t port = I64(o.Get("masterPort"));
   int64_t timeoutMs = I64(o.Get("timeoutMs"));
+  int64_t rdvMs = o.Get("rendezvousTimeoutMs").IsNumber() ? I64(o.Get("rendezvousTimeoutMs")) : timeoutMs;
   if (size < 1) throw std::invalid_argument("worldSize must be at least 1");
   if (rank < 0 || rank >= size) throw std::invalid_argument("rank " + std::to_string(rank) + " is outside 0.." + std::to_string(size - 1));
   if (port < 1 || port > 65535) throw std::invalid_argument("masterPort " + std::to_string(port) + " is outside 1..65535");
-  if (timeoutMs < 1) throw std::invalid_argument("timeoutMs must be positive");
+  if (timeoutMs < 1 || rdvMs < 1) throw std::invalid_argument("timeouts must be positive");
   auto timeout = std::chrono::milliseconds(timeoutMs);
   auto box = std::make_unique<DistBox>();
   box->rank = rank;
@@ -129,7 +131,7 @@ XLIR_FN(distInit) {
     so.isServer = rank == 0;
     so.numWorkers = static_cast<std::size_t>(size);
     so.waitWorkers = true;
-    so.timeout = timeout;
+    so.timeout = std::chrono::milliseconds(rdvMs);
     box->store = c10::make_intrusive<c10d::TCPStore>(addr, so);
     stage = "gloo set-up";
     auto opts = c10d::ProcessGroupGloo::Options::create(timeout);
@@ -146,7 +148,7 @@ XLIR_FN(distInit) {
     box->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(box->store, rank, size, opts);
   } catch (const std::exception& e) {
     throw std::runtime_error("distributed " + stage + " failed on rank " + std::to_string(rank) + " of " + std::to_string(size) +
-                             " within " + Seconds(timeoutMs) + ": " + ErrorText(e));
+                             " within " + Seconds(stage == "gloo set-up" ? timeoutMs : rdvMs) + ": " + ErrorText(e));
   }
   auto ext = Napi::External<DistBox>::New(env, box.release(), [](Napi::Env, DistBox* p) { delete p; });
   ext.TypeTag(&kDistTag);

@@ -17,7 +17,7 @@ type GroupHandle = { readonly __groupHandle: unique symbol };
 
 /** The c10d part of the addon (registered by native/xlir_dist.cc). */
 interface NativeDist {
-  distInit(o: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number }): GroupHandle;
+  distInit(o: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number; rendezvousTimeoutMs: number }): GroupHandle;
   distAllreduce(g: GroupHandle, tensors: Handle[], op: ReduceOp): void;
   distAllreduceGrads(g: GroupHandle, params: Handle[], average: boolean): number;
   distBroadcast(g: GroupHandle, tensors: Handle[], root: number): void;
@@ -44,8 +44,10 @@ export interface DistributedOptions {
   masterPort: number;
   /** Local rank on this machine (torchrun's LOCAL_RANK; informational on CPU). */
   localRank?: number;
-  /** Rendezvous and collective timeout in ms (default 300 000): a silent peer fails the run after this. */
+  /** Collective timeout in ms (default 300 000): a silent peer fails the run after this. */
   timeoutMs?: number;
+  /** How long ranks wait for each other to start, in ms (default: timeoutMs). */
+  rendezvousTimeoutMs?: number;
 }
 
 export const DEFAULT_DIST_TIMEOUT_MS = 300_000;
@@ -70,7 +72,8 @@ export class ProcessGroup {
   static init(o: DistributedOptions): ProcessGroup {
     checkOptions(o);
     const timeoutMs = o.timeoutMs ?? DEFAULT_DIST_TIMEOUT_MS;
-    const h = call(() => nativeDist().distInit({ rank: o.rank, worldSize: o.worldSize, masterAddr: o.masterAddr, masterPort: o.masterPort, timeoutMs }));
+    const rendezvousTimeoutMs = o.rendezvousTimeoutMs ?? timeoutMs;
+    const h = call(() => nativeDist().distInit({ rank: o.rank, worldSize: o.worldSize, masterAddr: o.masterAddr, masterPort: o.masterPort, timeoutMs, rendezvousTimeoutMs }));
     return new ProcessGroup(h, o, timeoutMs);
   }
 
@@ -127,8 +130,8 @@ function checkOptions(o: DistributedOptions): void {
   int(o.rank, "rank", 0, o.worldSize - 1);
   int(o.masterPort, "master port", 1, 65535);
   if (o.masterAddr.trim() === "") throw new XlirError("CONFIG", "master address is empty");
-  if (o.timeoutMs !== undefined && !(Number.isFinite(o.timeoutMs) && o.timeoutMs >= 1))
-    throw new XlirError("CONFIG", `distributed timeout must be a positive number of ms, got ${o.timeoutMs}`);
+  for (const t of [o.timeoutMs, o.rendezvousTimeoutMs])
+    if (t !== undefined && !(Number.isInteger(t) && t >= 1)) throw new XlirError("CONFIG", `distributed timeouts must be positive integers (ms), got ${t}`);
 }
 
 /** Native failures of the collective become XlirError INTERRUPTED with gloo's message. */

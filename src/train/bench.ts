@@ -4,9 +4,10 @@
  * target). scripts/dev/torch_bench_train.py runs the identical step in PyTorch.
  */
 import { availableParallelism } from "node:os";
-import { getThreads, manualSeed, mseLoss, randn, setThreads, tidy, torchVersion } from "../engine/index.js";
+import { getThreads, manualSeed, mseLoss, randn, setThreads, tensor, tidy, torchVersion, type ProcessGroup } from "../engine/index.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
+import { rankSlice } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
 import { Mulberry32 } from "./prng.js";
 
@@ -32,6 +33,8 @@ export interface TrainBenchOptions extends BenchShape {
   blasThreads?: number;
   /** Machine peak in GFLOP/s for the fraction reported (default 156: 2 Zen 3 cores, AVX2 FMA, 2.445 GHz). */
   peakGflops?: number;
+  /** Data-parallel: this rank's group; `batch` is the global batch (a multiple of the world size). */
+  group?: ProcessGroup;
 }
 
 export interface TrainBenchResult {
@@ -43,7 +46,13 @@ export interface TrainBenchResult {
   /** Process CPU time (user + system, all threads) per step: less sensitive to other load than wall time. */
   cpu_ms_median: number;
   steps: number;
-  config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops">;
+  config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops" | "group">;
+  /** Data-parallel ranks (1: one process); threads are per rank. */
+  world_size: number;
+  /** Global-batch texts per second at the median step. */
+  examples_per_s: number;
+  /** Median time of the gradient allreduce inside a step (0 with one rank). */
+  allreduce_ms_median: number;
   threads: { torch: number; blas: number };
   /** libgomp's idle policy in effect (the engine sets PASSIVE unless the environment says otherwise). */
   omp_wait_policy: string | null;
@@ -91,20 +100,38 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   const params = named.reduce((s, [, p]) => s + p.numel, 0);
   const opt = createAdamW(named, { lr: 1e-4 });
   const rng = new Mulberry32(1);
-  const ids = Int32Array.from({ length: o.batch * o.seq }, () => 1 + rng.int(o.vocab - 1));
-  const mask = new Int32Array(o.batch * o.seq).fill(1);
+  const allIds = Int32Array.from({ length: o.batch * o.seq }, () => 1 + rng.int(o.vocab - 1));
   manualSeed(0);
-  const target = randn([o.batch, o.seq, dim]);
+  const allTarget = randn([o.batch, o.seq, dim]);
+  // this rank's rows of the global batch (all rows with one process)
+  const W = o.group?.worldSize ?? 1;
+  const rows = rankSlice(Array.from({ length: o.batch }, (_, i) => i), o.group?.rank ?? 0, W);
+  const b = rows.length;
+  const ids = new Int32Array(b * o.seq);
+  rows.forEach((r, i) => ids.set(allIds.subarray(r * o.seq, (r + 1) * o.seq), i * o.seq));
+  const mask = new Int32Array(b * o.seq).fill(1);
+  const rowIndex = tensor(rows, [b], "int64");
+  const target = allTarget.indexSelect(0, rowIndex);
+  rowIndex.free();
+  allTarget.free();
+  if (o.group && W > 1) o.group.broadcast(named.map(([, p]) => p), 0);
+  const reduceMs: number[] = [];
   const step = (): void => {
     tidy(() => {
-      const v = enc.tokenVectors(ids, mask, o.batch, o.seq); // [B, L, dim]
+      const v = enc.tokenVectors(ids, mask, b, o.seq); // [b, L, dim]
       mseLoss(v, target).backward();
     });
+    if (o.group && W > 1) {
+      const r0 = performance.now();
+      o.group.allreduceGrads(opt.params, true);
+      reduceMs.push(performance.now() - r0);
+    }
     opt.step();
     opt.zeroGrad();
   };
   const warm = o.warmup ?? 3;
   for (let i = 0; i < warm; i++) step();
+  reduceMs.length = 0;
   const times: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < o.steps; i++) {
@@ -132,6 +159,9 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     step_ms_min: round(sorted[0] ?? NaN),
     cpu_ms_median: round(medianOf(cpu)),
     steps: o.steps,
+    world_size: W,
+    examples_per_s: round(o.batch / (median / 1000), 1),
+    allreduce_ms_median: reduceMs.length ? round(medianOf(reduceMs)) : 0,
     config: { layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, seq: o.seq, batch: o.batch, vocab: o.vocab, steps: o.steps, warmup: warm, dim },
     threads: getThreads(),
     omp_wait_policy: process.env.OMP_WAIT_POLICY ?? null,

@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "xlir_torch",
-      "sources": ["xlir_torch.cc", "xlir_optim.cc"],
+      "sources": ["xlir_torch.cc", "xlir_optim.cc", "xlir_dist.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node libtorch-flags.cjs include)"

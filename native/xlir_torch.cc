@@ -378,6 +378,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   REG(setDevice) REG(getDevice) REG(deviceOf) REG(toDevice) REG(cudaInfo) REG(synchronize)
 #undef REG
   xlir::RegisterOptim(env, exports);
+  xlir::RegisterDist(env, exports);
   return exports;
 }
 

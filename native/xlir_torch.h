@@ -139,5 +139,6 @@ inline Napi::Array Pair(Napi::Env env, const std::tuple<torch::Tensor, torch::Te
 }
 
 void RegisterOptim(Napi::Env env, Napi::Object exports);
+void RegisterDist(Napi::Env env, Napi::Object exports);  // xlir_dist.cc: c10d collectives
 
 }  // namespace xlir

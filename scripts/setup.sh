@@ -16,6 +16,7 @@ export LIBTORCH="${LIBTORCH:-}"
 APT_PACKAGES=(
   g++ make python3 pkg-config
   libtorch-dev libopenblas-dev   # training engine (libtorch through the N-API binding in native/)
+  libgloo-dev                    # gloo headers for data-parallel training (c10d ProcessGroupGloo, native/xlir_dist.cc)
   sentencepiece                  # spm_train: the subword vocabulary of the built-in experiment
   apertium apertium-eu-en        # offline Basque->English MT baseline
   chromium                       # headless rendering check of the HTML report

@@ -42,3 +42,4 @@ export {
 } from "./torch-ops.js";
 export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";
 export { type DeviceName, setDevice, getDevice, cudaInfo, synchronize, withDevice } from "./device.js";
+export { type ReduceOp, type DistributedOptions, DEFAULT_DIST_TIMEOUT_MS, ProcessGroup, TORCHRUN_ENV, distributedFromEnv } from "./distributed.js";

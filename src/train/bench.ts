@@ -4,12 +4,13 @@
  * target). scripts/dev/torch_bench_train.py runs the identical step in PyTorch.
  */
 import { availableParallelism } from "node:os";
-import { getDevice, getThreads, manualSeed, mseLoss, randn, setDevice, setThreads, synchronize, tidy, torchVersion } from "../engine/index.js";
+import { getDevice, getThreads, manualSeed, mseLoss, randn, setDevice, setThreads, synchronize, tensor, tidy, torchVersion, type ProcessGroup } from "../engine/index.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
+import { rankSlice } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
-import { Mulberry32 } from "../util/random.js";
 import { median } from "../util/stats.js";
+import { Mulberry32 } from "../util/random.js";
 
 /** The random encoder and batch a training benchmark times. */
 export interface BenchShape {
@@ -35,6 +36,8 @@ export interface TrainBenchOptions extends BenchShape {
   peakGflops?: number;
   /** Device of the model and batch (cpu, cuda, cuda:N; default: the engine's current device). */
   device?: string;
+  /** Data-parallel: this rank's group; `batch` is the global batch (a multiple of the world size). */
+  group?: ProcessGroup;
 }
 
 export interface TrainBenchResult {
@@ -48,7 +51,13 @@ export interface TrainBenchResult {
   /** Process CPU time (user + system, all threads) per step: less sensitive to other load than wall time. */
   cpu_ms_median: number;
   steps: number;
-  config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops" | "device">;
+  config: Omit<TrainBenchOptions, "threads" | "blasThreads" | "peakGflops" | "group" | "device">;
+  /** Data-parallel ranks (1: one process); threads are per rank. */
+  world_size: number;
+  /** Global-batch texts per second at the median step. */
+  examples_per_s: number;
+  /** Median time of the gradient allreduce inside a step (0 with one rank). */
+  allreduce_ms_median: number;
   threads: { torch: number; blas: number };
   /** libgomp's idle policy in effect (the engine sets PASSIVE unless the environment says otherwise). */
   omp_wait_policy: string | null;
@@ -72,6 +81,7 @@ export function trainStepFlops(o: TrainBenchOptions): number {
   return 3 * 2 * B * L * (layers * (4 * H * H + 2 * H * F + 2 * L * H) + H * dim);
 }
 
+
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i];
@@ -93,21 +103,39 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   const params = named.reduce((s, [, p]) => s + p.numel, 0);
   const opt = createAdamW(named, { lr: 1e-4 });
   const rng = new Mulberry32(1);
-  const ids = Int32Array.from({ length: o.batch * o.seq }, () => 1 + rng.int(o.vocab - 1));
-  const mask = new Int32Array(o.batch * o.seq).fill(1);
+  const allIds = Int32Array.from({ length: o.batch * o.seq }, () => 1 + rng.int(o.vocab - 1));
   manualSeed(0);
-  const target = randn([o.batch, o.seq, dim]);
+  const allTarget = randn([o.batch, o.seq, dim]);
+  // this rank's rows of the global batch (all rows with one process)
+  const W = o.group?.worldSize ?? 1;
+  const rows = rankSlice(Array.from({ length: o.batch }, (_, i) => i), o.group?.rank ?? 0, W);
+  const b = rows.length;
+  const ids = new Int32Array(b * o.seq);
+  rows.forEach((r, i) => ids.set(allIds.subarray(r * o.seq, (r + 1) * o.seq), i * o.seq));
+  const mask = new Int32Array(b * o.seq).fill(1);
+  const rowIndex = tensor(rows, [b], "int64");
+  const target = allTarget.indexSelect(0, rowIndex);
+  rowIndex.free();
+  allTarget.free();
+  if (o.group && W > 1) o.group.broadcast(named.map(([, p]) => p), 0);
+  const reduceMs: number[] = [];
   const step = (): void => {
     tidy(() => {
-      const v = enc.tokenVectors(ids, mask, o.batch, o.seq); // [B, L, dim]
+      const v = enc.tokenVectors(ids, mask, b, o.seq); // [b, L, dim]
       mseLoss(v, target).backward();
     });
+    if (o.group && W > 1) {
+      const r0 = performance.now();
+      o.group.allreduceGrads(opt.params, true);
+      reduceMs.push(performance.now() - r0);
+    }
     opt.step();
     opt.zeroGrad();
     synchronize(); // CUDA runs asynchronously: a step ends when the device is done (no-op on the CPU)
   };
   const warm = o.warmup ?? 3;
   for (let i = 0; i < warm; i++) step();
+  reduceMs.length = 0;
   const times: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < o.steps; i++) {
@@ -136,6 +164,9 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     step_ms_min: round(sorted[0] ?? NaN),
     cpu_ms_median: round(median(cpu)),
     steps: o.steps,
+    world_size: W,
+    examples_per_s: round(o.batch / (stepMs / 1000), 1),
+    allreduce_ms_median: reduceMs.length ? round(median(reduceMs)) : 0,
     config: { layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, seq: o.seq, batch: o.batch, vocab: o.vocab, steps: o.steps, warmup: warm, dim },
     threads: getThreads(),
     omp_wait_policy: process.env.OMP_WAIT_POLICY ?? null,

@@ -2,11 +2,12 @@
  * Training checkpoints: one safetensors file holding the parameters (`param.<name>`), the AdamW
  * moments (`adam.<i>.m`, `adam.<i>.v`, i = optimizer parameter position) and, in `__metadata__`,
  * the format tag, the training state (step, data position, seed, loss history, AdamW step counts,
- * learning rate), the resolved config, its hash, and a sha256 digest over everything.
+ * learning rate), the data-parallel world size, the resolved config, its hash, and a sha256 digest
+ * over everything.
  *
  * Writes are atomic: a temp file in the same folder, fsync, rename, fsync of the folder. Loading
  * refuses a file that is truncated or whose digest disagrees (CORRUPT), and one made for another
- * config or another set of parameters (MISMATCH).
+ * config, another set of parameters or another world size (MISMATCH).
  */
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from "node:fs";
@@ -36,6 +37,8 @@ interface Meta {
   adamSteps: (number | null)[];
   lr: number[];
   configHash: string;
+  /** Data-parallel ranks of the run that wrote it (absent in older files: 1). */
+  worldSize?: number;
 }
 
 /** JSON with object keys sorted, so equal configs hash equally. */
@@ -98,6 +101,8 @@ export interface CheckpointContents {
   optimizer: AdamW;
   state: TrainState;
   config: unknown;
+  /** Data-parallel ranks of the run (default 1); a resume must use the same number. */
+  worldSize?: number;
 }
 
 /** Saves parameters, optimizer state, training state and config to `file` (atomically). */
@@ -113,6 +118,7 @@ export function saveCheckpoint(file: string, c: CheckpointContents): void {
     adamSteps: adam.map((s) => (s ? s.step : null)),
     lr: c.optimizer.groups.map((_, i) => c.optimizer.getLr(i)),
     configHash: configHash(c.config),
+    worldSize: c.worldSize ?? 1,
   };
   const metaJson = JSON.stringify(meta);
   const configJson = canonicalJson(c.config);
@@ -135,7 +141,8 @@ export function saveCheckpoint(file: string, c: CheckpointContents): void {
 
 /**
  * Restores a checkpoint into `params` (in place) and `optimizer`; returns the training state.
- * Refuses (XlirError) a missing file, a corrupt one, another config, or other parameters.
+ * Refuses (XlirError) a missing file, a corrupt one, another config, other parameters, or a
+ * checkpoint written by a run with another world size (`c.worldSize`, default 1).
  */
 export function loadCheckpoint(file: string, c: Omit<CheckpointContents, "state">): TrainState {
   if (!existsSync(file)) throw new XlirError("NOT_FOUND", `${file}: no such checkpoint`);
@@ -154,6 +161,14 @@ export function loadCheckpoint(file: string, c: Omit<CheckpointContents, "state"
   const want = configHash(c.config);
   if (meta.configHash !== want)
     throw new XlirError("MISMATCH", `${file}: checkpoint was made with another configuration (hash ${meta.configHash.slice(0, 12)}, this run ${want.slice(0, 12)})`);
+  const savedWorld = meta.worldSize ?? 1;
+  const world = c.worldSize ?? 1;
+  if (savedWorld !== world)
+    throw new XlirError(
+      "MISMATCH",
+      `${file}: checkpoint was written by a run on ${savedWorld} rank${savedWorld === 1 ? "" : "s"}, this run has ${world}: ` +
+        `resume with the same world size (--nproc ${savedWorld} or WORLD_SIZE=${savedWorld}), or start afresh without this checkpoint`,
+    );
   const names = c.params.map(([n]) => n);
   if (names.length !== meta.names.length || names.some((n, i) => n !== meta.names[i]))
     throw new XlirError("MISMATCH", `${file}: checkpoint holds other parameters (${meta.names.length} saved, ${names.length} in the model)`);

@@ -7,7 +7,7 @@
  * for every loss, so students differ only in the loss.
  */
 import { XlirError } from "../errors.js";
-import { tensor, type Tensor } from "../engine/index.js";
+import { tensor, type ProcessGroup, type Tensor } from "../engine/index.js";
 import { getLoss } from "../losses/registry.js";
 import type { DistillBatch } from "../losses/types.js";
 import { encodeRoleBatch } from "../models/interaction.js";
@@ -17,7 +17,7 @@ import type { TextTokenizer } from "../text/tokenizer.js";
 import { BucketSampler } from "./buckets.js";
 import { idfFromTexts, idfFromTokenIds, type IdfTable } from "./idf.js";
 import { padTokenVectors } from "./encode-cache.js";
-import { trainLoop, type TrainLoopOptions, type TrainProgress, type TrainResult } from "./loop.js";
+import { rankSlice, trainLoop, type TrainLoopOptions, type TrainProgress, type TrainResult } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
 import { warmupLinearSchedule } from "./schedule.js";
 
@@ -59,6 +59,11 @@ export interface DistillOptions {
   config: unknown;
   checkpointPath?: string;
   stopAfter?: number;
+  /**
+   * Data-parallel training: this rank's process group. Each rank encodes its shard of every global
+   * batch of `optim.batchSize` pairs (a multiple of the world size); see trainLoop.
+   */
+  group?: ProcessGroup;
   onProgress?: (p: TrainProgress & { stats?: Record<string, number> }) => void;
 }
 
@@ -221,6 +226,7 @@ export function trainStudent(o: DistillOptions): StudentTrainResult {
         return result.loss as Tensor;
       },
       ...loopSettings(o.optim, o),
+      distributed: o.group && { group: o.group, shard: (b, r, w) => ({ items: rankSlice(b.items, r, w) }) },
       onProgress: (p) => o.onProgress?.({ ...p, stats: lastStats }),
     });
     const statsMean: Record<string, number> = {};

@@ -3,13 +3,13 @@
  * (query, document) pairs, in-batch negatives, query and document through the same encoder
  * (ColBERT style). Pairs whose documents are identical are not each other's negatives.
  */
-import { tensor, type Tensor } from "../engine/index.js";
+import { tensor, type ProcessGroup, type Tensor } from "../engine/index.js";
 import { getLoss } from "../losses/registry.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { BucketSampler } from "./buckets.js";
 import { loopSettings, type OptimSettings } from "./distill.js";
-import { trainLoop, type TrainProgress, type TrainResult } from "./loop.js";
+import { rankSlice, trainLoop, type TrainProgress, type TrainResult } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
 
 export interface TeacherPair {
@@ -31,6 +31,11 @@ export interface TeacherTrainingOptions {
   config: unknown;
   checkpointPath?: string;
   stopAfter?: number;
+  /**
+   * Data-parallel training: this rank's process group; each rank encodes its shard of every
+   * global batch, and its in-batch negatives are that shard's documents (see trainLoop).
+   */
+  group?: ProcessGroup;
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -74,6 +79,7 @@ export function trainTeacher(o: TeacherTrainingOptions): TrainResult {
         return result.loss as Tensor;
       },
       ...loopSettings(o.optim, o),
+      distributed: o.group && { group: o.group, shard: rankSlice },
       onProgress: o.onProgress,
     });
   } finally {

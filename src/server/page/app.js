@@ -31,12 +31,7 @@ function setStatus(text, isError = false) {
 
 async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  let data = null;
-  try {
-    data = await res.json();
-  } catch {
-    data = null;
-  }
+  const data = await res.json().catch(() => null);
   if (!res.ok) throw new Error(data && typeof data.error === "string" ? data.error : `HTTP ${res.status}`);
   return data;
 }

@@ -2,7 +2,12 @@
  * Load test of `xlir serve` from a second process, on loopback only.
  *
  *   node --import tsx scripts/loadtest_server.ts --index IDX --model DIR [--seconds 10] [--connections 16]
- *        [--queries FILE.tsv] [--xlir "./bin/xlir"]
+ *        [--queries FILE.tsv] [--xlir "./bin/xlir"] [--corpus FILE.jsonl [--baseline-xlir "CMD"] [--interleaved N]]
+ *
+ * With --corpus the whole run is made twice on the same index, model, queries and machine: first
+ * the server without a corpus (results are ids and scores, as before titles and snippets existed;
+ * --baseline-xlir runs that one with another build, e.g. an older checkout), then with the corpus
+ * (every result carries its title and a snippet); the JSON gives both and their latency ratio.
  *
  * Starts the server as a child process on 127.0.0.1 (free port), then:
  *  1. autocannon: `connections` clients for `seconds` s of valid POST /search requests (queries
@@ -11,6 +16,9 @@
  *     wrong types, unknown fields, body over the limit) -> every answer must be 4xx;
  *  3. the server's RSS sampled every 250 ms during the run (first/last/max, growth);
  *  4. SIGTERM while requests are in flight -> they complete and the server exits 0.
+ * With --corpus and --interleaved N, additionally: one process, one index and model, two apps (without
+ * and with the corpus) answering N alternating in-process requests each (fastify inject, no
+ * network), so that both see the same machine load; gives the median time of each and their ratio.
  * Prints one JSON object; exit status 1 if any check failed.
  */
 import { spawn } from "node:child_process";
@@ -58,10 +66,14 @@ function rssKiB(pid: number): number {
   }
 }
 
-async function main(): Promise<void> {
-  const args = [...xlir.slice(1), "serve", "--index", index, "--port", "0", "--host", HOST, "--body-limit", "16384", "--max-k", "1000", "--max-query-chars", "1000"];
+const corpus = arg("corpus", "");
+const baselineXlir = arg("baseline-xlir", "").split(" ").filter(Boolean);
+
+async function loadRun(cmd: string[], withCorpus: boolean): Promise<Record<string, unknown> & { checks: Record<string, boolean> }> {
+  const args = [...cmd.slice(1), "serve", "--index", index, "--port", "0", "--host", HOST, "--body-limit", "16384", "--max-k", "1000", "--max-query-chars", "1000"];
   if (model) args.push("--model", model);
-  const child = spawn(xlir[0], args, { stdio: ["ignore", "inherit", "pipe"] });
+  if (withCorpus) args.push("--corpus", corpus);
+  const child = spawn(cmd[0], args, { stdio: ["ignore", "inherit", "pipe"] });
   const address = await new Promise<string>((resolve, reject) => {
     let buf = "";
     child.stderr.on("data", (d: Buffer) => {
@@ -77,7 +89,12 @@ async function main(): Promise<void> {
   const pid = child.pid as number;
 
   // Warm-up
-  for (const q of queries.slice(0, 3)) await fetch(`${address}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q, k: 10 }) });
+  let titled = true;
+  for (const q of queries.slice(0, 3)) {
+    const r = await fetch(`${address}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q, k: 10 }) });
+    const body = (await r.json()) as { results: Array<{ title?: string | null; snippet?: string | null }> };
+    if (withCorpus) titled &&= body.results.length > 0 && body.results.every((h) => typeof h.title === "string" && typeof h.snippet === "string");
+  }
 
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssKiB(pid)), 250);
@@ -133,11 +150,13 @@ async function main(): Promise<void> {
     // signal); requests not yet read are refused (503 / connection closed), as intended
     inflightCompleted: inflightStatus.includes("200 after SIGTERM"),
     exitedCleanly: exitCode === 0,
+    titlesAndSnippets: titled,
     // "stable": no growth over the second half of the run: its last sample within 10% (or 20 MiB)
     // of the highest sample of the first half (the first half includes JIT and allocator warm-up)
     rssStable: valid.length > 4 && valid[valid.length - 1] - Math.max(...valid.slice(0, valid.length >> 1)) < Math.max(0.1 * valid[0], 20 * 1024),
   };
   const out = {
+    server: cmd.join(" "), withTitlesAndSnippets: withCorpus,
     target: address, seconds, connections, queries: queries.length,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
     requestsPerSecond: result.requests.average, totalRequests: result.requests.total, ok2xx: result["2xx"],
@@ -146,8 +165,59 @@ async function main(): Promise<void> {
     rssMiB: { first: valid[0] / 1024, last: valid[valid.length - 1] / 1024, max: Math.max(...valid) / 1024, samples: valid.length, series: valid.filter((_, i) => i % 4 === 0).map((x) => Math.round(x / 1024)) },
     checks,
   };
-  process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-  process.exitCode = Object.values(checks).every(Boolean) ? 0 : 1;
+  return out;
+}
+
+/** In-process A/B: the same Searcher behind an app without and one with the corpus, requests alternating. */
+async function interleaved(n: number): Promise<Record<string, number>> {
+  const { openServeSetup } = await import("../src/server/setup.js");
+  const { createServer } = await import("../src/server/server.js");
+  const setup = await openServeSetup({ index, models: model ? [{ name: "m", dir: model }] : [], corpus });
+  const plain = createServer({ models: setup.models, index: setup.index, page: false });
+  const titled = createServer({ models: setup.models, index: setup.index, corpus: setup.corpus, page: false });
+  const times: [number[], number[]] = [[], []];
+  try {
+    for (let i = -10; i < n; i++) {
+      for (const [j, app] of (i % 2 ? [plain, titled] : [titled, plain]).entries()) {
+        const which = app === plain ? 0 : 1;
+        const t = performance.now();
+        const r = await app.inject({ method: "POST", url: "/search", payload: { query: queries[i < 0 ? 0 : i % queries.length], k: 10 } });
+        const ms = performance.now() - t;
+        if (r.statusCode !== 200) throw new Error(`interleaved request ${i}.${j}: HTTP ${r.statusCode}`);
+        if (i >= 0) times[which].push(ms);
+      }
+    }
+  } finally {
+    await plain.close();
+    await titled.close();
+    await setup.close();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const [a, b] = times.map(median);
+  return { requests: n, medianMsWithout: a, medianMsWith: b, ratio: b / a, addedMs: b - a };
+}
+
+async function main(): Promise<void> {
+  if (!corpus) {
+    const out = await loadRun(xlir, false);
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+    process.exitCode = Object.values(out.checks).every(Boolean) ? 0 : 1;
+    return;
+  }
+  // titles and snippets: ask for them and check they come back
+  const baseline = await loadRun(baselineXlir.length ? baselineXlir : xlir, false);
+  const withText = await loadRun(xlir, true);
+  const lat = (r: Record<string, unknown>) => r.latencyMs as { p50: number; p99: number; mean: number };
+  const ratio = {
+    p50: lat(withText).p50 / lat(baseline).p50,
+    p99: lat(withText).p99 / lat(baseline).p99,
+    mean: lat(withText).mean / lat(baseline).mean,
+    requestsPerSecond: (withText.requestsPerSecond as number) / (baseline.requestsPerSecond as number),
+  };
+  const n = Number(arg("interleaved", "0"));
+  const inProcess = n > 0 ? await interleaved(n) : null;
+  process.stdout.write(JSON.stringify({ baseline, withTitlesAndSnippets: withText, latencyRatio: ratio, inProcess }, null, 2) + "\n");
+  process.exitCode = [baseline, withText].every((r) => Object.values(r.checks).every(Boolean)) ? 0 : 1;
 }
 
 main().catch((err: unknown) => {

@@ -1,13 +1,28 @@
 /**
- * The search server: an HTTP JSON API over a Searcher (fastify).
- *   POST /search {"query": string, "k"?: integer}  -> {results: [{docno, score, rank}], took_ms}
- *   GET  /health                                   -> {status: "ok", index: {dir, kind, docCount, dim, encoderHash}}
- * Requests are validated by JSON schema (400 with a message), bodies over `bodyLimit` get 413,
- * library errors map to their XlirError HTTP status, anything else is a 500 without internals.
+ * The search server (fastify): a JSON API over named models sharing one index, and one page.
+ *   GET  /                                  the search page (assets under /assets/, served from the package)
+ *   GET  /health                            {status: "ok", index, models}
+ *   GET  /models                            the models a request may name, the default, the limits
+ *   POST /search {"query", "k"?, "model"?}  -> {model, results: [{rank, docno, score, title, snippet}], took_ms}
+ *   POST /search/batch {"queries": [..], "k"?, "model"?} -> {model, queries: [{query, results}], took_ms}
+ *   POST /explain {"query", "docno", "model"?, "plan"?} -> why the document matched (explain.ts)
+ * Requests are validated by JSON schema (400 with a message; no coercion, unknown fields refused),
+ * bodies over `bodyLimit` get 413, other content types 415, library errors map to their XlirError
+ * HTTP status, anything else is a 500 without internals. Models are named from the loaded set (a
+ * schema enum); documents are looked up in memory; nothing in a request reaches the file system.
+ * Every corpus text leaves as a JSON string and the page writes it as text, never as HTML; every
+ * response carries a strict Content-Security-Policy (scripts only from /assets/).
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { XlirError } from "../errors.js";
-import type { Searcher } from "../search/searcher.js";
+import type { DocHit } from "../index/types.js";
+import type { OnnxEncoder } from "../models/onnx-encoder.js";
+import type { IndexSummary, Searcher } from "../search/searcher.js";
+import { type CorpusStore, makeSnippet, searcherModel, type ServedModel } from "./catalog.js";
+import { explainBm25, explainLateInteraction, type Explanation } from "./explain.js";
 
 export interface ServerLimits {
   /** Largest accepted k (default 1000). */
@@ -18,12 +33,30 @@ export interface ServerLimits {
   maxQueryChars: number;
   /** Largest request body in bytes (default 16 KiB). */
   bodyLimit: number;
+  /** Most queries in one /search/batch request (default 64). */
+  maxBatch: number;
+  /** Snippet length in characters (default 240). */
+  snippetChars: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { maxK: 1000, defaultK: 10, maxQueryChars: 1000, bodyLimit: 16 * 1024 };
+export const DEFAULT_LIMITS: ServerLimits = { maxK: 1000, defaultK: 10, maxQueryChars: 1000, bodyLimit: 16 * 1024, maxBatch: 64, snippetChars: 240 };
 
 export interface CreateServerOptions {
-  searcher: Searcher;
+  /** Models in picker order (the first is the default unless `defaultModel` names another). */
+  models?: ServedModel[];
+  /** Shortcut for one Searcher as the only model, named "default". */
+  searcher?: Searcher;
+  /** The index the models search (for /health); taken from `searcher` when that is given. */
+  index?: IndexSummary;
+  defaultModel?: string;
+  /** Titles, snippets and explanations come from here; without it results carry null titles and snippets. */
+  corpus?: CorpusStore | null;
+  /** The encoder that built the index, cut at the index's document length (late-interaction explanations). */
+  docEncoder?: OnnxEncoder | null;
+  /** Entropic regularisation of the explained OT plans (default 0.02, the OT students' default). */
+  epsilon?: number;
+  /** Serve the search page (default true). */
+  page?: boolean;
   limits?: Partial<ServerLimits>;
   /** fastify request logging (default off). */
   logger?: boolean;
@@ -32,11 +65,58 @@ export interface CreateServerOptions {
 interface SearchBody {
   query: string;
   k?: number;
+  model?: string;
+}
+interface BatchBody {
+  queries: string[];
+  k?: number;
+  model?: string;
+}
+interface ExplainBody {
+  query: string;
+  docno: string;
+  model?: string;
+  plan?: boolean;
+}
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The page's files: next to this module in the sources, or in the package's src/ when running from dist/. */
+function pageDir(): string {
+  const candidates = [fileURLToPath(new URL("./page/", import.meta.url)), fileURLToPath(new URL("../../../src/server/page/", import.meta.url))];
+  const dir = candidates.find((d) => existsSync(join(d, "index.html")));
+  if (!dir) throw new XlirError("NOT_FOUND", `search page assets not found (looked in ${candidates.join(", ")})`);
+  return dir;
+}
+
+const PAGE_FILES: Record<string, { file: string; type: string }> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/assets/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/assets/app.css": { file: "app.css", type: "text/css; charset=utf-8" },
+  "/assets/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
+};
+
+function modelKindLabel(m: ServedModel, docEncoder: OnnxEncoder | null): "late-interaction" | "bm25" | null {
+  if (m.kind === "bm25") return m.analyzer ? "bm25" : null;
+  return m.tokenEncoder && docEncoder ? "late-interaction" : null;
 }
 
 /** Builds the fastify app (not listening yet: call `listen`, or `inject` in tests). */
 export function createServer(o: CreateServerOptions): FastifyInstance {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
+  const models = [...(o.models ?? []), ...(o.searcher ? [searcherModel("default", "model", o.searcher)] : [])];
+  if (models.length === 0) throw new XlirError("USAGE", "the server needs at least one model");
+  const byName = new Map(models.map((m) => [m.name, m]));
+  if (byName.size !== models.length) throw new XlirError("USAGE", `model names must be unique: ${models.map((m) => m.name).join(", ")}`);
+  const defaultModel = o.defaultModel ?? models[0].name;
+  if (!byName.has(defaultModel)) throw new XlirError("USAGE", `default model '${defaultModel}' is not one of ${models.map((m) => m.name).join(", ")}`);
+  const index = o.index ?? o.searcher?.summary;
+  if (!index) throw new XlirError("USAGE", "the server needs the index summary (index) or a searcher");
+  const corpus = o.corpus ?? null;
+  const docEncoder = o.docEncoder ?? null;
+  const epsilon = o.epsilon ?? 0.02;
+  const names = models.map((m) => m.name);
+
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: limits.bodyLimit,
@@ -45,7 +125,6 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     // Strict validation: no type coercion ("k": "5" or "query": 42 are refused), unknown fields refused.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
-  const searcher = o.searcher;
 
   app.setErrorHandler((err: FastifyError | XlirError | Error, _req, reply) => {
     if (err instanceof XlirError) return reply.code(err.httpStatus).send({ error: err.message, code: err.code });
@@ -57,33 +136,148 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     return reply.code(500).send({ error: "internal error", code: "INTERNAL" });
   });
 
-  app.get("/health", async () => ({ status: "ok", index: searcher.summary }));
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header("content-security-policy", CSP);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("x-frame-options", "DENY");
+    reply.header("cross-origin-resource-policy", "same-origin");
+    return payload;
+  });
+
+  if (o.page ?? true) {
+    const dir = pageDir();
+    for (const [route, f] of Object.entries(PAGE_FILES)) {
+      const body = readFileSync(join(dir, f.file));
+      app.get(route, async (_req, reply) => reply.type(f.type).header("cache-control", "no-cache").send(body));
+    }
+  }
+
+  const modelsInfo = () =>
+    models.map((m) => ({ name: m.name, role: m.role, kind: m.kind, explain: modelKindLabel(m, docEncoder) }));
+
+  app.get("/health", async () => ({ status: "ok", index, models: names }));
+
+  app.get("/models", async () => ({
+    models: modelsInfo(),
+    default: defaultModel,
+    index: { kind: index.kind, docCount: index.docCount },
+    corpus: corpus ? { docs: corpus.size } : null,
+    limits: { maxK: limits.maxK, defaultK: limits.defaultK, maxQueryChars: limits.maxQueryChars, maxBatch: limits.maxBatch },
+  }));
+
+  const queryText = { type: "string", minLength: 1, maxLength: limits.maxQueryChars };
+  const kSchema = { type: "integer", minimum: 1, maximum: limits.maxK };
+  const modelSchema = { type: "string", enum: names };
+  const hitSchema = {
+    type: "object",
+    properties: {
+      rank: { type: "integer" },
+      docno: { type: "string" },
+      score: { type: "number" },
+      title: { type: ["string", "null"] },
+      snippet: { type: ["string", "null"] },
+    },
+  };
+
+  const pick = (name: string | undefined): ServedModel => byName.get(name ?? defaultModel) as ServedModel; // enum-validated
+  const nonBlank = (q: string, where: string): string => {
+    const t = q.trim();
+    if (t === "") throw new XlirError("BAD_INPUT", `${where} must contain non-whitespace text`);
+    return t;
+  };
+  const withText = (hits: readonly DocHit[], query: string) =>
+    hits.map((h, i) => {
+      const d = corpus?.get(h.docno);
+      return { rank: i + 1, docno: h.docno, score: h.score, title: d ? d.title : null, snippet: d ? makeSnippet(d.text, query, limits.snippetChars) : null };
+    });
 
   app.post<{ Body: SearchBody }>(
     "/search",
     {
       schema: {
+        body: { type: "object", required: ["query"], additionalProperties: false, properties: { query: queryText, k: kSchema, model: modelSchema } },
+        response: { 200: { type: "object", properties: { model: { type: "string" }, results: { type: "array", items: hitSchema }, took_ms: { type: "number" } } } },
+      },
+    },
+    async (req) => {
+      const t = performance.now();
+      const query = nonBlank(req.body.query, "body/query");
+      const model = pick(req.body.model);
+      const k = req.body.k ?? limits.defaultK;
+      const run = await model.search([{ qid: "q", text: query }], k);
+      return { model: model.name, results: withText(run.get("q") ?? [], query), took_ms: performance.now() - t };
+    },
+  );
+
+  app.post<{ Body: BatchBody }>(
+    "/search/batch",
+    {
+      schema: {
         body: {
           type: "object",
-          required: ["query"],
+          required: ["queries"],
           additionalProperties: false,
-          properties: {
-            query: { type: "string", minLength: 1, maxLength: limits.maxQueryChars },
-            k: { type: "integer", minimum: 1, maximum: limits.maxK },
+          properties: { queries: { type: "array", minItems: 1, maxItems: limits.maxBatch, items: queryText }, k: kSchema, model: modelSchema },
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              model: { type: "string" },
+              queries: { type: "array", items: { type: "object", properties: { query: { type: "string" }, results: { type: "array", items: hitSchema } } } },
+              took_ms: { type: "number" },
+            },
           },
         },
       },
     },
     async (req) => {
       const t = performance.now();
-      const query = req.body.query.trim();
-      if (query === "") throw new XlirError("BAD_INPUT", "body/query must contain non-whitespace text");
+      const texts = req.body.queries.map((q, i) => nonBlank(q, `body/queries/${i}`));
+      const model = pick(req.body.model);
       const k = req.body.k ?? limits.defaultK;
-      const hits = await searcher.searchText(query, k);
-      return {
-        results: hits.map((h, i) => ({ docno: h.docno, score: h.score, rank: i + 1 })),
-        took_ms: performance.now() - t,
-      };
+      const run = await model.search(texts.map((text, i) => ({ qid: String(i), text })), k);
+      return { model: model.name, queries: texts.map((q, i) => ({ query: q, results: withText(run.get(String(i)) ?? [], q) })), took_ms: performance.now() - t };
+    },
+  );
+
+  app.post<{ Body: ExplainBody }>(
+    "/explain",
+    {
+      schema: {
+        body: {
+          type: "object",
+          required: ["query", "docno"],
+          additionalProperties: false,
+          properties: { query: queryText, docno: { type: "string", minLength: 1, maxLength: 512 }, model: modelSchema, plan: { type: "boolean" } },
+        },
+      },
+    },
+    async (req): Promise<Explanation & { model: string; docno: string; took_ms: number }> => {
+      const t = performance.now();
+      const query = nonBlank(req.body.query, "body/query");
+      const model = pick(req.body.model);
+      if (!corpus) throw new XlirError("UNSUPPORTED", "explanations need the documents' text: start the server with a corpus (--corpus FILE or --experiment DIR)");
+      const doc = corpus.get(req.body.docno);
+      if (!doc) throw new XlirError("NOT_FOUND", "body/docno is not a document of the corpus");
+      let e: Explanation;
+      if (model.kind === "bm25") {
+        if (!model.analyzer) throw new XlirError("UNSUPPORTED", `model '${model.name}' (a BM25 index folder) gives no term explanations; serve BM25 built from the corpus (--bm25)`);
+        if (req.body.plan) throw new XlirError("UNSUPPORTED", `model '${model.name}' is BM25: there are no token vectors to transport`);
+        e = explainBm25({ query, doc, analyzer: model.analyzer });
+      } else {
+        if (!model.tokenEncoder) throw new XlirError("UNSUPPORTED", `model '${model.name}' has no late-interaction (colbert) head: no token matches to show`);
+        if (!docEncoder) throw new XlirError("UNSUPPORTED", "explanations need the model that built the index (load it with --model; its hash is the index's encoderHash)");
+        e = await explainLateInteraction({
+          query,
+          doc,
+          queryEncoder: model.tokenEncoder,
+          docEncoder,
+          plan: req.body.plan ? { epsilon, title: `OT plan, ε = ${epsilon}: ${model.name} query tokens → document ${doc.id}` } : undefined,
+        });
+      }
+      return { model: model.name, docno: doc.id, ...e, took_ms: performance.now() - t };
     },
   );
   return app;

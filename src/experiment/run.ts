@@ -161,6 +161,7 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
     lossCurves,
     plans,
     stages: stages.timings,
+    students: students.map((s) => ({ loss: s.loss, seed: s.seed, settings: { ...s.settings.tuned }, training: s.stats })),
     meta: {
       configHash: hashOf(config),
       tuned: config.tuned ?? null,

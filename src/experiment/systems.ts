@@ -19,7 +19,6 @@ import { DictionaryTranslator } from "../search/translate/dictionary.js";
 import type { BenchmarkDef, LanguageTask, QueryText } from "./benchmarks.js";
 import { searchReversed, writeRunRecord, type ReversedAssets } from "./reversed.js";
 import type { ExperimentConfig } from "./config.js";
-import { Progress } from "./progress.js";
 import type { Logger } from "./stages.js";
 
 export interface StudentModel {

@@ -1,7 +1,7 @@
 /** report.html: one self-contained file (inline CSS and SVG, no script, no network). */
 import { lossCurveSpec, renderVegaLite, resultsBarSpec, stagesSpec } from "./charts.js";
 import { planSvgs } from "./plans.js";
-import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells } from "./tables.js";
+import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, STUDENT_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells, studentCells } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 export function escapeHtml(s: string): string {
@@ -51,6 +51,9 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
   if (input.plans.length > 0) {
     const svgs = await planSvgs(input.plans);
     parts.push(`<h2>Transport plans</h2><div class="charts">${svgs.map((s) => `<div class="chart">${s}</div>`).join("\n")}</div>`);
+  }
+  if (input.students && input.students.length > 0) {
+    parts.push(`<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(STUDENT_HEAD, input.students.map(studentCells))}`);
   }
   if (input.stages && input.stages.length > 0) {
     parts.push(`<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(STAGE_HEAD, input.stages.map(stageCells))}`);

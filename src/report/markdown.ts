@@ -1,5 +1,5 @@
 /** report.md: the same tables as the HTML, without charts. */
-import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells } from "./tables.js";
+import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, STUDENT_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells, studentCells } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\*/g, "\\*");
@@ -40,6 +40,7 @@ export function renderReportMarkdown(input: ReportInput): string {
     }
   }
   if (input.plans.length > 0) out.push("", `## Transport plans`, "", `${input.plans.length} heatmap(s) in report.html: ${input.plans.map((p) => p.title).join("; ")}.`);
+  if (input.students && input.students.length > 0) out.push("", "## Students", "", mdTable(STUDENT_HEAD, input.students.map(studentCells)));
   if (input.stages && input.stages.length > 0) out.push("", "## Stage timings", "", mdTable(STAGE_HEAD, input.stages.map(stageCells)));
   return out.join("\n") + "\n";
 }

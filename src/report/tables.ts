@@ -1,5 +1,5 @@
 /** Table rows shared by the HTML and markdown reports. */
-import type { ReportComparison, ReportResult, ReportStage } from "./types.js";
+import type { ReportComparison, ReportResult, ReportStage, ReportStudent } from "./types.js";
 
 export const f4 = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(4));
 export const fp = (x: number | null | undefined): string =>
@@ -53,4 +53,23 @@ export function comparisonCells(c: ReportComparison): string[] {
 export const STAGE_HEAD = ["stage", "seconds", "cached"];
 export function stageCells(s: ReportStage): string[] {
   return [s.name, s.seconds.toFixed(2), s.cached ? "yes" : "no"];
+}
+
+export const STUDENT_HEAD = ["loss", "seed", "settings", "Sinkhorn iterations (mean)", "Sinkhorn converged (fraction)", "final loss statistics"];
+export function studentCells(s: ReportStudent): string[] {
+  const pick = (suffix: string): number | undefined => {
+    const k = Object.keys(s.training).find((x) => x === suffix || x.endsWith(`.${suffix}`));
+    return k === undefined ? undefined : s.training[k];
+  };
+  const settings = Object.entries(s.settings)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  const other = Object.entries(s.training)
+    .filter(([k]) => !/(meanIterations|convergedFraction)$/.test(k))
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(", ");
+  const it = pick("meanIterations");
+  const conv = pick("convergedFraction");
+  return [s.loss, String(s.seed), settings, it === undefined ? "-" : it.toFixed(1), conv === undefined ? "-" : conv.toFixed(3), other || "-"];
 }

@@ -62,6 +62,15 @@ export interface ReportPlan {
   plan: number[][];
 }
 
+/** One trained student: its settings and training statistics (e.g. Sinkhorn convergence). */
+export interface ReportStudent {
+  loss: string;
+  seed: number;
+  settings: Record<string, number | undefined>;
+  /** Means over training of the loss's statistics (meanIterations, convergedFraction, ...). */
+  training: Record<string, number>;
+}
+
 export interface ReportStage {
   name: string;
   seconds: number;
@@ -80,6 +89,7 @@ export interface ReportInput {
   lossCurves: ReportLossCurve[];
   plans: ReportPlan[];
   stages?: ReportStage[];
+  students?: ReportStudent[];
   meta: Record<string, unknown>;
 }
 

@@ -176,7 +176,6 @@ export async function studentStage(o: {
   const progress = new Progress(name, steps, log, { lines: o.lineProgress });
   const started = performance.now();
   const ms: number[] = [];
-  const stats = new Map<string, number[]>();
   const result = trainStudent({
     student,
     studentTokenizer: init.tokenizer,
@@ -193,7 +192,6 @@ export async function studentStage(o: {
     stopAfter: o.stopAfter,
     onProgress: (p) => {
       ms.push(p.ms);
-      for (const [k, v] of Object.entries(p.stats ?? {})) if (Number.isFinite(v)) stats.set(k, [...(stats.get(k) ?? []), v]);
       progress.update(p.step, `loss ${p.loss.toFixed(4)}`);
     },
   });
@@ -204,15 +202,14 @@ export async function studentStage(o: {
   }
   const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash, teacher.tokenizerHash);
   student.free();
-  // means over the updates of this process (a resumed run reports the updates after the resume)
-  const statMeans = Object.fromEntries([...stats].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
   return {
     dir: join(dir, "model"),
     hash,
     losses: result.losses,
     seconds: (performance.now() - started) / 1000,
     stepMsMedian: median(ms),
-    stats: statMeans,
+    // means over the updates of this process (a resumed run reports the updates after the resume)
+    stats: result.statsMean,
   };
 }
 

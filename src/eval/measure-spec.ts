@@ -34,8 +34,8 @@ const NICKNAMES: Record<string, readonly string[]> = { official: OFFICIAL, all_t
 
 /** alias -> [family, how @k is used]. */
 const ALIASES: Record<string, [string, "cutoff" | "depth" | "none"]> = {
-  AP: ["map", "none"],
-  MAP: ["map", "none"],
+  AP: ["map", "depth"], // AP@k: ranking cut at k, divided by all relevant (= map_cut.k, ir_measures AP@k)
+  MAP: ["map", "depth"],
   nDCG: ["ndcg_cut", "cutoff"],
   NDCG: ["ndcg_cut", "cutoff"],
   ndcg: ["ndcg_cut", "cutoff"],

@@ -205,7 +205,7 @@ export const experimentConfigSchema = z.strictObject({
     .prefault({}),
   evaluation: z
     .strictObject({
-      measures: z.array(z.string()).min(1).default(["RR@10", "nDCG@10", "R@100", "AP"]),
+      measures: z.array(z.string()).min(1).default(["RR@10", "nDCG@10", "R@100", "AP@100", "Judged@10"]),
       test: z.enum(["t", "randomization"]).default("randomization"),
       correction: z.enum(["holm", "bonferroni", "none"]).default("holm"),
       permutations: z.number().int().min(1000).default(10000),

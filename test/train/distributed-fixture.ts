@@ -9,7 +9,8 @@ import { tensor, type DType, type ProcessGroup } from "../../src/engine/index.js
 import { getLoss } from "../../src/losses/registry.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { EncoderConfig } from "../../src/models/types.js";
-import { createAdamW, Mulberry32, rankSlice, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainResult } from "../../src/train/index.js";
+import { createAdamW, rankSlice, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainResult } from "../../src/train/index.js";
+import { Mulberry32 } from "../../src/util/random.js";
 
 export interface FixtureOptions {
   steps: number;

@@ -26,6 +26,7 @@ import type { TextTokenizer } from "../text/tokenizer.js";
 import { maxSequenceLength } from "./config.js";
 import { writeFileAtomic } from "../data/io.js";
 import { inspectHfFolder, loadHfFolder, type HfModel, type HfModelInfo } from "./hf.js";
+import { notLateInteraction } from "./layouts.js";
 import { PLAIN_INTERACTION, encodeForRole, roleLength, type InteractionSettings, type Role } from "./interaction.js";
 import { exportEncoderOnnx } from "./onnx-export.js";
 import { createOnnxSession } from "./onnx-device.js";
@@ -131,6 +132,8 @@ export class OnnxEncoder implements RetrievalEncoder {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new XlirError("USAGE", `batch size must be a positive integer, got ${opts.batchSize}`);
   }
 
+  /** The folder it was loaded from, when it was. */
+  dir?: string;
   /** Where the graph came from (see ONNX_FILES). */
   onnxSource: OnnxSource = "memory";
   /** sha256 of the tokenizer.json this encoder tokenises with. */
@@ -198,6 +201,7 @@ export class OnnxEncoder implements RetrievalEncoder {
   private static wrap(session: OrtTypes.InferenceSession, m: HfModelInfo, opts: OnnxEncoderOptions): OnnxEncoder {
     const enc = new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
     enc.indexHash = m.indexHash;
+    enc.dir = m.dir;
     enc.tokenizerHash = m.tokenizerHash;
     enc.indexTokenizerHash = m.indexTokenizerHash;
     enc.interaction = m.interaction ?? PLAIN_INTERACTION;
@@ -265,7 +269,10 @@ export class OnnxEncoder implements RetrievalEncoder {
   }
 
   private needHead(kind: HeadConfig["kind"]): void {
-    if (!this.head) throw new XlirError("CONFIG", "the model folder has no xlir head (xlir.json); only raw hidden states are available (encode --raw)");
+    if (!this.head) {
+      const e = notLateInteraction(this.dir ?? "the model folder");
+      throw new XlirError("CONFIG", `${e.message}; only raw hidden states are available (encode --raw)`);
+    }
     if (this.head.kind !== kind) throw new XlirError("CONFIG", `this model has a ${this.head.kind} head; ${kind} output needs a ${kind} head`);
   }
 

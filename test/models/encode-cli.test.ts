@@ -78,7 +78,7 @@ describe("encode", () => {
     await expect(xlir("encode", "--model", path.join(FIX, "tiny-bert"), "--input", path.join(tmp, "missing.txt"), "--output", out)).rejects.toMatchObject({ code: "NOT_FOUND" });
     const ok = await writeLines("ok.txt", ["hello"]);
     await expect(xlir("encode", "--model", path.join(tmp, "no-model"), "--input", ok, "--output", out)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(xlir("encode", "--model", path.join(FIX, "tiny-xlmr"), "--input", ok, "--output", out)).rejects.toMatchObject({ code: "CONFIG", message: expect.stringMatching(/no xlir head/) });
+    await expect(xlir("encode", "--model", path.join(FIX, "tiny-xlmr"), "--input", ok, "--output", out)).rejects.toMatchObject({ code: "CONFIG", message: expect.stringMatching(/not a late-interaction model: it has neither xlir\.json.*encode --raw/) });
     await expect(xlir("encode", "--model", path.join(FIX, "tiny-bert"), "--input", ok, "--output", out, "--pooled")).rejects.toMatchObject({ code: "CONFIG" });
     await expect(xlir("encode", "--model", path.join(FIX, "tiny-xlmr"), "--input", ok, "--output", out, "--raw", "--max-length", "65")).rejects.toMatchObject({ code: "USAGE", message: expect.stringMatching(/outside 2\.\.64/) });
     await expect(fs.access(out)).rejects.toThrow(); // nothing half-written

@@ -13,3 +13,19 @@ export { renderReportMarkdown } from "./markdown.js";
 export { renderVegaLite } from "./charts.js";
 export { reportResultsFromTable, reportComparisonsFromTable } from "./from-comparison.js";
 export { transportPlanSvg } from "./plan-svg.js";
+export {
+  expectedScoreSchema,
+  expectedScoresSchema,
+  parseExpectedScores,
+  readExpectedScores,
+  reportRows,
+  readReportRows,
+  checkReport,
+  expectedFromReport,
+  formatCheck,
+  type ExpectedScore,
+  type ExpectedScores,
+  type ReportRow,
+  type CheckedScore,
+  type CheckResult,
+} from "./expected.js";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { register as align } from "./align.js";
 import { register as bench } from "./bench.js";
+import { register as checkRun } from "./check-run.js";
 import { register as compare } from "./compare.js";
 import { register as data } from "./data.js";
 import { register as encode } from "./encode.js";
@@ -13,5 +14,9 @@ import { register as tune } from "./tune.js";
 
 /** Every sub-command, in the order `xlir --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+<<<<<<< HEAD
   experiment, tune, data, encode, align, index, search, serve, evaluate, compare, bench,
+=======
+  experiment, data, encode, align, index, search, serve, evaluate, compare, checkRun, bench,
+>>>>>>> health
 ];

@@ -15,7 +15,7 @@
  * p(n) = n - ceil(t·n) + 1 tokens. Two sets with J >= t share a token within both prefixes, so a
  * text is compared only with the forbidden texts found under its own prefix tokens and whose
  * size lies in [t·n, n/t] (J <= min/max). Each candidate is verified by merging sorted token ids.
- * Answers are memoised by key (the same English side recurs across languages).
+ * Answers are memoised by text (the same English side recurs across languages).
  */
 import { leakKey, leakTokens } from "./text.js";
 
@@ -83,12 +83,11 @@ export class LeakageFilter {
 
   /** Why `text` is forbidden, or undefined when it is not. */
   match(text: string): LeakRule | undefined {
-    const k = leakKey(text);
-    if (k === "") return undefined;
-    const m = this.memo.get(k);
+    const m = this.memo.get(text);
     if (m !== undefined) return m ?? undefined;
-    const r: LeakRule | null = this.keys.has(k) ? "exact" : this.isNear(k) ? "near" : null;
-    this.memo.set(k, r);
+    const k = leakKey(text);
+    const r: LeakRule | null = k === "" ? null : this.keys.has(k) ? "exact" : this.isNear(k) ? "near" : null;
+    this.memo.set(text, r);
     return r ?? undefined;
   }
 

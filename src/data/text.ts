@@ -47,6 +47,12 @@ export function normKey(s: string): string {
  * "gertaerak", "bete" and "bete". A string made only of punctuation has the key "".
  */
 export function leakKey(s: string): string {
+  // ASCII fast path (most UI strings and all English text): NFKC is the identity, case folding is
+  // toLowerCase, and every ASCII punctuation or symbol character is in Unicode P or S.
+  // eslint-disable-next-line no-control-regex -- the ASCII range test needs \x00
+  if (/^[\x00-\x7f]*$/.test(s)) {
+    return s.replace(/~/g, "").toLowerCase().replace(/[!-/:-@[-`{-~]+/g, " ").replace(/\s+/g, " ").trim();
+  }
   return s
     .normalize("NFKC")
     .replace(/~|\u00ad|\u200c|\u200d|\u2060/g, "")

@@ -121,6 +121,14 @@ describe("leakKey: one normalisation for every filter", () => {
     expect(leakKey("...")).toBe("");
     expect(leakTokens(leakKey("a b a c"))).toEqual(["a", "b", "c"]);
   });
+  it("the ASCII fast path agrees with the Unicode definition for every ASCII character", () => {
+    for (let i = 0; i < 128; i++) {
+      const c = String.fromCharCode(i);
+      const want = c === "~" ? "ab" : /\s/.test(c) || /[\p{P}\p{S}]/u.test(c) ? "a b" : `a${c.toLowerCase()}b`;
+      expect(leakKey(`a${c}B`), `U+${i.toString(16)}`).toBe(want);
+      expect(leakKey(`a${c}B\u00e9`), `U+${i.toString(16)} (non-ASCII path)`).toBe(`${want}\u00e9`);
+    }
+  });
 });
 
 describe("near-duplicate index (prefix filtering) agrees with all-pairs Jaccard", () => {

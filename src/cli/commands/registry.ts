@@ -14,9 +14,5 @@ import { register as tune } from "./tune.js";
 
 /** Every sub-command, in the order `xlir --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-<<<<<<< HEAD
-  experiment, tune, data, encode, align, index, search, serve, evaluate, compare, bench,
-=======
-  experiment, data, encode, align, index, search, serve, evaluate, compare, checkRun, bench,
->>>>>>> health
+  experiment, tune, checkRun, data, encode, align, index, search, serve, evaluate, compare, bench,
 ];

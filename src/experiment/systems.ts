@@ -13,7 +13,7 @@ import { Bm25Index } from "../index/bm25.js";
 import { maxSequenceLength } from "../models/config.js";
 import { loadHfFolder } from "../models/hf.js";
 import { OnnxEncoder } from "../models/onnx-encoder.js";
-import { Searcher } from "../search/searcher.js";
+import { openIndex, Searcher } from "../search/searcher.js";
 import { CommandTranslator } from "../search/translate/command.js";
 import { DictionaryTranslator } from "../search/translate/dictionary.js";
 import type { BenchmarkDef, LanguageTask, QueryText } from "./benchmarks.js";
@@ -119,8 +119,10 @@ export async function searchAllSystems(o: {
       if (!indexDir) throw new XlirError("INTERNAL", `no teacher index for ${corpus}`);
       const docs = o.only ? [] : await readAllCorpus(corpus, { idFields: [bench.fields.id], titleFields: [bench.fields.title], textFields: [bench.fields.text] });
       const bm25 = o.only ? null : Bm25Index.build(docs, { analyzer: "en" });
-      const teacherSearch = await Searcher.open(indexDir, teacher);
-      const studentSearch = await Promise.all(students.map(async (s) => ({ ...s, searcher: await Searcher.open(indexDir, s.encoder) })));
+      // one opened index (its vectors read once) serves the teacher and every student
+      const opened = await openIndex(indexDir);
+      const teacherSearch = Searcher.fromIndex(opened, teacher);
+      const studentSearch = students.map((s) => ({ ...s, searcher: Searcher.fromIndex(opened, s.encoder) }));
       for (const task of bench.tasks) {
         const t0 = performance.now();
         const { dict, mt } = o.only ? { dict: null, mt: null } : await translateAll(task);
@@ -154,6 +156,7 @@ export async function searchAllSystems(o: {
       }
       teacherSearch.close();
       for (const s of studentSearch) s.searcher.close();
+      opened.close();
     }
   } finally {
     await teacher.dispose();

@@ -14,7 +14,7 @@ import { parseExperimentConfig } from "../../src/experiment/config.js";
 import { runExperiment } from "../../src/experiment/run.js";
 
 const TEACHER = resolve("test/fixtures/tiny-bert");
-const MEASURES = ["RR@10", "nDCG@10", "R@100", "AP"];
+const MEASURES = ["RR@10", "nDCG@10", "R@100", "AP@100", "Judged@10"];
 
 /** A toy "foreign language": every English word written backwards. */
 const foreign = (s: string): string => s.split(" ").map((w) => [...w].reverse().join("")).join(" ");

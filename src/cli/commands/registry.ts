@@ -5,6 +5,7 @@ import { register as compare } from "./compare.js";
 import { register as data } from "./data.js";
 import { register as encode } from "./encode.js";
 import { register as evaluate } from "./evaluate.js";
+import { register as fuse } from "./fuse.js";
 import { register as experiment } from "./experiment.js";
 import { register as index } from "./index-cmd.js";
 import { register as search } from "./search.js";
@@ -12,5 +13,5 @@ import { register as serve } from "./serve.js";
 
 /** Every sub-command, in the order `xlir --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  experiment, data, encode, align, index, search, serve, evaluate, compare, bench,
+  experiment, data, encode, align, index, search, serve, evaluate, compare, fuse, bench,
 ];

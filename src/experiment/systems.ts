@@ -7,9 +7,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { readAllCorpus } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
+import { fuseRuns } from "../eval/fusion/index.js";
 import type { Run } from "../eval/types.js";
 import { writeRun } from "../eval/run.js";
 import { Bm25Index } from "../index/bm25.js";
+import { compareHits } from "../index/topk.js";
 import { maxSequenceLength } from "../models/config.js";
 import { loadHfFolder } from "../models/hf.js";
 import { OnnxEncoder } from "../models/onnx-encoder.js";
@@ -44,9 +46,14 @@ export interface RunRecord {
   queries: number;
 }
 
+/** The first k documents of every query in trec_eval's order (score desc, docno desc): runs are k deep. */
+function truncateRun(run: Run, k: number): Run {
+  return new Map([...run].map(([q, list]) => [q, [...list].sort(compareHits).slice(0, k)]));
+}
+
 function runPath(outDir: string, r: Omit<RunRecord, "path" | "queries">): string {
   const name = r.seed === null ? r.system : `${r.system}.seed${r.seed}`;
-  return join(outDir, "runs", r.benchmark, r.language, `${name.replace(/\+/g, "_")}.run`);
+  return join(outDir, "runs", r.benchmark, r.language, `${name.replace(/\+/g, "_").replace(/[(),]/g, "_")}.run`);
 }
 
 async function studentEncoder(dir: string, maxLength: number): Promise<OnnxEncoder> {
@@ -149,7 +156,23 @@ export async function searchAllSystems(o: {
           await sparse("bm25-dict", dict);
           await sparse("bm25-mt", mt);
         }
-        for (const s of studentSearch) await dense(s.loss, s.searcher, task.queries, s.seed);
+        const studentRuns: Array<{ loss: string; seed: number; run: Run }> = [];
+        for (const s of studentSearch) {
+          const run = await s.searcher.search(task.queries, k);
+          await emit(s.loss, s.seed, run, task.queries.length);
+          studentRuns.push({ loss: s.loss, seed: s.seed, run });
+        }
+        // fusion: the translation-based BM25 run (MT where a translator exists, else the dictionary;
+        // fixed in advance, not chosen on test) with each student, RRF k = 60
+        const translated = !o.only ? (mt ?? dict) : null;
+        if (translated && bm25 && studentRuns.length) {
+          const base = mt ? "bm25-mt" : "bm25-dict";
+          const bmRun: Run = new Map(translated.map((q) => [q.qid, bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score }))]));
+          for (const sr of studentRuns) {
+            const fused = fuseRuns([bmRun, sr.run], { method: "rrf", k: 60, names: [base, sr.loss] });
+            await emit(`rrf(${base},${sr.loss})`, sr.seed, truncateRun(fused, k), task.queries.length);
+          }
+        }
         // UDHR: the English query is the document itself, so this row only checks the pipeline
         if (!o.only) await dense(task.ceilingIsIdentity ? "teacher-english-identity" : "teacher-english", teacherSearch, task.englishQueries);
         o.log(`[search] ${bench.name}/${task.language}: ${task.queries.length} queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`);

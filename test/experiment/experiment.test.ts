@@ -88,7 +88,7 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
 
   it("writes a report row for every system x measure, with the keys any tool can read", () => {
     const report = readReport(join(root, "a"));
-    const systems = ["teacher-zero-shot", "dict+teacher", "mt+teacher", "bm25-raw", "bm25-dict", "bm25-mt", "ot", "contrastive", "teacher-english"];
+    const systems = ["teacher-zero-shot", "dict+teacher", "mt+teacher", "bm25-raw", "bm25-dict", "bm25-mt", "ot", "contrastive", "rrf(bm25-mt,ot)", "rrf(bm25-mt,contrastive)", "teacher-english"];
     expect(new Set(report.systems)).toEqual(new Set(systems));
     expect(report.languages).toEqual(["xx"]);
     expect(report.seeds).toEqual([5]);

@@ -6,6 +6,7 @@ import { register as compare } from "./compare.js";
 import { register as data } from "./data.js";
 import { register as encode } from "./encode.js";
 import { register as evaluate } from "./evaluate.js";
+import { register as fuse } from "./fuse.js";
 import { register as experiment } from "./experiment.js";
 import { register as index } from "./index-cmd.js";
 import { register as search } from "./search.js";
@@ -14,5 +15,5 @@ import { register as tune } from "./tune.js";
 
 /** Every sub-command, in the order `xlir --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  experiment, tune, checkRun, data, encode, align, index, search, serve, evaluate, compare, bench,
+  experiment, tune, checkRun, data, encode, align, index, search, serve, evaluate, compare, fuse, bench,
 ];

@@ -7,31 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ReportComparison, ReportResult } from "../src/report/types.js";
 
-interface Row {
-  benchmark: string;
-  language: string;
-  direction?: string;
-  system: string;
-  measure: string;
-  value: number;
-  sd?: number;
-  seed?: number;
-  significant: boolean | null;
-}
-interface Comparison {
-  benchmark: string;
-  language: string;
-  measure: string;
-  meanA: number;
-  meanB: number;
-  sdA?: number;
-  sdB?: number;
-  seedDiffs?: number[];
-  p: number;
-  pAdjusted: number;
-  verdict?: string;
-}
+type Row = ReportResult;
+type Comparison = ReportComparison;
 
 const dir = process.argv[2];
 if (!dir) {

@@ -43,3 +43,4 @@ export {
 export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";
 export { type DeviceName, setDevice, getDevice, cudaInfo, synchronize, withDevice } from "./device.js";
 export { type ReduceOp, type DistributedOptions, DEFAULT_DIST_TIMEOUT_MS, ProcessGroup, TORCHRUN_ENV, distributedFromEnv } from "./distributed.js";
+export { type LaunchOptions, type RankExit, type LaunchResult, freeLoopbackPort, describeExit, launchLocalRanks } from "./launch.js";

@@ -9,3 +9,6 @@ export * from "./onnx-encoder.js";
 export * from "./torch-encoder.js";
 export * from "./torch-weights.js";
 export * from "./hf-random.js";
+export * from "./interaction.js";
+export * from "./layouts.js";
+export * from "./weights-files.js";

@@ -17,6 +17,8 @@ export {
   serializeSafetensors,
   writeSafetensors,
   type TensorToWrite,
+  type SafetensorsEntry,
+  SafetensorsFile,
 } from "./safetensors.js";
 export {
   parseHfConfig,
@@ -25,7 +27,7 @@ export {
   expectedWeightShapes,
   SUPPORTED_MODEL_TYPES,
 } from "./config.js";
-export { checkShapes, loadHfFolder, saveHfFolder, HF_FILES, type HfModel, type SaveHfOptions } from "./hf.js";
+export { checkShapes, loadHfFolder, inspectHfFolder, requireLateInteraction, saveHfFolder, HF_FILES, type HfModel, type HfModelInfo, type SaveHfOptions } from "./hf.js";
 export {
   encodeOnnxModel,
   OnnxType,
@@ -37,7 +39,7 @@ export {
   type OnnxModel,
 } from "./onnx-proto.js";
 export { exportEncoderOnnx, type OnnxExportInput } from "./onnx-export.js";
-export { type OnnxEncoderOptions, type RawEncoding, OnnxEncoder } from "./onnx-encoder.js";
+export { type OnnxEncoderOptions, type RawEncoding, type OnnxSource, ONNX_EXPORTER_VERSION, ONNX_FILES, OnnxEncoder } from "./onnx-encoder.js";
 export { type IdArray, type MaskArray, type TorchEncoderOptions, TorchEncoder } from "./torch-encoder.js";
 export {
   encoderParamShapes,
@@ -48,3 +50,18 @@ export {
   exportParams,
   type ParamDType,
 } from "./torch-weights.js";
+export {
+  type RoleSettings,
+  type InteractionSettings,
+  type Role,
+  PLAIN_INTERACTION,
+  isPlainInteraction,
+  type RoleEncoding,
+  roleLength,
+  encodeForRole,
+  type RoleBatch,
+  encodeRoleBatch,
+  gatherKept,
+} from "./interaction.js";
+export { type ModelLayout, LAYOUT_FILES, PUNCTUATION, type LayoutHead, detectLayout, notLateInteraction, colbertHead, pylateHead } from "./layouts.js";
+export { WEIGHT_FILES, WeightFiles } from "./weights-files.js";

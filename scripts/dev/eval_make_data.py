@@ -92,3 +92,53 @@ rng.shuffle(body)                                           # queries interleave
 with open(os.path.join(out, "run_interleaved.txt"), "w") as f:
     f.writelines(body)
 print(f"wrote {out}/qrels.txt run_main.txt run_full.txt run_interleaved.txt run_disjoint.txt")
+
+# Edge cases (own generator, so the files above stay byte-identical):
+#   qrels_edge.txt  grades 0..12 (relstring prints '>' above 9), negative grades (infAP's sampled-out
+#                   documents), a query judged only with negative grades, one judged only non-relevant,
+#                   one with a single relevant document, a judged query absent from run_edge (for -c)
+#   run_edge.txt    many exact score ties, a one-document query, a query whose every document is unjudged
+#   run_edge_full.txt every judged query present (for runs without -c)
+erng = random.Random(777)
+edocs = [f"E{d:03d}" for d in range(80)]
+eq = ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8"]
+ejudged = {}
+lines = []
+for q in eq:
+    pool = erng.sample(edocs, 25)
+    ejudged[q] = {}
+    for j, d in enumerate(pool):
+        if q == "e3":
+            g = erng.choice([-1, -2])                      # only negative grades
+        elif q == "e4":
+            g = 0                                          # only non-relevant
+        elif q == "e5":
+            g = 1 if j == 0 else 0                         # a single relevant document
+        else:
+            g = erng.choice([0, 0, 0, 1, 1, 2, 3, 5, 12, -1])
+        ejudged[q][d] = g
+        lines.append(f"{q} 0 {d} {g}\n")
+with open(os.path.join(out, "qrels_edge.txt"), "w") as f:
+    f.writelines(lines)
+
+
+def edge_run(path, queries, tag):
+    rl = []
+    for q in queries:
+        j = list(ejudged[q])
+        if q == "e6":
+            chosen = [j[0]]                                # one document
+        elif q == "e7":
+            chosen = [d for d in edocs if d not in ejudged[q]][:12]   # nothing judged
+        else:
+            chosen = erng.sample(j, 15) + erng.sample([d for d in edocs if d not in ejudged[q]], 10)
+        for i, d in enumerate(chosen):
+            s = erng.choice([1.0, 2.0, 3.0]) if i % 2 else round(erng.random() * 4, 2)
+            rl.append(f"{q} Q0 {d} {i + 1} {s} {tag}\n")
+    with open(path, "w") as f:
+        f.writelines(rl)
+
+
+edge_run(os.path.join(out, "run_edge.txt"), [q for q in eq if q != "e8"], "edge")
+edge_run(os.path.join(out, "run_edge_full.txt"), eq, "edgefull")
+print(f"wrote {out}/qrels_edge.txt run_edge.txt run_edge_full.txt")

@@ -9,7 +9,7 @@ import { bootstrapCI } from "./significance/bootstrap.js";
 import { correct, type CorrectionName } from "./significance/corrections.js";
 import { pairedTest, type TestName } from "./significance/tests.js";
 import { sortBytes } from "./strings.js";
-import type { EvalOptions, Qrels, Run } from "./types.js";
+import type { EvalOptions, MeasureInfo, Qrels, Run } from "./types.js";
 
 export interface ComparisonRow {
   system: string;
@@ -62,6 +62,20 @@ export interface CompareSystemsOptions extends Omit<CompareScoresOptions, "score
 
 export const COMPARE_DEFAULTS = { test: "t" as TestName, correction: "holm" as CorrectionName, seed: 42, permutations: 10000, bootstrap: 10000, alpha: 0.05 };
 
+/**
+ * The measures that have a numeric value per query (what the tests compare): runid, relstring (text),
+ * num_q, gm_map, gm_bpref (summary only) are left out when a nickname such as all_trec brought them,
+ * and refused when named.
+ */
+function comparable(measures: readonly MeasureInfo[], requested: readonly string[]): string[] {
+  for (const m of measures) {
+    if ((m.text || !m.perQuery) && requested.includes(m.name)) {
+      throw new XlirError("USAGE", `measure '${m.name}' has no numeric per-query values to compare (${m.text ? "a string" : "summary only in trec_eval"})${m.name.startsWith("gm_") ? `; compare '${m.name.slice(3)}' instead` : ""}`);
+    }
+  }
+  return measures.filter((m) => !m.text && m.perQuery).map((m) => m.name);
+}
+
 /** Evaluates every run, then compares them (see compareScores). */
 export function compareSystems(o: CompareSystemsOptions): ComparisonTable {
   if (!o.runs.has(o.baseline)) throw new XlirError("USAGE", `baseline '${o.baseline}' is not one of the runs: ${[...o.runs.keys()].join(", ")}`);
@@ -70,7 +84,7 @@ export function compareSystems(o: CompareSystemsOptions): ComparisonTable {
   for (const [name, run] of o.runs) {
     const r = evaluateRun(o.qrels, run, o.measures, o.eval ?? { complete: true });
     scores.set(name, r.perQuery);
-    names ??= r.measures.map((m) => m.name);
+    names ??= comparable(r.measures, o.measures);
   }
   return compareScores({ ...o, scores, measures: names ?? [] });
 }

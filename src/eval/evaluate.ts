@@ -22,9 +22,18 @@ function specContext(ctx: QueryContext, spec: MeasureSpec): QueryContext {
   return {
     ...ctx,
     numRet: spec.depth === undefined ? ctx.numRet : Math.min(ctx.numRet, spec.depth),
-    numRel: level === ctx.level ? ctx.numRel : countAtLeast(ctx.levels, ctx.levelCounts, level),
+    numRel: level === ctx.level || ctx.inherited ? ctx.numRel : countAtLeast(ctx.levels, ctx.levelCounts, level),
     level,
   };
+}
+
+/**
+ * trec_eval's clean-up after evaluating the stand-in ranking of a missing query (-c): values named
+ * exactly num_ret, utility, relstring, rbp_resid, or starting with "unj", are reset (so `utility` is,
+ * `utility_2,-1,0,0` is not).
+ */
+function clearedForMissing(name: string): boolean {
+  return name === "num_ret" || name === "utility" || name === "relstring" || name === "rbp_resid" || name.startsWith("unj");
 }
 
 /** Accumulates per-query values; shared by the in-memory and the streaming paths. */
@@ -60,9 +69,26 @@ export class Evaluation {
     let j = this.judged.get(qid);
     if (j === undefined) {
       j = prepareJudged(this.qrels.get(qid) as Map<string, number>);
+      if (j.levels.length === 0) j = this.inheritLevels(qid, j);
       this.judged.set(qid, j);
     }
     return j;
+  }
+
+  private sortedQids: string[] | undefined;
+
+  /**
+   * trec_eval evaluates the qrels queries in qid order and, for a query with no grade >= 0, keeps the
+   * level counts of the query before it (which may itself have inherited them): reproduced here.
+   */
+  private inheritLevels(qid: string, own: JudgedQuery): JudgedQuery {
+    this.sortedQids ??= sortBytes(this.qrels.keys());
+    let i = this.sortedQids.indexOf(qid) - 1;
+    for (; i >= 0; i--) {
+      const prev = prepareJudged(this.qrels.get(this.sortedQids[i]) as Map<string, number>);
+      if (prev.levels.length > 0) return { grades: own.grades, levels: prev.levels, levelCounts: prev.levelCounts, inherited: true };
+    }
+    return own;
   }
 
   private record(qid: string, ctx: QueryContext): void {
@@ -72,8 +98,9 @@ export class Evaluation {
     for (let s = 0; s < this.specs.length; s++) {
       const spec = this.specs[s];
       const c = specContext(ctx, spec);
-      if (spec.family.text) text[s] = spec.family.computeText?.(c, spec.params) ?? "";
-      else out[s] = spec.family.compute(c, spec.cutoff, spec.params);
+      const cleared = ctx.missing && (clearedForMissing(spec.name) || spec.family.name === "num_ret");
+      if (spec.family.text) text[s] = cleared ? "" : (spec.family.computeText?.(c, spec.params) ?? "");
+      else out[s] = cleared ? 0 : spec.family.compute(c, spec.cutoff, spec.params);
     }
     this.values.set(qid, out);
     if (this.hasText) this.texts.set(qid, text);

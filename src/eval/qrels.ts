@@ -3,7 +3,8 @@
  * counts too). Lines starting with `#` are comments (trec_eval 10.0); blank lines are skipped (trec_eval
  * calls them malformed). A grade must be an integer (trec_eval's atol would read "x" as 0). A repeated
  * (qid, docno) is an error here at read time; trec_eval 10.0 fails on it too ("duplicate docs") when it
- * evaluates that query, which with or without -c is every query of the qrels.
+ * evaluates that query, which with or without -c is every query of the qrels. Grades beyond 32 bits are
+ * refused with file and line.
  */
 import { createWriteStream } from "node:fs";
 import { createGzip } from "node:zlib";
@@ -14,6 +15,10 @@ import { forEachLine, splitFields, isBlank } from "./lines.js";
 import { parseIntToken } from "./numbers.js";
 import { sortBytes } from "./strings.js";
 import type { Qrels } from "./types.js";
+
+/** Relevance grades are 32-bit integers (trec_eval: exit status 4 on 99999999999999999999999, out of memory on 3000000000). */
+export const MIN_GRADE = -2147483648;
+export const MAX_GRADE = 2147483647;
 
 /** Incremental qrels builder shared by the file and string readers. */
 function qrelsBuilder(file: string): { add: (line: string, lineNo: number) => void; qrels: Qrels } {
@@ -27,6 +32,9 @@ function qrelsBuilder(file: string): { add: (line: string, lineNo: number) => vo
     const [qid, , docno, gradeTok] = f;
     const grade = parseIntToken(gradeTok);
     if (Number.isNaN(grade)) throw inputError(file, lineNo, `expected an integer relevance grade in field 4, got '${gradeTok}'`);
+    if (grade < MIN_GRADE || grade > MAX_GRADE) {
+      throw inputError(file, lineNo, `relevance grade '${gradeTok}' is outside the 32-bit integer range [${MIN_GRADE}, ${MAX_GRADE}] (trec_eval 10.0 keeps one counter per grade level and fails on such grades too)`);
+    }
     let q = qrels.get(qid);
     let ql = lineOf.get(qid);
     if (q === undefined || ql === undefined) {

@@ -20,6 +20,12 @@ export interface JudgedQuery {
   levels: Int32Array;
   /** levelCounts[i] = number of judged documents with grade levels[i]. [L] */
   levelCounts: Int32Array;
+  /**
+   * True when the query judges no document with a grade >= 0 and levels/levelCounts are those of the
+   * query before it (trec_eval's form_res_rels then keeps the previous query's level counts; only the
+   * ideal gains of dcg-type measures can show it, e.g. ideal_dcg). num_rel is still 0.
+   */
+  inherited?: boolean;
 }
 
 /**
@@ -50,11 +56,13 @@ export interface QueryContext {
   level: number;
   /**
    * True for a judged query absent from the run under -c: trec_eval then evaluates a one-document
-   * ranking ("ceci_nest_pas_un_docno", score 1) and zeroes num_ret, utility, relstring, unj, rbp_resid.
+   * ranking ("ceci_nest_pas_un_docno", score 1) and resets some values (evaluate.ts: clearedForMissing).
    */
   missing: boolean;
   /** -N: number of documents in the collection (utility's fourth cell); 0 unless given. */
   numDocs: number;
+  /** levels/levelCounts inherited from the previous query (see JudgedQuery.inherited); numRel is 0. */
+  inherited?: boolean;
 }
 
 /** Judged documents with grade >= level (trec_eval's num_rel for relevance level `level`). */
@@ -132,7 +140,8 @@ export function rankQuery(
     const g = judged.grades.get(d);
     rels[r] = g === undefined ? REL_NONPOOL : g < 0 ? REL_UNJUDGED : g;
   }
-  return { rels, numRet, levels: judged.levels, levelCounts: judged.levelCounts, numRel: countAtLeast(judged.levels, judged.levelCounts, level), level, missing: false, numDocs: 0 };
+  const numRel = judged.inherited ? 0 : countAtLeast(judged.levels, judged.levelCounts, level);
+  return { rels, numRet, levels: judged.levels, levelCounts: judged.levelCounts, numRel, level, missing: false, numDocs: 0, inherited: judged.inherited === true };
 }
 
 /** trec_eval's stand-in ranking for a judged query absent from the run under -c (see QueryContext.missing). */

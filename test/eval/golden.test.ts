@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { XlirError } from "../../src/errors.js";
 import { evaluateRun, evaluateRunFile } from "../../src/eval/evaluate.js";
 import { readQrels } from "../../src/eval/qrels.js";
 import { readRun, readRunWithId } from "../../src/eval/run.js";
@@ -14,7 +15,7 @@ import { OFFICIAL } from "../../src/eval/measures/registry.js";
 import type { EvalOptions } from "../../src/eval/types.js";
 
 const dir = join(import.meta.dirname, "../golden/eval");
-interface Case { name: string; flags: string; qrels: string; run: string; output: string }
+interface Case { name: string; flags: string; qrels: string; run: string; output: string; exit: number }
 const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as Case[];
 
 function parseFlags(flags: string): { measures: string[]; perQuery: boolean; options: EvalOptions } {
@@ -35,12 +36,20 @@ function parseFlags(flags: string): { measures: string[]; perQuery: boolean; opt
 
 describe("trec_eval 10.0 goldens", () => {
   it("has the cases the issue asks for", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(14);
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+    for (const flags of ["", "-q", "-m all_trec", "-q -m all_trec"]) expect(cases.some((c) => c.flags.replace(/-c ?/, "").trim() === flags)).toBe(true);
   });
   for (const c of cases) {
     it(`${c.name}: trec_eval ${c.flags}`, async () => {
       const { measures, perQuery, options } = parseFlags(c.flags);
       const qrels = await readQrels(join(dir, c.qrels));
+      if (c.exit !== 0) {
+        // trec_eval stopped with this exit status: xlir stops with the same one (an XlirError).
+        const err = await evaluateRunFile(qrels, join(dir, c.run), measures, options).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(XlirError);
+        expect((err as XlirError).exitCode).toBe(c.exit);
+        return;
+      }
       const result = await evaluateRunFile(qrels, join(dir, c.run), measures, options);
       const ours = formatTrecEval(result, perQuery).trimEnd().split("\n");
       const theirs = readFileSync(join(dir, c.output), "utf8").trimEnd().split("\n");

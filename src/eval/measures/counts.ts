@@ -21,7 +21,7 @@ export const numRet: MeasureFamily = {
   description: "number of documents retrieved (after -M); summary = sum",
   integer: true,
   perQuery: true,
-  compute: (q) => (q.missing ? 0 : q.numRet),
+  compute: (q) => q.numRet,
   summarize: (v) => sumInOrder(v),
 };
 

@@ -50,7 +50,6 @@ export const rbpResid: MeasureFamily = {
   perQuery: true,
   params: "pairs",
   compute(q, _k, params) {
-    if (q.missing) return 0;
     const p = persistence(params);
     let unjudged = 0;
     let sum = 0;

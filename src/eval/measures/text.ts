@@ -28,7 +28,6 @@ export const relstring: MeasureFamily = {
   defaultParams: [10],
   compute: () => 0,
   computeText(q, p) {
-    if (q.missing) return "";
     const len = Math.max(0, Math.min(Math.trunc(p.numbers[0] ?? 10), q.numRet));
     let s = "";
     for (let i = 0; i < len; i++) {

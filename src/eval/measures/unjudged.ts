@@ -12,7 +12,6 @@ export const unj: MeasureFamily = {
   perQuery: true,
   defaultCutoffs: [5, 10, 20],
   compute(q, k) {
-    if (q.missing) return 0;
     const cut = k as number;
     const n = Math.min(cut, q.numRet);
     let u = 0;

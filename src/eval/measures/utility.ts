@@ -15,7 +15,6 @@ export const utility: MeasureFamily = {
   defaultParams: [1.0, -1.0, 0.0, 0.0],
   validate: (p) => (p.numbers.length === 4 ? undefined : `utility takes exactly 4 coefficients, got ${p.numbers.length}`),
   compute(q, _k, p) {
-    if (q.missing) return 0;
     const [p1, p2, p3, p4] = p.numbers;
     const a = numRelRetrieved(q);
     return p1 * a + p2 * (q.numRet - a) + p3 * (q.numRel - a) + p4 * (q.numDocs + a - q.numRet - q.numRel);

@@ -2,7 +2,7 @@
  * Load test of `xlir serve` from a second process, on loopback only.
  *
  *   node --import tsx scripts/loadtest_server.ts --index IDX --model DIR [--seconds 10] [--connections 16]
- *        [--queries FILE.tsv] [--xlir "./bin/xlir"] [--corpus FILE.jsonl [--baseline-xlir "CMD"] [--interleaved N]]
+ *        [--queries FILE.tsv] [--xlir "./bin/xlir"] [--corpus FILE.jsonl [--baseline-xlir "CMD"] [--interleaved N [--baseline-src DIR]]]
  *
  * With --corpus the whole run is made twice on the same index, model, queries and machine: first
  * the server without a corpus (results are ids and scores, as before titles and snippets existed;
@@ -18,7 +18,8 @@
  *  4. SIGTERM while requests are in flight -> they complete and the server exits 0.
  * With --corpus and --interleaved N, additionally: one process, one index and model, two apps (without
  * and with the corpus) answering N alternating in-process requests each (fastify inject, no
- * network), so that both see the same machine load; gives the median time of each and their ratio.
+ * network), so that both see the same machine load; gives the median time of each and their ratio
+ * (--baseline-src DIR: the app without the corpus is the server module of another source tree).
  * Prints one JSON object; exit status 1 if any check failed.
  */
 import { spawn } from "node:child_process";
@@ -172,9 +173,16 @@ async function loadRun(cmd: string[], withCorpus: boolean): Promise<Record<strin
 async function interleaved(n: number): Promise<Record<string, number>> {
   const { openServeSetup } = await import("../src/server/setup.js");
   const { createServer } = await import("../src/server/server.js");
+  const { Searcher } = await import("../src/search/searcher.js");
   const setup = await openServeSetup({ index, models: model ? [{ name: "m", dir: model }] : [], corpus });
-  const plain = createServer({ models: setup.models, index: setup.index, page: false });
   const titled = createServer({ models: setup.models, index: setup.index, corpus: setup.corpus, page: false });
+  // ids only: this build without a corpus, or the server module of another source tree (e.g. the
+  // commit before titles and snippets) over a plain Searcher with the same encoder
+  const baseSrc = arg("baseline-src", "");
+  const plainSearcher = baseSrc ? await Searcher.open(index, setup.models[0].tokenEncoder ?? null) : null;
+  const plain: typeof titled = baseSrc
+    ? ((await import(`${baseSrc}/src/server/server.ts`)) as { createServer: (o: unknown) => typeof titled }).createServer({ searcher: plainSearcher })
+    : createServer({ models: setup.models, index: setup.index, page: false });
   const times: [number[], number[]] = [[], []];
   try {
     for (let i = -10; i < n; i++) {
@@ -190,6 +198,7 @@ async function interleaved(n: number): Promise<Record<string, number>> {
   } finally {
     await plain.close();
     await titled.close();
+    plainSearcher?.close();
     await setup.close();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -204,6 +213,11 @@ async function main(): Promise<void> {
     process.exitCode = Object.values(out.checks).every(Boolean) ? 0 : 1;
     return;
   }
+  const n = Number(arg("interleaved", "0"));
+  if (arg("only-interleaved", "") === "yes") {
+    process.stdout.write(JSON.stringify({ inProcess: await interleaved(n) }, null, 2) + "\n");
+    return;
+  }
   // titles and snippets: ask for them and check they come back
   const baseline = await loadRun(baselineXlir.length ? baselineXlir : xlir, false);
   const withText = await loadRun(xlir, true);
@@ -214,7 +228,6 @@ async function main(): Promise<void> {
     mean: lat(withText).mean / lat(baseline).mean,
     requestsPerSecond: (withText.requestsPerSecond as number) / (baseline.requestsPerSecond as number),
   };
-  const n = Number(arg("interleaved", "0"));
   const inProcess = n > 0 ? await interleaved(n) : null;
   process.stdout.write(JSON.stringify({ baseline, withTitlesAndSnippets: withText, latencyRatio: ratio, inProcess }, null, 2) + "\n");
   process.exitCode = [baseline, withText].every((r) => Object.values(r.checks).every(Boolean)) ? 0 : 1;

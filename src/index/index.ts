@@ -14,3 +14,4 @@ export * from "./synthetic.js";
 export * from "./parts.js";
 export * from "./plaid.js";
 export * from "./vector-file.js";
+export * from "./export.js";

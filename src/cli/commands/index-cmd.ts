@@ -4,7 +4,9 @@ import { inputError, XlirError } from "../../errors.js";
 import { Bm25Index } from "../../index/bm25.js";
 import { saveBm25 } from "../../index/bm25-store.js";
 import { buildVectorIndex } from "../../index/build.js";
+import { EXPORT_FORMATS, exportIndex, type ExportFormat } from "../../index/export.js";
 import { assembleParts, checkParts, parsePartSpec } from "../../index/parts.js";
+import { AtomicLineWriter } from "../../data/io.js";
 import { readManifest } from "../../index/storage.js";
 import { INDEX_KINDS, vectorKind } from "../../index/registry.js";
 import type { VectorDtype } from "../../index/types.js";
@@ -112,6 +114,32 @@ export function register(program: Command): void {
         printJson({ manifest, stats: { ...stats, encoderShare: stats.encodeSeconds / stats.totalSeconds } });
       } finally {
         await encoder.dispose();
+      }
+    });
+  registerExport(program);
+}
+
+/** Registers `xlir export`: a multi-vector index as the feed of an engine with native MaxSim (docs/serving.md). */
+function registerExport(program: Command): void {
+  program
+    .command("export")
+    .description("write a multi-vector index (multi, multi-exact, multi-plaid decompressed, or parts) as the feed of an engine with native late interaction: Qdrant multivector points, Elasticsearch rank_vectors bulk, Vespa tensor puts")
+    .requiredOption("--index <dir>", "index folder built by 'xlir index'")
+    .requiredOption("--format <f>", `one of ${EXPORT_FORMATS.join(", ")}`)
+    .requiredOption("--out <file>", "output file (written atomically)")
+    .option("--field <name>", "vector field name", "colbert")
+    .option("--name <name>", "index / collection / document type name", "xlir")
+    .option("--decimals <n>", "decimal places of the values", parseIntOption("--decimals"), 6)
+    .action(async (o: { index: string; format: string; out: string; field: string; name: string; decimals: number }) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) throw new XlirError("USAGE", `--format must be one of ${EXPORT_FORMATS.join(", ")}, got '${o.format}'`);
+      const w = await AtomicLineWriter.create(o.out);
+      try {
+        const docs = await exportIndex(o.index, { format: o.format as ExportFormat, field: o.field, name: o.name, decimals: o.decimals }, (line) => w.write(line));
+        await w.close();
+        printJson({ index: o.index, format: o.format, out: o.out, documents: docs });
+      } catch (e) {
+        await w.abort();
+        throw e;
       }
     });
 }

@@ -5,6 +5,14 @@
  */
 import { normKey } from "./text.js";
 
+/**
+ * @example
+ * ```ts
+ * import { LeakageFilter } from "xlir";
+ * const f = new LeakageFilter(["Print a Document"]);
+ * console.assert(f.isForbidden("print a  document") && f.keepPair("Gorde", "Save"));
+ * ```
+ */
 export class LeakageFilter {
   private readonly keys = new Set<string>();
   constructor(forbidden: Iterable<string> = []) {

@@ -72,6 +72,14 @@ export function checkShapes(weights: NamedWeights, expected: Map<string, number[
 }
 
 /** Loads a Hugging Face BERT / XLM-R folder (and xlir's head when present). */
+/**
+ * @example
+ * ```ts
+ * import { loadHfFolder } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * console.assert(m.config.hiddenSize === 32 && m.hash.length === 64);
+ * ```
+ */
 export async function loadHfFolder(dir: string): Promise<HfModel> {
   const st = await fs.stat(dir).catch(() => null);
   if (!st || !st.isDirectory()) throw new XlirError("NOT_FOUND", `${dir}: no such model folder`);

@@ -44,6 +44,16 @@ interface Row {
   truncated: boolean;
 }
 
+/**
+ * @example
+ * ```ts
+ * import { OnnxEncoder } from "xlir";
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * const v = await enc.encodePooled(["hello world"], "query");
+ * console.assert(v.length === enc.dim);
+ * await enc.dispose();
+ * ```
+ */
 export class OnnxEncoder implements RetrievalEncoder {
   readonly hash: string;
   /** For a distilled student: the teacher whose document indexes this encoder may search. */

@@ -260,7 +260,7 @@ export function keep<T extends Tensor>(t: T): T {
  * ```ts
  * import { noGrad, tensor, tidy } from "xlir";
  * tidy(() => {
- *   const w = tensor([1, 2], [2], "float64").requiresGrad_(true);
+ *   const w = tensor([1, 2], [2], "float64").requireGrad();
  *   const y = noGrad(() => w.mul(3));
  *   console.assert(!y.requiresGrad);
  * });

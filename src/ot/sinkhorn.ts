@@ -62,7 +62,7 @@ interface RawSolve {
  * @example
  * ```ts
  * import { sinkhornLog } from "xlir";
- * const p = { a: Float64Array.of(0.5, 0.5), b: Float64Array.of(1), cost: Float64Array.of(0, 1), m: 2, n: 1 };
+ * const p = { a: Float64Array.of(0.5, 0.5), b: Float64Array.of(1), cost: Float64Array.of(0, 1), m: 2, n: 1, massA: 1, massB: 1 };
  * const r = sinkhornLog(p, 0.1, 100, 1e-9);
  * console.assert(Math.abs(r.plan[0] - 0.5) < 1e-9 && Math.abs(r.plan[1] - 0.5) < 1e-9);
  * ```
@@ -124,7 +124,7 @@ export function sinkhornLog(p: OtProblem, epsilon: number, maxIterations: number
  * @example
  * ```ts
  * import { sinkhornPlain } from "xlir";
- * const p = { a: Float64Array.of(0.5, 0.5), b: Float64Array.of(1), cost: Float64Array.of(0, 1), m: 2, n: 1 };
+ * const p = { a: Float64Array.of(0.5, 0.5), b: Float64Array.of(1), cost: Float64Array.of(0, 1), m: 2, n: 1, massA: 1, massB: 1 };
  * const r = sinkhornPlain(p, 0.1, 100, 1e-9);
  * console.assert(Math.abs(r.plan[0] + r.plan[1] - 1) < 1e-9);
  * ```

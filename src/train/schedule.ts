@@ -18,7 +18,7 @@ export interface WarmupLinearOptions {
  * ```ts
  * import { warmupLinear } from "xlir";
  * const o = { peakLr: 1e-3, warmupSteps: 10, totalSteps: 100 };
- * console.assert(warmupLinear(9, o) === 1e-3 && warmupLinear(55, o) === 5e-4);
+ * console.assert(Math.abs(warmupLinear(9, o) - 1e-3) < 1e-15 && Math.abs(warmupLinear(55, o) - 5e-4) < 1e-15);
  * ```
  */
 export function warmupLinear(t: number, o: WarmupLinearOptions): number {
@@ -36,7 +36,7 @@ export function warmupLinear(t: number, o: WarmupLinearOptions): number {
  * ```ts
  * import { warmupLinearSchedule } from "xlir";
  * const lr = warmupLinearSchedule({ peakLr: 1e-3, warmupSteps: 10, totalSteps: 100 });
- * console.assert(lr(0) === 1e-4);
+ * console.assert(Math.abs(lr(0) - 1e-4) < 1e-15);
  * ```
  */
 export function warmupLinearSchedule(o: WarmupLinearOptions): (t: number) => number {

@@ -24,7 +24,7 @@ export interface ConfidenceInterval {
  * ```ts
  * import { bootstrapCI } from "xlir";
  * const ci = bootstrapCI([0.2, 0.4, 0.6, 0.8], { seed: 7, samples: 1000 });
- * console.assert(ci.mean === 0.5 && ci.low < 0.5 && ci.high > 0.5);
+ * console.assert(Math.abs(ci.mean - 0.5) < 1e-12 && ci.low < 0.5 && ci.high > 0.5);
  * ```
  */
 export function bootstrapCI(values: readonly number[], options: BootstrapOptions): ConfidenceInterval {

@@ -49,8 +49,8 @@ interface Row {
  * ```ts
  * import { OnnxEncoder } from "xlir";
  * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
- * const v = await enc.encodePooled(["hello world"], "query");
- * console.assert(v.length === enc.dim);
+ * const tv = await enc.encodeTokens(["hello world"], "query"); // late-interaction token vectors
+ * console.assert(tv.dim === enc.dim && tv.offsets.length === 2 && tv.vectors.length === tv.offsets[1] * tv.dim);
  * await enc.dispose();
  * ```
  */

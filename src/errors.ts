@@ -18,6 +18,14 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * @example
+ * ```ts
+ * import { XlirError } from "xlir";
+ * const e = new XlirError("CONFIG", "loss 'ot': unknown option 'eps'");
+ * console.assert(e.exitCode === 9 && e.httpStatus === 400 && e.code === "CONFIG");
+ * ```
+ */
 export class XlirError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -34,6 +42,14 @@ export class XlirError extends Error {
 }
 
 /** Shorthand for an error about a position in a file: `file:line: message`. */
+/**
+ * @example
+ * ```ts
+ * import { inputError } from "xlir";
+ * const e = inputError("qrels.txt", 3, "expected 4 fields");
+ * console.assert(e.message === "qrels.txt:3: expected 4 fields" && e.code === "BAD_INPUT");
+ * ```
+ */
 export function inputError(file: string, line: number | undefined, message: string): XlirError {
   const where = line === undefined ? file : `${file}:${line}`;
   return new XlirError("BAD_INPUT", `${where}: ${message}`);

@@ -54,6 +54,14 @@ interface NearIndex {
   postings: Map<number, number[]>;
 }
 
+/**
+ * @example
+ * ```ts
+ * import { LeakageFilter } from "xlir";
+ * const f = new LeakageFilter(["Print a Document"]);
+ * console.assert(f.isForbidden("print a  document") && f.keepPair("Gorde", "Save"));
+ * ```
+ */
 export class LeakageFilter {
   private readonly keys = new Set<string>();
   private readonly jaccard: number;

@@ -26,7 +26,14 @@ export function pageSplit(path: string): PageSplit {
   return b < TEST_BYTE_THRESHOLD ? "test" : b < DEV_BYTE_THRESHOLD ? "dev" : "train";
 }
 
-/** True when the help page at `path` is a test page. */
+/**
+ * True when the help page at `path` is a test page.
+ * @example
+ * ```ts
+ * import { isTestPage } from "xlir";
+ * console.assert(typeof isTestPage("/text/swriter/guide/print_preview.html") === "boolean");
+ * ```
+ */
 export function isTestPage(path: string): boolean {
   return pageSplit(path) === "test";
 }

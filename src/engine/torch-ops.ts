@@ -14,6 +14,14 @@ function dtypeOf(data: NumericArray): DType {
 }
 
 /** A tensor holding a copy of `data` (row-major) with `shape`; optionally converted to `dtype`. */
+/**
+ * @example
+ * ```ts
+ * import { tensor, tidy } from "xlir";
+ * const sum = tidy(() => tensor([1, 2, 3, 4], [2, 2], "float64").sum().item());
+ * console.assert(sum === 10);
+ * ```
+ */
 export function tensor(data: NumericArray | number[], shape: number[], dtype?: DType): Tensor {
   const arr = Array.isArray(data) ? Float64Array.from(data) : data;
   const dt = dtype ?? (Array.isArray(data) ? "float32" : dtypeOf(arr));

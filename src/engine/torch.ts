@@ -223,6 +223,13 @@ function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>): void {
 /**
  * Runs `fn` in a memory scope: every tensor created inside is freed when it returns, except the
  * tensors in its return value, which are handed to the enclosing scope. `fn` must be synchronous.
+ * @example
+ * ```ts
+ * import { liveTensors, tensor, tidy } from "xlir";
+ * const before = liveTensors();
+ * const x = tidy(() => tensor([1, 2], [2]).mul(2).toFloat32()); // intermediate tensors are freed
+ * console.assert(x[1] === 4 && liveTensors() === before);
+ * ```
  */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
@@ -254,6 +261,17 @@ export function keep<T extends Tensor>(t: T): T {
 }
 
 /** Runs `fn` with autograd off (inference, optimizer-free updates); restores the previous mode. */
+/**
+ * @example
+ * ```ts
+ * import { noGrad, tensor, tidy } from "xlir";
+ * tidy(() => {
+ *   const w = tensor([1, 2], [2], "float64").requireGrad();
+ *   const y = noGrad(() => w.mul(3));
+ *   console.assert(!y.requiresGrad);
+ * });
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = native().setGradEnabled(false);
   try {

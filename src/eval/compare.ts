@@ -77,6 +77,19 @@ function comparable(measures: readonly MeasureInfo[], requested: readonly string
 }
 
 /** Evaluates every run, then compares them (see compareScores). */
+/**
+ * @example
+ * ```ts
+ * import { compareSystems, parseQrels, parseRun } from "xlir";
+ * const qrels = parseQrels("q1 0 d1 1\nq2 0 d2 1\n");
+ * const runs = new Map([
+ *   ["a", parseRun("q1 Q0 d1 1 1 a\nq2 Q0 d1 1 1 a\n")],
+ *   ["b", parseRun("q1 Q0 d1 1 1 b\nq2 Q0 d2 1 1 b\n")],
+ * ]);
+ * const table = compareSystems({ qrels, runs, baseline: "a", measures: ["P.1"], bootstrap: 100 });
+ * console.assert(table.rows.find((r) => r.system === "b")!.mean === 1);
+ * ```
+ */
 export function compareSystems(o: CompareSystemsOptions): ComparisonTable {
   if (!o.runs.has(o.baseline)) throw new XlirError("USAGE", `baseline '${o.baseline}' is not one of the runs: ${[...o.runs.keys()].join(", ")}`);
   const scores = new Map<string, Map<string, Map<string, number>>>();
@@ -90,6 +103,21 @@ export function compareSystems(o: CompareSystemsOptions): ComparisonTable {
 }
 
 /** Compares per-query scores of systems against a baseline: means, CIs, p-values, corrections. */
+/**
+ * @example
+ * ```ts
+ * import { compareScores } from "xlir";
+ * const perQuery = (xs: number[]) => new Map([["RR@10", new Map(xs.map((x, i) => [`q${i}`, x]))]]);
+ * const table = compareScores({
+ *   scores: new Map([["bm25", perQuery([0.1, 0.2, 0.3, 0.2])], ["ot", perQuery([0.5, 0.6, 0.4, 0.7])]]),
+ *   baseline: "bm25",
+ *   measures: ["RR@10"],
+ *   bootstrap: 1000,
+ * });
+ * const ot = table.rows.find((r) => r.system === "ot")!;
+ * console.assert(Math.abs(ot.mean - 0.55) < 1e-12 && ot.p !== null && ot.p < 0.05);
+ * ```
+ */
 export function compareScores(o: CompareScoresOptions): ComparisonTable {
   const test = o.test ?? COMPARE_DEFAULTS.test;
   const correction = o.correction ?? COMPARE_DEFAULTS.correction;

@@ -37,6 +37,14 @@ function clearedForMissing(name: string): boolean {
 }
 
 /** Accumulates per-query values; shared by the in-memory and the streaming paths. */
+/**
+ * @example
+ * ```ts
+ * import { Evaluation, parseQrels } from "xlir";
+ * const ev = new Evaluation(parseQrels("q1 0 d1 1\n"), ["P.1"]);
+ * console.assert(ev.wants("q1") && !ev.wants("q9"));
+ * ```
+ */
 export class Evaluation {
   readonly specs: MeasureSpec[];
   readonly opts: ResolvedEvalOptions;
@@ -167,6 +175,14 @@ export class Evaluation {
  * Evaluates an in-memory run against qrels: per-query values and summaries for each measure name
  * (trec_eval names, nicknames or aliases; see measure-spec.ts). Options default to docs/method.md's
  * (complete = true, i.e. trec_eval -c).
+ * @example
+ * ```ts
+ * import { evaluateRun, parseQrels, parseRun } from "xlir";
+ * const qrels = parseQrels("q1 0 d1 1\nq2 0 d3 1\n");
+ * const run = parseRun("q1 Q0 d2 1 2.0 x\nq1 Q0 d1 2 1.0 x\nq2 Q0 d3 1 5.0 x\n");
+ * const r = evaluateRun(qrels, run, ["recip_rank"]);
+ * console.assert(r.mean.get("recip_rank") === 0.75); // (1/2 + 1) / 2
+ * ```
  */
 export function evaluateRun(qrels: Qrels, run: Run, measures: readonly string[], options: EvalOptions = {}): EvalResult {
   const ev = new Evaluation(qrels, measures, options);

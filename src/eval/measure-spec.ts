@@ -155,6 +155,12 @@ function parseAlias(name: string): MeasureSpec | undefined {
 /**
  * Resolves measure names (trec_eval names, nicknames, aliases) to specs in output order: trec_eval's
  * family order, cut-offs ascending, aliases after the trec_eval-named measures of their family.
+ * @example
+ * ```ts
+ * import { parseMeasures } from "xlir";
+ * const specs = parseMeasures(["map", "P.10"]);
+ * console.assert(specs.length === 2);
+ * ```
  */
 export function parseMeasures(names: readonly string[]): MeasureSpec[] {
   const trecFamilies = new Map<string, string | undefined>(); // family -> first parameter text

@@ -61,6 +61,14 @@ export async function readQrels(path: string): Promise<Qrels> {
 }
 
 /** Parses qrels text (tests, in-memory data); `name` is used in error messages. */
+/**
+ * @example
+ * ```ts
+ * import { parseQrels } from "xlir";
+ * const qrels = parseQrels("q1 0 d1 2\nq1 0 d2 0\n");
+ * console.assert(qrels.get("q1")?.get("d1") === 2 && qrels.get("q1")?.size === 2);
+ * ```
+ */
 export function parseQrels(text: string, name = "<qrels>"): Qrels {
   const b = qrelsBuilder(name);
   const lines = text.replace(/^\uFEFF/, "").split("\n");
@@ -70,6 +78,14 @@ export function parseQrels(text: string, name = "<qrels>"): Qrels {
 }
 
 /** Qrels as TREC text, queries and documents in byte order. */
+/**
+ * @example
+ * ```ts
+ * import { formatQrels } from "xlir";
+ * const text = formatQrels(new Map([["q1", new Map([["d1", 1]])]]));
+ * console.assert(text === "q1 0 d1 1\n");
+ * ```
+ */
 export function formatQrels(qrels: Qrels): string {
   const out: string[] = [];
   for (const qid of sortBytes(qrels.keys())) {

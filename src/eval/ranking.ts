@@ -87,6 +87,13 @@ export function numRelLevels(q: QueryContext): number {
 /**
  * Indices of the first `n` entries ordered by score descending, ties by docno descending (trec_eval's
  * comp_sim_docno). Returns [n].
+ * @example
+ * ```ts
+ * import { trecRankOrder } from "xlir";
+ * // ties are broken by docno descending, as trec_eval does
+ * const order = trecRankOrder(["d1", "d2", "d3"], [1, 2, 2], 3);
+ * console.assert(order.join() === "2,1,0");
+ * ```
  */
 export function trecRankOrder(docnos: readonly string[], scores: ArrayLike<number>, n: number): number[] {
   const idx = new Array<number>(n);

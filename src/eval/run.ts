@@ -72,6 +72,14 @@ export async function readRunWithId(path: string): Promise<{ run: Run; runId: st
 }
 
 /** Parses run text; `name` is used in error messages. */
+/**
+ * @example
+ * ```ts
+ * import { parseRun } from "xlir";
+ * const run = parseRun("q1 Q0 d1 1 0.9 sys\nq1 Q0 d2 2 0.5 sys\n");
+ * console.assert(run.get("q1")?.length === 2 && run.get("q1")?.[0].docno === "d1");
+ * ```
+ */
 export function parseRun(text: string, name = "<run>"): Run {
   const b = runBuilder(name);
   const lines = text.replace(/^\uFEFF/, "").split("\n");
@@ -85,6 +93,12 @@ export function parseRun(text: string, name = "<run>"): Run {
  * rule (score descending, docno descending on ties), ranks 1..n. Scores are printed exactly
  * (`String(score)`), or with `digits` significant digits (`toPrecision`) when given. The tag must be
  * non-empty without whitespace (it is a field of the line).
+ * @example
+ * ```ts
+ * import { formatRun } from "xlir";
+ * const text = formatRun(new Map([["q1", [{ docno: "d1", score: 2 }, { docno: "d2", score: 1 }]]]), "mine");
+ * console.assert(text.split("\n")[0].startsWith("q1 Q0 d1 1 "));
+ * ```
  */
 export function formatRun(run: Run, tag = "xlir", digits?: number): string {
   if (tag === "" || /\s/.test(tag)) throw new XlirError("USAGE", `run tag '${tag}' must be non-empty without whitespace`);

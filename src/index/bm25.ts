@@ -85,6 +85,15 @@ class U32List {
 }
 
 /** Adds documents one at a time; `finish()` freezes them into a Bm25Index. */
+/**
+ * @example
+ * ```ts
+ * import { Bm25Builder } from "xlir";
+ * const b = new Bm25Builder({ analyzer: "en" });
+ * b.add({ id: "d1", text: "hello world" });
+ * console.assert(b.finish().docCount === 1);
+ * ```
+ */
 export class Bm25Builder {
   readonly analyzer: Analyzer;
   readonly params: Bm25Params;
@@ -156,6 +165,17 @@ export class Bm25Builder {
   }
 }
 
+/**
+ * @example
+ * ```ts
+ * import { Bm25Index } from "xlir";
+ * const index = Bm25Index.build([
+ *   { id: "d1", title: "Printing", text: "print a document" },
+ *   { id: "d2", title: "Saving", text: "save a file" },
+ * ]);
+ * console.assert(index.search("printing documents", 10)[0].docno === "d1");
+ * ```
+ */
 export class Bm25Index {
   readonly data: Bm25Data;
   readonly analyzer: Analyzer;

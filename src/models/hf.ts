@@ -122,7 +122,15 @@ function roleToJson(r: RoleSettings): z.infer<typeof RoleSchema> {
   return { prefix_id: r.prefixId, length: r.length, expansion_id: r.expansionId, attend_expansion: r.attendExpansion, skip_ids: r.skipIds, max_length: r.maxLength };
 }
 
-/** Loads a Hugging Face BERT / XLM-R folder in any supported layout (see layouts.ts), weights included. */
+/**
+ * Loads a Hugging Face BERT / XLM-R folder in any supported layout (see layouts.ts), weights included.
+ * @example
+ * ```ts
+ * import { loadHfFolder } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * console.assert(m.config.hiddenSize === 32 && m.hash.length === 64);
+ * ```
+ */
 export async function loadHfFolder(dir: string): Promise<HfModel> {
   return (await readFolder(dir, true)) as HfModel;
 }

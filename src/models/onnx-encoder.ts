@@ -105,6 +105,16 @@ interface Row {
   truncated: boolean;
 }
 
+/**
+ * @example
+ * ```ts
+ * import { OnnxEncoder } from "xlir";
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * const tv = await enc.encodeTokens(["hello world"], "query"); // late-interaction token vectors
+ * console.assert(tv.dim === enc.dim && tv.offsets.length === 2 && tv.vectors.length === tv.offsets[1] * tv.dim);
+ * await enc.dispose();
+ * ```
+ */
 export class OnnxEncoder implements RetrievalEncoder {
   readonly hash: string;
   /** For a distilled student: the teacher whose document indexes this encoder may search. */

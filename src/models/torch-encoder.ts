@@ -26,6 +26,18 @@ export interface TorchEncoderOptions {
 
 const NEG = -1e9;
 
+/**
+ * @example
+ * ```ts
+ * import { loadHfFolder, TorchEncoder, tidy } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * const enc = TorchEncoder.fromHfModel(m);
+ * const b = m.tokenizer.encodeBatch(["hello world"], { maxLength: 8 });
+ * const shape = tidy(() => enc.tokenVectors(b.ids, b.mask, b.batch, b.length).shape);
+ * console.assert(shape.join() === `1,${b.length},${m.head!.dim}`);
+ * enc.free();
+ * ```
+ */
 export class TorchEncoder {
   readonly config: EncoderConfig;
   readonly head: HeadConfig | null;

@@ -15,6 +15,15 @@ export interface TokenAlignment extends OtResult {
 /**
  * C_ij = 1 - <x_i, y_j> / (||x_i|| ||y_j||), uniform marginals 1/m and 1/n, P = sinkhorn(a, b, C; eps)
  * (log domain). @param x [m, d] and y [n, d] row-major token vectors.
+ * @example
+ * ```ts
+ * import { alignTokenVectors } from "xlir";
+ * // 2 foreign token vectors against 2 English ones (d = 2), swapped order
+ * const x = [1, 0, 0, 1];
+ * const y = [0, 1, 1, 0];
+ * const a = alignTokenVectors(x, y, 2, { epsilon: 0.02 });
+ * console.assert(a.plan[1] > a.plan[0]); // token 0 goes to column 1
+ * ```
  */
 export function alignTokenVectors(x: ArrayLike<number>, y: ArrayLike<number>, d: number, options: { epsilon: number; maxIterations?: number; tolerance?: number }): TokenAlignment {
   if (d <= 0 || x.length % d !== 0 || y.length % d !== 0 || x.length === 0 || y.length === 0) {

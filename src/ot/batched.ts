@@ -44,6 +44,15 @@ export interface BatchedSinkhornResult {
  * unrolled iterations.
  *
  * @param cost [B, m, n] (finite also on padding), a [B, m] >= 0, b [B, n] >= 0, sum a_k = sum b_k > 0.
+ * @example
+ * ```ts
+ * import { sinkhornBatched, tensor } from "xlir";
+ * // B = 1 problem, m = n = 2, uniform marginals
+ * const cost = tensor([0, 1, 1, 0], [1, 2, 2], "float64");
+ * const a = tensor([0.5, 0.5], [1, 2], "float64");
+ * const r = sinkhornBatched(cost, a, a, { epsilon: 0.05 });
+ * console.assert(r.convergedFraction === 1 && r.plan.toFloat64()[0] > 0.49);
+ * ```
  */
 export function sinkhornBatched(cost: Tensor, a: Tensor, b: Tensor, options: BatchedSinkhornOptions): BatchedSinkhornResult {
   const eps = options.epsilon;

@@ -24,6 +24,13 @@ export interface EmdOptions {
  * @param a [m] and b [n] non-negative marginals with equal mass (b is rescaled to sum(a)).
  * @param cost row-major [m, n].
  * @returns plan [m, n] (at most m + n - 1 non-zeros), <P, C>, iterations = pivots, converged.
+ * @example
+ * ```ts
+ * import { emd } from "xlir";
+ * // exact OT: the identity plan costs nothing
+ * const r = emd([0.5, 0.5], [0.5, 0.5], [0, 1, 1, 0]);
+ * console.assert(r.converged && r.cost === 0 && r.plan[0] === 0.5 && r.plan[1] === 0);
+ * ```
  */
 export function emd(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<number>, options: EmdOptions = {}): OtResult {
   const maxIterations = options.maxIterations ?? 100_000;

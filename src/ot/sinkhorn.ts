@@ -26,6 +26,13 @@ import { checkIterations, checkPositive, checkProblem, planStats, type OtProblem
  * @param a source marginal [m], non-negative; b target marginal [n]; sum(a) = sum(b).
  * @param cost row-major [m, n], finite.
  * @returns plan [m, n] row-major, <P, C>, iterations, converged, marginal error.
+ * @example
+ * ```ts
+ * import { sinkhorn } from "xlir";
+ * // two points to two points, crossing is expensive: C = [[0, 1], [1, 0]]
+ * const r = sinkhorn([0.5, 0.5], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.05 });
+ * console.assert(r.converged && r.plan[0] > 0.49 && r.plan[1] < 0.01 && r.cost < 0.01);
+ * ```
  */
 export function sinkhorn(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<number>, options: SinkhornOptions): OtResult {
   const method = options.method ?? "log";
@@ -51,6 +58,15 @@ interface RawSolve {
 }
 
 /** Log-domain Sinkhorn iterations (POT sinkhorn_log). */
+/**
+ * @example
+ * ```ts
+ * import { sinkhornLog } from "xlir";
+ * const p = { a: Float64Array.of(0.5, 0.5), b: Float64Array.of(1), cost: Float64Array.of(0, 1), m: 2, n: 1, massA: 1, massB: 1 };
+ * const r = sinkhornLog(p, 0.1, 100, 1e-9);
+ * console.assert(Math.abs(r.plan[0] - 0.5) < 1e-9 && Math.abs(r.plan[1] - 0.5) < 1e-9);
+ * ```
+ */
 export function sinkhornLog(p: OtProblem, epsilon: number, maxIterations: number, tolerance: number): RawSolve {
   const { m, n } = p;
   const mr = new Float64Array(m * n); // [m, n] = -C / eps
@@ -104,6 +120,15 @@ export function sinkhornLog(p: OtProblem, epsilon: number, maxIterations: number
 }
 
 /** Plain-domain Sinkhorn-Knopp iterations (POT sinkhorn_knopp). */
+/**
+ * @example
+ * ```ts
+ * import { sinkhornPlain } from "xlir";
+ * const p = { a: Float64Array.of(0.5, 0.5), b: Float64Array.of(1), cost: Float64Array.of(0, 1), m: 2, n: 1, massA: 1, massB: 1 };
+ * const r = sinkhornPlain(p, 0.1, 100, 1e-9);
+ * console.assert(Math.abs(r.plan[0] + r.plan[1] - 1) < 1e-9);
+ * ```
+ */
 export function sinkhornPlain(p: OtProblem, epsilon: number, maxIterations: number, tolerance: number): RawSolve {
   const { m, n } = p;
   const k = new Float64Array(m * n); // [m, n] = exp(-C / eps)

@@ -16,6 +16,14 @@ import { checkIterations, checkPositive, checkProblem, planStats } from "./valid
  *
  * @param a [m], b [n] non-negative (masses may differ); cost row-major [m, n].
  * @returns plan [m, n]; marginalError measures how far the relaxed marginals are from a and b.
+ * @example
+ * ```ts
+ * import { sinkhornUnbalanced } from "xlir";
+ * // unequal masses are allowed: the KL relaxation decides how much is moved
+ * const r = sinkhornUnbalanced([1, 1], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1, marginalRelaxation: 1 });
+ * const moved = r.plan.reduce((s, x) => s + x, 0);
+ * console.assert(moved > 0.5 && moved < 2);
+ * ```
  */
 export function sinkhornUnbalanced(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<number>, options: UnbalancedOptions): OtResult {
   const maxIterations = options.maxIterations ?? 1000;

@@ -31,6 +31,15 @@ export interface TokenBatch {
   truncated: boolean[];
 }
 
+/**
+ * @example
+ * ```ts
+ * import { TextTokenizer } from "xlir";
+ * const tok = await TextTokenizer.fromFile("test/fixtures/tiny-bert/tokenizer.json");
+ * const b = tok.encodeBatch(["hello world", "the fox"], { maxLength: 8 });
+ * console.assert(b.batch === 2 && b.tokens[0].join(" ") === "[CLS] hello world [SEP]");
+ * ```
+ */
 export class TextTokenizer {
   readonly padId: number;
   readonly padToken: string;

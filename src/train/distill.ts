@@ -161,6 +161,29 @@ function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer,
 }
 
 /** Trains `student` in place (resuming from `checkpointPath` when it exists). */
+/**
+ * @example
+ * ```ts
+ * import { encodeTokenVectors, loadHfFolder, TorchEncoder, trainStudent } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * const teacher = TorchEncoder.fromHfModel(m).freeze();
+ * const pairs = [
+ *   { foreign: "un cafe", english: "the cafe", englishIndex: 0 },
+ *   { foreign: "un fox", english: "the fox", englishIndex: 1 },
+ * ];
+ * const teacherEnglish = encodeTokenVectors(teacher, m.tokenizer, ["the cafe", "the fox"], { maxLength: 16 });
+ * const student = TorchEncoder.fromHfModel(m).unfreeze();
+ * const result = trainStudent({
+ *   student, studentTokenizer: m.tokenizer, pairs, teacherEnglish,
+ *   loss: "ot", lossOptions: { epsilon: 0.05, marginals: "idf" },
+ *   optim: { steps: 2, batchSize: 2, learningRate: 1e-3, warmupSteps: 1, weightDecay: 0, clipNorm: 1, accumulate: 1, checkpointEvery: 0 },
+ *   maxLength: 16, seed: 13, config: {},
+ * });
+ * console.assert(result.step === 2 && result.statsMean.convergedFraction >= 0);
+ * student.free();
+ * teacher.free();
+ * ```
+ */
 export function trainStudent(o: DistillOptions): StudentTrainResult {
   const studentDim = o.student.head?.dim ?? o.student.config.hiddenSize;
   if (o.teacherEnglish.dim !== 0 && studentDim !== o.teacherEnglish.dim) {

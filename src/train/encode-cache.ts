@@ -19,6 +19,15 @@ import type { TextTokenizer } from "../text/tokenizer.js";
  * [MASK] augmentation and (documents) the skiplist apply. Texts are batched by length so that
  * little is padded.
  * @returns vectors [totalTokens * dim], offsets [texts + 1]
+ * @example
+ * ```ts
+ * import { encodeTokenVectors, loadHfFolder, TorchEncoder } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * const enc = TorchEncoder.fromHfModel(m).freeze();
+ * const tv = encodeTokenVectors(enc, m.tokenizer, ["hello world", "the fox"], { maxLength: 16 });
+ * console.assert(tv.offsets.length === 3 && tv.vectors.length === tv.offsets[2] * tv.dim);
+ * enc.free();
+ * ```
  */
 export function encodeTokenVectors(
   encoder: TorchEncoder,

@@ -59,6 +59,13 @@ export function idfFromTokenIds(sentences: Iterable<ArrayLike<number>>): IdfTabl
 /**
  * IDF of the token ids `tokenizer` gives `texts` (truncated at `maxLength`, special tokens
  * included, as the encoders see them). Empty texts count as sentences without tokens.
+ * @example
+ * ```ts
+ * import { idfFromTexts, TextTokenizer } from "xlir";
+ * const tok = await TextTokenizer.fromFile("test/fixtures/tiny-bert/tokenizer.json");
+ * const idf = idfFromTexts(["the fox", "the dog"], tok, 16);
+ * console.assert(idf.weight(tok.tokenToId("the")!) === 1 && idf.weight(tok.tokenToId("fox")!) > 1);
+ * ```
  */
 export function idfFromTexts(
   texts: readonly string[],

@@ -7,6 +7,14 @@ import { Mulberry32, mixSeed } from "../util/random.js";
 export { Mulberry32, mixSeed };
 
 /** Fisher-Yates permutation of 0..n-1 seeded by (seed, epoch): the same for the same pair, always. */
+/**
+ * @example
+ * ```ts
+ * import { epochPermutation } from "xlir";
+ * const p = epochPermutation(13, 0, 5);
+ * console.assert([...p].sort().join() === "0,1,2,3,4" && p.join() === epochPermutation(13, 0, 5).join());
+ * ```
+ */
 export function epochPermutation(seed: number, epoch: number, n: number): Uint32Array {
   const rng = new Mulberry32(mixSeed(seed, epoch));
   const p = new Uint32Array(n);
@@ -24,6 +32,12 @@ export function epochPermutation(seed: number, epoch: number, n: number): Uint32
  * Seeded data order over n examples: example k of the stream (k = 0, 1, ...) is
  * perm(seed, floor(k / n))[k mod n], so a batch is a pure function of (seed, position) and a
  * resumed run sees exactly the batches the killed run would have.
+ * @example
+ * ```ts
+ * import { SeededShuffler } from "xlir";
+ * const s = new SeededShuffler(10, 42);
+ * console.assert(s.batch(3, 4).join() === new SeededShuffler(10, 42).batch(3, 4).join());
+ * ```
  */
 export class SeededShuffler {
   readonly n: number;

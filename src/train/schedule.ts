@@ -14,6 +14,12 @@ export interface WarmupLinearOptions {
 /**
  * Linear warm-up then linear decay (BERT / HF `get_linear_schedule_with_warmup`, shifted so no update
  * gets lr 0): lr(t) = peak·(t+1)/W for t < W, then max(min, peak·(T−t)/(T−W)) for W ≤ t < T.
+ * @example
+ * ```ts
+ * import { warmupLinear } from "xlir";
+ * const o = { peakLr: 1e-3, warmupSteps: 10, totalSteps: 100 };
+ * console.assert(Math.abs(warmupLinear(9, o) - 1e-3) < 1e-15 && Math.abs(warmupLinear(55, o) - 5e-4) < 1e-15);
+ * ```
  */
 export function warmupLinear(t: number, o: WarmupLinearOptions): number {
   const { peakLr, warmupSteps: W, totalSteps: T } = o;
@@ -25,6 +31,14 @@ export function warmupLinear(t: number, o: WarmupLinearOptions): number {
 }
 
 /** A schedule bound to its options: t -> lr. */
+/**
+ * @example
+ * ```ts
+ * import { warmupLinearSchedule } from "xlir";
+ * const lr = warmupLinearSchedule({ peakLr: 1e-3, warmupSteps: 10, totalSteps: 100 });
+ * console.assert(Math.abs(lr(0) - 1e-4) < 1e-15);
+ * ```
+ */
 export function warmupLinearSchedule(o: WarmupLinearOptions): (t: number) => number {
   warmupLinear(0, o); // validate once
   return (t) => warmupLinear(t, o);

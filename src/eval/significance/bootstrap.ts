@@ -20,6 +20,12 @@ export interface ConfidenceInterval {
  * Percentile bootstrap CI of the mean (Efron & Tibshirani 1993, ch. 13): B resamples of the n values
  * with replacement, means sorted, low/high = the (alpha/2, 1 - alpha/2) quantiles with linear
  * interpolation between order statistics (numpy's default), alpha = 1 - level. values: [n].
+ * @example
+ * ```ts
+ * import { bootstrapCI } from "xlir";
+ * const ci = bootstrapCI([0.2, 0.4, 0.6, 0.8], { seed: 7, samples: 1000 });
+ * console.assert(Math.abs(ci.mean - 0.5) < 1e-12 && ci.low < 0.5 && ci.high > 0.5);
+ * ```
  */
 export function bootstrapCI(values: readonly number[], options: BootstrapOptions): ConfidenceInterval {
   const n = values.length;

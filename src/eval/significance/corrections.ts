@@ -2,6 +2,13 @@
 import { XlirError } from "../../errors.js";
 
 /** Bonferroni: p'_i = min(1, m * p_i). p: [m]. */
+/**
+ * @example
+ * ```ts
+ * import { bonferroni } from "xlir";
+ * console.assert(bonferroni([0.01, 0.5]).join() === "0.02,1");
+ * ```
+ */
 export function bonferroni(p: readonly number[]): number[] {
   return p.map((x) => Math.min(1, x * p.length));
 }
@@ -9,6 +16,12 @@ export function bonferroni(p: readonly number[]): number[] {
 /**
  * Holm-Bonferroni step-down (Holm 1979): sort p ascending p_(1..m); p'_(k) = max_{j<=k} min(1, (m - j + 1) p_(j)),
  * returned in the input order. p: [m].
+ * @example
+ * ```ts
+ * import { holm } from "xlir";
+ * const adjusted = holm([0.01, 0.04, 0.03]);
+ * console.assert(adjusted[0] === 0.03 && adjusted[2] === 0.06 && adjusted[1] === 0.06);
+ * ```
  */
 export function holm(p: readonly number[]): number[] {
   const m = p.length;

@@ -14,6 +14,12 @@ export interface RandomizationOptions {
  * pair's difference d_i = a_i - b_i is equally likely to have either sign. For each of P random sign
  * vectors s, count a hit when |mean(s * d)| >= |mean(d)| (1e-12 relative slack for float ties);
  * p = (hits + 1) / (P + 1). a, b: [n].
+ * @example
+ * ```ts
+ * import { pairedRandomization } from "xlir";
+ * const r = pairedRandomization([1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0], { permutations: 999, seed: 1 });
+ * console.assert(r.p < 0.05); // only 2 of 64 sign patterns are as extreme
+ * ```
  */
 export function pairedRandomization(a: readonly number[], b: readonly number[], options: RandomizationOptions): PairedTestResult {
   const n = a.length;

@@ -22,6 +22,12 @@ export interface PairedTestResult {
  * p = 2 * (1 - F_{n-1}(|t|)) with F the Student t CDF (jStat.studentt.cdf). a, b: [n], n >= 2.
  * All d equal: t undefined; p = 1 when every d_i = 0, else p = 0 (a constant non-zero shift; scipy
  * returns NaN for both). Reference: scipy.stats.ttest_rel.
+ * @example
+ * ```ts
+ * import { pairedTTest } from "xlir";
+ * const r = pairedTTest([0.5, 0.6, 0.7, 0.8], [0.4, 0.45, 0.65, 0.6]);
+ * console.assert(r.n === 4 && r.p > 0 && r.p < 0.1 && r.statistic > 0);
+ * ```
  */
 export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTestResult {
   const n = a.length;

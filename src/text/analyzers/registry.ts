@@ -50,6 +50,14 @@ export function analyzerFamily(lang: string): "english" | "snowball" | "ngram" |
 }
 
 /** The analyser for a language (see the module comment); options are validated first. */
+/**
+ * @example
+ * ```ts
+ * import { getAnalyzer } from "xlir";
+ * const en = getAnalyzer("en");
+ * console.assert(en.analyze("The printers are running").join(" ") === "printer run");
+ * ```
+ */
 export function getAnalyzer(lang: string, options?: AnalyzerOptions): Analyzer {
   const o = checkAnalyzerOptions(options);
   const l = normalizeLang(lang);

@@ -8,7 +8,8 @@
 # Needs: g++ (C++17), python3 with torch, and .device/ made here by scripts/device-prepare.sh (a Node
 # binary with its headers, node-addon-api's headers, the bundled tests and benchmark): no Node, no
 # node_modules and no network on that machine.
-# Env: DEVICE (cuda), PYTHON (/opt/torch/.venv/bin/python3, else python3), LIBTORCH (default: that
+# Env: DEVICE (cuda), PYTHON (default: the first of /opt/torch/.venv/bin/python3, python3,
+# /usr/bin/python3 that imports torch), LIBTORCH (default: that
 # python's torch.utils.cmake_prefix_path; empty: Debian's libtorch), BUILD_ONLY=1 (stop after the
 # build), DEVICE_WORK (scratch folder, /tmp/xlir-device-check), BENCH (JSON shape of the benchmark;
 # default the 12-layer student on CUDA, a small model on the CPU), TEST_BUDGET_S (seconds after the
@@ -20,8 +21,11 @@ cd "$(dirname "$0")/.."
 T0=$(date +%s.%N)
 D=.device
 DEVICE="${DEVICE:-cuda}"
-PY="${PYTHON:-/opt/torch/.venv/bin/python3}"
-[ -x "$PY" ] || PY=python3
+PY=""   # the first python that imports torch
+for c in ${PYTHON:-} /opt/torch/.venv/bin/python3 python3 /usr/bin/python3; do
+  if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import torch' 2>/dev/null; then PY="$c"; break; fi
+done
+[ -n "$PY" ] || PY=python3
 W="${DEVICE_WORK:-/tmp/xlir-device-check}"   # unpacked Node, objects, the built addon (outside .device, which is carried)
 LOG="${OUT:-$W/log}"
 rm -rf "$W" && mkdir -p "$W/obj" "$LOG"

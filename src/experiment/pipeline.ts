@@ -273,6 +273,7 @@ export async function trainStudents(
         englishFile: prep.englishFile,
         dir,
         threads: config.threads,
+        device: config.device,
         stopAfter,
       };
       return trainStudentInChild(job, log);

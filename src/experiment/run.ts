@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
-import { isTorchAvailable, setThreads } from "../engine/index.js";
+import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
 import type { ReportLossCurve } from "../report/types.js";
 import { writeReport } from "../report/write.js";
 import { loadBenchmarks, type BenchmarkDef } from "./benchmarks.js";
@@ -109,6 +109,7 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
     throw new XlirError("NATIVE_MISSING", "training needs the libtorch binding: run `bash scripts/setup.sh` (apt-get install libtorch-dev, then npm run build:native)");
   }
   setThreads({ torch: config.threads });
+  setDevice(config.device, "device");
 
   // 1-4. data, tokenizer, teacher, the teacher's English encodings
   const prep = await prepareModels(config, stages, log);

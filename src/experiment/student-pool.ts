@@ -32,6 +32,8 @@ export interface StudentJob {
   englishFile: string;
   dir: string;
   threads: number;
+  /** cpu, cuda or cuda:N. */
+  device: string;
   stopAfter?: number;
 }
 

@@ -3,7 +3,7 @@
  * on the command line, trains the student, and reports log lines and the result over IPC.
  */
 import { readFileSync } from "node:fs";
-import { setThreads } from "../engine/index.js";
+import { setDevice, setThreads } from "../engine/index.js";
 import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";
 import { readTokenVectorsFile } from "../train/encode-cache.js";
@@ -17,6 +17,7 @@ function send(m: WorkerMessage): Promise<void> {
 async function main(): Promise<void> {
   const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as StudentJob;
   setThreads({ torch: job.threads });
+  setDevice(job.device, "device");
   const teacher = await loadHfFolder(job.teacherDir);
   const result = await studentStage({
     settings: job.settings,

@@ -20,7 +20,7 @@ import { hostname, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
-import { isTorchAvailable, setThreads } from "../engine/index.js";
+import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
 import { evaluateRun } from "../eval/evaluate.js";
 import { readRun } from "../eval/run.js";
 import { Mulberry32, mixSeed } from "../util/random.js";
@@ -120,6 +120,7 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
     mkdirSync(out, { recursive: true });
     await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
     setThreads({ torch: config.threads });
+  setDevice(config.device, "device");
     const stages = new StageRunner(out, log);
     const prep = await prepareModels(config, stages, log);
     const dev = await loadBenchmarks(config, "dev", ["xx-en"]);

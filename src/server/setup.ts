@@ -191,9 +191,19 @@ export function experimentServeOptions(dir: string, o: { benchmark?: string; cor
     throw new XlirError("CORRUPT", `${configPath}: ${(err as Error).message}`);
   }
   const config = parseExperimentConfig(raw, configPath);
-  const indexRoot = join(dir, "indexes");
-  const benches = existsSync(indexRoot) ? readdirSync(indexRoot).filter((b) => existsSync(join(indexRoot, b, "manifest.json"))).sort() : [];
-  if (benches.length === 0) throw new XlirError("NOT_FOUND", `${dir}: no index under indexes/ (has the experiment's search stage run?)`);
+  // the teacher's index of each xx-en collection: DIR/stages/index-<benchmark>/index (older runs: DIR/indexes/<benchmark>)
+  const stageRoot = join(dir, "stages");
+  const indexOf = new Map<string, string>();
+  for (const s of existsSync(stageRoot) ? readdirSync(stageRoot) : []) {
+    const m = /^index-([^/]+)$/.exec(s);
+    if (m && !/-english$/.test(m[1]) && existsSync(join(stageRoot, s, "index", "manifest.json"))) indexOf.set(m[1], join(stageRoot, s, "index"));
+  }
+  const legacy = join(dir, "indexes");
+  for (const b of existsSync(legacy) ? readdirSync(legacy) : []) {
+    if (!indexOf.has(b) && existsSync(join(legacy, b, "manifest.json"))) indexOf.set(b, join(legacy, b));
+  }
+  const benches = [...indexOf.keys()].sort();
+  if (benches.length === 0) throw new XlirError("NOT_FOUND", `${dir}: no teacher index under stages/index-<benchmark>/ (has the experiment's index stage run?)`);
   const bench = o.benchmark ?? (benches.includes("help") ? "help" : benches.length === 1 ? benches[0] : undefined);
   if (!bench) throw new XlirError("USAGE", `${dir} has indexes of ${benches.join(", ")}: choose one with --benchmark`);
   if (!benches.includes(bench)) throw new XlirError("NOT_FOUND", `${dir} has no index of benchmark '${bench}' (it has ${benches.join(", ")})`);
@@ -219,7 +229,7 @@ export function experimentServeOptions(dir: string, o: { benchmark?: string; cor
   const seeds = new Set(students.map((s) => s.seed));
   for (const s of students) models.push({ name: seeds.size > 1 ? `${s.loss}.seed${s.seed}` : s.loss, dir: s.dir, role: "student" });
   return {
-    index: join(indexRoot, bench),
+    index: indexOf.get(bench) as string,
     models,
     corpus,
     corpusFields,

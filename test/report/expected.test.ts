@@ -135,13 +135,12 @@ describe("expected scores", () => {
     bad.scores[2].value = 0.3;
     const badFile = file("bad.json", bad);
     let err: unknown;
-    let printed = "";
     try {
       await xlir("--report", report, "--expected", badFile);
     } catch (e) {
       err = e;
     }
-    printed = (process.stdout.write as unknown as { mock: { calls: unknown[][] } }).mock.calls
+    const printed = (process.stdout.write as unknown as { mock: { calls: unknown[][] } }).mock.calls
       .map((c) => String(c[0]))
       .join("");
     expect(printed).toMatch(

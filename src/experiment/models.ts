@@ -18,6 +18,7 @@ import { trainTeacher, type TeacherPair } from "../train/teacher.js";
 import type { TokenVectors } from "../models/types.js";
 import type { ExperimentConfig } from "./config.js";
 import type { StudentSettings } from "./settings.js";
+import { median } from "../util/stats.js";
 import { Progress } from "./progress.js";
 import type { Logger } from "./stages.js";
 
@@ -62,10 +63,9 @@ export function experimentEncoderConfig(config: ExperimentConfig, vocabSize: num
   };
 }
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+/** Median step time (null before any step: a stage record holds JSON). */
+function medianMs(xs: number[]): number | null {
+  return xs.length ? median(xs) : null;
 }
 
 async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string, indexTokenizerHash?: string): Promise<string> {
@@ -137,7 +137,7 @@ export async function teacherStage(
   progress.done();
   const hash = await saveEncoder(out, encoder, tokenizer);
   encoder.free();
-  return { dir: out, hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: median(ms) };
+  return { dir: out, hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: medianMs(ms) };
 }
 
 /** Teacher token vectors of the distinct English bitext sentences, computed once per process. */
@@ -207,7 +207,7 @@ export async function studentStage(o: {
     hash,
     losses: result.losses,
     seconds: (performance.now() - started) / 1000,
-    stepMsMedian: median(ms),
+    stepMsMedian: medianMs(ms),
     // means over the updates of this process (a resumed run reports the updates after the resume)
     stats: result.statsMean,
   };

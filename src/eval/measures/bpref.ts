@@ -17,15 +17,15 @@ export const bpref: MeasureFamily = {
 
 /** bpref of one query (shared with gm_bpref). */
 export function bprefValue(q: QueryContext): number {
-    const numNonrel = countBelow(q.levels, q.levelCounts, q.level);
-    let nonrelSoFar = 0;
-    let b = 0;
-    for (let j = 0; j < q.numRet; j++) {
-      const r = q.rels[j];
-      if (r === REL_NONPOOL || r === REL_UNJUDGED) continue;
-      if (r >= 0 && r < q.level) nonrelSoFar++;
-      else if (nonrelSoFar > 0) b += 1 - Math.min(nonrelSoFar, q.numRel) / Math.min(numNonrel, q.numRel);
-      else b += 1;
-    }
-    return q.numRel > 0 ? b / q.numRel : b;
+  const numNonrel = countBelow(q.levels, q.levelCounts, q.level);
+  let nonrelSoFar = 0;
+  let b = 0;
+  for (let j = 0; j < q.numRet; j++) {
+    const r = q.rels[j];
+    if (r === REL_NONPOOL || r === REL_UNJUDGED) continue;
+    if (r >= 0 && r < q.level) nonrelSoFar++;
+    else if (nonrelSoFar > 0) b += 1 - Math.min(nonrelSoFar, q.numRel) / Math.min(numNonrel, q.numRel);
+    else b += 1;
+  }
+  return q.numRel > 0 ? b / q.numRel : b;
 }

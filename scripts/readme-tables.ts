@@ -20,7 +20,9 @@ if (!dir) {
 const measure = process.argv[3] ?? "RR@10";
 const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as { results: Row[]; comparisons: Comparison[]; systems: string[] };
 const rows = report.results.filter((r) => r.seed === undefined && r.measure === measure);
-const systems = report.systems.filter((s) => rows.some((r) => r.system === s));
+// baselines, then students, then fused systems, then the ceilings
+const rank = (s: string): number => (s.startsWith("teacher-english") ? 3 : s.startsWith("rrf(") ? 2 : 0);
+const systems = report.systems.filter((s) => rows.some((r) => r.system === s)).sort((a, b) => rank(a) - rank(b));
 const f3 = (x: number): string => x.toFixed(3);
 const cell = (r: Row | undefined): string => (r ? `${f3(r.value)}${r.sd !== undefined ? ` ± ${f3(r.sd)}` : ""}${r.significant ? "*" : ""}` : "–");
 const out: string[] = [];

@@ -22,7 +22,8 @@ const DEBIAN = {
 function libDirOf(root) {
   for (const d of ["lib", "lib64", "lib/x86_64-linux-gnu", "lib/aarch64-linux-gnu"]) {
     const dir = path.join(root, d);
-    if (fs.existsSync(path.join(dir, "libtorch.so")) || fs.existsSync(path.join(dir, "libtorch_cpu.so"))) return dir;
+    if (fs.existsSync(path.join(dir, "libtorch.so")) || fs.existsSync(path.join(dir, "libtorch_cpu.so")))
+      return dir;
   }
   return null;
 }
@@ -31,7 +32,8 @@ function libDirOf(root) {
 function findRoot(p) {
   let dir = path.resolve(p);
   for (let up = 0; up < 3; up++) {
-    if (fs.existsSync(path.join(dir, "include/torch/csrc/api/include/torch/torch.h")) && libDirOf(dir)) return dir;
+    if (fs.existsSync(path.join(dir, "include/torch/csrc/api/include/torch/torch.h")) && libDirOf(dir))
+      return dir;
     dir = path.dirname(dir);
   }
   return null;
@@ -39,7 +41,10 @@ function findRoot(p) {
 
 /** -D_GLIBCXX_USE_CXX11_ABI=0|1 as recorded in the build's TorchConfig.cmake (pre-2.7 pip wheels use 0). */
 function abiFlag(root, lib) {
-  for (const f of [path.join(root, "share/cmake/Torch/TorchConfig.cmake"), path.join(lib, "cmake/Torch/TorchConfig.cmake")]) {
+  for (const f of [
+    path.join(root, "share/cmake/Torch/TorchConfig.cmake"),
+    path.join(lib, "cmake/Torch/TorchConfig.cmake"),
+  ]) {
     if (!fs.existsSync(f)) continue;
     const m = /_GLIBCXX_USE_CXX11_ABI=([01])/.exec(fs.readFileSync(f, "utf8"));
     if (m) return [`-D_GLIBCXX_USE_CXX11_ABI=${m[1]}`];
@@ -67,7 +72,9 @@ function flags() {
     libraries: [
       `-L${lib}`,
       `-Wl,-rpath,${lib}`,
-      ...(cuda ? ["-Wl,--no-as-needed", "-ltorch_cuda", ...(c10cuda ? ["-lc10_cuda"] : []), "-Wl,--as-needed"] : []),
+      ...(cuda
+        ? ["-Wl,--no-as-needed", "-ltorch_cuda", ...(c10cuda ? ["-lc10_cuda"] : []), "-Wl,--as-needed"]
+        : []),
       "-ltorch",
       "-ltorch_cpu",
       "-lc10",

@@ -55,8 +55,18 @@ const connections = Number(arg("connections", "16"));
 const xlir = arg("xlir", "./bin/xlir").split(" ");
 const queryFile = arg("queries", "");
 const queries = queryFile
-  ? readFileSync(queryFile, "utf8").split("\n").filter((l) => l.includes("\t")).map((l) => l.slice(l.indexOf("\t") + 1).trim())
-  : ["river mountain", "how to install a printer", "music language", "garden in winter", "engine forest planet", "library opening hours"];
+  ? readFileSync(queryFile, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("\t"))
+      .map((l) => l.slice(l.indexOf("\t") + 1).trim())
+  : [
+      "river mountain",
+      "how to install a printer",
+      "music language",
+      "garden in winter",
+      "engine forest planet",
+      "library opening hours",
+    ];
 
 function rssKiB(pid: number): number {
   try {
@@ -70,8 +80,26 @@ function rssKiB(pid: number): number {
 const corpus = arg("corpus", "");
 const baselineXlir = arg("baseline-xlir", "").split(" ").filter(Boolean);
 
-async function loadRun(cmd: string[], withCorpus: boolean): Promise<Record<string, unknown> & { checks: Record<string, boolean> }> {
-  const args = [...cmd.slice(1), "serve", "--index", index, "--port", "0", "--host", HOST, "--body-limit", "16384", "--max-k", "1000", "--max-query-chars", "1000"];
+async function loadRun(
+  cmd: string[],
+  withCorpus: boolean,
+): Promise<Record<string, unknown> & { checks: Record<string, boolean> }> {
+  const args = [
+    ...cmd.slice(1),
+    "serve",
+    "--index",
+    index,
+    "--port",
+    "0",
+    "--host",
+    HOST,
+    "--body-limit",
+    "16384",
+    "--max-k",
+    "1000",
+    "--max-query-chars",
+    "1000",
+  ];
   if (model) args.push("--model", model);
   if (withCorpus) args.push("--corpus", corpus);
   const child = spawn(cmd[0], args, { stdio: ["ignore", "inherit", "pipe"] });
@@ -92,22 +120,34 @@ async function loadRun(cmd: string[], withCorpus: boolean): Promise<Record<strin
   // Warm-up
   let titled = true;
   for (const q of queries.slice(0, 3)) {
-    const r = await fetch(`${address}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q, k: 10 }) });
+    const r = await fetch(`${address}/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: q, k: 10 }),
+    });
     const body = (await r.json()) as { results: Array<{ title?: string | null; snippet?: string | null }> };
-    if (withCorpus) titled &&= body.results.length > 0 && body.results.every((h) => typeof h.title === "string" && typeof h.snippet === "string");
+    if (withCorpus)
+      titled &&=
+        body.results.length > 0 &&
+        body.results.every((h) => typeof h.title === "string" && typeof h.snippet === "string");
   }
 
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssKiB(pid)), 250);
   rss.push(rssKiB(pid));
-  const requests = queries.map((q) => ({ method: "POST", path: "/search", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q, k: 10 }) }));
+  const requests = queries.map((q) => ({
+    method: "POST",
+    path: "/search",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: q, k: 10 }),
+  }));
   const result = await autocannon({ url: address, connections, duration: seconds, requests });
   clearInterval(sampler);
   rss.push(rssKiB(pid));
 
   // Malformed and oversized requests
   const bad: Array<[string, string, string]> = [
-    ["bad json", "{\"query\": ", "application/json"],
+    ["bad json", '{"query": ', "application/json"],
     ["missing query", JSON.stringify({ k: 3 }), "application/json"],
     ["empty query", JSON.stringify({ query: "" }), "application/json"],
     ["blank query", JSON.stringify({ query: "   " }), "application/json"],
@@ -131,16 +171,26 @@ async function loadRun(cmd: string[], withCorpus: boolean): Promise<Record<strin
   // Graceful shutdown with requests in flight
   let killedAt = Infinity;
   const inflight = Array.from({ length: 8 }, (_, i) =>
-    fetch(`${address}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: queries[i % queries.length], k: 100 }) })
-      .then(async (r) => {
+    fetch(`${address}/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: queries[i % queries.length], k: 100 }),
+    }).then(
+      async (r) => {
         await r.arrayBuffer();
         return `${r.status}${performance.now() > killedAt ? " after SIGTERM" : ""}`;
-      }, (e: unknown) => String((e as { cause?: { code?: string } }).cause?.code ?? "error")));
+      },
+      (e: unknown) => String((e as { cause?: { code?: string } }).cause?.code ?? "error"),
+    ),
+  );
   await new Promise((r) => setTimeout(r, 20));
   killedAt = performance.now();
   child.kill("SIGTERM");
   const inflightStatus = await Promise.all(inflight);
-  const exitCode = await Promise.race([exitPromise, new Promise<string>((r) => setTimeout(() => r("timeout"), 15_000))]);
+  const exitCode = await Promise.race([
+    exitPromise,
+    new Promise<string>((r) => setTimeout(() => r("timeout"), 15_000)),
+  ]);
 
   const valid = rss.filter(Number.isFinite);
   const checks = {
@@ -154,16 +204,41 @@ async function loadRun(cmd: string[], withCorpus: boolean): Promise<Record<strin
     titlesAndSnippets: titled,
     // "stable": no growth over the second half of the run: its last sample within 10% (or 20 MiB)
     // of the highest sample of the first half (the first half includes JIT and allocator warm-up)
-    rssStable: valid.length > 4 && valid[valid.length - 1] - Math.max(...valid.slice(0, valid.length >> 1)) < Math.max(0.1 * valid[0], 20 * 1024),
+    rssStable:
+      valid.length > 4 &&
+      valid[valid.length - 1] - Math.max(...valid.slice(0, valid.length >> 1)) <
+        Math.max(0.1 * valid[0], 20 * 1024),
   };
   const out = {
-    server: cmd.join(" "), withTitlesAndSnippets: withCorpus,
-    target: address, seconds, connections, queries: queries.length,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
-    requestsPerSecond: result.requests.average, totalRequests: result.requests.total, ok2xx: result["2xx"],
-    errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx,
-    malformed: badResults, inflightStatus, exitCode,
-    rssMiB: { first: valid[0] / 1024, last: valid[valid.length - 1] / 1024, max: Math.max(...valid) / 1024, samples: valid.length, series: valid.filter((_, i) => i % 4 === 0).map((x) => Math.round(x / 1024)) },
+    server: cmd.join(" "),
+    withTitlesAndSnippets: withCorpus,
+    target: address,
+    seconds,
+    connections,
+    queries: queries.length,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
+    requestsPerSecond: result.requests.average,
+    totalRequests: result.requests.total,
+    ok2xx: result["2xx"],
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    malformed: badResults,
+    inflightStatus,
+    exitCode,
+    rssMiB: {
+      first: valid[0] / 1024,
+      last: valid[valid.length - 1] / 1024,
+      max: Math.max(...valid) / 1024,
+      samples: valid.length,
+      series: valid.filter((_, i) => i % 4 === 0).map((x) => Math.round(x / 1024)),
+    },
     checks,
   };
   return out;
@@ -175,13 +250,20 @@ async function interleaved(n: number): Promise<Record<string, number>> {
   const { createServer } = await import("../src/server/server.js");
   const { Searcher } = await import("../src/search/searcher.js");
   const setup = await openServeSetup({ index, models: model ? [{ name: "m", dir: model }] : [], corpus });
-  const titled = createServer({ models: setup.models, index: setup.index, corpus: setup.corpus, page: false });
+  const titled = createServer({
+    models: setup.models,
+    index: setup.index,
+    corpus: setup.corpus,
+    page: false,
+  });
   // ids only: this build without a corpus, or the server module of another source tree (e.g. the
   // commit before titles and snippets) over a plain Searcher with the same encoder
   const baseSrc = arg("baseline-src", "");
   const plainSearcher = baseSrc ? await Searcher.open(index, setup.models[0].tokenEncoder ?? null) : null;
   const plain: typeof titled = baseSrc
-    ? ((await import(`${baseSrc}/src/server/server.ts`)) as { createServer: (o: unknown) => typeof titled }).createServer({ searcher: plainSearcher })
+    ? (
+        (await import(`${baseSrc}/src/server/server.ts`)) as { createServer: (o: unknown) => typeof titled }
+      ).createServer({ searcher: plainSearcher })
     : createServer({ models: setup.models, index: setup.index, page: false });
   const times: [number[], number[]] = [[], []];
   // CPU time of the whole process (all threads, ONNX Runtime's included): what a busy machine does
@@ -193,7 +275,11 @@ async function interleaved(n: number): Promise<Record<string, number>> {
         const which = app === plain ? 0 : 1;
         const t = performance.now();
         const c = process.cpuUsage();
-        const r = await app.inject({ method: "POST", url: "/search", payload: { query: queries[i < 0 ? 0 : i % queries.length], k: 10 } });
+        const r = await app.inject({
+          method: "POST",
+          url: "/search",
+          payload: { query: queries[i < 0 ? 0 : i % queries.length], k: 10 },
+        });
         const dc = process.cpuUsage(c);
         const ms = performance.now() - t;
         if (r.statusCode !== 200) throw new Error(`interleaved request ${i}.${j}: HTTP ${r.statusCode}`);
@@ -212,7 +298,16 @@ async function interleaved(n: number): Promise<Record<string, number>> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const [a, b] = times.map(median);
   const [ca, cb] = cpu.map(median);
-  return { requests: n, medianMsWithout: a, medianMsWith: b, ratio: b / a, addedMs: b - a, medianCpuMsWithout: ca, medianCpuMsWith: cb, cpuRatio: cb / ca };
+  return {
+    requests: n,
+    medianMsWithout: a,
+    medianMsWith: b,
+    ratio: b / a,
+    addedMs: b - a,
+    medianCpuMsWithout: ca,
+    medianCpuMsWith: cb,
+    cpuRatio: cb / ca,
+  };
 }
 
 async function main(): Promise<void> {
@@ -238,7 +333,10 @@ async function main(): Promise<void> {
     requestsPerSecond: (withText.requestsPerSecond as number) / (baseline.requestsPerSecond as number),
   };
   const inProcess = n > 0 ? await interleaved(n) : null;
-  process.stdout.write(JSON.stringify({ baseline, withTitlesAndSnippets: withText, latencyRatio: ratio, inProcess }, null, 2) + "\n");
+  process.stdout.write(
+    JSON.stringify({ baseline, withTitlesAndSnippets: withText, latencyRatio: ratio, inProcess }, null, 2) +
+      "\n",
+  );
   process.exitCode = [baseline, withText].every((r) => Object.values(r.checks).every(Boolean)) ? 0 : 1;
 }
 

@@ -38,8 +38,19 @@ const chromiumPath = arg("chromium", "/usr/bin/chromium");
 const xlir = arg("xlir", "./bin/xlir").split(" ");
 
 async function main(): Promise<void> {
-  if (!existsSync(chromiumPath)) throw new Error(`no chromium at ${chromiumPath} (Debian package chromium, or --chromium PATH)`);
-  const args = [...xlir.slice(1), "serve", "--experiment", experiment, "--host", "127.0.0.1", "--port", "0", ...(benchmark ? ["--benchmark", benchmark] : [])];
+  if (!existsSync(chromiumPath))
+    throw new Error(`no chromium at ${chromiumPath} (Debian package chromium, or --chromium PATH)`);
+  const args = [
+    ...xlir.slice(1),
+    "serve",
+    "--experiment",
+    experiment,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    ...(benchmark ? ["--benchmark", benchmark] : []),
+  ];
   const server = spawn(xlir[0], args, { stdio: ["ignore", "inherit", "pipe"] });
   const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
   try {
@@ -54,14 +65,19 @@ async function main(): Promise<void> {
       server.on("exit", (code) => reject(new Error(`xlir serve exited with ${code} before listening`)));
       setTimeout(() => reject(new Error("xlir serve did not start in 300 s")), 300_000);
     });
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
     try {
       const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
       const problems: string[] = [];
       page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
       page.on("pageerror", (e) => problems.push(e.message));
       await page.goto(address);
-      await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 0);
+      await page.waitForFunction(
+        () => (document.getElementById("model") as HTMLSelectElement).options.length > 0,
+      );
       if (model) await page.selectOption("#model", model);
       await page.selectOption("#k", k);
       await page.fill("#q", "");
@@ -79,7 +95,15 @@ async function main(): Promise<void> {
       mkdirSync(dirname(out), { recursive: true });
       await page.screenshot({ path: out, fullPage: true });
       const titles = await page.$$eval("#results .title", (ts) => ts.map((t) => t.textContent));
-      const shown = { png: out, model: await page.inputValue("#model"), query, status: await page.textContent("#status"), titles, explained: rank, consoleErrors: problems };
+      const shown = {
+        png: out,
+        model: await page.inputValue("#model"),
+        query,
+        status: await page.textContent("#status"),
+        titles,
+        explained: rank,
+        consoleErrors: problems,
+      };
       process.stdout.write(JSON.stringify(shown, null, 2) + "\n");
       if (problems.length) process.exitCode = 1;
     } finally {

@@ -7,12 +7,24 @@ export const ERROR_CODES = {
   USAGE: { exit: 2, http: 400, summary: "bad command-line usage or argument" },
   BAD_INPUT: { exit: 3, http: 400, summary: "malformed input file or request" },
   NOT_FOUND: { exit: 4, http: 404, summary: "a file or folder that was named does not exist" },
-  MISMATCH: { exit: 5, http: 409, summary: "files that do not belong together (encoder hash, shapes, versions)" },
+  MISMATCH: {
+    exit: 5,
+    http: 409,
+    summary: "files that do not belong together (encoder hash, shapes, versions)",
+  },
   CORRUPT: { exit: 6, http: 500, summary: "a file is truncated or its contents contradict its header" },
   UNSUPPORTED: { exit: 7, http: 400, summary: "a feature, architecture or format xlir does not handle" },
-  NATIVE_MISSING: { exit: 8, http: 503, summary: "a native part (libtorch binding, external tool) is not installed" },
+  NATIVE_MISSING: {
+    exit: 8,
+    http: 503,
+    summary: "a native part (libtorch binding, external tool) is not installed",
+  },
   CONFIG: { exit: 9, http: 400, summary: "invalid configuration" },
-  INTERRUPTED: { exit: 10, http: 503, summary: "a long run stopped before its end; running it again resumes it" },
+  INTERRUPTED: {
+    exit: 10,
+    http: 503,
+    summary: "a long run stopped before its end; running it again resumes it",
+  },
   INTERNAL: { exit: 70, http: 500, summary: "a bug in xlir" },
 } as const;
 

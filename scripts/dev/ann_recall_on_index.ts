@@ -12,7 +12,10 @@ const [exactDir, approxDir, model, queryFile, kArg, maxLenArg, tokenKArg, depthA
 const k = Number(kArg ?? "10");
 const encoder = await OnnxEncoder.fromFolder(model, maxLenArg ? { maxLength: Number(maxLenArg) } : {});
 const queries = await readAllQueries(queryFile, { format: "tsv" });
-const opts = { tokenK: tokenKArg ? Number(tokenKArg) : undefined, rerankDepth: depthArg ? Number(depthArg) : undefined };
+const opts = {
+  tokenK: tokenKArg ? Number(tokenKArg) : undefined,
+  rerankDepth: depthArg ? Number(depthArg) : undefined,
+};
 const out: Record<string, unknown> = { queries: queries.length, k, ...opts };
 const runs = [];
 for (const dir of [exactDir, approxDir]) {

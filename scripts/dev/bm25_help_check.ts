@@ -28,15 +28,22 @@ const opt = (name: string, def: string): string => {
 const dataDir = opt("data", "cache/data");
 const langs = opt("langs", "eu,om,km,dz,hi").split(",");
 const withMt = !argv.includes("--no-mt");
-const analyzerOptions = { stemmer: opt("stemmer", "english"), stopwords: opt("stopwords", "lucene") as "lucene" | "iso" | "none" };
-const k1 = Number(opt("k1", "0.9")), b = Number(opt("b", "0.4"));
+const analyzerOptions = {
+  stemmer: opt("stemmer", "english"),
+  stopwords: opt("stopwords", "lucene") as "lucene" | "iso" | "none",
+};
+const k1 = Number(opt("k1", "0.9")),
+  b = Number(opt("b", "0.4"));
 const lengthNorm = opt("length-norm", "exact") as "exact" | "lucene";
 
 const readTsv = (p: string): { id: string; text: string }[] =>
-  readFileSync(p, "utf8").split("\n").filter((l) => l.length > 0).map((l) => {
-    const t = l.indexOf("\t");
-    return { id: l.slice(0, t), text: l.slice(t + 1) };
-  });
+  readFileSync(p, "utf8")
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((l) => {
+      const t = l.indexOf("\t");
+      return { id: l.slice(0, t), text: l.slice(t + 1) };
+    });
 
 function readQrelsFile(p: string): Qrels {
   const q: Qrels = new Map();
@@ -64,25 +71,41 @@ if (!existsSync(corpusPath)) {
   console.error(`${corpusPath} not found: build the data first (./bin/xlir data build)`);
   process.exit(1);
 }
-const docs: CorpusDocument[] = readFileSync(corpusPath, "utf8").split("\n").filter((l) => l).map((l) => JSON.parse(l) as CorpusDocument);
+const docs: CorpusDocument[] = readFileSync(corpusPath, "utf8")
+  .split("\n")
+  .filter((l) => l)
+  .map((l) => JSON.parse(l) as CorpusDocument);
 let t0 = performance.now();
-const index = Bm25Index.build(docs, { analyzer: { lang: "en", options: analyzerOptions }, k1, b, lengthNorm });
+const index = Bm25Index.build(docs, {
+  analyzer: { lang: "en", options: analyzerOptions },
+  k1,
+  b,
+  lengthNorm,
+});
 const buildMs = performance.now() - t0;
-console.log(`index: ${index.docCount} docs, ${index.termCount} terms, ${index.postingCount} postings, avgdl ${index.avgDocLength.toFixed(1)}, built in ${buildMs.toFixed(0)} ms; analyser ${JSON.stringify(index.analyzer.resolved)}, ${JSON.stringify(index.params)}`);
+console.log(
+  `index: ${index.docCount} docs, ${index.termCount} terms, ${index.postingCount} postings, avgdl ${index.avgDocLength.toFixed(1)}, built in ${buildMs.toFixed(0)} ms; analyser ${JSON.stringify(index.analyzer.resolved)}, ${JSON.stringify(index.params)}`,
+);
 
 const results: Record<string, Record<string, number>> = {};
-let searched = 0, searchMs = 0;
+let searched = 0,
+  searchMs = 0;
 function score(lang: string, variant: string, qrels: Qrels, queries: { id: string; text: string }[]): void {
   t0 = performance.now();
   const run = index.searchBatch(queries, 100);
   searchMs += performance.now() - t0;
   searched += queries.length;
-  const asRun: Run = new Map([...run].map(([q, list]) => [q, list.map((d) => ({ docno: d.docno, score: d.score }))]));
+  const asRun: Run = new Map(
+    [...run].map(([q, list]) => [q, list.map((d) => ({ docno: d.docno, score: d.score }))]),
+  );
   const official = evaluateRun(qrels, asRun, ["RR@10"]).mean.values().next().value as number;
   const local = mrr10(qrels, run);
-  if (Math.abs(official - local) > 1e-12) throw new Error(`${lang}/${variant}: evaluateRun ${official} vs local ${local}`);
+  if (Math.abs(official - local) > 1e-12)
+    throw new Error(`${lang}/${variant}: evaluateRun ${official} vs local ${local}`);
   (results[lang] ??= {})[variant] = official;
-  console.log(`${lang.padEnd(3)} ${variant.padEnd(12)} MRR@10 ${official.toFixed(4)}  (${queries.length} queries, ${qrels.size} judged)`);
+  console.log(
+    `${lang.padEnd(3)} ${variant.padEnd(12)} MRR@10 ${official.toFixed(4)}  (${queries.length} queries, ${qrels.size} judged)`,
+  );
 }
 
 for (const lang of langs) {
@@ -93,19 +116,46 @@ for (const lang of langs) {
   score(lang, "raw", qrels, raw);
   if (lang === "eu" && withMt) {
     t0 = performance.now();
-    const mt = await new CommandTranslator({ command: "apertium", args: ["eu-en"] }).translate(raw.map((q) => q.text));
-    console.log(`    apertium eu-en: ${raw.length} queries in ${(performance.now() - t0).toFixed(0)} ms; e.g. "${raw[1].text}" -> "${mt[1]}"`);
-    score(lang, "apertium", qrels, raw.map((q, i) => ({ id: q.id, text: mt[i] })));
+    const mt = await new CommandTranslator({ command: "apertium", args: ["eu-en"] }).translate(
+      raw.map((q) => q.text),
+    );
+    console.log(
+      `    apertium eu-en: ${raw.length} queries in ${(performance.now() - t0).toFixed(0)} ms; e.g. "${raw[1].text}" -> "${mt[1]}"`,
+    );
+    score(
+      lang,
+      "apertium",
+      qrels,
+      raw.map((q, i) => ({ id: q.id, text: mt[i] })),
+    );
   }
   const dictPath = join(dataDir, "dict", `${lang}.tsv`);
   if (existsSync(dictPath)) {
-    for (const [name, o] of [["dict-first", { translations: "first" }], ["dict-all", { translations: "all" }]] as const) {
+    for (const [name, o] of [
+      ["dict-first", { translations: "first" }],
+      ["dict-all", { translations: "all" }],
+    ] as const) {
       const d = await DictionaryTranslator.fromTsv(dictPath, { ...o, lang });
       const tr = await d.translate(raw.map((q) => q.text));
-      score(lang, name, qrels, raw.map((q, i) => ({ id: q.id, text: tr[i] })));
+      score(
+        lang,
+        name,
+        qrels,
+        raw.map((q, i) => ({ id: q.id, text: tr[i] })),
+      );
     }
   }
   score(lang, "english", qrels, readTsv(join(dir, "queries.en.tsv")));
 }
-console.log(`search: ${searched} queries in ${searchMs.toFixed(0)} ms (${(searched / (searchMs / 1000)).toFixed(0)} q/s, top 100)`);
-console.log(JSON.stringify({ buildMs: Math.round(buildMs), searchQps: Math.round(searched / (searchMs / 1000)), params: index.params, analyzer: index.analyzer.resolved, mrr10: results }));
+console.log(
+  `search: ${searched} queries in ${searchMs.toFixed(0)} ms (${(searched / (searchMs / 1000)).toFixed(0)} q/s, top 100)`,
+);
+console.log(
+  JSON.stringify({
+    buildMs: Math.round(buildMs),
+    searchQps: Math.round(searched / (searchMs / 1000)),
+    params: index.params,
+    analyzer: index.analyzer.resolved,
+    mrr10: results,
+  }),
+);

@@ -18,7 +18,9 @@ const opt = (name: string, def: string): string => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
 };
-const N = Number(opt("docs", "100000")), L = Number(opt("len", "300")), Q = Number(opt("queries", "500"));
+const N = Number(opt("docs", "100000")),
+  L = Number(opt("len", "300")),
+  Q = Number(opt("queries", "500"));
 const analyzer = opt("analyzer", "generic");
 let seed = Number(opt("seed", "1")) >>> 0;
 const rand = (): number => {
@@ -35,7 +37,8 @@ let acc = 0;
 for (let i = 0; i < V; i++) cdf[i] = acc += 1 / Math.pow(i + 1, 1.1);
 const word = (): string => {
   const u = rand() * acc;
-  let lo = 0, hi = V - 1;
+  let lo = 0,
+    hi = V - 1;
   while (lo < hi) {
     const m = (lo + hi) >> 1;
     if (cdf[m] < u) lo = m + 1;
@@ -54,7 +57,10 @@ function* corpus(): Generator<{ id: string; text: string }> {
 let t0 = performance.now();
 const index = Bm25Index.build(corpus(), { analyzer });
 const buildS = (performance.now() - t0) / 1000;
-const queries = Array.from({ length: Q }, (_, i) => ({ id: `q${i}`, text: Array.from({ length: 5 }, word).join(" ") }));
+const queries = Array.from({ length: Q }, (_, i) => ({
+  id: `q${i}`,
+  text: Array.from({ length: 5 }, word).join(" "),
+}));
 t0 = performance.now();
 let hits = 0;
 for (const q of queries) hits += index.search(q.text, 1000).length;
@@ -66,11 +72,26 @@ const saveS = (performance.now() - t0) / 1000;
 t0 = performance.now();
 const back = await loadBm25(dir);
 const loadS = (performance.now() - t0) / 1000;
-const same = JSON.stringify(back.search(queries[0].text, 10)) === JSON.stringify(index.search(queries[0].text, 10));
+const same =
+  JSON.stringify(back.search(queries[0].text, 10)) === JSON.stringify(index.search(queries[0].text, 10));
 rmSync(join(dir, ".."), { recursive: true, force: true });
-console.log(JSON.stringify({
-  docs: N, avgLen: L, analyzer, terms: index.termCount, postings: index.postingCount,
-  buildS: +buildS.toFixed(2), docsPerS: Math.round(N / buildS), saveS: +saveS.toFixed(2), loadS: +loadS.toFixed(2),
-  queries: Q, queryTerms: 5, k: 1000, searchQps: Math.round(Q / searchS), meanHits: hits / Q, reloadIdentical: same,
-  rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
-}));
+console.log(
+  JSON.stringify({
+    docs: N,
+    avgLen: L,
+    analyzer,
+    terms: index.termCount,
+    postings: index.postingCount,
+    buildS: +buildS.toFixed(2),
+    docsPerS: Math.round(N / buildS),
+    saveS: +saveS.toFixed(2),
+    loadS: +loadS.toFixed(2),
+    queries: Q,
+    queryTerms: 5,
+    k: 1000,
+    searchQps: Math.round(Q / searchS),
+    meanHits: hits / Q,
+    reloadIdentical: same,
+    rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+  }),
+);

@@ -10,9 +10,13 @@ import { join } from "node:path";
 import { LeakageFilter } from "../../src/data/leakage.js";
 
 const dir = process.argv[2] ?? "cache/data";
-const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { format: string; files: Record<string, unknown> };
+const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+  format: string;
+  files: Record<string, unknown>;
+};
 const files = Object.keys(m.files);
-const lines = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean) : []);
+const lines = (f: string) =>
+  existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean) : [];
 const teacher = lines("teacher/train.tsv").map((l) => l.split("\t")[0]);
 const out: Record<string, unknown> = { dir, format: m.format };
 let total = 0;
@@ -20,7 +24,8 @@ let leaked = 0;
 for (const qf of files.filter((f) => /^help(-rev)?\/[^/]+\/((test|dev)\/)?queries\.tsv$/.test(f)).sort()) {
   const [suite, lang] = qf.split("/");
   const sides: string[] = [];
-  for (const f of [`bitext/${lang}.tsv`, `dict/${lang}.tsv`, `dict-rev/${lang}.tsv`]) for (const l of lines(f)) sides.push(...l.split("\t"));
+  for (const f of [`bitext/${lang}.tsv`, `dict/${lang}.tsv`, `dict-rev/${lang}.tsv`])
+    for (const l of lines(f)) sides.push(...l.split("\t"));
   if (suite === "help-rev") sides.push(...teacher);
   // The rules are symmetric: index the training sides, probe the queries.
   const filter = new LeakageFilter(sides);

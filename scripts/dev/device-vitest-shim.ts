@@ -7,8 +7,17 @@
  * the exit status is 1 when a test failed. Only for that check: the suite itself runs on vitest.
  */
 type Fn = () => unknown;
-interface Test { title: string; fn: Fn | null }
-interface Suite { title: string; skip: boolean; tests: (Test | Suite)[]; before: Fn[]; after: Fn[] }
+interface Test {
+  title: string;
+  fn: Fn | null;
+}
+interface Suite {
+  title: string;
+  skip: boolean;
+  tests: (Test | Suite)[];
+  before: Fn[];
+  after: Fn[];
+}
 
 const root: Suite = { title: "", skip: false, tests: [], before: [], after: [] };
 let current = root;
@@ -69,7 +78,8 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b) || Array.isArray(a) || Array.isArray(b)) {
     if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-    const x = a as ArrayLike<unknown>, y = b as ArrayLike<unknown>;
+    const x = a as ArrayLike<unknown>,
+      y = b as ArrayLike<unknown>;
     if (x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], y[i])) return false;
     return true;
@@ -98,7 +108,8 @@ type Matchers = Record<string, (...args: never[]) => void>;
 
 function matchers(actual: unknown, label: string | undefined, negate: boolean): Matchers {
   const check = (ok: boolean, what: string): void => {
-    if (ok === negate) throw new Error(`${label ? label + ": " : ""}expected ${show(actual)} ${negate ? "not " : ""}${what}`);
+    if (ok === negate)
+      throw new Error(`${label ? label + ": " : ""}expected ${show(actual)} ${negate ? "not " : ""}${what}`);
   };
   return {
     toBe: (e: unknown) => check(Object.is(actual, e), `to be ${show(e)}`),
@@ -109,24 +120,37 @@ function matchers(actual: unknown, label: string | undefined, negate: boolean): 
     toBeTruthy: () => check(Boolean(actual), "to be truthy"),
     toBeFalsy: () => check(!actual, "to be falsy"),
     toBeTypeOf: (t: string) => check(typeof actual === t, `to be of type ${t}`),
-    toBeInstanceOf: (c: new (...a: never[]) => unknown) => check(actual instanceof c, `to be an instance of ${c.name}`),
+    toBeInstanceOf: (c: new (...a: never[]) => unknown) =>
+      check(actual instanceof c, `to be an instance of ${c.name}`),
     toBeLessThan: (n: number) => check((actual as number) < n, `to be < ${n}`),
     toBeLessThanOrEqual: (n: number) => check((actual as number) <= n, `to be <= ${n}`),
     toBeGreaterThan: (n: number) => check((actual as number) > n, `to be > ${n}`),
     toBeGreaterThanOrEqual: (n: number) => check((actual as number) >= n, `to be >= ${n}`),
-    toBeCloseTo: (n: number, digits = 2) => check(Math.abs((actual as number) - n) < 10 ** -digits / 2, `to be close to ${n} (${digits} digits)`),
+    toBeCloseTo: (n: number, digits = 2) =>
+      check(Math.abs((actual as number) - n) < 10 ** -digits / 2, `to be close to ${n} (${digits} digits)`),
     toHaveLength: (n: number) => check((actual as { length: number }).length === n, `to have length ${n}`),
     toContain: (x: unknown) =>
-      check(typeof actual === "string" ? actual.includes(x as string) : Array.from(actual as ArrayLike<unknown>).includes(x), `to contain ${show(x)}`),
-    toMatch: (re: RegExp | string) => check(typeof re === "string" ? String(actual).includes(re) : re.test(String(actual)), `to match ${re}`),
+      check(
+        typeof actual === "string"
+          ? actual.includes(x as string)
+          : Array.from(actual as ArrayLike<unknown>).includes(x),
+        `to contain ${show(x)}`,
+      ),
+    toMatch: (re: RegExp | string) =>
+      check(typeof re === "string" ? String(actual).includes(re) : re.test(String(actual)), `to match ${re}`),
     toThrow: (want?: RegExp | string | (new (...a: never[]) => unknown)) => {
       const r = thrown(actual);
       const msg = r.error instanceof Error ? r.error.message : String(r.error);
       const ok =
         r.threw &&
         (want === undefined ||
-          (typeof want === "string" ? msg.includes(want) : want instanceof RegExp ? want.test(msg) : r.error instanceof want));
-      const what = want === undefined ? "" : typeof want === "function" ? ` ${want.name}` : ` ${String(want)}`;
+          (typeof want === "string"
+            ? msg.includes(want)
+            : want instanceof RegExp
+              ? want.test(msg)
+              : r.error instanceof want));
+      const what =
+        want === undefined ? "" : typeof want === "function" ? ` ${want.name}` : ` ${String(want)}`;
       check(ok, `to throw${what} (${r.threw ? `threw: ${msg}` : "did not throw"})`);
     },
   };
@@ -136,14 +160,21 @@ export function expect(actual: unknown, label?: string): Matchers & { not: Match
   return Object.assign(matchers(actual, label, false), { not: matchers(actual, label, true) });
 }
 
-async function runSuite(s: Suite, path: string[], out: { passed: number; failed: number; skipped: number; failures: { test: string; error: string }[] }): Promise<void> {
+async function runSuite(
+  s: Suite,
+  path: string[],
+  out: { passed: number; failed: number; skipped: number; failures: { test: string; error: string }[] },
+): Promise<void> {
   const names = s.title ? [...path, s.title] : path;
   const live = !s.skip;
   try {
     if (live) for (const f of s.before) await f();
   } catch (err) {
     out.failed++;
-    out.failures.push({ test: [...names, "beforeAll"].join(" > "), error: err instanceof Error ? err.message : String(err) });
+    out.failures.push({
+      test: [...names, "beforeAll"].join(" > "),
+      error: err instanceof Error ? err.message : String(err),
+    });
     return;
   }
   for (const t of s.tests) {
@@ -160,7 +191,10 @@ async function runSuite(s: Suite, path: string[], out: { passed: number; failed:
       out.passed++;
     } catch (err) {
       out.failed++;
-      out.failures.push({ test: [...names, t.title].join(" > "), error: (err instanceof Error ? err.message : String(err)).slice(0, 500) });
+      out.failures.push({
+        test: [...names, t.title].join(" > "),
+        error: (err instanceof Error ? err.message : String(err)).slice(0, 500),
+      });
     }
   }
   if (live) for (const f of s.after) await f();
@@ -171,6 +205,8 @@ async function runAll(): Promise<void> {
   const out = { passed: 0, failed: 0, skipped: 0, failures: [] as { test: string; error: string }[] };
   await runSuite(root, [], out);
   const file = (globalThis as { __XLIR_TEST_FILE__?: string }).__XLIR_TEST_FILE__ ?? process.argv[1];
-  process.stdout.write(JSON.stringify({ file, ...out, seconds: Math.round((performance.now() - t0) / 10) / 100 }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ file, ...out, seconds: Math.round((performance.now() - t0) / 10) / 100 }) + "\n",
+  );
   process.exitCode = out.failed ? 1 : 0;
 }

@@ -29,7 +29,8 @@ const rssMiB = () => process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
 
 const dir = await fs.mkdtemp(path.join(base, "xlir-big-"));
 try {
-  for (const f of ["config.json", "tokenizer.json", "tokenizer_config.json"]) await fs.copyFile(path.join("test/fixtures/tiny-bert", f), path.join(dir, f));
+  for (const f of ["config.json", "tokenizer.json", "tokenizer_config.json"])
+    await fs.copyFile(path.join("test/fixtures/tiny-bert", f), path.join(dir, f));
   // the encoder tensors of tiny-bert, raw
   const src = await SafetensorsFile.open("test/fixtures/tiny-bert/model.safetensors");
   const small: { name: string; dtype: string; shape: number[]; bytes: Buffer }[] = [];
@@ -50,7 +51,11 @@ try {
     off += t.bytes.length;
   }
   for (let i = 0; i < nBig; i++) {
-    header[`cls.predictions.extra.${i}`] = { dtype: "F16", shape: [bigBytes / 2 / 4096, 4096], data_offsets: [off, off + bigBytes] };
+    header[`cls.predictions.extra.${i}`] = {
+      dtype: "F16",
+      shape: [bigBytes / 2 / 4096, 4096],
+      data_offsets: [off, off + bigBytes],
+    };
     off += bigBytes;
   }
   let json = Buffer.from(JSON.stringify(header));
@@ -100,8 +105,20 @@ try {
         file_gib: size / 1024 ** 3,
         tensors: small.length + nBig,
         peak_rss_mib_after_write: Math.round(rssAfterWrite),
-        load_hf_folder: { seconds: loadS, kept_tensors: m.weights.size, kept_mib: keptBytes / MiB, hash: m.hash, peak_rss_mib: Math.round(rssAfterLoad) },
-        read_every_big_tensor: { tensors: nBig, tensor_mib_as_f32: (bigBytes * 2) / MiB, seconds: readAllS, checksum, peak_rss_mib: Math.round(rssAfterTensors) },
+        load_hf_folder: {
+          seconds: loadS,
+          kept_tensors: m.weights.size,
+          kept_mib: keptBytes / MiB,
+          hash: m.hash,
+          peak_rss_mib: Math.round(rssAfterLoad),
+        },
+        read_every_big_tensor: {
+          tensors: nBig,
+          tensor_mib_as_f32: (bigBytes * 2) / MiB,
+          seconds: readAllS,
+          checksum,
+          peak_rss_mib: Math.round(rssAfterTensors),
+        },
         whole_file_read_the_old_way: wholeFile,
       },
       null,

@@ -30,15 +30,24 @@ const arg = (name: string, dflt: string): string => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const steps = Number(arg("steps", "100"));
-const bitextFile = arg("bitext", existsSync("cache/data/bitext/eu.tsv") ? "cache/data/bitext/eu.tsv" : "test/fixtures/bitext-sample/eu.tsv");
+const bitextFile = arg(
+  "bitext",
+  existsSync("cache/data/bitext/eu.tsv") ? "cache/data/bitext/eu.tsv" : "test/fixtures/bitext-sample/eu.tsv",
+);
 const maxPairs = Number(arg("pairs", "4000"));
 
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "xlir-student-demo-"));
 try {
   const teacherDir = path.join(tmp, "teacher");
-  await fs.cp("test/fixtures/tiny-colbert", teacherDir, { recursive: true, filter: (s) => !s.includes(`${path.sep}onnx`) });
+  await fs.cp("test/fixtures/tiny-colbert", teacherDir, {
+    recursive: true,
+    filter: (s) => !s.includes(`${path.sep}onnx`),
+  });
   const meta = JSON.parse(await fs.readFile(path.join(teacherDir, "artifact.metadata"), "utf8"));
-  await fs.writeFile(path.join(teacherDir, "artifact.metadata"), JSON.stringify({ ...meta, query_maxlen: 32, doc_maxlen: 40 }));
+  await fs.writeFile(
+    path.join(teacherDir, "artifact.metadata"),
+    JSON.stringify({ ...meta, query_maxlen: 32, doc_maxlen: 40 }),
+  );
   const teacher = await loadHfFolder(teacherDir);
   requireLateInteraction(teacher, teacherDir);
   const init = await loadHfFolder("test/fixtures/tiny-xlmr");
@@ -52,19 +61,44 @@ try {
   }
   const tEnc = TorchEncoder.fromHfModel(teacher).freeze();
   const t0 = performance.now();
-  const teacherEnglish = encodeTokenVectors(tEnc, teacher.tokenizer, [...englishIndex.keys()], { maxLength: 512, role: "query" });
+  const teacherEnglish = encodeTokenVectors(tEnc, teacher.tokenizer, [...englishIndex.keys()], {
+    maxLength: 512,
+    role: "query",
+  });
   tEnc.free();
   const encodeS = (performance.now() - t0) / 1000;
 
   const head = { kind: "colbert" as const, dim: teacher.head!.dim, pooling: "cls" as const };
-  const optim = { steps, batchSize: 16, learningRate: 1e-3, warmupSteps: Math.min(10, steps), weightDecay: 0.01, clipNorm: 1, accumulate: 1, checkpointEvery: 0 };
+  const optim = {
+    steps,
+    batchSize: 16,
+    learningRate: 1e-3,
+    warmupSteps: Math.min(10, steps),
+    weightDecay: 0.01,
+    clipNorm: 1,
+    accumulate: 1,
+    checkpointEvery: 0,
+  };
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const results: Record<string, unknown> = {};
   const students: Record<string, string> = {};
   for (const loss of ["ot", "contrastive"]) {
-    const student = TorchEncoder.fromWeights(init.config, init.weights, head, null, { dropout: 0.1 }).unfreeze();
+    const student = TorchEncoder.fromWeights(init.config, init.weights, head, null, {
+      dropout: 0.1,
+    }).unfreeze();
     const t1 = performance.now();
-    const r = trainStudent({ student, studentTokenizer: init.tokenizer, pairs, teacherEnglish, loss, lossOptions: {}, optim, maxLength: 32, seed: 1, config: { demo: loss } });
+    const r = trainStudent({
+      student,
+      studentTokenizer: init.tokenizer,
+      pairs,
+      teacherEnglish,
+      loss,
+      lossOptions: {},
+      optim,
+      maxLength: 32,
+      seed: 1,
+      config: { demo: loss },
+    });
     const dir = path.join(tmp, `student-${loss}`);
     await saveHfFolder(dir, {
       config: student.config,
@@ -95,7 +129,9 @@ try {
     const tDocs = await OnnxEncoder.fromFolder(teacherDir, { threads: 2 });
     await buildVectorIndex({ kind: "multi-exact", out: indexDir, encoder: tDocs, docs });
     await tDocs.dispose();
-    const qFile = ["cache/data/help/eu/test/queries.tsv", "cache/data/help/eu/queries.tsv"].find((f) => existsSync(f))!;
+    const qFile = ["cache/data/help/eu/test/queries.tsv", "cache/data/help/eu/queries.tsv"].find((f) =>
+      existsSync(f),
+    )!;
     const queries = (await readAllQueries(qFile)).slice(0, 20);
     for (const [loss, dir] of Object.entries(students)) {
       const enc = await OnnxEncoder.fromFolder(dir, { threads: 2 });
@@ -116,7 +152,23 @@ try {
     search.teacher_hash = teacher.hash;
     search.teacher_tokenizer_sha256 = teacher.tokenizerHash;
   }
-  console.log(JSON.stringify({ bitext: bitextFile, pairs: pairs.length, english_sentences: englishIndex.size, teacher_english_encode_s: encodeS, teacher_layout: teacher.layout, student_vocab: init.config.vocabSize, teacher_vocab: teacher.config.vocabSize, training: results, search }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        bitext: bitextFile,
+        pairs: pairs.length,
+        english_sentences: englishIndex.size,
+        teacher_english_encode_s: encodeS,
+        teacher_layout: teacher.layout,
+        student_vocab: init.config.vocabSize,
+        teacher_vocab: teacher.config.vocabSize,
+        training: results,
+        search,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await fs.rm(tmp, { recursive: true, force: true });
 }

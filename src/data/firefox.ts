@@ -59,10 +59,13 @@ export function parseProperties(src: string): Map<string, string> {
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i].replace(/\r$/, "").trimStart();
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i].trimStart();
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length)
+      line = line.slice(0, -1) + lines[++i].trimStart();
     const m = /^([^=:\s]+)\s*[=:]?\s*(.*)$/.exec(line);
     if (!m) continue;
-    const v = m[2].replace(/\\u([0-9a-fA-F]{4})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, "$1");
+    const v = m[2]
+      .replace(/\\u([0-9a-fA-F]{4})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)))
+      .replace(/\\(.)/g, "$1");
     const t = collapseSpace(v);
     if (t !== "") out.set(m[1], t);
   }
@@ -96,10 +99,17 @@ async function extracted(root: string, archives: Array<[string, string]>): Promi
 
 /** Key of a string file with locale path segments replaced by `@`. */
 function fileKey(rel: string, locales: string[]): string {
-  return rel.split("/").map((s) => (locales.includes(s) ? "@" : s)).join("/");
+  return rel
+    .split("/")
+    .map((s) => (locales.includes(s) ? "@" : s))
+    .join("/");
 }
 
-async function strings(dir: string, locales: string[], prefix: (rel: string) => string): Promise<Map<string, string>> {
+async function strings(
+  dir: string,
+  locales: string[],
+  prefix: (rel: string) => string,
+): Promise<Map<string, string>> {
   const files: string[] = [];
   await walk(dir, files);
   const out = new Map<string, string>();
@@ -128,13 +138,26 @@ const englishCache = new Map<string, Map<string, string>>();
 /** (foreign, English) Firefox UI string pairs; untranslated ones dropped. */
 export async function loadFirefoxPairs(enRoot: string, l10nRoot: string): Promise<Array<[string, string]>> {
   const lib = "usr/lib/firefox-esr";
-  const en = await extracted(enRoot, [[join(enRoot, lib, "omni.ja"), "toolkit"], [join(enRoot, lib, "browser/omni.ja"), "browser"]]);
-  const xpis = (await fsp.readdir(join(l10nRoot, lib, "browser/extensions")).catch(() => [] as string[])).filter((f) => f.endsWith(".xpi")).sort();
-  const lp = await extracted(l10nRoot, xpis.map((x) => [join(l10nRoot, lib, "browser/extensions", x), "langpack"] as [string, string]));
-  const locales = (await fsp.readdir(join(lp, "langpack/localization")).catch(() => [] as string[])).filter((d) => d !== "en-US");
+  const en = await extracted(enRoot, [
+    [join(enRoot, lib, "omni.ja"), "toolkit"],
+    [join(enRoot, lib, "browser/omni.ja"), "browser"],
+  ]);
+  const xpis = (await fsp.readdir(join(l10nRoot, lib, "browser/extensions")).catch(() => [] as string[]))
+    .filter((f) => f.endsWith(".xpi"))
+    .sort();
+  const lp = await extracted(
+    l10nRoot,
+    xpis.map((x) => [join(l10nRoot, lib, "browser/extensions", x), "langpack"] as [string, string]),
+  );
+  const locales = (await fsp.readdir(join(lp, "langpack/localization")).catch(() => [] as string[])).filter(
+    (d) => d !== "en-US",
+  );
   let enMap = englishCache.get(en);
   if (!enMap) {
-    enMap = new Map<string, string>([...(await strings(join(en, "toolkit"), ["en-US"], (r) => r)), ...(await strings(join(en, "browser"), ["en-US"], (r) => `browser/${r}`))]);
+    enMap = new Map<string, string>([
+      ...(await strings(join(en, "toolkit"), ["en-US"], (r) => r)),
+      ...(await strings(join(en, "browser"), ["en-US"], (r) => `browser/${r}`)),
+    ]);
     englishCache.clear();
     englishCache.set(en, enMap);
   }

@@ -24,7 +24,10 @@ export function parseDictEntry(body: string): string[] {
   for (let raw of lines) {
     raw = raw.trim();
     if (raw === "" || raw.startsWith('"') || /^see also:/i.test(raw) || /^synonyms?:/i.test(raw)) continue;
-    raw = raw.replace(/^\d+\.\s*/, "").replace(/~/g, " ").replace(/[{}]/g, "");
+    raw = raw
+      .replace(/^\d+\.\s*/, "")
+      .replace(/~/g, " ")
+      .replace(/[{}]/g, "");
     raw = raw.replace(/\([^)]*\)/g, " ").replace(/<[^>]*>/g, " ");
     for (const part of raw.split(/[;,]/)) {
       const w = collapseSpace(part);
@@ -44,7 +47,8 @@ export async function readDictd(indexFile: string, dictFile: string): Promise<Ar
   const pairs: Array<[string, string]> = [];
   for (const line of index) {
     const [head, off, len] = line.split("\t");
-    if (!head || len === undefined || head.startsWith("00database") || head.startsWith("00-database")) continue;
+    if (!head || len === undefined || head.startsWith("00database") || head.startsWith("00-database"))
+      continue;
     const o = dictdNumber(off);
     const body = data.subarray(o, o + dictdNumber(len)).toString("utf8");
     for (const t of parseDictEntry(body)) pairs.push([collapseSpace(head), t]);

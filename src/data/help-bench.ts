@@ -24,7 +24,10 @@ export interface HelpLanguageBench {
 }
 
 /** Splits paths into train, dev and test (each sorted). `splitOf` defaults to the docs/data.md hash rule. */
-export function splitPages(paths: Iterable<string>, splitOf: (p: string) => PageSplit = pageSplit): Record<PageSplit, string[]> {
+export function splitPages(
+  paths: Iterable<string>,
+  splitOf: (p: string) => PageSplit = pageSplit,
+): Record<PageSplit, string[]> {
   const out: Record<PageSplit, string[]> = { train: [], dev: [], test: [] };
   for (const p of [...paths].sort(byCodeUnit)) out[splitOf(p)].push(p);
   return out;
@@ -40,7 +43,11 @@ export function corpusDoc(page: HelpPage): { id: string; title: string; text: st
  * English and in every language given. The same set covers both directions: a help query (a
  * foreign title), a reversed query (an English title) and the text of every held-out document.
  */
-export function helpLeakageFilter(heldOut: string[], en: Map<string, HelpPage>, foreign: Iterable<Map<string, HelpPage>>): LeakageFilter {
+export function helpLeakageFilter(
+  heldOut: string[],
+  en: Map<string, HelpPage>,
+  foreign: Iterable<Map<string, HelpPage>>,
+): LeakageFilter {
   const f = new LeakageFilter();
   const all = [en, ...foreign];
   for (const pages of all) {
@@ -60,7 +67,11 @@ export function helpLeakageFilter(heldOut: string[], en: Map<string, HelpPage>, 
  * differs (by normKey) from the English title; relevant = every corpus page whose English title
  * equals that page's English title (by normKey).
  */
-export function helpQueries(pages: string[], en: Map<string, HelpPage>, foreign: Map<string, HelpPage>): HelpLanguageBench {
+export function helpQueries(
+  pages: string[],
+  en: Map<string, HelpPage>,
+  foreign: Map<string, HelpPage>,
+): HelpLanguageBench {
   const byTitle = pagesByEnglishTitle(en, en.keys());
   const queries: HelpQuery[] = [];
   const qrels = new Map<string, string[]>();
@@ -88,7 +99,12 @@ export function helpQueries(pages: string[], en: Map<string, HelpPage>, foreign:
  * Paragraph pairs (foreign, English) of train pages, paired by element id and occurrence, the
  * titles included; untranslated pairs (equal by normKey) and forbidden pairs are dropped.
  */
-export function helpBitext(train: string[], en: Map<string, HelpPage>, foreign: Map<string, HelpPage>, filter: LeakageFilter): { pairs: Array<[string, string]>; dropped: LeakCounts } {
+export function helpBitext(
+  train: string[],
+  en: Map<string, HelpPage>,
+  foreign: Map<string, HelpPage>,
+  filter: LeakageFilter,
+): { pairs: Array<[string, string]>; dropped: LeakCounts } {
   const pairs: Array<[string, string]> = [];
   const dropped: LeakCounts = { exact: 0, near: 0 };
   const consider = (f: string, e: string) => {
@@ -116,7 +132,11 @@ export function helpBitext(train: string[], en: Map<string, HelpPage>, foreign: 
  * paragraphs up to the next heading). Forbidden paragraphs are removed from documents, and a
  * pair whose query is forbidden (e.g. equals a held-out page's title) is dropped.
  */
-export function teacherPairs(train: string[], en: Map<string, HelpPage>, filter: LeakageFilter): { pairs: Array<[string, string]>; dropped: number } {
+export function teacherPairs(
+  train: string[],
+  en: Map<string, HelpPage>,
+  filter: LeakageFilter,
+): { pairs: Array<[string, string]>; dropped: number } {
   const pairs: Array<[string, string]> = [];
   let dropped = 0;
   const add = (q: string, texts: string[]) => {
@@ -129,12 +149,16 @@ export function teacherPairs(train: string[], en: Map<string, HelpPage>, filter:
   for (const path of train) {
     const page = en.get(path);
     if (!page) continue;
-    add(page.title, page.paragraphs.map((p) => p.text));
+    add(
+      page.title,
+      page.paragraphs.map((p) => p.text),
+    );
     for (let i = 0; i < page.paragraphs.length; i++) {
       const h = page.paragraphs[i];
       if (h.heading === 0) continue;
       const section: string[] = [];
-      for (let j = i + 1; j < page.paragraphs.length && page.paragraphs[j].heading === 0; j++) section.push(page.paragraphs[j].text);
+      for (let j = i + 1; j < page.paragraphs.length && page.paragraphs[j].heading === 0; j++)
+        section.push(page.paragraphs[j].text);
       add(h.text, section);
     }
   }
@@ -186,7 +210,11 @@ export interface ReversedCorpus {
  * mostly English: untranslated paragraphs hold 2% of the Basque characters, 52-57% of om/km/dz
  * and 93% of Hindi.)
  */
-export function reversedCorpus(en: Map<string, HelpPage>, foreign: Map<string, HelpPage>, lang: string): ReversedCorpus {
+export function reversedCorpus(
+  en: Map<string, HelpPage>,
+  foreign: Map<string, HelpPage>,
+  lang: string,
+): ReversedCorpus {
   const docs: ReversedDoc[] = [];
   let droppedPages = 0;
   let untranslatedTitles = 0;
@@ -229,8 +257,16 @@ export interface ReversedQuery {
  * agree; a page whose title is left in English would be found by English search), query = the
  * English title, relevant = every document of `corpus` whose English title equals it (normKey).
  */
-export function reversedQueries(pages: string[], en: Map<string, HelpPage>, foreign: Map<string, HelpPage>, corpus: ReversedDoc[]): { queries: ReversedQuery[]; qrels: Map<string, string[]> } {
-  const byTitle = pagesByEnglishTitle(en, corpus.map((d) => d.id));
+export function reversedQueries(
+  pages: string[],
+  en: Map<string, HelpPage>,
+  foreign: Map<string, HelpPage>,
+  corpus: ReversedDoc[],
+): { queries: ReversedQuery[]; qrels: Map<string, string[]> } {
+  const byTitle = pagesByEnglishTitle(
+    en,
+    corpus.map((d) => d.id),
+  );
   const fwd = helpQueries(pages, en, foreign);
   const queries: ReversedQuery[] = [];
   const qrels = new Map<string, string[]>();

@@ -80,7 +80,8 @@ export async function* readLines(file: string): AsyncGenerator<TextLine> {
   let lineNo = 1;
   let first = true;
   const emit = function* (bytes: Buffer, last: boolean): Generator<TextLine> {
-    if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+      bytes = bytes.subarray(3);
     first = false;
     const parts = decodeLines(file, bytes, lineNo, decoder);
     const n = last && parts[parts.length - 1] === "" ? parts.length - 1 : parts.length;
@@ -132,7 +133,9 @@ function tempName(path: string): string {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = tempName(path);
-  const bytes = path.endsWith(".gz") ? gzipSync(typeof data === "string" ? Buffer.from(data, "utf8") : data, { level: 6 }) : data;
+  const bytes = path.endsWith(".gz")
+    ? gzipSync(typeof data === "string" ? Buffer.from(data, "utf8") : data, { level: 6 })
+    : data;
   try {
     await fsp.writeFile(tmp, bytes);
     await fsp.rename(tmp, path);
@@ -189,13 +192,20 @@ export type DuplicatePolicy = "error" | "keep-first" | "unchecked";
 /** Tracks ids seen by a reader and applies the duplicate policy. Returns false to skip a record. */
 export class IdGuard {
   private readonly seen = new Map<string, number>();
-  constructor(private readonly file: string, private readonly policy: DuplicatePolicy = "error") {}
+  constructor(
+    private readonly file: string,
+    private readonly policy: DuplicatePolicy = "error",
+  ) {}
   accept(id: string, lineNo: number): boolean {
     if (this.policy === "unchecked") return true;
     const prev = this.seen.get(id);
     if (prev !== undefined) {
       if (this.policy === "keep-first") return false;
-      throw inputError(this.file, lineNo, `duplicate id '${id}' (first seen on line ${prev}); pass duplicates: "keep-first" to keep the first`);
+      throw inputError(
+        this.file,
+        lineNo,
+        `duplicate id '${id}' (first seen on line ${prev}); pass duplicates: "keep-first" to keep the first`,
+      );
     }
     this.seen.set(id, lineNo);
     return true;

@@ -72,7 +72,8 @@ export class LeakageFilter {
   constructor(forbidden: Iterable<string> = [], opts: LeakageOptions = {}) {
     this.jaccard = opts.jaccard ?? NEAR_DUPLICATE.jaccard;
     this.minTokens = opts.minTokens ?? NEAR_DUPLICATE.minTokens;
-    if (!(this.jaccard > 0 && this.jaccard <= 1)) throw new RangeError(`jaccard must be in (0, 1], got ${this.jaccard}`);
+    if (!(this.jaccard > 0 && this.jaccard <= 1))
+      throw new RangeError(`jaccard must be in (0, 1], got ${this.jaccard}`);
     for (const s of forbidden) this.add(s);
   }
 
@@ -125,7 +126,9 @@ export class LeakageFilter {
       sets.push(toks);
       for (const t of toks) freq.set(t, (freq.get(t) ?? 0) + 1);
     }
-    const order = [...freq.keys()].sort((a, b) => freq.get(a)! - freq.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
+    const order = [...freq.keys()].sort(
+      (a, b) => freq.get(a)! - freq.get(b)! || (a < b ? -1 : a > b ? 1 : 0),
+    );
     const ids = new Map(order.map((t, i) => [t, i]));
     const records: Int32Array[] = [];
     const postings = new Map<number, number[]>();
@@ -184,7 +187,10 @@ export class LeakageFilter {
 }
 
 /** Splits pairs into kept and dropped by the filter, counting drops by rule; order is preserved. */
-export function filterPairs<T extends readonly [string, string]>(pairs: Iterable<T>, filter: LeakageFilter): { kept: T[]; dropped: LeakCounts } {
+export function filterPairs<T extends readonly [string, string]>(
+  pairs: Iterable<T>,
+  filter: LeakageFilter,
+): { kept: T[]; dropped: LeakCounts } {
   const kept: T[] = [];
   const dropped: LeakCounts = { exact: 0, near: 0 };
   for (const p of pairs) {

@@ -60,7 +60,11 @@ export interface UdhrLanguage {
 export const MANIFEST_FORMAT = "xlir-benchmark/2";
 
 const leak = z.strictObject({ exact: z.number(), near: z.number() });
-const helpSplit = z.strictObject({ queries: z.number(), untranslatedTitles: z.number(), missing: z.number() });
+const helpSplit = z.strictObject({
+  queries: z.number(),
+  untranslatedTitles: z.number(),
+  missing: z.number(),
+});
 
 const counts = z.strictObject({
   help: z.strictObject({ test: helpSplit, dev: helpSplit }).optional(),
@@ -87,13 +91,40 @@ export const ManifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   /** The target languages the build was asked for (sorted, deduplicated): a folder built for other languages is not this one. */
   langs: z.array(z.string()),
-  split: z.strictObject({ rule: z.string(), trainPages: z.number(), devPages: z.number(), testPages: z.number() }),
-  leakage: z.strictObject({ rule: z.string(), jaccard: z.number(), minTokens: z.number(), forbiddenTexts: z.number() }),
+  split: z.strictObject({
+    rule: z.string(),
+    trainPages: z.number(),
+    devPages: z.number(),
+    testPages: z.number(),
+  }),
+  leakage: z.strictObject({
+    rule: z.string(),
+    jaccard: z.number(),
+    minTokens: z.number(),
+    forbiddenTexts: z.number(),
+  }),
   languages: z.record(z.string(), counts),
-  udhr: z.array(z.strictObject({ lang: z.string(), udhrCode: z.string(), iso6393: z.string(), bcp47: z.string(), name: z.string(), queries: z.number(), mergedSections: z.number() })),
+  udhr: z.array(
+    z.strictObject({
+      lang: z.string(),
+      udhrCode: z.string(),
+      iso6393: z.string(),
+      bcp47: z.string(),
+      name: z.string(),
+      queries: z.number(),
+      mergedSections: z.number(),
+    }),
+  ),
   teacher: z.strictObject({ pairs: z.number(), droppedForbiddenQueries: z.number() }),
   iso639_3: z.record(z.string(), z.string()),
-  sources: z.array(z.strictObject({ name: z.string(), manager: z.enum(["apt", "npm"]), version: z.string(), licence: z.string() })),
+  sources: z.array(
+    z.strictObject({
+      name: z.string(),
+      manager: z.enum(["apt", "npm"]),
+      version: z.string(),
+      licence: z.string(),
+    }),
+  ),
   skipped: z.array(z.strictObject({ what: z.string(), reason: z.string() })),
   files: z.record(z.string(), z.strictObject({ lines: z.number(), bytes: z.number(), sha256: z.string() })),
 });
@@ -111,9 +142,17 @@ export async function readBenchmarkManifest(dir: string): Promise<BenchmarkManif
     throw new XlirError("BAD_INPUT", `${file}: not JSON (${(e as Error).message})`);
   }
   const format = (json as { format?: unknown } | null)?.format;
-  if (typeof format === "string" && format !== MANIFEST_FORMAT) throw new XlirError("BAD_INPUT", `${file}: benchmark format '${format}', this xlir reads '${MANIFEST_FORMAT}' (rebuild the folder with xlir data build)`);
+  if (typeof format === "string" && format !== MANIFEST_FORMAT)
+    throw new XlirError(
+      "BAD_INPUT",
+      `${file}: benchmark format '${format}', this xlir reads '${MANIFEST_FORMAT}' (rebuild the folder with xlir data build)`,
+    );
   const r = ManifestSchema.safeParse(json);
-  if (!r.success) throw new XlirError("BAD_INPUT", `${file}: not an xlir benchmark manifest (${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
+  if (!r.success)
+    throw new XlirError(
+      "BAD_INPUT",
+      `${file}: not an xlir benchmark manifest (${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`,
+    );
   return r.data;
 }
 
@@ -126,16 +165,44 @@ export type BuiltinSuite = "help" | "help-rev" | "udhr";
  * - help-rev: `help-rev/<l>/corpus.jsonl`, `help-rev/<l>/<split>/{queries.tsv,qrels.txt}` (the queries are English; no queries.en.tsv);
  * - udhr: `udhr/corpus.jsonl`, `udhr/<l>/{queries.tsv,queries.en.tsv,qrels.txt}` (test only; `split` must be "test").
  */
-export function benchmarkFiles(dir: string, suite: BuiltinSuite, lang: string, split: "test" | "dev" = "test"): { corpus: string; queries: string; queriesEnglish?: string; qrels: string } {
+export function benchmarkFiles(
+  dir: string,
+  suite: BuiltinSuite,
+  lang: string,
+  split: "test" | "dev" = "test",
+): { corpus: string; queries: string; queriesEnglish?: string; qrels: string } {
   if (suite === "udhr") {
     if (split !== "test") throw new XlirError("CONFIG", "the UDHR benchmark has no dev split");
-    return { corpus: join(dir, "udhr", "corpus.jsonl"), queries: join(dir, "udhr", lang, "queries.tsv"), queriesEnglish: join(dir, "udhr", lang, "queries.en.tsv"), qrels: join(dir, "udhr", lang, "qrels.txt") };
+    return {
+      corpus: join(dir, "udhr", "corpus.jsonl"),
+      queries: join(dir, "udhr", lang, "queries.tsv"),
+      queriesEnglish: join(dir, "udhr", lang, "queries.en.tsv"),
+      qrels: join(dir, "udhr", lang, "qrels.txt"),
+    };
   }
-  if (suite === "help-rev") return { corpus: join(dir, "help-rev", lang, "corpus.jsonl"), queries: join(dir, "help-rev", lang, split, "queries.tsv"), qrels: join(dir, "help-rev", lang, split, "qrels.txt") };
-  return { corpus: join(dir, "help", "corpus.jsonl"), queries: join(dir, "help", lang, split, "queries.tsv"), queriesEnglish: join(dir, "help", lang, split, "queries.en.tsv"), qrels: join(dir, "help", lang, split, "qrels.txt") };
+  if (suite === "help-rev")
+    return {
+      corpus: join(dir, "help-rev", lang, "corpus.jsonl"),
+      queries: join(dir, "help-rev", lang, split, "queries.tsv"),
+      qrels: join(dir, "help-rev", lang, split, "qrels.txt"),
+    };
+  return {
+    corpus: join(dir, "help", "corpus.jsonl"),
+    queries: join(dir, "help", lang, split, "queries.tsv"),
+    queriesEnglish: join(dir, "help", lang, split, "queries.en.tsv"),
+    qrels: join(dir, "help", lang, split, "qrels.txt"),
+  };
 }
 
 /** Paths of the training files for a language: bitext, dictionary (foreign<TAB>english), reverse dictionary (english<TAB>foreign), and the (shared) teacher pairs. */
-export function trainingFiles(dir: string, lang: string): { bitext: string; dict: string; dictRev: string; teacher: string } {
-  return { bitext: join(dir, "bitext", `${lang}.tsv`), dict: join(dir, "dict", `${lang}.tsv`), dictRev: join(dir, "dict-rev", `${lang}.tsv`), teacher: join(dir, "teacher", "train.tsv") };
+export function trainingFiles(
+  dir: string,
+  lang: string,
+): { bitext: string; dict: string; dictRev: string; teacher: string } {
+  return {
+    bitext: join(dir, "bitext", `${lang}.tsv`),
+    dict: join(dir, "dict", `${lang}.tsv`),
+    dictRev: join(dir, "dict-rev", `${lang}.tsv`),
+    teacher: join(dir, "teacher", "train.tsv"),
+  };
 }

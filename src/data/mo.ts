@@ -18,7 +18,8 @@ export function parseMo(buf: Uint8Array, file: string): MoEntry[] {
   if (buf.byteLength < 20) throw new XlirError("CORRUPT", `${file}: too short for a .mo file`);
   const magic = view.getUint32(0, true);
   const le = magic === 0x950412de ? true : magic === 0xde120495 ? false : undefined;
-  if (le === undefined) throw new XlirError("CORRUPT", `${file}: not a GNU .mo file (magic ${magic.toString(16)})`);
+  if (le === undefined)
+    throw new XlirError("CORRUPT", `${file}: not a GNU .mo file (magic ${magic.toString(16)})`);
   const n = view.getUint32(8, le);
   const origTab = view.getUint32(12, le);
   const transTab = view.getUint32(16, le);

@@ -51,7 +51,9 @@ let updated = false;
 const LISTS_PROBE = "libreoffice-help-en-us";
 
 async function findDeb(debs: string, name: string): Promise<string | undefined> {
-  const files = (await fsp.readdir(debs).catch(() => [] as string[])).filter((f) => f.startsWith(`${name}_`) && f.endsWith(".deb")).sort();
+  const files = (await fsp.readdir(debs).catch(() => [] as string[]))
+    .filter((f) => f.startsWith(`${name}_`) && f.endsWith(".deb"))
+    .sort();
   return files.length ? join(debs, files[files.length - 1]) : undefined;
 }
 
@@ -64,7 +66,9 @@ export async function downloadDebs(names: string[], cacheDir: string): Promise<{
   const debs = join(cacheDir, "debs");
   await fsp.mkdir(debs, { recursive: true });
   const need: string[] = [];
-  for (const n of names) if (!(await findDeb(debs, n)) && !existsSync(join(cacheDir, "unpacked", n, ".xlir-version"))) need.push(n);
+  for (const n of names)
+    if (!(await findDeb(debs, n)) && !existsSync(join(cacheDir, "unpacked", n, ".xlir-version")))
+      need.push(n);
   if (need.length === 0) return { missing: [] };
   let known = [...aptKnown(need)];
   // Package lists look empty (a fresh container): one `apt-get update`, then ask again.
@@ -89,17 +93,20 @@ export async function downloadDebs(names: string[], cacheDir: string): Promise<{
 export async function unpackDeb(name: string, cacheDir: string): Promise<DebPackage | undefined> {
   const dir = join(cacheDir, "unpacked", name);
   const stamp = join(dir, ".xlir-version");
-  if (existsSync(stamp)) return { name, version: (await fsp.readFile(stamp, "utf8")).trim(), licence: debianLicence(name), dir };
+  if (existsSync(stamp))
+    return { name, version: (await fsp.readFile(stamp, "utf8")).trim(), licence: debianLicence(name), dir };
   const deb = await findDeb(join(cacheDir, "debs"), name);
   if (!deb) return undefined;
   const v = spawnSync("dpkg-deb", ["-f", deb, "Version"], { encoding: "utf8" });
-  if (v.status !== 0) throw new XlirError("CORRUPT", `${deb}: dpkg-deb cannot read it (${(v.stderr ?? "").trim()})`);
+  if (v.status !== 0)
+    throw new XlirError("CORRUPT", `${deb}: dpkg-deb cannot read it (${(v.stderr ?? "").trim()})`);
   const version = v.stdout.trim();
   const tmp = `${dir}.tmp-${process.pid}`;
   await fsp.rm(tmp, { recursive: true, force: true });
   await fsp.mkdir(tmp, { recursive: true });
   const x = spawnSync("dpkg-deb", ["-x", deb, tmp], { encoding: "utf8" });
-  if (x.status !== 0) throw new XlirError("CORRUPT", `${deb}: dpkg-deb -x failed (${(x.stderr ?? "").trim()})`);
+  if (x.status !== 0)
+    throw new XlirError("CORRUPT", `${deb}: dpkg-deb -x failed (${(x.stderr ?? "").trim()})`);
   await fsp.writeFile(join(tmp, ".xlir-version"), version + "\n");
   await fsp.rm(dir, { recursive: true, force: true });
   await fsp.rename(tmp, dir);

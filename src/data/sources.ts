@@ -8,7 +8,10 @@ import { collapseSpace, normKey } from "./text.js";
 
 async function subdirs(dir: string): Promise<string[]> {
   try {
-    return (await fsp.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return (await fsp.readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -19,7 +22,8 @@ export async function loadHelpPackage(root: string): Promise<Map<string, HelpPag
   const base = join(root, "usr/share/libreoffice/help");
   const langs = (await subdirs(base)).filter((d) => d !== "media");
   const pages = new Map<string, HelpPage>();
-  for (const l of langs) for (const [p, page] of await readHelpLanguage(join(base, l))) if (!pages.has(p)) pages.set(p, page);
+  for (const l of langs)
+    for (const [p, page] of await readHelpLanguage(join(base, l))) if (!pages.has(p)) pages.set(p, page);
   return pages;
 }
 
@@ -34,7 +38,9 @@ export async function loadMoPairs(root: string): Promise<Array<[string, string]>
   const pairs: Array<[string, string]> = [];
   for (const l of await subdirs(res)) {
     const dir = join(res, l, "LC_MESSAGES");
-    const files = (await fsp.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".mo")).sort();
+    const files = (await fsp.readdir(dir).catch(() => [] as string[]))
+      .filter((f) => f.endsWith(".mo"))
+      .sort();
     for (const f of files) {
       for (const e of parseMo(await fsp.readFile(join(dir, f)), join(dir, f))) {
         const en = cleanUiString(e.msgid);
@@ -50,7 +56,9 @@ export async function loadMoPairs(root: string): Promise<Array<[string, string]>
 /** (foreign, English) pairs from an unpacked FreeDict package; `engFirst` for eng-X dictionaries. */
 export async function loadFreedictPairs(root: string, engFirst: boolean): Promise<Array<[string, string]>> {
   const dir = join(root, "usr/share/dictd");
-  const files = (await fsp.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".index")).sort();
+  const files = (await fsp.readdir(dir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith(".index"))
+    .sort();
   const out: Array<[string, string]> = [];
   for (const idx of files) {
     const dict = join(dir, idx.replace(/\.index$/, ".dict.dz"));

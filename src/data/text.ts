@@ -33,7 +33,12 @@ export function htmlToText(fragment: string): string {
  * are equal.
  */
 export function normKey(s: string): string {
-  return collapseSpace(s.normalize("NFC").replace(/[\u200b\ufeff]/g, " ").toLowerCase());
+  return collapseSpace(
+    s
+      .normalize("NFC")
+      .replace(/[\u200b\ufeff]/g, " ")
+      .toLowerCase(),
+  );
 }
 
 /**
@@ -51,7 +56,12 @@ export function leakKey(s: string): string {
   // toLowerCase, and every ASCII punctuation or symbol character is in Unicode P or S.
   // eslint-disable-next-line no-control-regex -- the ASCII range test needs \x00
   if (/^[\x00-\x7f]*$/.test(s)) {
-    return s.replace(/~/g, "").toLowerCase().replace(/[!-/:-@[-`{-~]+/g, " ").replace(/\s+/g, " ").trim();
+    return s
+      .replace(/~/g, "")
+      .toLowerCase()
+      .replace(/[!-/:-@[-`{-~]+/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
   }
   return s
     .normalize("NFKC")

@@ -54,21 +54,35 @@ function parseJsonTopic(text: string, file: string, line: number, lang: string):
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw inputError(file, line, `invalid JSON (${(e as Error).message}); expected one NeuCLIR topic object per line`);
+    throw inputError(
+      file,
+      line,
+      `invalid JSON (${(e as Error).message}); expected one NeuCLIR topic object per line`,
+    );
   }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw inputError(file, line, "expected a JSON object");
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+    throw inputError(file, line, "expected a JSON object");
   const o = obj as Record<string, unknown>;
   const id = o.topic_id ?? o.query_id ?? o.qid;
-  if (typeof id !== "string" && typeof id !== "number") throw inputError(file, line, "no topic_id (expected a string or number)");
+  if (typeof id !== "string" && typeof id !== "number")
+    throw inputError(file, line, "no topic_id (expected a string or number)");
   const qid = String(id).trim();
-  if (qid === "" || /\s/.test(qid)) throw inputError(file, line, `topic_id '${qid}' is empty or contains white space`);
-  if (!Array.isArray(o.topics)) throw inputError(file, line, `topic ${qid}: no 'topics' array (expected [{lang, source, topic_title, topic_description}, …])`);
+  if (qid === "" || /\s/.test(qid))
+    throw inputError(file, line, `topic_id '${qid}' is empty or contains white space`);
+  if (!Array.isArray(o.topics))
+    throw inputError(
+      file,
+      line,
+      `topic ${qid}: no 'topics' array (expected [{lang, source, topic_title, topic_description}, …])`,
+    );
   let best: Record<string, unknown> | undefined;
   let bestRank = Infinity;
   for (const [i, e] of (o.topics as unknown[]).entries()) {
-    if (typeof e !== "object" || e === null) throw inputError(file, line, `topic ${qid}: topics[${i}] is not an object`);
+    if (typeof e !== "object" || e === null)
+      throw inputError(file, line, `topic ${qid}: topics[${i}] is not an object`);
     const t = e as Record<string, unknown>;
-    if (typeof t.lang !== "string") throw inputError(file, line, `topic ${qid}: topics[${i}] has no 'lang' string`);
+    if (typeof t.lang !== "string")
+      throw inputError(file, line, `topic ${qid}: topics[${i}] has no 'lang' string`);
     if (!sameLang(t.lang, lang)) continue;
     const rank = SOURCE_RANK[typeof t.source === "string" ? t.source : ""] ?? 2;
     if (rank < bestRank) {
@@ -76,10 +90,20 @@ function parseJsonTopic(text: string, file: string, line: number, lang: string):
       bestRank = rank;
     }
   }
-  if (!best) throw inputError(file, line, `topic ${qid} has no '${lang}' entry in 'topics' (languages: ${(o.topics as Array<{ lang?: unknown }>).map((t) => String(t?.lang)).join(", ")})`);
+  if (!best)
+    throw inputError(
+      file,
+      line,
+      `topic ${qid} has no '${lang}' entry in 'topics' (languages: ${(o.topics as Array<{ lang?: unknown }>).map((t) => String(t?.lang)).join(", ")})`,
+    );
   const title = typeof best.topic_title === "string" ? collapseSpace(best.topic_title) : "";
   const description = typeof best.topic_description === "string" ? collapseSpace(best.topic_description) : "";
-  if (title === "" && description === "") throw inputError(file, line, `topic ${qid}: the '${lang}' entry has no topic_title and no topic_description`);
+  if (title === "" && description === "")
+    throw inputError(
+      file,
+      line,
+      `topic ${qid}: the '${lang}' entry has no topic_title and no topic_description`,
+    );
   const t: Topic = { qid, title: title || description, lang: best.lang as string };
   if (description) t.description = description;
   return t;
@@ -98,7 +122,9 @@ function parseTopBlock(block: string, file: string, line: number, lang: string):
   const matches = [...block.matchAll(FIELD)];
   matches.forEach((m, i) => {
     const end = i + 1 < matches.length ? matches[i + 1].index : block.length;
-    let text = block.slice(m.index + m[0].length, end).replace(/<\/(?:[a-z]{2,3}-)?(num|title|desc|narr)>/gi, "");
+    let text = block
+      .slice(m.index + m[0].length, end)
+      .replace(/<\/(?:[a-z]{2,3}-)?(num|title|desc|narr)>/gi, "");
     const tag = m[2].toLowerCase();
     if (m[1] !== undefined) {
       if (!sameLang(m[1], lang)) return;
@@ -166,5 +192,8 @@ export async function readAllTopics(file: string, opts: TopicReadOptions = {}): 
 
 /** Writes topics as `qid<TAB>title` lines (atomically). */
 export async function writeTopicsTsv(file: string, topics: Iterable<Topic>): Promise<void> {
-  await writeLinesAtomic(file, [...topics].map((t) => `${t.qid}\t${t.title.replace(/[\t\r\n]+/g, " ")}`));
+  await writeLinesAtomic(
+    file,
+    [...topics].map((t) => `${t.qid}\t${t.title.replace(/[\t\r\n]+/g, " ")}`),
+  );
 }

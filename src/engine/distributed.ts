@@ -17,7 +17,14 @@ type GroupHandle = { readonly __groupHandle: unique symbol };
 
 /** The c10d part of the addon (registered by native/xlir_dist.cc). */
 interface NativeDist {
-  distInit(o: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number; rendezvousTimeoutMs: number }): GroupHandle;
+  distInit(o: {
+    rank: number;
+    worldSize: number;
+    masterAddr: string;
+    masterPort: number;
+    timeoutMs: number;
+    rendezvousTimeoutMs: number;
+  }): GroupHandle;
   distAllreduce(g: GroupHandle, tensors: Handle[], op: ReduceOp): void;
   distAllreduceGrads(g: GroupHandle, params: Handle[], average: boolean): number;
   distBroadcast(g: GroupHandle, tensors: Handle[], root: number): void;
@@ -28,7 +35,10 @@ interface NativeDist {
 function nativeDist(): NativeDist {
   const n = native() as unknown as Partial<NativeDist>;
   if (typeof n.distInit !== "function")
-    throw new XlirError("NATIVE_MISSING", "the libtorch binding was built without native/xlir_dist.cc: run `npm run build:native`");
+    throw new XlirError(
+      "NATIVE_MISSING",
+      "the libtorch binding was built without native/xlir_dist.cc: run `npm run build:native`",
+    );
   return n as NativeDist;
 }
 
@@ -73,7 +83,16 @@ export class ProcessGroup {
     checkOptions(o);
     const timeoutMs = o.timeoutMs ?? DEFAULT_DIST_TIMEOUT_MS;
     const rendezvousTimeoutMs = o.rendezvousTimeoutMs ?? timeoutMs;
-    const h = call(() => nativeDist().distInit({ rank: o.rank, worldSize: o.worldSize, masterAddr: o.masterAddr, masterPort: o.masterPort, timeoutMs, rendezvousTimeoutMs }));
+    const h = call(() =>
+      nativeDist().distInit({
+        rank: o.rank,
+        worldSize: o.worldSize,
+        masterAddr: o.masterAddr,
+        masterPort: o.masterPort,
+        timeoutMs,
+        rendezvousTimeoutMs,
+      }),
+    );
     return new ProcessGroup(h, o, timeoutMs);
   }
 
@@ -84,7 +103,13 @@ export class ProcessGroup {
 
   /** In place on every tensor: the elementwise sum (avg: mean, min, max) over the ranks. One collective per dtype. */
   allreduce(tensors: Tensor[], op: ReduceOp = "sum"): void {
-    call(() => nativeDist().distAllreduce(this.handle, tensors.map((t) => t.handle), op));
+    call(() =>
+      nativeDist().distAllreduce(
+        this.handle,
+        tensors.map((t) => t.handle),
+        op,
+      ),
+    );
   }
 
   /**
@@ -93,12 +118,24 @@ export class ProcessGroup {
    * zeros; a parameter with a gradient on no rank keeps none. Returns how many have one.
    */
   allreduceGrads(params: Tensor[], average = true): number {
-    return call(() => nativeDist().distAllreduceGrads(this.handle, params.map((p) => p.handle), average));
+    return call(() =>
+      nativeDist().distAllreduceGrads(
+        this.handle,
+        params.map((p) => p.handle),
+        average,
+      ),
+    );
   }
 
   /** Overwrites every rank's tensors with rank `root`'s, in place. */
   broadcast(tensors: Tensor[], root = 0): void {
-    call(() => nativeDist().distBroadcast(this.handle, tensors.map((t) => t.handle), root));
+    call(() =>
+      nativeDist().distBroadcast(
+        this.handle,
+        tensors.map((t) => t.handle),
+        root,
+      ),
+    );
   }
 
   /** The reduction of plain numbers over the ranks (float64). */
@@ -124,14 +161,16 @@ export class ProcessGroup {
 
 function checkOptions(o: DistributedOptions): void {
   const int = (v: number, what: string, lo: number, hi: number): void => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new XlirError("CONFIG", `${what} must be an integer in ${lo}..${hi}, got ${v}`);
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new XlirError("CONFIG", `${what} must be an integer in ${lo}..${hi}, got ${v}`);
   };
   int(o.worldSize, "world size", 1, 65536);
   int(o.rank, "rank", 0, o.worldSize - 1);
   int(o.masterPort, "master port", 1, 65535);
   if (o.masterAddr.trim() === "") throw new XlirError("CONFIG", "master address is empty");
   for (const t of [o.timeoutMs, o.rendezvousTimeoutMs])
-    if (t !== undefined && !(Number.isInteger(t) && t >= 1)) throw new XlirError("CONFIG", `distributed timeouts must be positive integers (ms), got ${t}`);
+    if (t !== undefined && !(Number.isInteger(t) && t >= 1))
+      throw new XlirError("CONFIG", `distributed timeouts must be positive integers (ms), got ${t}`);
 }
 
 /** Native failures of the collective become XlirError INTERRUPTED with gloo's message. */
@@ -154,14 +193,23 @@ export const TORCHRUN_ENV = ["RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT",
  * LOCAL_RANK), or null when none of RANK / WORLD_SIZE is set. Partial or malformed settings are a
  * CONFIG error naming the variable. LOCAL_RANK defaults to RANK.
  */
-export function distributedFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): DistributedOptions | null {
+export function distributedFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): DistributedOptions | null {
   if (env.RANK === undefined && env.WORLD_SIZE === undefined) return null;
-  const missing = ["RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"].filter((k) => env[k] === undefined || env[k] === "");
-  if (missing.length) throw new XlirError("CONFIG", `torchrun environment incomplete: ${missing.join(", ")} not set (RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT are all needed)`);
+  const missing = ["RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"].filter(
+    (k) => env[k] === undefined || env[k] === "",
+  );
+  if (missing.length)
+    throw new XlirError(
+      "CONFIG",
+      `torchrun environment incomplete: ${missing.join(", ")} not set (RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT are all needed)`,
+    );
   const int = (k: string): number => {
     const v = env[k]!;
     const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new XlirError("CONFIG", `${k} must be a non-negative integer, got '${v}'`);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n))
+      throw new XlirError("CONFIG", `${k} must be a non-negative integer, got '${v}'`);
     return n;
   };
   const o: DistributedOptions = {

@@ -42,5 +42,19 @@ export {
 } from "./torch-ops.js";
 export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";
 export { type DeviceName, setDevice, getDevice, cudaInfo, synchronize, withDevice } from "./device.js";
-export { type ReduceOp, type DistributedOptions, DEFAULT_DIST_TIMEOUT_MS, ProcessGroup, TORCHRUN_ENV, distributedFromEnv } from "./distributed.js";
-export { type LaunchOptions, type RankExit, type LaunchResult, freeLoopbackPort, describeExit, launchLocalRanks } from "./launch.js";
+export {
+  type ReduceOp,
+  type DistributedOptions,
+  DEFAULT_DIST_TIMEOUT_MS,
+  ProcessGroup,
+  TORCHRUN_ENV,
+  distributedFromEnv,
+} from "./distributed.js";
+export {
+  type LaunchOptions,
+  type RankExit,
+  type LaunchResult,
+  freeLoopbackPort,
+  describeExit,
+  launchLocalRanks,
+} from "./launch.js";

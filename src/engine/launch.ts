@@ -61,7 +61,8 @@ export function describeExit(e: RankExit): string {
 
 /** Starts the ranks and waits for all of them; see the file comment. */
 export async function launchLocalRanks(o: LaunchOptions): Promise<LaunchResult> {
-  if (!Number.isInteger(o.nproc) || o.nproc < 1) throw new RangeError(`nproc must be a positive integer, got ${o.nproc}`);
+  if (!Number.isInteger(o.nproc) || o.nproc < 1)
+    throw new RangeError(`nproc must be a positive integer, got ${o.nproc}`);
   const masterPort = o.masterPort ?? (await freeLoopbackPort());
   const t0 = performance.now();
   const grace = o.graceMs ?? 30_000;
@@ -92,7 +93,9 @@ export async function launchLocalRanks(o: LaunchOptions): Promise<LaunchResult> 
       });
       children.push(child);
       const prefix = (stream: NodeJS.ReadableStream): void => {
-        createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => err.write(`[rank ${rank}] ${line}\n`));
+        createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) =>
+          err.write(`[rank ${rank}] ${line}\n`),
+        );
       };
       if (rank === 0) child.stdout!.pipe(out, { end: false });
       else prefix(child.stdout!);
@@ -104,7 +107,11 @@ export async function launchLocalRanks(o: LaunchOptions): Promise<LaunchResult> 
           exits[rank] = e;
           if ((code !== 0 || signal) && !firstFailure) {
             firstFailure = e;
-            killTimer = setTimeout(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGTERM")), grace);
+            killTimer = setTimeout(
+              () =>
+                children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGTERM")),
+              grace,
+            );
           }
           resolve();
         });

@@ -58,18 +58,44 @@ export interface NativeTorch {
   randn(shape: number[], dtype?: DType): Handle;
   rand(shape: number[], dtype?: DType): Handle;
   eye(n: number, dtype?: DType): Handle;
-  neg: U; exp: U; log: U; sqrt: U; rsqrt: U; tanh: U; sigmoid: U; relu: U; abs: U; erf: U;
-  detach: U; contiguous: U; clone: U;
+  neg: U;
+  exp: U;
+  log: U;
+  sqrt: U;
+  rsqrt: U;
+  tanh: U;
+  sigmoid: U;
+  relu: U;
+  abs: U;
+  erf: U;
+  detach: U;
+  contiguous: U;
+  clone: U;
   gelu(a: Handle, approximate?: "none" | "tanh"): Handle;
-  add: B; sub: B; mul: B; div: B; pow: B; maximum: B; minimum: B;
-  eq: B; ne: B; gt: B; lt: B; ge: B; le: B;
+  add: B;
+  sub: B;
+  mul: B;
+  div: B;
+  pow: B;
+  maximum: B;
+  minimum: B;
+  eq: B;
+  ne: B;
+  gt: B;
+  lt: B;
+  ge: B;
+  le: B;
   rsub(a: Handle, s: number): Handle;
   logicalAnd(a: Handle, b: Handle): Handle;
   logicalNot(a: Handle): Handle;
   clamp(a: Handle, min: number | null, max: number | null): Handle;
   where(cond: Handle, a: Handle | number, b: Handle | number): Handle;
   maskedFill(a: Handle, mask: Handle, value: number): Handle;
-  sum: Red; mean: Red; amax: Red; amin: Red; logsumexp: Red;
+  sum: Red;
+  mean: Red;
+  amax: Red;
+  amin: Red;
+  logsumexp: Red;
   max(a: Handle, dim: number, keepdim?: boolean): [Handle, Handle];
   min(a: Handle, dim: number, keepdim?: boolean): [Handle, Handle];
   argmax(a: Handle, dim: number, keepdim?: boolean): Handle;
@@ -150,7 +176,10 @@ function candidates(): string[] {
   if (override) return [resolve(override)];
   const here = dirname(fileURLToPath(import.meta.url));
   // src/engine -> repo root is ../..; dist/src/engine -> ../../..
-  return [resolve(here, "../../native/build/Release/xlir_torch.node"), resolve(here, "../../../native/build/Release/xlir_torch.node")];
+  return [
+    resolve(here, "../../native/build/Release/xlir_torch.node"),
+    resolve(here, "../../../native/build/Release/xlir_torch.node"),
+  ];
 }
 
 /** Default thread settings: 1 libtorch intra-op thread, OpenBLAS on min(2, cores) (fastest in docs/stack.md). */
@@ -160,7 +189,10 @@ export function defaultThreads(): { torch: number; blas: number } {
     const n = v === undefined ? NaN : Number(v);
     return Number.isInteger(n) && n > 0 ? n : undefined;
   };
-  return { torch: env("XLIR_TORCH_THREADS") ?? 1, blas: env("XLIR_BLAS_THREADS") ?? Math.min(2, availableParallelism()) };
+  return {
+    torch: env("XLIR_TORCH_THREADS") ?? 1,
+    blas: env("XLIR_BLAS_THREADS") ?? Math.min(2, availableParallelism()),
+  };
 }
 
 function tryLoad(): NativeTorch | null {
@@ -223,13 +255,16 @@ const DEVICE_SYNTAX = /^(cpu|cuda(:\d+)?)$/;
  * XlirError UNSUPPORTED (exit 7) naming what libtorch found. `source` names the setting in messages.
  */
 export function selectDevice(n: NativeTorch, name: string, source = "device"): string {
-  if (!DEVICE_SYNTAX.test(name)) throw new XlirError("USAGE", `${source} '${name}' is not a device: cpu, cuda or cuda:N`);
+  if (!DEVICE_SYNTAX.test(name))
+    throw new XlirError("USAGE", `${source} '${name}' is not a device: cpu, cuda or cuda:N`);
   if (name !== "cpu") {
     const c = n.cudaInfo();
     const index = name === "cuda" ? 0 : Number(name.slice(5));
     const found =
       `libtorch ${n.version()} reports torch::cuda::is_available() = ${c.available}, ${c.deviceCount} CUDA device(s)` +
-      (c.libtorchCuda ? "" : "; its CUDA library (libtorch_cuda) is not loaded: the binding was built against a CPU-only libtorch");
+      (c.libtorchCuda
+        ? ""
+        : "; its CUDA library (libtorch_cuda) is not loaded: the binding was built against a CPU-only libtorch");
     if (!c.available || c.deviceCount === 0) {
       throw new XlirError(
         "UNSUPPORTED",
@@ -238,7 +273,10 @@ export function selectDevice(n: NativeTorch, name: string, source = "device"): s
       );
     }
     if (index >= c.deviceCount) {
-      throw new XlirError("UNSUPPORTED", `${source} '${name}': no such CUDA device (${found}; valid: cuda:0 .. cuda:${c.deviceCount - 1})`);
+      throw new XlirError(
+        "UNSUPPORTED",
+        `${source} '${name}': no such CUDA device (${found}; valid: cuda:0 .. cuda:${c.deviceCount - 1})`,
+      );
     }
   }
   return n.setDevice(name);

@@ -59,19 +59,36 @@ export function eye(n: number, dtype: DType = "float32"): Tensor {
 
 /** Concatenation along an existing dim. */
 export function cat(list: Tensor[], dim = 0): Tensor {
-  return fromHandle(native().cat(list.map((t) => t.handle), dim));
+  return fromHandle(
+    native().cat(
+      list.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 /** Stacking along a new dim. */
 export function stack(list: Tensor[], dim = 0): Tensor {
-  return fromHandle(native().stack(list.map((t) => t.handle), dim));
+  return fromHandle(
+    native().stack(
+      list.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 /** torch.einsum, e.g. `einsum("bid,bjd->bij", q, d)`. */
 export function einsum(equation: string, ...list: Tensor[]): Tensor {
-  return fromHandle(native().einsum(equation, list.map((t) => t.handle)));
+  return fromHandle(
+    native().einsum(
+      equation,
+      list.map((t) => t.handle),
+    ),
+  );
 }
 /** cond ? a : b elementwise (broadcast; a or b may be numbers). */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
-  return fromHandle(native().where(cond.handle, typeof a === "number" ? a : a.handle, typeof b === "number" ? b : b.handle));
+  return fromHandle(
+    native().where(cond.handle, typeof a === "number" ? a : a.handle, typeof b === "number" ? b : b.handle),
+  );
 }
 
 /** Rows of `weight` [V, H] picked by int64 `ids` [...] -> [..., H]; gradient scatters into weight. */
@@ -86,8 +103,22 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
  * Layer normalisation over the last dims of `normalizedShape`:
  * y = (x - mean) / sqrt(var + eps) * weight + bias (biased variance, as torch.nn.LayerNorm).
  */
-export function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps = 1e-12): Tensor {
-  return fromHandle(native().layerNorm(x.handle, normalizedShape, weight ? weight.handle : null, bias ? bias.handle : null, eps));
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps = 1e-12,
+): Tensor {
+  return fromHandle(
+    native().layerNorm(
+      x.handle,
+      normalizedShape,
+      weight ? weight.handle : null,
+      bias ? bias.handle : null,
+      eps,
+    ),
+  );
 }
 /** Inverted dropout: zeroes with probability p, scales survivors by 1/(1-p); identity when !train. */
 export function dropout(x: Tensor, p: number, train: boolean): Tensor {
@@ -98,7 +129,12 @@ export function dropout(x: Tensor, p: number, train: boolean): Tensor {
  * Cross-entropy of logits [N, C] against int64 class ids [N]:
  * -log softmax(logits)[i, target_i], averaged (mean), summed or per row (none).
  */
-export function crossEntropy(logits: Tensor, target: Tensor, reduction: Reduction = "mean", labelSmoothing = 0): Tensor {
+export function crossEntropy(
+  logits: Tensor,
+  target: Tensor,
+  reduction: Reduction = "mean",
+  labelSmoothing = 0,
+): Tensor {
   return fromHandle(native().crossEntropy(logits.handle, target.handle, reduction, labelSmoothing));
 }
 /** Mean (or sum / none) of squared differences. */
@@ -111,7 +147,11 @@ export function mseLoss(a: Tensor, b: Tensor, reduction: Reduction = "mean"): Te
  * (g <- g * min(1, maxNorm / (||g|| + 1e-6))); returns the norm before clipping.
  */
 export function clipGradNorm(params: Tensor[], maxNorm: number, normType = 2): number {
-  return native().clipGradNorm(params.map((p) => p.handle), maxNorm, normType);
+  return native().clipGradNorm(
+    params.map((p) => p.handle),
+    maxNorm,
+    normType,
+  );
 }
 /** Drops the gradients of every tensor. */
 export function zeroGrad(params: Tensor[]): void {

@@ -8,7 +8,13 @@
  */
 import { Tensor, tidy } from "./torch.js";
 import { tensor } from "./torch-ops.js";
-import { native, type AdamWMode, type AdamWStateEntry, type Handle, type OptimHandle } from "./torch-native.js";
+import {
+  native,
+  type AdamWMode,
+  type AdamWStateEntry,
+  type Handle,
+  type OptimHandle,
+} from "./torch-native.js";
 
 export interface ParamGroup {
   params: Tensor[];
@@ -106,7 +112,13 @@ export class AdamW {
   setState(state: (SavedAdamWState | null)[]): void {
     tidy(() => {
       const entries: (AdamWStateEntry<Handle> | null)[] = state.map((s) =>
-        s === null ? null : { step: s.step, expAvg: tensor(s.expAvg, s.shape).handle, expAvgSq: tensor(s.expAvgSq, s.shape).handle },
+        s === null
+          ? null
+          : {
+              step: s.step,
+              expAvg: tensor(s.expAvg, s.shape).handle,
+              expAvgSq: tensor(s.expAvgSq, s.shape).handle,
+            },
       );
       native().adamwSetState(this.handle, entries);
     });

@@ -68,50 +68,120 @@ export class Tensor {
   }
   /** Copy of the data as float64 (any dtype). */
   toFloat64(): Float64Array {
-    return (this.dtype === "float64" ? this.toArray() : tidy(() => this.to("float64").toArray())) as Float64Array;
+    return (
+      this.dtype === "float64" ? this.toArray() : tidy(() => this.to("float64").toArray())
+    ) as Float64Array;
   }
 
   // ---- elementwise (broadcasting; the second operand may be a number) ----
-  add(o: Operand): Tensor { return bin("add", this, o); }
-  sub(o: Operand): Tensor { return bin("sub", this, o); }
-  mul(o: Operand): Tensor { return bin("mul", this, o); }
-  div(o: Operand): Tensor { return bin("div", this, o); }
-  pow(o: Operand): Tensor { return bin("pow", this, o); }
-  maximum(o: Operand): Tensor { return bin("maximum", this, o); }
-  minimum(o: Operand): Tensor { return bin("minimum", this, o); }
-  eq(o: Operand): Tensor { return bin("eq", this, o); }
-  ne(o: Operand): Tensor { return bin("ne", this, o); }
-  gt(o: Operand): Tensor { return bin("gt", this, o); }
-  lt(o: Operand): Tensor { return bin("lt", this, o); }
-  ge(o: Operand): Tensor { return bin("ge", this, o); }
-  le(o: Operand): Tensor { return bin("le", this, o); }
+  add(o: Operand): Tensor {
+    return bin("add", this, o);
+  }
+  sub(o: Operand): Tensor {
+    return bin("sub", this, o);
+  }
+  mul(o: Operand): Tensor {
+    return bin("mul", this, o);
+  }
+  div(o: Operand): Tensor {
+    return bin("div", this, o);
+  }
+  pow(o: Operand): Tensor {
+    return bin("pow", this, o);
+  }
+  maximum(o: Operand): Tensor {
+    return bin("maximum", this, o);
+  }
+  minimum(o: Operand): Tensor {
+    return bin("minimum", this, o);
+  }
+  eq(o: Operand): Tensor {
+    return bin("eq", this, o);
+  }
+  ne(o: Operand): Tensor {
+    return bin("ne", this, o);
+  }
+  gt(o: Operand): Tensor {
+    return bin("gt", this, o);
+  }
+  lt(o: Operand): Tensor {
+    return bin("lt", this, o);
+  }
+  ge(o: Operand): Tensor {
+    return bin("ge", this, o);
+  }
+  le(o: Operand): Tensor {
+    return bin("le", this, o);
+  }
   /** s - this */
-  rsub(s: number): Tensor { return wrap(native().rsub(this.handle, s)); }
-  neg(): Tensor { return wrap(native().neg(this.handle)); }
-  exp(): Tensor { return wrap(native().exp(this.handle)); }
-  log(): Tensor { return wrap(native().log(this.handle)); }
-  sqrt(): Tensor { return wrap(native().sqrt(this.handle)); }
-  rsqrt(): Tensor { return wrap(native().rsqrt(this.handle)); }
-  tanh(): Tensor { return wrap(native().tanh(this.handle)); }
-  sigmoid(): Tensor { return wrap(native().sigmoid(this.handle)); }
-  relu(): Tensor { return wrap(native().relu(this.handle)); }
-  abs(): Tensor { return wrap(native().abs(this.handle)); }
-  erf(): Tensor { return wrap(native().erf(this.handle)); }
+  rsub(s: number): Tensor {
+    return wrap(native().rsub(this.handle, s));
+  }
+  neg(): Tensor {
+    return wrap(native().neg(this.handle));
+  }
+  exp(): Tensor {
+    return wrap(native().exp(this.handle));
+  }
+  log(): Tensor {
+    return wrap(native().log(this.handle));
+  }
+  sqrt(): Tensor {
+    return wrap(native().sqrt(this.handle));
+  }
+  rsqrt(): Tensor {
+    return wrap(native().rsqrt(this.handle));
+  }
+  tanh(): Tensor {
+    return wrap(native().tanh(this.handle));
+  }
+  sigmoid(): Tensor {
+    return wrap(native().sigmoid(this.handle));
+  }
+  relu(): Tensor {
+    return wrap(native().relu(this.handle));
+  }
+  abs(): Tensor {
+    return wrap(native().abs(this.handle));
+  }
+  erf(): Tensor {
+    return wrap(native().erf(this.handle));
+  }
   /** GELU: exact x·Φ(x) (erf) by default, or the tanh approximation. */
-  gelu(approximate: "none" | "tanh" = "none"): Tensor { return wrap(native().gelu(this.handle, approximate)); }
-  clamp(min: number | null, max: number | null = null): Tensor { return wrap(native().clamp(this.handle, min, max)); }
+  gelu(approximate: "none" | "tanh" = "none"): Tensor {
+    return wrap(native().gelu(this.handle, approximate));
+  }
+  clamp(min: number | null, max: number | null = null): Tensor {
+    return wrap(native().clamp(this.handle, min, max));
+  }
   /** Where mask (bool, broadcast) is true, `value`; else this. */
-  maskedFill(mask: Tensor, value: number): Tensor { return wrap(native().maskedFill(this.handle, mask.handle, value)); }
-  logicalNot(): Tensor { return wrap(native().logicalNot(this.handle)); }
-  logicalAnd(o: Tensor): Tensor { return wrap(native().logicalAnd(this.handle, o.handle)); }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return wrap(native().maskedFill(this.handle, mask.handle, value));
+  }
+  logicalNot(): Tensor {
+    return wrap(native().logicalNot(this.handle));
+  }
+  logicalAnd(o: Tensor): Tensor {
+    return wrap(native().logicalAnd(this.handle, o.handle));
+  }
 
   // ---- reductions (dims omitted: over everything) ----
-  sum(dims?: number | number[], keepdim = false): Tensor { return red("sum", this, dims, keepdim); }
-  mean(dims?: number | number[], keepdim = false): Tensor { return red("mean", this, dims, keepdim); }
-  amax(dims?: number | number[], keepdim = false): Tensor { return red("amax", this, dims, keepdim); }
-  amin(dims?: number | number[], keepdim = false): Tensor { return red("amin", this, dims, keepdim); }
+  sum(dims?: number | number[], keepdim = false): Tensor {
+    return red("sum", this, dims, keepdim);
+  }
+  mean(dims?: number | number[], keepdim = false): Tensor {
+    return red("mean", this, dims, keepdim);
+  }
+  amax(dims?: number | number[], keepdim = false): Tensor {
+    return red("amax", this, dims, keepdim);
+  }
+  amin(dims?: number | number[], keepdim = false): Tensor {
+    return red("amin", this, dims, keepdim);
+  }
   /** log Σ exp(x) over dims, computed stably (max-shifted). */
-  logsumexp(dims?: number | number[], keepdim = false): Tensor { return red("logsumexp", this, dims, keepdim); }
+  logsumexp(dims?: number | number[], keepdim = false): Tensor {
+    return red("logsumexp", this, dims, keepdim);
+  }
   /** Max along one dim: values and int64 indices. */
   max(dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
     const [v, i] = native().max(this.handle, dim, keepdim);
@@ -121,7 +191,9 @@ export class Tensor {
     const [v, i] = native().min(this.handle, dim, keepdim);
     return { values: wrap(v), indices: wrap(i) };
   }
-  argmax(dim: number, keepdim = false): Tensor { return wrap(native().argmax(this.handle, dim, keepdim)); }
+  argmax(dim: number, keepdim = false): Tensor {
+    return wrap(native().argmax(this.handle, dim, keepdim));
+  }
   topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } {
     const [v, i] = native().topk(this.handle, k, dim, largest);
     return { values: wrap(v), indices: wrap(i) };
@@ -131,38 +203,84 @@ export class Tensor {
     return wrap(native().norm(this.handle, p, dims === undefined ? null : toDims(dims), keepdim));
   }
   /** x / max(||x||_p along dim, eps) — L2 normalisation by default. */
-  normalize(dim = -1, p = 2, eps = 1e-12): Tensor { return wrap(native().normalize(this.handle, p, dim, eps)); }
-  softmax(dim: number): Tensor { return wrap(native().softmax(this.handle, dim)); }
-  logSoftmax(dim: number): Tensor { return wrap(native().logSoftmax(this.handle, dim)); }
-  cumsum(dim: number): Tensor { return wrap(native().cumsum(this.handle, dim)); }
+  normalize(dim = -1, p = 2, eps = 1e-12): Tensor {
+    return wrap(native().normalize(this.handle, p, dim, eps));
+  }
+  softmax(dim: number): Tensor {
+    return wrap(native().softmax(this.handle, dim));
+  }
+  logSoftmax(dim: number): Tensor {
+    return wrap(native().logSoftmax(this.handle, dim));
+  }
+  cumsum(dim: number): Tensor {
+    return wrap(native().cumsum(this.handle, dim));
+  }
 
   // ---- shapes and indexing (views share storage with this tensor) ----
-  transpose(d0: number, d1: number): Tensor { return wrap(native().transpose(this.handle, d0, d1)); }
-  permute(...dims: number[]): Tensor { return wrap(native().permute(this.handle, dims)); }
-  reshape(...shape: number[]): Tensor { return wrap(native().reshape(this.handle, shape)); }
-  view(...shape: number[]): Tensor { return wrap(native().view(this.handle, shape)); }
-  expand(...shape: number[]): Tensor { return wrap(native().expand(this.handle, shape)); }
-  unsqueeze(dim: number): Tensor { return wrap(native().unsqueeze(this.handle, dim)); }
-  squeeze(dim: number): Tensor { return wrap(native().squeeze(this.handle, dim)); }
-  narrow(dim: number, start: number, length: number): Tensor { return wrap(native().narrow(this.handle, dim, start, length)); }
-  select(dim: number, index: number): Tensor { return wrap(native().select(this.handle, dim, index)); }
-  indexSelect(dim: number, index: Tensor): Tensor { return wrap(native().indexSelect(this.handle, dim, index.handle)); }
-  gather(dim: number, index: Tensor): Tensor { return wrap(native().gather(this.handle, dim, index.handle)); }
-  contiguous(): Tensor { return wrap(native().contiguous(this.handle)); }
-  clone(): Tensor { return wrap(native().clone(this.handle)); }
-  to(dtype: DType): Tensor { return wrap(native().to(this.handle, dtype)); }
+  transpose(d0: number, d1: number): Tensor {
+    return wrap(native().transpose(this.handle, d0, d1));
+  }
+  permute(...dims: number[]): Tensor {
+    return wrap(native().permute(this.handle, dims));
+  }
+  reshape(...shape: number[]): Tensor {
+    return wrap(native().reshape(this.handle, shape));
+  }
+  view(...shape: number[]): Tensor {
+    return wrap(native().view(this.handle, shape));
+  }
+  expand(...shape: number[]): Tensor {
+    return wrap(native().expand(this.handle, shape));
+  }
+  unsqueeze(dim: number): Tensor {
+    return wrap(native().unsqueeze(this.handle, dim));
+  }
+  squeeze(dim: number): Tensor {
+    return wrap(native().squeeze(this.handle, dim));
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return wrap(native().narrow(this.handle, dim, start, length));
+  }
+  select(dim: number, index: number): Tensor {
+    return wrap(native().select(this.handle, dim, index));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return wrap(native().indexSelect(this.handle, dim, index.handle));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return wrap(native().gather(this.handle, dim, index.handle));
+  }
+  contiguous(): Tensor {
+    return wrap(native().contiguous(this.handle));
+  }
+  clone(): Tensor {
+    return wrap(native().clone(this.handle));
+  }
+  to(dtype: DType): Tensor {
+    return wrap(native().to(this.handle, dtype));
+  }
   /** Copy on device `name` (cpu, cuda, cuda:N); autograd flows back through the copy. */
-  toDevice(name: string): Tensor { return wrap(native().toDevice(this.handle, name)); }
+  toDevice(name: string): Tensor {
+    return wrap(native().toDevice(this.handle, name));
+  }
 
   // ---- linear algebra ----
   /** torch.matmul: batched, broadcasting. [..., n, k] x [..., k, m] -> [..., n, m] */
-  matmul(o: Tensor): Tensor { return wrap(native().matmul(this.handle, o.handle)); }
+  matmul(o: Tensor): Tensor {
+    return wrap(native().matmul(this.handle, o.handle));
+  }
   /** [B, n, k] x [B, k, m] -> [B, n, m] */
-  bmm(o: Tensor): Tensor { return wrap(native().bmm(this.handle, o.handle)); }
+  bmm(o: Tensor): Tensor {
+    return wrap(native().bmm(this.handle, o.handle));
+  }
 
   // ---- autograd ----
-  detach(): Tensor { return wrap(native().detach(this.handle)); }
-  get requiresGrad(): boolean { return native().requiresGrad(this.handle); }
+  detach(): Tensor {
+    return wrap(native().detach(this.handle));
+  }
+  get requiresGrad(): boolean {
+    return native().requiresGrad(this.handle);
+  }
   /** Marks this (leaf) tensor as trainable, in place; returns this. */
   requireGrad(on = true): this {
     native().setRequiresGrad(this.handle, on);
@@ -178,7 +296,9 @@ export class Tensor {
     return g === null ? null : wrap(g);
   }
   /** Drops the accumulated gradient. */
-  zeroGrad(): void { native().zeroGrad([this.handle]); }
+  zeroGrad(): void {
+    native().zeroGrad([this.handle]);
+  }
   /** Copies `src` into this tensor in place, outside autograd (weight loading). */
   copy(src: Tensor): this {
     native().copyInto(this.handle, src.handle);
@@ -190,7 +310,8 @@ function wrap(h: Handle): Tensor {
   return new Tensor(h);
 }
 
-type BinOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "gt" | "lt" | "ge" | "le";
+type BinOp =
+  "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "gt" | "lt" | "ge" | "le";
 function bin(op: BinOp, a: Tensor, b: Operand): Tensor {
   return wrap(native()[op](a.handle, typeof b === "number" ? b : b.handle));
 }
@@ -199,7 +320,12 @@ function toDims(d: number | number[]): number[] {
   return typeof d === "number" ? [d] : d;
 }
 
-function red(op: "sum" | "mean" | "amax" | "amin" | "logsumexp", a: Tensor, dims: number | number[] | undefined, keep: boolean): Tensor {
+function red(
+  op: "sum" | "mean" | "amax" | "amin" | "logsumexp",
+  a: Tensor,
+  dims: number | number[] | undefined,
+  keep: boolean,
+): Tensor {
   return wrap(native()[op](a.handle, dims === undefined ? null : toDims(dims), keep));
 }
 
@@ -217,7 +343,8 @@ function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>): void {
   seen.add(value);
   if (Array.isArray(value)) for (const v of value) collect(v, out, seen);
   else if (value instanceof Map) for (const v of value.values()) collect(v, out, seen);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, out, seen);
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    for (const v of Object.values(value)) collect(v, out, seen);
 }
 
 /**

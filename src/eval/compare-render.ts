@@ -11,14 +11,20 @@ function cells(t: ComparisonTable, mark: string): string[][] {
     s + (s === t.baseline ? " (baseline)" : ""),
     ...t.measures.flatMap((m) => {
       const r = t.rows.find((x) => x.system === s && x.measure === m) as ComparisonRow;
-      return [f4(r.mean) + (r.significant ? mark : ""), `[${f4(r.ciLow)}, ${f4(r.ciHigh)}]`, fp(r.p), fp(r.pAdjusted)];
+      return [
+        f4(r.mean) + (r.significant ? mark : ""),
+        `[${f4(r.ciLow)}, ${f4(r.ciHigh)}]`,
+        fp(r.p),
+        fp(r.pAdjusted),
+      ];
     }),
   ]);
   return [head, ...body];
 }
 
 function footnote(t: ComparisonTable): string {
-  const test = t.test === "t" ? "two-sided paired t-test" : `paired randomisation test (${t.permutations} permutations)`;
+  const test =
+    t.test === "t" ? "two-sided paired t-test" : `paired randomisation test (${t.permutations} permutations)`;
   return `${test} vs ${t.baseline}, ${t.correction} correction, * = p_adj < ${t.alpha}; 95% percentile bootstrap CI (${t.bootstrap} resamples); seed ${t.seed}`;
 }
 
@@ -26,13 +32,25 @@ export function renderComparisonText(t: ComparisonTable): string {
   const c = cells(t, "*");
   const w = c[0].map((_, j) => Math.max(...c.map((r) => r[j].length)));
   const line = (r: string[]) => r.map((x, j) => (j === 0 ? x.padEnd(w[j]) : x.padStart(w[j]))).join("  ");
-  return [line(c[0]), w.map((n) => "-".repeat(n)).join("  "), ...c.slice(1).map(line), "", footnote(t)].join("\n") + "\n";
+  return (
+    [line(c[0]), w.map((n) => "-".repeat(n)).join("  "), ...c.slice(1).map(line), "", footnote(t)].join(
+      "\n",
+    ) + "\n"
+  );
 }
 
 export function renderComparisonMarkdown(t: ComparisonTable): string {
   const c = cells(t, "\\*");
   const row = (r: string[]) => `| ${r.join(" | ")} |`;
-  return [row(c[0]), `|${c[0].map((_, j) => (j === 0 ? " --- " : " ---: ")).join("|")}|`, ...c.slice(1).map(row), "", footnote(t).replace("*", "\\*")].join("\n") + "\n";
+  return (
+    [
+      row(c[0]),
+      `|${c[0].map((_, j) => (j === 0 ? " --- " : " ---: ")).join("|")}|`,
+      ...c.slice(1).map(row),
+      "",
+      footnote(t).replace("*", "\\*"),
+    ].join("\n") + "\n"
+  );
 }
 
 const tex = (s: string) => s.replace(/([_%&#$])/g, "\\$1").replace(/@/g, "@");
@@ -69,6 +87,10 @@ export const COMPARISON_RENDERERS: Readonly<Record<string, (t: ComparisonTable) 
 
 export function renderComparison(t: ComparisonTable, format: string): string {
   const r = COMPARISON_RENDERERS[format];
-  if (r === undefined) throw new XlirError("USAGE", `unknown format '${format}'; known: ${Object.keys(COMPARISON_RENDERERS).join(", ")}`);
+  if (r === undefined)
+    throw new XlirError(
+      "USAGE",
+      `unknown format '${format}'; known: ${Object.keys(COMPARISON_RENDERERS).join(", ")}`,
+    );
   return r(t);
 }

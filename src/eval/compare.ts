@@ -60,7 +60,14 @@ export interface CompareSystemsOptions extends Omit<CompareScoresOptions, "score
   eval?: EvalOptions;
 }
 
-export const COMPARE_DEFAULTS = { test: "t" as TestName, correction: "holm" as CorrectionName, seed: 42, permutations: 10000, bootstrap: 10000, alpha: 0.05 };
+export const COMPARE_DEFAULTS = {
+  test: "t" as TestName,
+  correction: "holm" as CorrectionName,
+  seed: 42,
+  permutations: 10000,
+  bootstrap: 10000,
+  alpha: 0.05,
+};
 
 /**
  * The measures that have a numeric value per query (what the tests compare): runid, relstring (text),
@@ -70,7 +77,10 @@ export const COMPARE_DEFAULTS = { test: "t" as TestName, correction: "holm" as C
 function comparable(measures: readonly MeasureInfo[], requested: readonly string[]): string[] {
   for (const m of measures) {
     if ((m.text || !m.perQuery) && requested.includes(m.name)) {
-      throw new XlirError("USAGE", `measure '${m.name}' has no numeric per-query values to compare (${m.text ? "a string" : "summary only in trec_eval"})${m.name.startsWith("gm_") ? `; compare '${m.name.slice(3)}' instead` : ""}`);
+      throw new XlirError(
+        "USAGE",
+        `measure '${m.name}' has no numeric per-query values to compare (${m.text ? "a string" : "summary only in trec_eval"})${m.name.startsWith("gm_") ? `; compare '${m.name.slice(3)}' instead` : ""}`,
+      );
     }
   }
   return measures.filter((m) => !m.text && m.perQuery).map((m) => m.name);
@@ -91,7 +101,11 @@ function comparable(measures: readonly MeasureInfo[], requested: readonly string
  * ```
  */
 export function compareSystems(o: CompareSystemsOptions): ComparisonTable {
-  if (!o.runs.has(o.baseline)) throw new XlirError("USAGE", `baseline '${o.baseline}' is not one of the runs: ${[...o.runs.keys()].join(", ")}`);
+  if (!o.runs.has(o.baseline))
+    throw new XlirError(
+      "USAGE",
+      `baseline '${o.baseline}' is not one of the runs: ${[...o.runs.keys()].join(", ")}`,
+    );
   const scores = new Map<string, Map<string, Map<string, number>>>();
   let names: string[] | undefined;
   for (const [name, run] of o.runs) {
@@ -129,16 +143,22 @@ export function compareScores(o: CompareScoresOptions): ComparisonTable {
     // Allowed (tests use fewer), but recorded in the table so a reader sees it.
   }
   const base = o.scores.get(o.baseline);
-  if (base === undefined) throw new XlirError("USAGE", `baseline '${o.baseline}' is not one of the systems: ${[...o.scores.keys()].join(", ")}`);
+  if (base === undefined)
+    throw new XlirError(
+      "USAGE",
+      `baseline '${o.baseline}' is not one of the systems: ${[...o.scores.keys()].join(", ")}`,
+    );
   const systems = [o.baseline, ...[...o.scores.keys()].filter((s) => s !== o.baseline)];
   const rows: ComparisonRow[] = [];
   for (const measure of o.measures) {
     const bm = base.get(measure);
-    if (bm === undefined) throw new XlirError("USAGE", `measure '${measure}' missing from the baseline's scores`);
+    if (bm === undefined)
+      throw new XlirError("USAGE", `measure '${measure}' missing from the baseline's scores`);
     const measureRows: ComparisonRow[] = [];
     for (const system of systems) {
       const sm = o.scores.get(system)!.get(measure);
-      if (sm === undefined) throw new XlirError("USAGE", `measure '${measure}' missing from system '${system}'`);
+      if (sm === undefined)
+        throw new XlirError("USAGE", `measure '${measure}' missing from system '${system}'`);
       const qids = sortBytes([...sm.keys()].filter((q) => bm.has(q)));
       const a = qids.map((q) => sm.get(q) as number);
       const b = qids.map((q) => bm.get(q) as number);
@@ -146,15 +166,40 @@ export function compareScores(o: CompareScoresOptions): ComparisonTable {
       const ci = bootstrapCI(own, { seed, samples: bootstrap });
       const isBaseline = system === o.baseline;
       const p = isBaseline ? null : pairedTest(test, a, b, { seed, permutations }).p;
-      measureRows.push({ system, measure, mean: ci.mean, ciLow: ci.low, ciHigh: ci.high, p, pAdjusted: null, significant: null, n: isBaseline ? own.length : qids.length, isBaseline });
+      measureRows.push({
+        system,
+        measure,
+        mean: ci.mean,
+        ciLow: ci.low,
+        ciHigh: ci.high,
+        p,
+        pAdjusted: null,
+        significant: null,
+        n: isBaseline ? own.length : qids.length,
+        isBaseline,
+      });
     }
     const tested = measureRows.filter((r) => !r.isBaseline);
-    const adj = correct(correction, tested.map((r) => r.p as number));
+    const adj = correct(
+      correction,
+      tested.map((r) => r.p as number),
+    );
     tested.forEach((r, i) => {
       r.pAdjusted = adj[i];
       r.significant = adj[i] < alpha;
     });
     rows.push(...measureRows);
   }
-  return { rows, systems, measures: [...o.measures], baseline: o.baseline, test, correction, alpha, seed, permutations, bootstrap };
+  return {
+    rows,
+    systems,
+    measures: [...o.measures],
+    baseline: o.baseline,
+    test,
+    correction,
+    alpha,
+    seed,
+    permutations,
+    bootstrap,
+  };
 }

@@ -9,11 +9,26 @@
 import { XlirError, inputError } from "../errors.js";
 import { parseMeasures, type MeasureSpec } from "./measure-spec.js";
 import { meanSummary } from "./measures/types.js";
-import { DuplicateDocError, countAtLeast, missingQuery, prepareJudged, rankQuery, type JudgedQuery, type QueryContext } from "./ranking.js";
+import {
+  DuplicateDocError,
+  countAtLeast,
+  missingQuery,
+  prepareJudged,
+  rankQuery,
+  type JudgedQuery,
+  type QueryContext,
+} from "./ranking.js";
 import { readRunWithId } from "./run.js";
 import { scanRunFile } from "./run-scan.js";
 import { sortBytes } from "./strings.js";
-import { resolveEvalOptions, type EvalOptions, type EvalResult, type Qrels, type ResolvedEvalOptions, type Run } from "./types.js";
+import {
+  resolveEvalOptions,
+  type EvalOptions,
+  type EvalResult,
+  type Qrels,
+  type ResolvedEvalOptions,
+  type Run,
+} from "./types.js";
 
 /** The context one spec sees: its own depth cut and relevance level on top of the query's. */
 function specContext(ctx: QueryContext, spec: MeasureSpec): QueryContext {
@@ -22,7 +37,8 @@ function specContext(ctx: QueryContext, spec: MeasureSpec): QueryContext {
   return {
     ...ctx,
     numRet: spec.depth === undefined ? ctx.numRet : Math.min(ctx.numRet, spec.depth),
-    numRel: level === ctx.level || ctx.inherited ? ctx.numRel : countAtLeast(ctx.levels, ctx.levelCounts, level),
+    numRel:
+      level === ctx.level || ctx.inherited ? ctx.numRel : countAtLeast(ctx.levels, ctx.levelCounts, level),
     level,
   };
 }
@@ -33,7 +49,13 @@ function specContext(ctx: QueryContext, spec: MeasureSpec): QueryContext {
  * `utility_2,-1,0,0` is not).
  */
 function clearedForMissing(name: string): boolean {
-  return name === "num_ret" || name === "utility" || name === "relstring" || name === "rbp_resid" || name.startsWith("unj");
+  return (
+    name === "num_ret" ||
+    name === "utility" ||
+    name === "relstring" ||
+    name === "rbp_resid" ||
+    name.startsWith("unj")
+  );
 }
 
 /** Accumulates per-query values; shared by the in-memory and the streaming paths. */
@@ -53,7 +75,11 @@ export class Evaluation {
   private readonly texts = new Map<string, string[]>(); // qid -> [specs] (text measures only)
   private readonly hasText: boolean;
 
-  constructor(readonly qrels: Qrels, measures: readonly string[], options: EvalOptions = {}) {
+  constructor(
+    readonly qrels: Qrels,
+    measures: readonly string[],
+    options: EvalOptions = {},
+  ) {
     this.specs = parseMeasures(measures);
     this.opts = resolveEvalOptions(options);
     this.hasText = this.specs.some((s) => s.family.text === true);
@@ -94,7 +120,8 @@ export class Evaluation {
     let i = this.sortedQids.indexOf(qid) - 1;
     for (; i >= 0; i--) {
       const prev = prepareJudged(this.qrels.get(this.sortedQids[i]) as Map<string, number>);
-      if (prev.levels.length > 0) return { grades: own.grades, levels: prev.levels, levelCounts: prev.levelCounts, inherited: true };
+      if (prev.levels.length > 0)
+        return { grades: own.grades, levels: prev.levels, levelCounts: prev.levelCounts, inherited: true };
     }
     return own;
   }
@@ -124,7 +151,10 @@ export class Evaluation {
     const { relevanceLevel: level, depth } = this.opts;
     const missing = sortBytes([...this.qrels.keys()].filter((qid) => !this.values.has(qid)));
     if (missing.length > 0 && !this.opts.complete) {
-      const more = missing.length > 1 ? ` (and ${missing.length - 1} more judged ${missing.length === 2 ? "query" : "queries"})` : "";
+      const more =
+        missing.length > 1
+          ? ` (and ${missing.length - 1} more judged ${missing.length === 2 ? "query" : "queries"})`
+          : "";
       throw new XlirError(
         "NOT_FOUND",
         `judged query '${missing[0]}'${more} has no results in ${this.opts.runName}; trec_eval 10.0 stops here too (exit status 4). Give -c to score such queries 0 and average over every judged query`,
@@ -132,7 +162,11 @@ export class Evaluation {
     }
     for (const qid of missing) this.record(qid, missingQuery(this.judgedOf(qid), depth, level));
     const queries = sortBytes(this.values.keys());
-    if (queries.length === 0) throw new XlirError("BAD_INPUT", "no queries with both results and relevance judgements (trec_eval exits here too)");
+    if (queries.length === 0)
+      throw new XlirError(
+        "BAD_INPUT",
+        "no queries with both results and relevance judgements (trec_eval exits here too)",
+      );
     const perQuery = new Map<string, Map<string, number>>();
     const mean = new Map<string, number>();
     const text = new Map<string, Map<string, string>>();
@@ -184,7 +218,12 @@ export class Evaluation {
  * console.assert(r.mean.get("recip_rank") === 0.75); // (1/2 + 1) / 2
  * ```
  */
-export function evaluateRun(qrels: Qrels, run: Run, measures: readonly string[], options: EvalOptions = {}): EvalResult {
+export function evaluateRun(
+  qrels: Qrels,
+  run: Run,
+  measures: readonly string[],
+  options: EvalOptions = {},
+): EvalResult {
   const ev = new Evaluation(qrels, measures, options);
   for (const [qid, entries] of run) {
     if (!ev.wants(qid)) continue;
@@ -194,7 +233,10 @@ export function evaluateRun(qrels: Qrels, run: Run, measures: readonly string[],
       ev.addQuery(qid, docnos, scores, entries.length);
     } catch (err) {
       if (err instanceof DuplicateDocError) {
-        throw new XlirError("BAD_INPUT", `run query '${qid}' retrieves document '${err.docno}' twice (trec_eval stops with "duplicate docs" too)`);
+        throw new XlirError(
+          "BAD_INPUT",
+          `run query '${qid}' retrieves document '${err.docno}' twice (trec_eval stops with "duplicate docs" too)`,
+        );
       }
       throw err;
     }
@@ -209,7 +251,12 @@ class NonContiguous extends Error {}
  * layout): each query is ranked and scored when its block ends. A run whose queries are interleaved
  * is read again into memory. Duplicate documents are reported with their file and line.
  */
-export async function evaluateRunFile(qrels: Qrels, runPath: string, measures: readonly string[], options: EvalOptions = {}): Promise<EvalResult> {
+export async function evaluateRunFile(
+  qrels: Qrels,
+  runPath: string,
+  measures: readonly string[],
+  options: EvalOptions = {},
+): Promise<EvalResult> {
   try {
     return await streamEvaluate(qrels, runPath, measures, options);
   } catch (err) {
@@ -219,7 +266,12 @@ export async function evaluateRunFile(qrels: Qrels, runPath: string, measures: r
   return evaluateRun(qrels, run, measures, { runName: `run file '${runPath}'`, runId, ...options });
 }
 
-async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly string[], options: EvalOptions): Promise<EvalResult> {
+async function streamEvaluate(
+  qrels: Qrels,
+  runPath: string,
+  measures: readonly string[],
+  options: EvalOptions,
+): Promise<EvalResult> {
   const ev = new Evaluation(qrels, measures, { runName: `run file '${runPath}'`, ...options });
   const seen = new Set<string>();
   let cur: string | undefined;
@@ -235,7 +287,11 @@ async function streamEvaluate(qrels: Qrels, runPath: string, measures: readonly 
         ev.addQuery(cur, docnos, scores, n);
       } catch (err) {
         if (err instanceof DuplicateDocError) {
-          throw inputError(runPath, lines[err.index], `query '${cur}' retrieves document '${err.docno}' a second time (trec_eval stops with "duplicate docs" too)`);
+          throw inputError(
+            runPath,
+            lines[err.index],
+            `query '${cur}' retrieves document '${err.docno}' a second time (trec_eval stops with "duplicate docs" too)`,
+          );
         }
         throw err;
       }

@@ -33,7 +33,12 @@ export function formatFixed4(x: number): string {
 export type ValueFormat = "float" | "integer" | "text" | "quoted";
 
 /** One output line: measure name padded to 22 characters, qid, value. */
-export function formatTrecLine(measure: string, qid: string, value: number | string, integer: boolean | ValueFormat): string {
+export function formatTrecLine(
+  measure: string,
+  qid: string,
+  value: number | string,
+  integer: boolean | ValueFormat,
+): string {
   const fmt: ValueFormat = integer === true ? "integer" : integer === false ? "float" : integer;
   let v: string;
   if (typeof value === "string") v = fmt === "quoted" ? `'${value}'` : value;

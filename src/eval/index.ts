@@ -6,7 +6,14 @@ export { readQrels, parseQrels, formatQrels, writeQrels } from "./qrels.js";
 export { readRun, readRunWithId, parseRun, formatRun, writeRun } from "./run.js";
 export { evaluateRun, evaluateRunFile, Evaluation } from "./evaluate.js";
 export { parseMeasures, type MeasureSpec } from "./measure-spec.js";
-export { MEASURES, MEASURE_ORDER, OFFICIAL, ALL_TREC, SET_MEASURES, TREC_MEASURES } from "./measures/registry.js";
+export {
+  MEASURES,
+  MEASURE_ORDER,
+  OFFICIAL,
+  ALL_TREC,
+  SET_MEASURES,
+  TREC_MEASURES,
+} from "./measures/registry.js";
 export type { MeasureFamily, SummaryContext } from "./measures/types.js";
 export { formatTrecEval, evalResultToJson } from "./trec-output.js";
 export { formatFixed4, formatTrecLine } from "./format.js";
@@ -35,4 +42,14 @@ export {
   COMPARISON_RENDERERS,
 } from "./compare-render.js";
 export type { Run } from "./types.js";
-export { fuseRuns, FUSE_DEFAULTS, FUSION_METHODS, NORMALIZATIONS, type FuseOptions, type FusionMethod, type FusionMethodName, type NormalizationName, type RankedList } from "./fusion/index.js";
+export {
+  fuseRuns,
+  FUSE_DEFAULTS,
+  FUSION_METHODS,
+  NORMALIZATIONS,
+  type FuseOptions,
+  type FusionMethod,
+  type FusionMethodName,
+  type NormalizationName,
+  type RankedList,
+} from "./fusion/index.js";

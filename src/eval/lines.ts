@@ -22,14 +22,19 @@ export function isGzipFile(path: string): boolean {
 
 export function assertReadableFile(path: string, what: string): void {
   if (!existsSync(path)) throw new XlirError("NOT_FOUND", `${what} file '${path}' does not exist`);
-  if (!statSync(path).isFile()) throw new XlirError("NOT_FOUND", `${what} file '${path}' is not a regular file`);
+  if (!statSync(path).isFile())
+    throw new XlirError("NOT_FOUND", `${what} file '${path}' is not a regular file`);
 }
 
 /**
  * Calls `onLine(line, lineNumber)` for every line (1-based numbers, line end and a leading BOM removed,
  * a trailing `\r` removed). Resolves when the file is consumed.
  */
-export async function forEachLine(path: string, what: string, onLine: (line: string, lineNo: number) => void): Promise<void> {
+export async function forEachLine(
+  path: string,
+  what: string,
+  onLine: (line: string, lineNo: number) => void,
+): Promise<void> {
   assertReadableFile(path, what);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = isGzipFile(path) ? raw.pipe(createGunzip()) : raw;
@@ -66,8 +71,16 @@ export async function forEachLine(path: string, what: string, onLine: (line: str
     }
   } catch (err) {
     // Only I/O and gunzip failures (they carry an errno-style code) are turned into CORRUPT; callback errors pass through.
-    if (err instanceof XlirError || !(err instanceof Error) || typeof (err as NodeJS.ErrnoException).code !== "string") throw err;
-    throw new XlirError("CORRUPT", `${path}: cannot read ${what} file (${err instanceof Error ? err.message : String(err)})`);
+    if (
+      err instanceof XlirError ||
+      !(err instanceof Error) ||
+      typeof (err as NodeJS.ErrnoException).code !== "string"
+    )
+      throw err;
+    throw new XlirError(
+      "CORRUPT",
+      `${path}: cannot read ${what} file (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const tail = decoder.end();
   emit(rest + tail, true);

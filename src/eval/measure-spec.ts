@@ -13,8 +13,21 @@
  */
 import { XlirError } from "../errors.js";
 import { formatFixed } from "./format.js";
-import { ALL_TREC, MEASURES, MEASURE_ORDER, OFFICIAL, SET_MEASURES, TREC_MEASURES } from "./measures/registry.js";
-import { NO_PARAMS, paramKind, type MeasureFamily, type MeasureParams, type ParamPair } from "./measures/types.js";
+import {
+  ALL_TREC,
+  MEASURES,
+  MEASURE_ORDER,
+  OFFICIAL,
+  SET_MEASURES,
+  TREC_MEASURES,
+} from "./measures/registry.js";
+import {
+  NO_PARAMS,
+  paramKind,
+  type MeasureFamily,
+  type MeasureParams,
+  type ParamPair,
+} from "./measures/types.js";
 
 export interface MeasureSpec {
   /** output name (trec_eval's or the alias as typed). */
@@ -30,7 +43,11 @@ export interface MeasureSpec {
   params: MeasureParams;
 }
 
-const NICKNAMES: Record<string, readonly string[]> = { official: OFFICIAL, all_trec: ALL_TREC, set: SET_MEASURES };
+const NICKNAMES: Record<string, readonly string[]> = {
+  official: OFFICIAL,
+  all_trec: ALL_TREC,
+  set: SET_MEASURES,
+};
 
 /** alias -> [family, how @k is used]. */
 const ALIASES: Record<string, [string, "cutoff" | "depth" | "none"]> = {
@@ -68,11 +85,13 @@ function parseCutoffs(name: string, text: string): number[] {
   const parts = text.split(",");
   const ks = parts.map((p) => {
     const k = Number(p);
-    if (!/^\d+$/.test(p.trim()) || !Number.isInteger(k) || k <= 0) throw unknown(name, `cut-offs must be positive integers in`);
+    if (!/^\d+$/.test(p.trim()) || !Number.isInteger(k) || k <= 0)
+      throw unknown(name, `cut-offs must be positive integers in`);
     return k;
   });
   ks.sort((a, b) => a - b);
-  for (let i = 1; i < ks.length; i++) if (ks[i] === ks[i - 1]) throw new XlirError("USAGE", `duplicate cut-offs in measure '${name}'`);
+  for (let i = 1; i < ks.length; i++)
+    if (ks[i] === ks[i - 1]) throw new XlirError("USAGE", `duplicate cut-offs in measure '${name}'`);
   return ks;
 }
 
@@ -87,7 +106,8 @@ function parseNumberList(name: string, text: string): number[] {
 
 function parseFractions(name: string, text: string): number[] {
   const fs = parseNumberList(name, text).sort((a, b) => a - b);
-  for (let i = 1; i < fs.length; i++) if (fs[i] === fs[i - 1]) throw new XlirError("USAGE", `duplicate cut-offs in measure '${name}'`);
+  for (let i = 1; i < fs.length; i++)
+    if (fs[i] === fs[i - 1]) throw new XlirError("USAGE", `duplicate cut-offs in measure '${name}'`);
   return fs;
 }
 
@@ -95,7 +115,8 @@ function parsePairs(name: string, text: string): ParamPair[] {
   return text.split(",").map((p) => {
     const eq = p.indexOf("=");
     const value = p.slice(eq + 1);
-    if (eq <= 0 || !DECIMAL.test(value)) throw unknown(name, `parameters must be name=number pairs (e.g. 1=3.5,2=9 or p=0.8) in`);
+    if (eq <= 0 || !DECIMAL.test(value))
+      throw unknown(name, `parameters must be name=number pairs (e.g. 1=3.5,2=9 or p=0.8) in`);
     return { name: p.slice(0, eq), value: Number(value) };
   });
 }
@@ -134,7 +155,12 @@ const ALIAS_RE = /^([A-Za-z][A-Za-z-]*)(?:\(rel=(-?\d+)\))?(?:@(\d+))?$/;
 
 function parseAlias(name: string): MeasureSpec | undefined {
   const m = ALIAS_RE.exec(name);
-  if (!m || !(m[1] in ALIASES) || (m[2] === undefined && m[3] === undefined && m[1] in MEASURES && MEASURES[m[1]].trec !== false)) return undefined;
+  if (
+    !m ||
+    !(m[1] in ALIASES) ||
+    (m[2] === undefined && m[3] === undefined && m[1] in MEASURES && MEASURES[m[1]].trec !== false)
+  )
+    return undefined;
   const [famName, use] = ALIASES[m[1]];
   const family = MEASURES[famName];
   const spec: MeasureSpec = { name, family, params: NO_PARAMS };
@@ -195,7 +221,9 @@ export function parseMeasures(names: readonly string[]): MeasureSpec[] {
   for (const fam of MEASURE_ORDER) {
     const family = MEASURES[fam];
     if (trecFamilies.has(fam)) specs.push(...familySpecs(fam, family, trecFamilies.get(fam)));
-    const fa = aliases.filter((a) => a.family === family).sort((a, b) => (a.cutoff ?? 0) - (b.cutoff ?? 0) || (a.depth ?? 0) - (b.depth ?? 0));
+    const fa = aliases
+      .filter((a) => a.family === family)
+      .sort((a, b) => (a.cutoff ?? 0) - (b.cutoff ?? 0) || (a.depth ?? 0) - (b.depth ?? 0));
     specs.push(...fa);
   }
   const seen = new Set<string>();

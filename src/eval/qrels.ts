@@ -31,9 +31,14 @@ function qrelsBuilder(file: string): { add: (line: string, lineNo: number) => vo
     if (n !== 4) throw inputError(file, lineNo, `expected 4 fields (qid iter docno relevance), got ${n}`);
     const [qid, , docno, gradeTok] = f;
     const grade = parseIntToken(gradeTok);
-    if (Number.isNaN(grade)) throw inputError(file, lineNo, `expected an integer relevance grade in field 4, got '${gradeTok}'`);
+    if (Number.isNaN(grade))
+      throw inputError(file, lineNo, `expected an integer relevance grade in field 4, got '${gradeTok}'`);
     if (grade < MIN_GRADE || grade > MAX_GRADE) {
-      throw inputError(file, lineNo, `relevance grade '${gradeTok}' is outside the 32-bit integer range [${MIN_GRADE}, ${MAX_GRADE}] (trec_eval 10.0 keeps one counter per grade level and fails on such grades too)`);
+      throw inputError(
+        file,
+        lineNo,
+        `relevance grade '${gradeTok}' is outside the 32-bit integer range [${MIN_GRADE}, ${MAX_GRADE}] (trec_eval 10.0 keeps one counter per grade level and fails on such grades too)`,
+      );
     }
     let q = qrels.get(qid);
     let ql = lineOf.get(qid);
@@ -45,7 +50,11 @@ function qrelsBuilder(file: string): { add: (line: string, lineNo: number) => vo
     }
     const prev = ql.get(docno);
     if (prev !== undefined) {
-      throw inputError(file, lineNo, `duplicate judgement for query '${qid}', document '${docno}' (first at line ${prev}); trec_eval stops with "duplicate docs" here too`);
+      throw inputError(
+        file,
+        lineNo,
+        `duplicate judgement for query '${qid}', document '${docno}' (first at line ${prev}); trec_eval stops with "duplicate docs" here too`,
+      );
     }
     q.set(docno, grade);
     ql.set(docno, lineNo);

@@ -118,7 +118,10 @@ export function trecRankOrder(docnos: readonly string[], scores: ArrayLike<numbe
 
 /** Thrown (and turned into an XlirError by callers that know the file) on a duplicate docno. */
 export class DuplicateDocError extends Error {
-  constructor(readonly docno: string, readonly index: number) {
+  constructor(
+    readonly docno: string,
+    readonly index: number,
+  ) {
     super(`duplicate document '${docno}'`);
   }
 }
@@ -148,7 +151,17 @@ export function rankQuery(
     rels[r] = g === undefined ? REL_NONPOOL : g < 0 ? REL_UNJUDGED : g;
   }
   const numRel = judged.inherited ? 0 : countAtLeast(judged.levels, judged.levelCounts, level);
-  return { rels, numRet, levels: judged.levels, levelCounts: judged.levelCounts, numRel, level, missing: false, numDocs: 0, inherited: judged.inherited === true };
+  return {
+    rels,
+    numRet,
+    levels: judged.levels,
+    levelCounts: judged.levelCounts,
+    numRel,
+    level,
+    missing: false,
+    numDocs: 0,
+    inherited: judged.inherited === true,
+  };
 }
 
 /** trec_eval's stand-in ranking for a judged query absent from the run under -c (see QueryContext.missing). */

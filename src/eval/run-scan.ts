@@ -10,7 +10,10 @@ import { XlirError, inputError } from "../errors.js";
 import { assertReadableFile, isGzipFile } from "./lines.js";
 import { parseDecimal } from "./numbers.js";
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
 
 /** Receives entries; `qid` is the same string object for consecutive lines of one query. */
 export interface RunScanSink {
@@ -93,9 +96,15 @@ export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 
       }
       i++; // past '\n'
       if (n <= 0) continue; // blank or comment
-      if (n < 6) throw inputError(path, lineNo, `expected 6 fields (qid iter docno rank score tag), got ${n}`);
+      if (n < 6)
+        throw inputError(path, lineNo, `expected 6 fields (qid iter docno rank score tag), got ${n}`);
       const score = scoreAt(text, fs[8], fs[9]);
-      if (Number.isNaN(score)) throw inputError(path, lineNo, `expected a numeric score in field 5, got '${text.slice(fs[8], fs[9])}'`);
+      if (Number.isNaN(score))
+        throw inputError(
+          path,
+          lineNo,
+          `expected a numeric score in field 5, got '${text.slice(fs[8], fs[9])}'`,
+        );
       const qs = fs[0];
       const ql = fs[1] - qs;
       const qid = ql === cur.length && text.startsWith(cur, qs) ? cur : (cur = text.slice(qs, fs[1]));
@@ -130,7 +139,12 @@ export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 
       rest = text.slice(last + 1);
     }
   } catch (err) {
-    if (err instanceof XlirError || !(err instanceof Error) || typeof (err as NodeJS.ErrnoException).code !== "string") throw err;
+    if (
+      err instanceof XlirError ||
+      !(err instanceof Error) ||
+      typeof (err as NodeJS.ErrnoException).code !== "string"
+    )
+      throw err;
     throw new XlirError("CORRUPT", `${path}: cannot read run file (${err.message})`);
   }
   const tail = rest + decoder.end() + "\n";

@@ -24,13 +24,20 @@ export interface RunLine {
 }
 
 /** Parses one run line into `out`; returns false for blank and comment lines. Throws on malformed lines. */
-export function parseRunLine(file: string, line: string, lineNo: number, fields: string[], out: RunLine): boolean {
+export function parseRunLine(
+  file: string,
+  line: string,
+  lineNo: number,
+  fields: string[],
+  out: RunLine,
+): boolean {
   const c = firstNonSpace(line);
   if (c < 0 || c === 35) return false;
   const n = splitFields(line, fields);
   if (n < 6) throw inputError(file, lineNo, `expected 6 fields (qid iter docno rank score tag), got ${n}`);
   const score = parseDecimal(fields[4]);
-  if (Number.isNaN(score)) throw inputError(file, lineNo, `expected a numeric score in field 5, got '${fields[4]}'`);
+  if (Number.isNaN(score))
+    throw inputError(file, lineNo, `expected a numeric score in field 5, got '${fields[4]}'`);
   out.qid = fields[0];
   out.docno = fields[2];
   out.score = score;
@@ -101,11 +108,16 @@ export function parseRun(text: string, name = "<run>"): Run {
  * ```
  */
 export function formatRun(run: Run, tag = "xlir", digits?: number): string {
-  if (tag === "" || /\s/.test(tag)) throw new XlirError("USAGE", `run tag '${tag}' must be non-empty without whitespace`);
+  if (tag === "" || /\s/.test(tag))
+    throw new XlirError("USAGE", `run tag '${tag}' must be non-empty without whitespace`);
   const out: string[] = [];
   for (const qid of sortBytes(run.keys())) {
     const entries = run.get(qid)!;
-    const order = trecRankOrder(entries.map((e) => e.docno), entries.map((e) => e.score), entries.length);
+    const order = trecRankOrder(
+      entries.map((e) => e.docno),
+      entries.map((e) => e.score),
+      entries.length,
+    );
     for (let r = 0; r < order.length; r++) {
       const e = entries[order[r]];
       const score = digits === undefined ? String(e.score) : e.score.toPrecision(digits);

@@ -12,7 +12,7 @@ export function compareBytes(a: string, b: string): number {
     if (x !== y) {
       const xs = x >= 0xd800 && x <= 0xdfff;
       const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys && (x >= 0xd800 && y >= 0xd800)) return xs ? 1 : -1; // surrogate = code point >= U+10000
+      if (xs !== ys && x >= 0xd800 && y >= 0xd800) return xs ? 1 : -1; // surrogate = code point >= U+10000
       return x < y ? -1 : 1;
     }
   }

@@ -26,7 +26,10 @@ async function close(ws: WriteStream): Promise<void> {
  * Writes `qrels.txt` and `run.txt` into dir; returns their paths and line counts. Each query's lines are
  * ordered by score descending (as retrieval systems write them), rank column 1..n.
  */
-export async function writeSyntheticEvalData(dir: string, o: SyntheticEvalOptions): Promise<{ qrels: string; run: string; qrelsLines: number; runLines: number }> {
+export async function writeSyntheticEvalData(
+  dir: string,
+  o: SyntheticEvalOptions,
+): Promise<{ qrels: string; run: string; qrelsLines: number; runLines: number }> {
   const rand = mulberry32(o.seed);
   const judgedPerQuery = o.judged ?? 50;
   const pool = Math.max(o.docs * 2, 100);

@@ -28,7 +28,14 @@ export function formatTrecEval(result: EvalResult, perQuery: boolean, summary = 
   if (summary) {
     for (const { m } of measures) {
       if (m.summary === false) continue;
-      out.push(formatTrecLine(m.name, "all", value(result, m, "all"), m.text ? "text" : m.integer ? "integer" : "float"));
+      out.push(
+        formatTrecLine(
+          m.name,
+          "all",
+          value(result, m, "all"),
+          m.text ? "text" : m.integer ? "integer" : "float",
+        ),
+      );
     }
   }
   return out.length === 0 ? "" : out.join("\n") + "\n";
@@ -40,5 +47,11 @@ export function evalResultToJson(result: EvalResult): Record<string, unknown> {
   for (const [m, q] of result.perQuery) perQuery[m] = Object.fromEntries(q);
   const text: Record<string, Record<string, string>> = {};
   for (const [m, q] of result.text) text[m] = Object.fromEntries(q);
-  return { measures: result.measures, queries: result.queries, mean: Object.fromEntries(result.mean), perQuery, text };
+  return {
+    measures: result.measures,
+    queries: result.queries,
+    mean: Object.fromEntries(result.mean),
+    perQuery,
+    text,
+  };
 }

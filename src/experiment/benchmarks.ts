@@ -100,13 +100,20 @@ export function allowTestSplit(): void {
 
 function guardSplit(split: Split): void {
   if (split === "test" && testForbidden !== null) {
-    throw new XlirError("INTERNAL", `the test split was requested while it is forbidden (${testForbidden}): code that tunes must never read test judgments`);
+    throw new XlirError(
+      "INTERNAL",
+      `the test split was requested while it is forbidden (${testForbidden}): code that tunes must never read test judgments`,
+    );
   }
 }
 
 const FIELDS = { id: "id", title: "title", text: "text" };
 
-async function helpTasks(dataDir: string, languages: readonly string[], split: Split): Promise<LanguageTask[]> {
+async function helpTasks(
+  dataDir: string,
+  languages: readonly string[],
+  split: Split,
+): Promise<LanguageTask[]> {
   const tasks: LanguageTask[] = [];
   for (const language of languages) {
     const dir = join(dataDir, "help", language, split);
@@ -119,7 +126,9 @@ async function helpTasks(dataDir: string, languages: readonly string[], split: S
       split,
       corpus: join(dataDir, "help", "corpus.jsonl"),
       queries: await readAllQueries(join(dir, "queries.tsv")),
-      englishQueries: existsSync(join(dir, "queries.en.tsv")) ? await readAllQueries(join(dir, "queries.en.tsv")) : null,
+      englishQueries: existsSync(join(dir, "queries.en.tsv"))
+        ? await readAllQueries(join(dir, "queries.en.tsv"))
+        : null,
       englishCorpus: null,
       qrels: await readQrels(join(dir, "qrels.txt")),
       dictionary: existsSync(dict) ? dict : null,
@@ -130,7 +139,11 @@ async function helpTasks(dataDir: string, languages: readonly string[], split: S
   return tasks;
 }
 
-async function helpRevTasks(dataDir: string, languages: readonly string[], split: Split): Promise<LanguageTask[]> {
+async function helpRevTasks(
+  dataDir: string,
+  languages: readonly string[],
+  split: Split,
+): Promise<LanguageTask[]> {
   const tasks: LanguageTask[] = [];
   for (const language of languages) {
     const root = join(dataDir, "help-rev", language);
@@ -186,7 +199,11 @@ async function udhrTasks(dataDir: string, languages: readonly string[]): Promise
  * Loads every benchmark the configuration asks for, for one split (built-in data must already be
  * built). `directions` limits the directions loaded (default: the configuration's).
  */
-export async function loadBenchmarks(config: ExperimentConfig, split: Split, directions?: readonly Direction[]): Promise<BenchmarkDef[]> {
+export async function loadBenchmarks(
+  config: ExperimentConfig,
+  split: Split,
+  directions?: readonly Direction[],
+): Promise<BenchmarkDef[]> {
   guardSplit(split);
   const wanted = new Set<Direction>(directions ?? config.directions);
   const out: BenchmarkDef[] = [];
@@ -209,10 +226,12 @@ export async function loadBenchmarks(config: ExperimentConfig, split: Split, dir
   for (const b of config.data.benchmarks) {
     const direction = b.direction;
     if (!wanted.has(direction)) continue;
-    if (!existsSync(b.corpus)) throw new XlirError("NOT_FOUND", `benchmark '${b.name}': corpus ${b.corpus} not found`);
+    if (!existsSync(b.corpus))
+      throw new XlirError("NOT_FOUND", `benchmark '${b.name}': corpus ${b.corpus} not found`);
     const tasks: LanguageTask[] = [];
     for (const l of b.languages) {
-      const files = split === "test" ? { queries: l.queries, qrels: l.qrels, englishQueries: l.englishQueries } : l.dev;
+      const files =
+        split === "test" ? { queries: l.queries, qrels: l.qrels, englishQueries: l.englishQueries } : l.dev;
       if (!files) continue; // no dev split for this language: not tuned on
       const queryLang = direction === "xx-en" ? l.language : "en";
       tasks.push({
@@ -222,7 +241,9 @@ export async function loadBenchmarks(config: ExperimentConfig, split: Split, dir
         split,
         corpus: l.corpus ?? b.corpus,
         queries: await readQueryFile(files.queries, queryLang, b.topicField),
-        englishQueries: files.englishQueries ? await readQueryFile(files.englishQueries, "en", b.topicField) : null,
+        englishQueries: files.englishQueries
+          ? await readQueryFile(files.englishQueries, "en", b.topicField)
+          : null,
         englishCorpus: l.englishCorpus ?? null,
         qrels: await readQrels(files.qrels),
         dictionary: l.dictionary ?? null,
@@ -230,7 +251,13 @@ export async function loadBenchmarks(config: ExperimentConfig, split: Split, dir
         ceilingIsIdentity: false,
       });
     }
-    if (tasks.length) out.push({ name: b.name, direction, fields: { id: b.idField, title: b.titleField, text: b.textField }, tasks });
+    if (tasks.length)
+      out.push({
+        name: b.name,
+        direction,
+        fields: { id: b.idField, title: b.titleField, text: b.textField },
+        tasks,
+      });
   }
   if (out.length === 0) {
     throw new XlirError(

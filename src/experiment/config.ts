@@ -22,19 +22,34 @@ const devSplitSchema = z.strictObject({
 /** One language of a user benchmark: queries, judgments, optional English originals and dev split. */
 const userLanguageSchema = z.strictObject({
   language: lang.refine((l) => !/^(en|eng)(-|$)/.test(l), {
-    message: "the benchmark language is the foreign side: with 'en' both queries and documents would be English (nothing cross-lingual to learn)",
+    message:
+      "the benchmark language is the foreign side: with 'en' both queries and documents would be English (nothing cross-lingual to learn)",
   }),
   queries: z.string().describe("test queries: TSV qid<TAB>text, JSONL, or a TREC topics file"),
   qrels: z.string().describe("test TREC qrels"),
-  corpus: z.string().optional().describe("this language's own collection (en-xx), instead of the benchmark's corpus"),
-  englishCorpus: z.string().optional().describe("en-xx: English versions of the documents (same ids), for the teacher-english ceiling"),
-  englishQueries: z.string().optional().describe("xx-en: English originals of the same qids (the ceiling system)"),
-  dictionary: z.string().optional().describe("TSV word dictionary: foreign<TAB>english (xx-en) or english<TAB>foreign (en-xx)"),
+  corpus: z
+    .string()
+    .optional()
+    .describe("this language's own collection (en-xx), instead of the benchmark's corpus"),
+  englishCorpus: z
+    .string()
+    .optional()
+    .describe("en-xx: English versions of the documents (same ids), for the teacher-english ceiling"),
+  englishQueries: z
+    .string()
+    .optional()
+    .describe("xx-en: English originals of the same qids (the ceiling system)"),
+  dictionary: z
+    .string()
+    .optional()
+    .describe("TSV word dictionary: foreign<TAB>english (xx-en) or english<TAB>foreign (en-xx)"),
   translator: z
     .array(z.string())
     .min(1)
     .optional()
-    .describe("stdin->stdout MT command translating foreign text to English: the queries (xx-en) or the documents (en-xx)"),
+    .describe(
+      "stdin->stdout MT command translating foreign text to English: the queries (xx-en) or the documents (en-xx)",
+    ),
   dev: devSplitSchema.optional(),
 });
 
@@ -50,7 +65,10 @@ const userBenchmarkSchema = z.strictObject({
   idField: z.string().default("id"),
   titleField: z.string().default("title"),
   textField: z.string().default("text"),
-  topicField: z.enum(["title", "description", "title+description"]).default("title").describe("query text taken from TREC/NeuCLIR topic files"),
+  topicField: z
+    .enum(["title", "description", "title+description"])
+    .default("title")
+    .describe("query text taken from TREC/NeuCLIR topic files"),
   languages: z.array(userLanguageSchema).min(1),
 });
 
@@ -96,7 +114,12 @@ const optimSchema = z.strictObject({
 export const experimentConfigSchema = z.strictObject({
   /** Seeds of the students (the teacher and data use the first). `--seeds 1,2,3` repeats students. */
   seeds: z.array(z.number().int().nonnegative()).min(1).default([13, 14, 15]),
-  threads: z.number().int().positive().default(1).describe("libtorch intra-op threads per training process (OpenBLAS uses the rest)"),
+  threads: z
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe("libtorch intra-op threads per training process (OpenBLAS uses the rest)"),
   workers: z
     .number()
     .int()
@@ -112,8 +135,13 @@ export const experimentConfigSchema = z.strictObject({
     .array(z.enum(["xx-en", "en-xx"]))
     .min(1)
     .default(["xx-en"])
-    .describe("xx-en: foreign queries over English documents; en-xx: English queries over foreign documents (document-side students)"),
-  tuned: z.string().optional().describe("a tuning file written by `xlir tune` whose chosen settings override the students' defaults"),
+    .describe(
+      "xx-en: foreign queries over English documents; en-xx: English queries over foreign documents (document-side students)",
+    ),
+  tuned: z
+    .string()
+    .optional()
+    .describe("a tuning file written by `xlir tune` whose chosen settings override the students' defaults"),
   data: z
     .strictObject({
       builtin: z.boolean().default(true).describe("build and use the built-in help + UDHR benchmarks"),
@@ -149,7 +177,10 @@ export const experimentConfigSchema = z.strictObject({
     .prefault({}),
   teacher: z
     .strictObject({
-      model: z.string().optional().describe("a Hugging Face folder with an xlir head, used frozen; else trained"),
+      model: z
+        .string()
+        .optional()
+        .describe("a Hugging Face folder with an xlir head, used frozen; else trained"),
       optim: optimSchema.prefault({ steps: 300, batchSize: 48 }),
       maxQueryLength: z.number().int().positive().default(32),
       maxDocLength: z.number().int().positive().default(128),
@@ -167,15 +198,25 @@ export const experimentConfigSchema = z.strictObject({
       ot: otOptionsSchema
         .extend({
           epsilon: z.number().positive().default(0.02).describe("entropic regularisation eps > 0"),
-          tolerance: z.number().positive().default(1e-4).describe("Sinkhorn stops when ||P^T 1 - b||_2 < tolerance"),
+          tolerance: z
+            .number()
+            .positive()
+            .default(1e-4)
+            .describe("Sinkhorn stops when ||P^T 1 - b||_2 < tolerance"),
         })
         .prefault({}),
       contrastive: contrastiveOptionsSchema.prefault({}),
       mse: mseOptionsSchema.prefault({}),
-      combinedWeight: z.number().min(0).default(1).describe("weight of the contrastive term in ot+contrastive"),
+      combinedWeight: z
+        .number()
+        .min(0)
+        .default(1)
+        .describe("weight of the contrastive term in ot+contrastive"),
       perLoss: perLossSchema
         .prefault({})
-        .describe("settings of one loss's students that override the shared ones (chosen on dev by `xlir tune`)"),
+        .describe(
+          "settings of one loss's students that override the shared ones (chosen on dev by `xlir tune`)",
+        ),
     })
     .prefault({}),
   tuning: z
@@ -189,8 +230,12 @@ export const experimentConfigSchema = z.strictObject({
       learningRate: z.array(z.number().positive()).min(1).default([5e-4, 1e-3, 2e-3]),
       space: z
         .strictObject({
-          ot: z.strictObject({ epsilon: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]) }).prefault({}),
-          contrastive: z.strictObject({ temperature: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]) }).prefault({}),
+          ot: z
+            .strictObject({ epsilon: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]) })
+            .prefault({}),
+          contrastive: z
+            .strictObject({ temperature: z.array(z.number().positive()).min(1).default([0.02, 0.05, 0.1]) })
+            .prefault({}),
           mse: z.strictObject({}).prefault({}),
           "ot+contrastive": z
             .strictObject({
@@ -201,7 +246,10 @@ export const experimentConfigSchema = z.strictObject({
         })
         .prefault({})
         .describe("each loss's own settings to search, beside the shared learning rate and steps"),
-      measure: z.string().default("RR@10").describe("dev measure that selects (macro-average over dev languages)"),
+      measure: z
+        .string()
+        .default("RR@10")
+        .describe("dev measure that selects (macro-average over dev languages)"),
     })
     .prefault({}),
   search: z
@@ -228,7 +276,9 @@ export type UserBenchmark = z.infer<typeof userBenchmarkSchema>;
 export function parseExperimentConfig(raw: unknown, source = "configuration"): ExperimentConfig {
   const result = experimentConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
+    const problems = result.error.issues
+      .map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("\n");
     throw new XlirError("CONFIG", `${source} is invalid:\n${problems}`);
   }
   return explicitSharedWins(raw, result.data);
@@ -241,7 +291,8 @@ export function parseExperimentConfig(raw: unknown, source = "configuration"): E
  * set them itself. So a configuration written before per-loss settings existed means what it says.
  */
 function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentConfig {
-  const students = (raw as { students?: Record<string, Record<string, unknown> | undefined> } | null)?.students;
+  const students = (raw as { students?: Record<string, Record<string, unknown> | undefined> } | null)
+    ?.students;
   if (!students) return config;
   const userPerLoss = (students.perLoss ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const shared: Array<[keyof LossSettings, unknown]> = [
@@ -252,7 +303,8 @@ function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentC
   ];
   for (const loss of STUDENT_LOSSES) {
     for (const [key, value] of shared) {
-      if (value !== undefined && userPerLoss[loss]?.[key] === undefined) delete config.students.perLoss[loss][key];
+      if (value !== undefined && userPerLoss[loss]?.[key] === undefined)
+        delete config.students.perLoss[loss][key];
     }
   }
   return config;

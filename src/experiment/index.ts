@@ -9,7 +9,20 @@ export {
   type LossSettings,
 } from "./config.js";
 export { runExperiment, type ExperimentOptions, type ExperimentSummary } from "./run.js";
-export { runTuning, planTrials, type TuningFile, type Trial, type TrialResult, type TuneOptions } from "./tune.js";
+export {
+  runTuning,
+  planTrials,
+  type TuningFile,
+  type Trial,
+  type TrialResult,
+  type TuneOptions,
+} from "./tune.js";
 export { applyTuning, studentSettings, TUNING_FORMAT, type StudentSettings } from "./settings.js";
-export { loadBenchmarks, type BenchmarkDef, type LanguageTask, type Split, type Direction } from "./benchmarks.js";
+export {
+  loadBenchmarks,
+  type BenchmarkDef,
+  type LanguageTask,
+  type Split,
+  type Direction,
+} from "./benchmarks.js";
 export { type StageRecord, type StageTiming, type Logger, StageRunner } from "./stages.js";

@@ -33,8 +33,13 @@ export interface TrainedModel {
 }
 
 /** Trains the shared subword vocabulary (SentencePiece unigram) on all training text. */
-export async function trainTokenizer(config: ExperimentConfig, texts: readonly string[], dir: string): Promise<string> {
-  const sample = texts.length > config.tokenizer.maxSentences ? texts.slice(0, config.tokenizer.maxSentences) : texts;
+export async function trainTokenizer(
+  config: ExperimentConfig,
+  texts: readonly string[],
+  dir: string,
+): Promise<string> {
+  const sample =
+    texts.length > config.tokenizer.maxSentences ? texts.slice(0, config.tokenizer.maxSentences) : texts;
   return trainSentencePiece({
     texts: sample,
     vocabSize: config.tokenizer.vocabSize,
@@ -45,7 +50,11 @@ export async function trainTokenizer(config: ExperimentConfig, texts: readonly s
 }
 
 /** The encoder shape of the built-in experiment (XLM-R layout: positions offset by padding_idx + 1). */
-export function experimentEncoderConfig(config: ExperimentConfig, vocabSize: number, padTokenId: number): EncoderConfig {
+export function experimentEncoderConfig(
+  config: ExperimentConfig,
+  vocabSize: number,
+  padTokenId: number,
+): EncoderConfig {
   const m = config.model;
   return {
     architecture: "xlm-roberta",
@@ -68,7 +77,13 @@ function medianMs(xs: number[]): number | null {
   return xs.length ? median(xs) : null;
 }
 
-async function saveEncoder(dir: string, enc: TorchEncoder, tokenizer: TextTokenizer, indexEncoderHash?: string, indexTokenizerHash?: string): Promise<string> {
+async function saveEncoder(
+  dir: string,
+  enc: TorchEncoder,
+  tokenizer: TextTokenizer,
+  indexEncoderHash?: string,
+  indexTokenizerHash?: string,
+): Promise<string> {
   await saveHfFolder(dir, {
     indexEncoderHash,
     indexTokenizerHash,
@@ -99,7 +114,9 @@ export async function teacherStage(
           `teacher ${config.teacher.model} has no ColBERT head (xlir.json + xlir_head.safetensors) and there are only ${pairs.length} English training pairs to train one; give a teacher with a head or enable data.builtin`,
         );
       }
-      log(`[teacher] ${config.teacher.model} has no ColBERT head (xlir.json): a random ${config.model.dim}-d head is added and the teacher fine-tuned with InfoNCE`);
+      log(
+        `[teacher] ${config.teacher.model} has no ColBERT head (xlir.json): a random ${config.model.dim}-d head is added and the teacher fine-tuned with InfoNCE`,
+      );
     } else {
       return { dir: config.teacher.model, hash: m.hash, losses: [], seconds: 0, stepMsMedian: null };
     }
@@ -113,7 +130,9 @@ export async function teacherStage(
     encoder = TorchEncoder.fromWeights(m.config, m.weights, head, null, { dropout: config.model.dropout });
   } else {
     const vocab = (tokenizer.json.model as { vocab: unknown[] }).vocab.length;
-    encoder = TorchEncoder.random(experimentEncoderConfig(config, vocab, tokenizer.padId), head, seed, { dropout: config.model.dropout });
+    encoder = TorchEncoder.random(experimentEncoderConfig(config, vocab, tokenizer.padId), head, seed, {
+      dropout: config.model.dropout,
+    });
   }
   const progress = new Progress("teacher", config.teacher.optim.steps, log);
   const started = performance.now();
@@ -137,16 +156,30 @@ export async function teacherStage(
   progress.done();
   const hash = await saveEncoder(out, encoder, tokenizer);
   encoder.free();
-  return { dir: out, hash, losses: result.losses, seconds: (performance.now() - started) / 1000, stepMsMedian: medianMs(ms) };
+  return {
+    dir: out,
+    hash,
+    losses: result.losses,
+    seconds: (performance.now() - started) / 1000,
+    stepMsMedian: medianMs(ms),
+  };
 }
 
 /** Teacher token vectors of the distinct English bitext sentences, computed once per process. */
-export async function encodeTeacherEnglish(teacherDir: string, english: readonly string[], maxLength: number, log: Logger): Promise<TokenVectors> {
+export async function encodeTeacherEnglish(
+  teacherDir: string,
+  english: readonly string[],
+  maxLength: number,
+  log: Logger,
+): Promise<TokenVectors> {
   const m = await loadHfFolder(teacherDir);
   const enc = TorchEncoder.fromHfModel(m).freeze(); // keeps a ColBERT / PyLate teacher's query markers and augmentation
   const progress = new Progress("teacher-english", english.length, log);
   try {
-    return encodeTokenVectors(enc, m.tokenizer, english, { maxLength, onProgress: (d) => progress.update(d) });
+    return encodeTokenVectors(enc, m.tokenizer, english, {
+      maxLength,
+      onProgress: (d) => progress.update(d),
+    });
   } finally {
     progress.done();
     enc.free();
@@ -169,7 +202,13 @@ export async function studentStage(o: {
   const { settings, seed, teacher, dir, log } = o;
   const init = settings.init === "teacher" ? teacher : await loadHfFolder(settings.init);
   const head = init.head ?? teacher.head;
-  const student = TorchEncoder.fromWeights(init.config, init.weights, head, init.head ? init.headWeights : null, { dropout: settings.dropout });
+  const student = TorchEncoder.fromWeights(
+    init.config,
+    init.weights,
+    head,
+    init.head ? init.headWeights : null,
+    { dropout: settings.dropout },
+  );
   student.unfreeze();
   const name = `student ${settings.loss} seed ${seed}`;
   const steps = settings.optim.steps;
@@ -198,9 +237,18 @@ export async function studentStage(o: {
   progress.done();
   if (result.step < steps) {
     student.free();
-    throw new XlirError("INTERRUPTED", `${name} stopped after ${result.step} of ${steps} steps; run again to resume`);
+    throw new XlirError(
+      "INTERRUPTED",
+      `${name} stopped after ${result.step} of ${steps} steps; run again to resume`,
+    );
   }
-  const hash = await saveEncoder(join(dir, "model"), student, init.tokenizer, teacher.hash, teacher.tokenizerHash);
+  const hash = await saveEncoder(
+    join(dir, "model"),
+    student,
+    init.tokenizer,
+    teacher.hash,
+    teacher.tokenizerHash,
+  );
   student.free();
   return {
     dir: join(dir, "model"),

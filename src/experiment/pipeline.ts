@@ -7,7 +7,13 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readAllBitext, readBitextMoses, readBitextTmx, readBitextTsv, type BitextPair } from "../data/bitext.js";
+import {
+  readAllBitext,
+  readBitextMoses,
+  readBitextTmx,
+  readBitextTsv,
+  type BitextPair,
+} from "../data/bitext.js";
 import { buildBenchmark } from "../data/build.js";
 import { writeFileAtomic } from "../data/io.js";
 import { readBenchmarkManifest } from "../data/manifest.js";
@@ -18,7 +24,14 @@ import { readTokenVectorsFile, serializeTokenVectors } from "../train/encode-cac
 import { epochPermutation } from "../train/prng.js";
 import type { TeacherPair } from "../train/teacher.js";
 import { hashOf, type ExperimentConfig, type LossName } from "./config.js";
-import { encodeTeacherEnglish, readTeacherPairs, studentStage, teacherStage, trainTokenizer, type TrainedModel } from "./models.js";
+import {
+  encodeTeacherEnglish,
+  readTeacherPairs,
+  studentStage,
+  teacherStage,
+  trainTokenizer,
+  type TrainedModel,
+} from "./models.js";
 import { Progress } from "./progress.js";
 import type { StudentSettings } from "./settings.js";
 import { runLimited, trainStudentInChild, writePairsFile } from "./student-pool.js";
@@ -33,7 +46,10 @@ export async function fileDigest(path: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   } catch (err) {
-    throw new XlirError("NOT_FOUND", `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new XlirError(
+      "NOT_FOUND",
+      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   return h.digest("hex").slice(0, 16);
 }
@@ -64,7 +80,8 @@ export async function loadBitext(config: ExperimentConfig): Promise<BitextRow[]>
       if (wanted.has(lang)) files.set(lang, [join(dir, f)]);
     }
   }
-  for (const [lang, list] of Object.entries(config.data.bitext)) files.set(lang, [...(files.get(lang) ?? []), ...list]);
+  for (const [lang, list] of Object.entries(config.data.bitext))
+    files.set(lang, [...(files.get(lang) ?? []), ...list]);
   const out: BitextRow[] = [];
   for (const [language, list] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const pairs: BitextPair[] = [];
@@ -76,7 +93,9 @@ export async function loadBitext(config: ExperimentConfig): Promise<BitextRow[]>
         : Array.from(epochPermutation(config.seeds[0], 0, pairs.length).subarray(0, cap))
             .sort((a, b) => a - b)
             .map((i) => pairs[i]);
-    for (const p of keep) if (p.foreign.trim() && p.english.trim()) out.push({ language, foreign: p.foreign, english: p.english });
+    for (const p of keep)
+      if (p.foreign.trim() && p.english.trim())
+        out.push({ language, foreign: p.foreign, english: p.english });
   }
   return out;
 }
@@ -102,9 +121,12 @@ async function dataStage(config: ExperimentConfig, stages: StageRunner, log: Log
         if (missing.length === 0) {
           log(`[data] using the benchmark already built in ${d.dir}`);
           files = m.files;
-        } else log(`[data] ${d.dir} was built for other languages (missing ${missing.join(", ")}): rebuilding it`);
+        } else
+          log(`[data] ${d.dir} was built for other languages (missing ${missing.join(", ")}): rebuilding it`);
       } catch (err) {
-        log(`[data] ${d.dir} holds a benchmark this version cannot use (${(err as Error).message.split("\n")[0]}): rebuilding it`);
+        log(
+          `[data] ${d.dir} holds a benchmark this version cannot use (${(err as Error).message.split("\n")[0]}): rebuilding it`,
+        );
       }
     }
     if (!files) {
@@ -145,11 +167,17 @@ export interface Prepared {
 }
 
 /** Data, bitext, tokenizer, teacher and the teacher's English encodings (each a cached stage). */
-export async function prepareModels(config: ExperimentConfig, stages: StageRunner, log: Logger): Promise<Prepared> {
+export async function prepareModels(
+  config: ExperimentConfig,
+  stages: StageRunner,
+  log: Logger,
+): Promise<Prepared> {
   const seed0 = config.seeds[0];
   const dataHash = config.data.builtin ? await dataStage(config, stages, log) : "none";
   const bitext = await loadBitext(config);
-  const teacherPairs: TeacherPair[] = config.data.builtin ? await readTeacherPairs(join(config.data.dir, "teacher", "train.tsv")) : [];
+  const teacherPairs: TeacherPair[] = config.data.builtin
+    ? await readTeacherPairs(join(config.data.dir, "teacher", "train.tsv"))
+    : [];
   log(`[data] ${bitext.length} bitext pairs, ${teacherPairs.length} teacher pairs`);
   // every language a user benchmark declares needs bitext, or its students learn nothing: say so before training
   const withBitext = new Set(bitext.map((p) => p.language));
@@ -176,23 +204,41 @@ export async function prepareModels(config: ExperimentConfig, stages: StageRunne
     tokenizerPath = join(config.teacher.model, "tokenizer.json");
     tokenizerHash = await fileDigest(tokenizerPath);
   } else {
-    const r = await stages.run("tokenizer", hashOf(RECIPE, bitextHash, teacherDataHash, config.tokenizer, seed0), async (dir) => {
-      const texts: string[] = [];
-      for (const p of bitext) texts.push(p.foreign, p.english);
-      for (const p of teacherPairs) texts.push(p.query, p.document);
-      const path = await trainTokenizer(config, texts, dir);
-      return { path, hash: await fileDigest(path) };
-    });
+    const r = await stages.run(
+      "tokenizer",
+      hashOf(RECIPE, bitextHash, teacherDataHash, config.tokenizer, seed0),
+      async (dir) => {
+        const texts: string[] = [];
+        for (const p of bitext) texts.push(p.foreign, p.english);
+        for (const p of teacherPairs) texts.push(p.query, p.document);
+        const path = await trainTokenizer(config, texts, dir);
+        return { path, hash: await fileDigest(path) };
+      },
+    );
     tokenizerPath = r.path;
     tokenizerHash = r.hash;
   }
 
   if (!config.teacher.model && teacherPairs.length === 0) {
-    throw new XlirError("CONFIG", "no teacher: give teacher.model (a Hugging Face folder with an xlir ColBERT head) or use the built-in data");
+    throw new XlirError(
+      "CONFIG",
+      "no teacher: give teacher.model (a Hugging Face folder with an xlir ColBERT head) or use the built-in data",
+    );
   }
   const teacherModelHash = config.teacher.model ? (await loadHfFolder(config.teacher.model)).hash : null;
-  const teacherKey = hashOf(RECIPE, config.teacher, config.model, tokenizerHash, teacherModelHash, teacherDataHash, seed0, config.device);
-  const teacher = await stages.run("teacher", teacherKey, (dir) => teacherStage(config, tokenizerPath, teacherPairs, dir, log));
+  const teacherKey = hashOf(
+    RECIPE,
+    config.teacher,
+    config.model,
+    tokenizerHash,
+    teacherModelHash,
+    teacherDataHash,
+    seed0,
+    config.device,
+  );
+  const teacher = await stages.run("teacher", teacherKey, (dir) =>
+    teacherStage(config, tokenizerPath, teacherPairs, dir, log),
+  );
 
   const englishIndex = new Map<string, number>();
   const pairs: DistillPair[] = bitext.map((p) => {
@@ -200,14 +246,28 @@ export async function prepareModels(config: ExperimentConfig, stages: StageRunne
     return { foreign: p.foreign, english: p.english, englishIndex: englishIndex.get(p.english) as number };
   });
   // the bitext as the student processes read it, and the teacher's English sides encoded once
-  const encoded = await stages.run("teacher-english", hashOf(RECIPE, teacher.hash, bitextHash, config.students.maxLength), async (dir) => {
-    const pairsFile = join(dir, "pairs.tsv");
-    await writePairsFile(pairsFile, pairs);
-    const tv = await encodeTeacherEnglish(teacher.dir, [...englishIndex.keys()], config.students.maxLength, log);
-    const englishFile = join(dir, "english.tv");
-    await writeFileAtomic(englishFile, serializeTokenVectors(tv));
-    return { pairsFile, englishFile, sentences: englishIndex.size, tokens: tv.offsets[tv.offsets.length - 1] };
-  });
+  const encoded = await stages.run(
+    "teacher-english",
+    hashOf(RECIPE, teacher.hash, bitextHash, config.students.maxLength),
+    async (dir) => {
+      const pairsFile = join(dir, "pairs.tsv");
+      await writePairsFile(pairsFile, pairs);
+      const tv = await encodeTeacherEnglish(
+        teacher.dir,
+        [...englishIndex.keys()],
+        config.students.maxLength,
+        log,
+      );
+      const englishFile = join(dir, "english.tv");
+      await writeFileAtomic(englishFile, serializeTokenVectors(tv));
+      return {
+        pairsFile,
+        englishFile,
+        sentences: englishIndex.size,
+        tokens: tv.offsets[tv.offsets.length - 1],
+      };
+    },
+  );
   return {
     dataHash,
     bitextHash,
@@ -258,12 +318,30 @@ export async function trainStudents(
   let english: ReturnType<typeof readTokenVectorsFile> | null = null;
   const tasks = specs.map((spec) => async (): Promise<StudentModel> => {
     // a child process runs OpenBLAS on one thread: part of the key, as thread counts can change float results
-    const key = hashOf(RECIPE, prep.teacher.hash, prep.bitextHash, spec.settings, spec.seed, config.threads, config.device, config.workers > 1);
+    const key = hashOf(
+      RECIPE,
+      prep.teacher.hash,
+      prep.bitextHash,
+      spec.settings,
+      spec.seed,
+      config.threads,
+      config.device,
+      config.workers > 1,
+    );
     const r = await stages.run(spec.stage, key, async (dir) => {
       mkdirSync(dir, { recursive: true });
       if (teacherModel) {
         english ??= readTokenVectorsFile(prep.englishFile);
-        return studentStage({ settings: spec.settings, seed: spec.seed, teacher: teacherModel, pairs: prep.pairs, english, dir, log, stopAfter });
+        return studentStage({
+          settings: spec.settings,
+          seed: spec.seed,
+          teacher: teacherModel,
+          pairs: prep.pairs,
+          english,
+          dir,
+          log,
+          stopAfter,
+        });
       }
       const job = {
         settings: spec.settings,
@@ -278,7 +356,15 @@ export async function trainStudents(
       };
       return trainStudentInChild(job, log);
     });
-    return { loss: spec.settings.loss, seed: spec.seed, dir: r.dir, hash: r.hash, losses: r.losses, stats: r.stats ?? {}, settings: spec.settings };
+    return {
+      loss: spec.settings.loss,
+      seed: spec.seed,
+      dir: r.dir,
+      hash: r.hash,
+      losses: r.losses,
+      stats: r.stats ?? {},
+      settings: spec.settings,
+    };
   });
   return runLimited(tasks, config.workers);
 }

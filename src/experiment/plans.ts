@@ -39,11 +39,20 @@ export async function samplePlans(o: {
             for (let k = 0; k < d; k++) dot += f.vectors.vectors[i * d + k] * e.vectors.vectors[j * d + k];
             cost[i * n + j] = 1 - dot;
           }
-        const r = sinkhorn(new Float64Array(m).fill(1 / m), new Float64Array(n).fill(1 / n), cost, { epsilon: o.ot.epsilon, maxIterations: o.ot.maxIterations, tolerance: o.ot.tolerance });
+        const r = sinkhorn(new Float64Array(m).fill(1 / m), new Float64Array(n).fill(1 / n), cost, {
+          epsilon: o.ot.epsilon,
+          maxIterations: o.ot.maxIterations,
+          tolerance: o.ot.tolerance,
+        });
         const plan: number[][] = [];
         for (let i = 0; i < m; i++) plan.push(Array.from(r.plan.subarray(i * n, (i + 1) * n)));
         const how = `eps ${o.ot.epsilon}, ${r.iterations} iterations${r.converged ? "" : ", not converged"}`;
-        plans.push({ title: `${task.benchmark}/${task.language} ${q.qid}: "${q.text}" -> "${english.get(q.qid)}" (${how})`, rowTokens: f.tokens[0], colTokens: e.tokens[0], plan });
+        plans.push({
+          title: `${task.benchmark}/${task.language} ${q.qid}: "${q.text}" -> "${english.get(q.qid)}" (${how})`,
+          rowTokens: f.tokens[0],
+          colTokens: e.tokens[0],
+          plan,
+        });
       }
     }
   } finally {

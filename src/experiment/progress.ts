@@ -18,7 +18,11 @@ export class Progress {
   ) {
     if (!opts.lines && process.stderr.isTTY && total > 0) {
       this.bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {info}`, hideCursor: true, stream: process.stderr },
+        {
+          format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {info}`,
+          hideCursor: true,
+          stream: process.stderr,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(total, 0, { info: "" });

@@ -28,7 +28,8 @@ export function averageScores(list: Scores[]): Scores {
   const out: Scores = new Map();
   for (const [measure, first] of list[0]) {
     const m = new Map<string, number>();
-    for (const qid of first.keys()) m.set(qid, list.reduce((s, x) => s + (x.get(measure)?.get(qid) ?? 0), 0) / list.length);
+    for (const qid of first.keys())
+      m.set(qid, list.reduce((s, x) => s + (x.get(measure)?.get(qid) ?? 0), 0) / list.length);
     out.set(measure, m);
   }
   return out;
@@ -52,7 +53,14 @@ export function sampleSd(xs: readonly number[]): number {
  * The verdict of A against B: a winner only when the corrected p is below `alpha` and every seed's
  * difference has the sign of the mean difference.
  */
-export function verdictOf(a: string, b: string, meanDiff: number, pAdjusted: number, seedDiffs: readonly number[], alpha = ALPHA): string {
+export function verdictOf(
+  a: string,
+  b: string,
+  meanDiff: number,
+  pAdjusted: number,
+  seedDiffs: readonly number[],
+  alpha = ALPHA,
+): string {
   const sign = Math.sign(meanDiff);
   const agree = sign !== 0 && seedDiffs.every((d) => Math.sign(d) === sign);
   if (pAdjusted < alpha && agree) return sign > 0 ? `${a} better` : `${b} better`;
@@ -70,7 +78,11 @@ interface SeedScores {
 }
 
 /** Evaluates every run and computes the comparisons that the report shows. */
-export async function evaluateExperiment(config: ExperimentConfig, benchmarks: BenchmarkDef[], records: RunRecord[]): Promise<ExperimentResults> {
+export async function evaluateExperiment(
+  config: ExperimentConfig,
+  benchmarks: BenchmarkDef[],
+  records: RunRecord[],
+): Promise<ExperimentResults> {
   const e = config.evaluation;
   const measures = e.measures;
   const results: ReportResult[] = [];
@@ -85,7 +97,9 @@ export async function evaluateExperiment(config: ExperimentConfig, benchmarks: B
         perSeed.set(r.system, [...(perSeed.get(r.system) ?? []), { seed: r.seed, scores }]);
       }
       for (const list of perSeed.values()) list.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
-      const scores = new Map([...perSeed].map(([system, list]) => [system, averageScores(list.map((x) => x.scores))] as const));
+      const scores = new Map(
+        [...perSeed].map(([system, list]) => [system, averageScores(list.map((x) => x.scores))] as const),
+      );
       if (!scores.has(BASELINE)) continue;
       const table = compareScores({
         scores,
@@ -176,7 +190,10 @@ export async function evaluateExperiment(config: ExperimentConfig, benchmarks: B
     // one family per benchmark and measure: the languages
     for (const measure of measures) {
       const family = pending.filter((c) => c.measure === measure);
-      const adjusted = correct(e.correction, family.map((c) => c.p));
+      const adjusted = correct(
+        e.correction,
+        family.map((c) => c.p),
+      );
       family.forEach((c, i) => {
         c.pAdjusted = adjusted[i];
         c.verdict = verdictOf("OT", "contrastive", c.meanA - c.meanB, c.pAdjusted, c.seedDiffs ?? []);

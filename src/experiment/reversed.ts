@@ -42,7 +42,10 @@ export async function buildCollectionIndex(o: {
   queryEncoderHash?: string;
 }): Promise<void> {
   const model = await loadHfFolder(o.encoderDir);
-  const encoder = await OnnxEncoder.fromModel(model, { threads: 2, maxLength: Math.min(maxSequenceLength(model.config), o.config.teacher.maxDocLength) });
+  const encoder = await OnnxEncoder.fromModel(model, {
+    threads: 2,
+    maxLength: Math.min(maxSequenceLength(model.config), o.config.teacher.maxDocLength),
+  });
   try {
     const docs = await readDocs(o.corpus, o.fields);
     const progress = new Progress(`index ${o.corpus}`, docs.length, o.log);
@@ -84,40 +87,67 @@ export async function prepareReversed(o: {
     if (b.direction !== "en-xx") continue;
     for (const task of b.tasks) {
       const digest = await fileDigest(task.corpus);
-      const encoders = [{ name: "teacher", dir: o.teacher.dir, hash: o.teacher.hash, query: undefined as string | undefined }];
-      for (const s of o.students) encoders.push({ name: `${s.loss.replace("+", "_")}-seed${s.seed}`, dir: s.dir, hash: s.hash, query: o.teacher.hash });
+      const encoders = [
+        { name: "teacher", dir: o.teacher.dir, hash: o.teacher.hash, query: undefined as string | undefined },
+      ];
+      for (const s of o.students)
+        encoders.push({
+          name: `${s.loss.replace("+", "_")}-seed${s.seed}`,
+          dir: s.dir,
+          hash: s.hash,
+          query: o.teacher.hash,
+        });
       for (const e of encoders) {
         const key = `${e.hash}|${task.corpus}`;
         if (assets.indexes.has(key)) continue;
-        const r = await o.stages.run(`index-${b.name}-${task.language}-${e.name}`, hashOf(RECIPE, e.hash, digest, b.fields, o.config.teacher.maxDocLength), async (dir) => {
-          const out = join(dir, "index");
-          await buildCollectionIndex({ config: o.config, encoderDir: e.dir, corpus: task.corpus, fields: b.fields, out, log: o.log, queryEncoderHash: e.query });
-          return { dir: out };
-        });
+        const r = await o.stages.run(
+          `index-${b.name}-${task.language}-${e.name}`,
+          hashOf(RECIPE, e.hash, digest, b.fields, o.config.teacher.maxDocLength),
+          async (dir) => {
+            const out = join(dir, "index");
+            await buildCollectionIndex({
+              config: o.config,
+              encoderDir: e.dir,
+              corpus: task.corpus,
+              fields: b.fields,
+              out,
+              log: o.log,
+              queryEncoderHash: e.query,
+            });
+            return { dir: out };
+          },
+        );
         assets.indexes.set(key, r.dir);
       }
       if (task.translator && !assets.translations.has(task.corpus)) {
         const translator = task.translator;
-        const r = await o.stages.run(`translate-${b.name}-${task.language}`, hashOf(RECIPE, digest, translator), async (dir) => {
-          const docs = await readDocs(task.corpus, b.fields);
-          // one line per title and paragraph, so that the translator sees sentences, not pages
-          const lines: string[] = [];
-          const spans = docs.map((d) => {
-            const parts = [d.title, ...d.text.split("\n")];
-            const start = lines.length;
-            lines.push(...parts.map((p) => p.replace(/\s+/g, " ").trim() || "."));
-            return { start, n: parts.length };
-          });
-          o.log(`[translate] ${task.corpus}: ${lines.length} lines with ${translator.join(" ")}`);
-          const out = await new CommandTranslator({ command: translator[0], args: translator.slice(1) }).translate(lines);
-          const translated = docs.map((d, i) => {
-            const t = out.slice(spans[i].start, spans[i].start + spans[i].n);
-            return { id: d.id, title: t[0], text: t.slice(1).join("\n") };
-          });
-          const file = join(dir, "corpus.en.jsonl");
-          await writeCorpusJsonl(file, translated);
-          return { file };
-        });
+        const r = await o.stages.run(
+          `translate-${b.name}-${task.language}`,
+          hashOf(RECIPE, digest, translator),
+          async (dir) => {
+            const docs = await readDocs(task.corpus, b.fields);
+            // one line per title and paragraph, so that the translator sees sentences, not pages
+            const lines: string[] = [];
+            const spans = docs.map((d) => {
+              const parts = [d.title, ...d.text.split("\n")];
+              const start = lines.length;
+              lines.push(...parts.map((p) => p.replace(/\s+/g, " ").trim() || "."));
+              return { start, n: parts.length };
+            });
+            o.log(`[translate] ${task.corpus}: ${lines.length} lines with ${translator.join(" ")}`);
+            const out = await new CommandTranslator({
+              command: translator[0],
+              args: translator.slice(1),
+            }).translate(lines);
+            const translated = docs.map((d, i) => {
+              const t = out.slice(spans[i].start, spans[i].start + spans[i].n);
+              return { id: d.id, title: t[0], text: t.slice(1).join("\n") };
+            });
+            const file = join(dir, "corpus.en.jsonl");
+            await writeCorpusJsonl(file, translated);
+            return { file };
+          },
+        );
         assets.translations.set(task.corpus, r.file);
       }
     }
@@ -140,11 +170,18 @@ export async function searchReversed(o: {
 }): Promise<void> {
   const k = o.config.search.k;
   const teacherModel = await loadHfFolder(o.teacherDir);
-  const teacher = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(maxSequenceLength(teacherModel.config), o.config.search.queryMaxLength) });
+  const teacher = await OnnxEncoder.fromModel(teacherModel, {
+    threads: 2,
+    maxLength: Math.min(maxSequenceLength(teacherModel.config), o.config.search.queryMaxLength),
+  });
   try {
     for (const task of o.bench.tasks) {
       const t0 = performance.now();
-      const dense = async (system: string, indexDir: string | undefined, seed: number | null = null): Promise<void> => {
+      const dense = async (
+        system: string,
+        indexDir: string | undefined,
+        seed: number | null = null,
+      ): Promise<void> => {
         if (!indexDir) return;
         const s = await Searcher.open(indexDir, teacher);
         try {
@@ -153,9 +190,19 @@ export async function searchReversed(o: {
           s.close();
         }
       };
-      const sparse = async (system: string, docs: CorpusDoc[], analyzer: string, queries: string[]): Promise<void> => {
+      const sparse = async (
+        system: string,
+        docs: CorpusDoc[],
+        analyzer: string,
+        queries: string[],
+      ): Promise<void> => {
         const bm25 = Bm25Index.build(docs, { analyzer });
-        const run: Run = new Map(task.queries.map((q, i) => [q.qid, bm25.search(queries[i], k).map((h) => ({ docno: h.docno, score: h.score }))]));
+        const run: Run = new Map(
+          task.queries.map((q, i) => [
+            q.qid,
+            bm25.search(queries[i], k).map((h) => ({ docno: h.docno, score: h.score })),
+          ]),
+        );
         await o.emit(task, system, null, run, task.queries.length);
       };
       await dense("teacher-zero-shot", o.assets.indexes.get(`${o.teacherHash}|${task.corpus}`));
@@ -167,10 +214,19 @@ export async function searchReversed(o: {
         await sparse("bm25-dict", docs, task.language, await dict.translate(texts));
       }
       const translated = o.assets.translations.get(task.corpus);
-      if (translated) await sparse("bm25-mt", await readDocs(translated, { id: "id", title: "title", text: "text" }), "en", texts);
-      for (const s of o.students) await dense(s.loss, o.assets.indexes.get(`${s.hash}|${task.corpus}`), s.seed);
+      if (translated)
+        await sparse(
+          "bm25-mt",
+          await readDocs(translated, { id: "id", title: "title", text: "text" }),
+          "en",
+          texts,
+        );
+      for (const s of o.students)
+        await dense(s.loss, o.assets.indexes.get(`${s.hash}|${task.corpus}`), s.seed);
       if (task.englishCorpus) await dense("teacher-english", o.englishIndexes.get(task.englishCorpus));
-      o.log(`[search] ${o.bench.name}/${task.language}: ${task.queries.length} English queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      o.log(
+        `[search] ${o.bench.name}/${task.language}: ${task.queries.length} English queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
   } finally {
     await teacher.dispose();
@@ -184,7 +240,12 @@ export function reversedRunPath(outDir: string, r: Omit<RunRecord, "path" | "que
 }
 
 /** Writes a run and returns its record. */
-export async function writeRunRecord(outDir: string, rec: Omit<RunRecord, "path" | "queries">, run: Run, queries: number): Promise<RunRecord> {
+export async function writeRunRecord(
+  outDir: string,
+  rec: Omit<RunRecord, "path" | "queries">,
+  run: Run,
+  queries: number,
+): Promise<RunRecord> {
   const path = reversedRunPath(outDir, rec);
   mkdirSync(join(path, ".."), { recursive: true });
   await writeRun(path, run, rec.seed === null ? rec.system : `${rec.system}.seed${rec.seed}`);

@@ -13,7 +13,14 @@ import type { ReportLossCurve } from "../report/types.js";
 import { writeReport } from "../report/write.js";
 import { loadBenchmarks, type BenchmarkDef } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig } from "./config.js";
-import { fileDigest, prepareModels, RECIPE, studentStageName, trainStudents, type StudentModel } from "./pipeline.js";
+import {
+  fileDigest,
+  prepareModels,
+  RECIPE,
+  studentStageName,
+  trainStudents,
+  type StudentModel,
+} from "./pipeline.js";
 import { samplePlans } from "./plans.js";
 import { evaluateExperiment } from "./results.js";
 import { applyTuning, studentSettings } from "./settings.js";
@@ -80,14 +87,30 @@ export async function teacherIndexes(
   const out = new Map<string, string>();
   for (const b of benchmarks) {
     // xx-en: the English collection searched; en-xx: the English versions of the documents (the ceiling)
-    const english = b.direction === "xx-en" ? b.tasks.map((t) => t.corpus) : b.tasks.flatMap((t) => (t.englishCorpus ? [t.englishCorpus] : []));
+    const english =
+      b.direction === "xx-en"
+        ? b.tasks.map((t) => t.corpus)
+        : b.tasks.flatMap((t) => (t.englishCorpus ? [t.englishCorpus] : []));
     for (const corpus of new Set(english)) {
       if (out.has(corpus)) continue;
       const name = b.direction === "xx-en" ? `index-${b.name}` : `index-${b.name}-english`;
-      const key = hashOf(RECIPE, teacher.hash, await fileDigest(corpus), b.fields, config.teacher.maxDocLength);
+      const key = hashOf(
+        RECIPE,
+        teacher.hash,
+        await fileDigest(corpus),
+        b.fields,
+        config.teacher.maxDocLength,
+      );
       const r = await stages.run(name, key, async (dir) => {
         const indexDir = join(dir, "index");
-        await buildCollectionIndex({ config, encoderDir: teacher.dir, corpus, fields: b.fields, out: indexDir, log });
+        await buildCollectionIndex({
+          config,
+          encoderDir: teacher.dir,
+          corpus,
+          fields: b.fields,
+          out: indexDir,
+          log,
+        });
         return { dir: indexDir };
       });
       out.set(corpus, r.dir);
@@ -97,7 +120,10 @@ export async function teacherIndexes(
 }
 
 /** Runs (or resumes) the whole experiment; see the file comment. */
-export async function runExperiment(input: ExperimentConfig, opts: ExperimentOptions): Promise<ExperimentSummary> {
+export async function runExperiment(
+  input: ExperimentConfig,
+  opts: ExperimentOptions,
+): Promise<ExperimentSummary> {
   const started = performance.now();
   const config = input.tuned ? applyTuning(input, input.tuned) : input;
   const log = opts.log;
@@ -106,7 +132,10 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
   await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
   const stages = new StageRunner(out, log);
   if (!isTorchAvailable()) {
-    throw new XlirError("NATIVE_MISSING", "training needs the libtorch binding: run `bash scripts/setup.sh` (apt-get install libtorch-dev, then npm run build:native)");
+    throw new XlirError(
+      "NATIVE_MISSING",
+      "training needs the libtorch binding: run `bash scripts/setup.sh` (apt-get install libtorch-dev, then npm run build:native)",
+    );
   }
   setThreads({ torch: config.threads });
   setDevice(config.device, "device");
@@ -116,15 +145,35 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
 
   // 5. students: every loss x seed; the same data, initialisation and batches, each loss with its own settings
   const specs = config.seeds.flatMap((seed) =>
-    config.students.losses.map((loss) => ({ settings: studentSettings(config, loss), seed, stage: studentStageName(loss, seed) })),
+    config.students.losses.map((loss) => ({
+      settings: studentSettings(config, loss),
+      seed,
+      stage: studentStageName(loss, seed),
+    })),
   );
-  const students: StudentModel[] = await trainStudents(config, prep, specs, stages, log, opts.stopStudentsAfter);
+  const students: StudentModel[] = await trainStudents(
+    config,
+    prep,
+    specs,
+    stages,
+    log,
+    opts.stopStudentsAfter,
+  );
 
   // 6. the test split, read once; the teacher's indexes; every system searched
   const benchmarks = await loadBenchmarks(config, "test");
-  log(`[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`);
+  log(
+    `[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
+  );
   const indexes = await teacherIndexes(config, benchmarks, prep.teacher, stages, log);
-  const reversed = await prepareReversed({ config, benchmarks, teacher: prep.teacher, students, stages, log });
+  const reversed = await prepareReversed({
+    config,
+    benchmarks,
+    teacher: prep.teacher,
+    students,
+    stages,
+    log,
+  });
   const searchHash = hashOf(
     RECIPE,
     prep.teacher.hash,
@@ -136,19 +185,46 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
     [...reversed.translations.values()],
   );
   const records = await stages.run<RunRecord[]>("search", searchHash, () =>
-    searchAllSystems({ config, benchmarks, teacherDir: prep.teacher.dir, teacherHash: prep.teacher.hash, students, indexes, reversed, outDir: out, log }),
+    searchAllSystems({
+      config,
+      benchmarks,
+      teacherDir: prep.teacher.dir,
+      teacherHash: prep.teacher.hash,
+      students,
+      indexes,
+      reversed,
+      outDir: out,
+      log,
+    }),
   );
 
   // 7. evaluation, comparisons, report
   log("[evaluate] measures, bootstrap intervals, paired tests");
   const { results, comparisons } = await evaluateExperiment(config, benchmarks, records);
   const otStudent = students.find((s) => s.loss === "ot");
-  const otOptions = studentSettings(config, "ot").lossOptions as { epsilon: number; iterations: number; tolerance: number };
-  const otSettings = { epsilon: otOptions.epsilon, maxIterations: otOptions.iterations, tolerance: otOptions.tolerance };
-  const plans = otStudent ? await samplePlans({ benchmarks, studentDir: otStudent.dir, teacherDir: prep.teacher.dir, ot: otSettings }) : [];
+  const otOptions = studentSettings(config, "ot").lossOptions as {
+    epsilon: number;
+    iterations: number;
+    tolerance: number;
+  };
+  const otSettings = {
+    epsilon: otOptions.epsilon,
+    maxIterations: otOptions.iterations,
+    tolerance: otOptions.tolerance,
+  };
+  const plans = otStudent
+    ? await samplePlans({
+        benchmarks,
+        studentDir: otStudent.dir,
+        teacherDir: prep.teacher.dir,
+        ot: otSettings,
+      })
+    : [];
   const lossCurves: ReportLossCurve[] = [];
-  if (prep.teacher.losses.length) lossCurves.push({ name: "teacher (InfoNCE)", points: downsample(prep.teacher.losses) });
-  for (const s of students) lossCurves.push({ name: `${s.loss} (seed ${s.seed})`, points: downsample(s.losses) });
+  if (prep.teacher.losses.length)
+    lossCurves.push({ name: "teacher (InfoNCE)", points: downsample(prep.teacher.losses) });
+  for (const s of students)
+    lossCurves.push({ name: `${s.loss} (seed ${s.seed})`, points: downsample(s.losses) });
   const seconds = (performance.now() - started) / 1000;
   const report = await writeReport(out, {
     title: "xlir: optimal-transport vs contrastive distillation for cross-lingual retrieval",
@@ -162,12 +238,23 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
     lossCurves,
     plans,
     stages: stages.timings,
-    students: students.map((s) => ({ loss: s.loss, seed: s.seed, settings: { ...s.settings.tuned }, training: s.stats })),
+    students: students.map((s) => ({
+      loss: s.loss,
+      seed: s.seed,
+      settings: { ...s.settings.tuned },
+      training: s.stats,
+    })),
     meta: {
       configHash: hashOf(config),
       tuned: config.tuned ?? null,
       teacherHash: prep.teacher.hash,
-      students: students.map((s) => ({ loss: s.loss, seed: s.seed, hash: s.hash, settings: s.settings.tuned, training: s.stats })),
+      students: students.map((s) => ({
+        loss: s.loss,
+        seed: s.seed,
+        hash: s.hash,
+        settings: s.settings.tuned,
+        training: s.stats,
+      })),
       bitextPairs: prep.bitextPairs,
       teacherPairs: prep.teacherPairs,
       totalSeconds: seconds,
@@ -177,6 +264,8 @@ export async function runExperiment(input: ExperimentConfig, opts: ExperimentOpt
       node: process.version,
     },
   });
-  log(`[report] ${report.html}\n[report] ${report.markdown}\n[report] ${report.json}\n[done] ${(seconds / 60).toFixed(1)} min`);
+  log(
+    `[report] ${report.html}\n[report] ${report.markdown}\n[report] ${report.json}\n[done] ${(seconds / 60).toFixed(1)} min`,
+  );
   return { outDir: out, report, seconds };
 }

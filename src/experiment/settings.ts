@@ -19,7 +19,8 @@ export interface StudentSettings {
   /** Options handed to the loss (src/losses). */
   lossOptions: Record<string, unknown>;
   /** The tunable settings as resolved (learningRate, steps and the loss's own). */
-  tuned: Required<Pick<LossSettings, "learningRate" | "steps">> & Omit<LossSettings, "learningRate" | "steps">;
+  tuned: Required<Pick<LossSettings, "learningRate" | "steps">> &
+    Omit<LossSettings, "learningRate" | "steps">;
   maxLength: number;
   dropout: number;
   init: string;
@@ -88,7 +89,9 @@ export function applyTuning(config: ExperimentConfig, file: string): ExperimentC
   }
   const parsed = tuningFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("\n");
     throw new XlirError("CONFIG", `${file} is not a tuning file written by \`xlir tune\`:\n${problems}`);
   }
   const out = structuredClone(config);

@@ -65,7 +65,10 @@ export class StageRunner {
     this.log(`[${name}] started`);
     const result = await fn(dir);
     const seconds = (performance.now() - started) / 1000;
-    await writeFileAtomic(recordPath, JSON.stringify({ name, hash, done: true, seconds, result } satisfies StageRecord<T>, null, 1));
+    await writeFileAtomic(
+      recordPath,
+      JSON.stringify({ name, hash, done: true, seconds, result } satisfies StageRecord<T>, null, 1),
+    );
     this.timings.push({ name, seconds, cached: false });
     this.log(`[${name}] done in ${seconds.toFixed(1)} s`);
     return result;
@@ -76,6 +79,9 @@ function readRecord<T>(path: string): StageRecord<T> {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as StageRecord<T>;
   } catch (err) {
-    throw new XlirError("CORRUPT", `${path}: unreadable stage record (${(err as Error).message}); delete the stage folder to rebuild it`);
+    throw new XlirError(
+      "CORRUPT",
+      `${path}: unreadable stage record (${(err as Error).message}); delete the stage folder to rebuild it`,
+    );
   }
 }

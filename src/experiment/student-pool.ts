@@ -46,7 +46,10 @@ export type WorkerMessage =
 /** Writes the pairs in the TSV the children read (tabs and newlines inside texts become spaces). */
 export async function writePairsFile(file: string, pairs: readonly DistillPair[]): Promise<void> {
   const clean = (s: string): string => s.replace(/[\t\r\n]+/g, " ");
-  await writeFileAtomic(file, pairs.map((p) => `${clean(p.foreign)}\t${clean(p.english)}\t${p.englishIndex}`).join("\n") + "\n");
+  await writeFileAtomic(
+    file,
+    pairs.map((p) => `${clean(p.foreign)}\t${clean(p.english)}\t${p.englishIndex}`).join("\n") + "\n",
+  );
 }
 
 /** Reads a pairs file written by `writePairsFile`. */
@@ -73,7 +76,8 @@ function workerEntry(): { script: string; execArgv: string[] } {
   // running from the TypeScript sources (bin/xlir, tests): the child needs tsx's loader too
   const require = createRequire(import.meta.url);
   const loader = join(dirname(require.resolve("tsx/package.json")), "dist", "loader.mjs");
-  if (!existsSync(loader)) throw new XlirError("NATIVE_MISSING", `cannot start a student process: ${loader} not found (run npm ci)`);
+  if (!existsSync(loader))
+    throw new XlirError("NATIVE_MISSING", `cannot start a student process: ${loader} not found (run npm ci)`);
   return { script, execArgv: ["--import", loader] };
 }
 
@@ -98,7 +102,12 @@ export function trainStudentInChild(job: StudentJob, log: Logger): Promise<Train
           } else if (m.type === "error") {
             settled = true;
             const code = m.code && m.code in ERROR_CODES ? m.code : "INTERNAL";
-            reject(new XlirError(code, m.code ? m.message : `student process failed: ${m.message}\n${m.stack ?? ""}`));
+            reject(
+              new XlirError(
+                code,
+                m.code ? m.message : `student process failed: ${m.message}\n${m.stack ?? ""}`,
+              ),
+            );
           }
         });
         child.on("error", (err) => {
@@ -106,7 +115,13 @@ export function trainStudentInChild(job: StudentJob, log: Logger): Promise<Train
           settled = true;
         });
         child.on("exit", (code, signal) => {
-          if (!settled) reject(new XlirError("INTERRUPTED", `student process for ${job.settings.loss} seed ${job.seed} exited (${signal ?? `status ${code}`}) before finishing; run again to resume`));
+          if (!settled)
+            reject(
+              new XlirError(
+                "INTERRUPTED",
+                `student process for ${job.settings.loss} seed ${job.seed} exited (${signal ?? `status ${code}`}) before finishing; run again to resume`,
+              ),
+            );
           settled = true;
         });
       })

@@ -36,6 +36,11 @@ async function main(): Promise<void> {
 main()
   .catch(async (err: unknown) => {
     const e = err as Error;
-    await send({ type: "error", code: err instanceof XlirError ? err.code : null, message: e.message, stack: e.stack });
+    await send({
+      type: "error",
+      code: err instanceof XlirError ? err.code : null,
+      message: e.message,
+      stack: e.stack,
+    });
   })
   .finally(() => process.disconnect?.());

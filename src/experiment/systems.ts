@@ -53,20 +53,40 @@ function truncateRun(run: Run, k: number): Run {
 
 function runPath(outDir: string, r: Omit<RunRecord, "path" | "queries">): string {
   const name = r.seed === null ? r.system : `${r.system}.seed${r.seed}`;
-  return join(outDir, "runs", r.benchmark, r.language, `${name.replace(/\+/g, "_").replace(/[(),]/g, "_")}.run`);
+  return join(
+    outDir,
+    "runs",
+    r.benchmark,
+    r.language,
+    `${name.replace(/\+/g, "_").replace(/[(),]/g, "_")}.run`,
+  );
 }
 
 async function studentEncoder(dir: string, maxLength: number): Promise<OnnxEncoder> {
   const m = await loadHfFolder(dir);
-  return OnnxEncoder.fromModel(m, { threads: 2, maxLength: Math.min(maxLength, maxSequenceLength(m.config)) });
+  return OnnxEncoder.fromModel(m, {
+    threads: 2,
+    maxLength: Math.min(maxLength, maxSequenceLength(m.config)),
+  });
 }
 
-async function translateAll(task: LanguageTask): Promise<{ dict: QueryText[] | null; mt: QueryText[] | null }> {
+async function translateAll(
+  task: LanguageTask,
+): Promise<{ dict: QueryText[] | null; mt: QueryText[] | null }> {
   const texts = task.queries.map((q) => q.text);
   const wrap = (out: string[]): QueryText[] => task.queries.map((q, i) => ({ qid: q.qid, text: out[i] }));
-  const dict = task.dictionary ? wrap(await (await DictionaryTranslator.fromTsv(task.dictionary, { lang: task.language })).translate(texts)) : null;
+  const dict = task.dictionary
+    ? wrap(
+        await (await DictionaryTranslator.fromTsv(task.dictionary, { lang: task.language })).translate(texts),
+      )
+    : null;
   const mt = task.translator
-    ? wrap(await new CommandTranslator({ command: task.translator[0], args: task.translator.slice(1) }).translate(texts))
+    ? wrap(
+        await new CommandTranslator({
+          command: task.translator[0],
+          args: task.translator.slice(1),
+        }).translate(texts),
+      )
     : null;
   return { dict, mt };
 }
@@ -96,14 +116,24 @@ export async function searchAllSystems(o: {
   // (never beyond what the model's position table allows)
   const teacherModel = await loadHfFolder(o.teacherDir);
   const limit = maxSequenceLength(teacherModel.config);
-  const teacher = await OnnxEncoder.fromModel(teacherModel, { threads: 2, maxLength: Math.min(limit, o.config.search.queryMaxLength) });
+  const teacher = await OnnxEncoder.fromModel(teacherModel, {
+    threads: 2,
+    maxLength: Math.min(limit, o.config.search.queryMaxLength),
+  });
   const students = await Promise.all(
-    o.students.map(async (s) => ({ ...s, encoder: await studentEncoder(s.dir, o.config.search.queryMaxLength) })),
+    o.students.map(async (s) => ({
+      ...s,
+      encoder: await studentEncoder(s.dir, o.config.search.queryMaxLength),
+    })),
   );
   try {
     for (const bench of o.benchmarks) {
       if (bench.direction === "en-xx") {
-        if (!o.reversed || !o.teacherHash) throw new XlirError("INTERNAL", `benchmark '${bench.name}' (en-xx) needs its indexes (prepareReversed)`);
+        if (!o.reversed || !o.teacherHash)
+          throw new XlirError(
+            "INTERNAL",
+            `benchmark '${bench.name}' (en-xx) needs its indexes (prepareReversed)`,
+          );
         await searchReversed({
           config: o.config,
           bench,
@@ -113,18 +143,35 @@ export async function searchAllSystems(o: {
           assets: o.reversed,
           englishIndexes: o.indexes,
           emit: async (task, system, seed, run, queries) => {
-            records.push(await writeRunRecord(o.outDir, { benchmark: bench.name, language: task.language, system, seed }, run, queries));
+            records.push(
+              await writeRunRecord(
+                o.outDir,
+                { benchmark: bench.name, language: task.language, system, seed },
+                run,
+                queries,
+              ),
+            );
           },
           log: o.log,
         });
         continue;
       }
       const corpora = [...new Set(bench.tasks.map((t) => t.corpus))];
-      if (corpora.length !== 1) throw new XlirError("UNSUPPORTED", `benchmark '${bench.name}': one English collection per xx-en benchmark, found ${corpora.length}`);
+      if (corpora.length !== 1)
+        throw new XlirError(
+          "UNSUPPORTED",
+          `benchmark '${bench.name}': one English collection per xx-en benchmark, found ${corpora.length}`,
+        );
       const corpus = corpora[0];
       const indexDir = o.indexes.get(corpus);
       if (!indexDir) throw new XlirError("INTERNAL", `no teacher index for ${corpus}`);
-      const docs = o.only ? [] : await readAllCorpus(corpus, { idFields: [bench.fields.id], titleFields: [bench.fields.title], textFields: [bench.fields.text] });
+      const docs = o.only
+        ? []
+        : await readAllCorpus(corpus, {
+            idFields: [bench.fields.id],
+            titleFields: [bench.fields.title],
+            textFields: [bench.fields.text],
+          });
       const bm25 = o.only ? null : Bm25Index.build(docs, { analyzer: "en" });
       // one opened index (its vectors read once) serves the teacher and every student
       const opened = await openIndex(indexDir);
@@ -133,19 +180,34 @@ export async function searchAllSystems(o: {
       for (const task of bench.tasks) {
         const t0 = performance.now();
         const { dict, mt } = o.only ? { dict: null, mt: null } : await translateAll(task);
-        const emit = async (system: string, seed: number | null, run: Run, queries: number): Promise<void> => {
+        const emit = async (
+          system: string,
+          seed: number | null,
+          run: Run,
+          queries: number,
+        ): Promise<void> => {
           const rec = { benchmark: bench.name, language: task.language, system, seed };
           const path = runPath(o.outDir, rec);
           mkdirSync(join(path, ".."), { recursive: true });
           await writeRun(path, run, seed === null ? system : `${system}.seed${seed}`);
           records.push({ ...rec, path, queries });
         };
-        const dense = async (system: string, searcher: Searcher, queries: QueryText[] | null, seed: number | null = null): Promise<void> => {
+        const dense = async (
+          system: string,
+          searcher: Searcher,
+          queries: QueryText[] | null,
+          seed: number | null = null,
+        ): Promise<void> => {
           if (queries) await emit(system, seed, await searcher.search(queries, k), queries.length);
         };
         const sparse = async (system: string, queries: QueryText[] | null): Promise<void> => {
           if (!queries || !bm25) return;
-          const run: Run = new Map(queries.map((q) => [q.qid, bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score }))]));
+          const run: Run = new Map(
+            queries.map((q) => [
+              q.qid,
+              bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score })),
+            ]),
+          );
           await emit(system, null, run, queries.length);
         };
         if (!o.only) {
@@ -167,15 +229,27 @@ export async function searchAllSystems(o: {
         const translated = !o.only ? (mt ?? dict) : null;
         if (translated && bm25 && studentRuns.length) {
           const base = mt ? "bm25-mt" : "bm25-dict";
-          const bmRun: Run = new Map(translated.map((q) => [q.qid, bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score }))]));
+          const bmRun: Run = new Map(
+            translated.map((q) => [
+              q.qid,
+              bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score })),
+            ]),
+          );
           for (const sr of studentRuns) {
             const fused = fuseRuns([bmRun, sr.run], { method: "rrf", k: 60, names: [base, sr.loss] });
             await emit(`rrf(${base},${sr.loss})`, sr.seed, truncateRun(fused, k), task.queries.length);
           }
         }
         // UDHR: the English query is the document itself, so this row only checks the pipeline
-        if (!o.only) await dense(task.ceilingIsIdentity ? "teacher-english-identity" : "teacher-english", teacherSearch, task.englishQueries);
-        o.log(`[search] ${bench.name}/${task.language}: ${task.queries.length} queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        if (!o.only)
+          await dense(
+            task.ceilingIsIdentity ? "teacher-english-identity" : "teacher-english",
+            teacherSearch,
+            task.englishQueries,
+          );
+        o.log(
+          `[search] ${bench.name}/${task.language}: ${task.queries.length} queries, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
       }
       teacherSearch.close();
       for (const s of studentSearch) s.searcher.close();

@@ -38,7 +38,8 @@ export interface Trial {
   loss: LossName;
   /** 0-based position among this loss's trials. */
   index: number;
-  settings: Required<Pick<LossSettings, "learningRate" | "steps">> & Omit<LossSettings, "learningRate" | "steps">;
+  settings: Required<Pick<LossSettings, "learningRate" | "steps">> &
+    Omit<LossSettings, "learningRate" | "steps">;
 }
 
 export interface TrialResult extends Trial {
@@ -76,17 +77,30 @@ export function planTrials(config: ExperimentConfig): Trial[] {
   for (const loss of config.students.losses) {
     const own = Object.entries(t.space[loss] as Record<string, number[]>);
     for (const [name, values] of own) {
-      if (values.length === 0) throw new XlirError("CONFIG", `tuning.space.${loss}.${name}: an empty grid (give at least one value)`);
+      if (values.length === 0)
+        throw new XlirError(
+          "CONFIG",
+          `tuning.space.${loss}.${name}: an empty grid (give at least one value)`,
+        );
     }
     const points = grid([["learningRate", t.learningRate], ...own]);
-    const rng = new Mulberry32(mixSeed(config.seeds[0], [...loss].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7)));
+    const rng = new Mulberry32(
+      mixSeed(
+        config.seeds[0],
+        [...loss].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7),
+      ),
+    );
     for (let i = points.length - 1; i > 0; i--) {
       const j = rng.int(i + 1);
       [points[i], points[j]] = [points[j], points[i]];
     }
     for (let i = 0; i < t.trials; i++) {
       const p = points[i % points.length];
-      trials.push({ loss, index: i, settings: { ...p, learningRate: p.learningRate, steps: t.steps[i % t.steps.length] } });
+      trials.push({
+        loss,
+        index: i,
+        settings: { ...p, learningRate: p.learningRate, steps: t.steps[i % t.steps.length] },
+      });
     }
   }
   return trials;
@@ -113,19 +127,25 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
   const started = performance.now();
   forbidTestSplit("xlir tune");
   try {
-    if (!isTorchAvailable()) throw new XlirError("NATIVE_MISSING", "tuning trains students: the libtorch binding is needed (bash scripts/setup.sh)");
+    if (!isTorchAvailable())
+      throw new XlirError(
+        "NATIVE_MISSING",
+        "tuning trains students: the libtorch binding is needed (bash scripts/setup.sh)",
+      );
     const trials = planTrials(config);
     const log = opts.log;
     const out = resolve(opts.outDir);
     mkdirSync(out, { recursive: true });
     await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
     setThreads({ torch: config.threads });
-  setDevice(config.device, "device");
+    setDevice(config.device, "device");
     const stages = new StageRunner(out, log);
     const prep = await prepareModels(config, stages, log);
     const dev = await loadBenchmarks(config, "dev", ["xx-en"]);
     const devLanguages = dev.flatMap((b) => b.tasks.map((t) => `${b.name}/${t.language}`));
-    log(`[tune] ${trials.length} trials (${config.tuning.trials} per loss) on dev: ${dev.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`);
+    log(
+      `[tune] ${trials.length} trials (${config.tuning.trials} per loss) on dev: ${dev.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
+    );
     const indexes = await teacherIndexes(config, dev, prep.teacher, stages, log);
     const seed = config.seeds[0];
     const specs: StudentSpec[] = trials.map((t) => ({
@@ -139,30 +159,38 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
     for (const [i, trial] of trials.entries()) {
       const student = students[i];
       const name = specs[i].stage;
-      const r = await stages.run(`${name}-dev`, hashOf(RECIPE, student.hash, [...indexes.values()], measure, devLanguages, config.search), async (dir) => {
-        const records: RunRecord[] = await searchAllSystems({
-          config,
-          benchmarks: dev,
-          teacherDir: prep.teacher.dir,
-          students: [{ ...student, loss: trial.loss }],
-          indexes,
-          outDir: dir,
-          log,
-          only: "students",
-        });
-        const perLanguage: Record<string, number> = {};
-        for (const rec of records) {
-          const task = dev.find((b) => b.name === rec.benchmark)?.tasks.find((t) => t.language === rec.language);
-          if (!task) continue;
-          const ev = evaluateRun(task.qrels, await readRun(rec.path), [measure], { complete: true });
-          perLanguage[`${rec.benchmark}/${rec.language}`] = meanOf(ev.perQuery.get(measure));
-        }
-        return perLanguage;
-      });
+      const r = await stages.run(
+        `${name}-dev`,
+        hashOf(RECIPE, student.hash, [...indexes.values()], measure, devLanguages, config.search),
+        async (dir) => {
+          const records: RunRecord[] = await searchAllSystems({
+            config,
+            benchmarks: dev,
+            teacherDir: prep.teacher.dir,
+            students: [{ ...student, loss: trial.loss }],
+            indexes,
+            outDir: dir,
+            log,
+            only: "students",
+          });
+          const perLanguage: Record<string, number> = {};
+          for (const rec of records) {
+            const task = dev
+              .find((b) => b.name === rec.benchmark)
+              ?.tasks.find((t) => t.language === rec.language);
+            if (!task) continue;
+            const ev = evaluateRun(task.qrels, await readRun(rec.path), [measure], { complete: true });
+            perLanguage[`${rec.benchmark}/${rec.language}`] = meanOf(ev.perQuery.get(measure));
+          }
+          return perLanguage;
+        },
+      );
       const values = Object.values(r);
       const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
       results.push({ ...trial, dev: r, mean, seconds: 0 });
-      log(`[tune] ${trial.loss} trial ${trial.index} ${JSON.stringify(trial.settings)}: dev ${measure} ${mean.toFixed(4)}`);
+      log(
+        `[tune] ${trial.loss} trial ${trial.index} ${JSON.stringify(trial.settings)}: dev ${measure} ${mean.toFixed(4)}`,
+      );
     }
     const chosen: TuningFile["chosen"] = {};
     for (const loss of config.students.losses) {
@@ -176,7 +204,10 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
       split: "dev",
       seed,
       trialsPerLoss: config.tuning.trials,
-      stepsPerLoss: Array.from({ length: config.tuning.trials }, (_, i) => config.tuning.steps[i % config.tuning.steps.length]).reduce((a, b) => a + b, 0),
+      stepsPerLoss: Array.from(
+        { length: config.tuning.trials },
+        (_, i) => config.tuning.steps[i % config.tuning.steps.length],
+      ).reduce((a, b) => a + b, 0),
       devLanguages,
       trials: results,
       chosen,
@@ -211,7 +242,10 @@ export function renderTuningMarkdown(f: TuningFile): string {
     "",
     `| loss | trial | settings | ${langs.join(" | ")} | mean |`,
     `|---|---:|---|${langs.map(() => "---:|").join("")}---:|`,
-    ...f.trials.map((t) => `| ${t.loss} | ${t.index} | ${fmt(t.settings)} | ${langs.map((l) => (t.dev[l] ?? NaN).toFixed(4)).join(" | ")} | ${t.mean.toFixed(4)} |`),
+    ...f.trials.map(
+      (t) =>
+        `| ${t.loss} | ${t.index} | ${fmt(t.settings)} | ${langs.map((l) => (t.dev[l] ?? NaN).toFixed(4)).join(" | ")} | ${t.mean.toFixed(4)} |`,
+    ),
     "",
     "Chosen:",
     "",

@@ -27,7 +27,10 @@ export const BM25_FORMAT_VERSION = 1;
 const MAGIC = "XLIRBM25";
 const HEADER_BYTES = 8 + 4 * 4;
 
-const FileEntry = z.strictObject({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const FileEntry = z.strictObject({
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
 const Manifest = z.strictObject({
   kind: z.literal("bm25"),
   formatVersion: z.number().int(),
@@ -54,7 +57,11 @@ const sha256 = (buf: Buffer): string => createHash("sha256").update(buf).digest(
 
 /** A stable hash of what determines the index terms and scores: analyser family, lang, resolved options, k1, b. */
 export function bm25AnalyzerHash(analyzer: Analyzer): string {
-  const key = JSON.stringify({ family: analyzer.family, lang: analyzer.spec.lang, resolved: analyzer.resolved });
+  const key = JSON.stringify({
+    family: analyzer.family,
+    lang: analyzer.spec.lang,
+    resolved: analyzer.resolved,
+  });
   return createHash("sha256").update(key).digest("hex").slice(0, 16);
 }
 
@@ -64,7 +71,8 @@ function u32Bytes(a: Uint32Array): Buffer {
 
 /** Writes the index to `dir` atomically (replacing a previous index there). */
 export async function saveBm25(index: Bm25Index, dir: string): Promise<Bm25Manifest> {
-  if (endianness() !== "LE") throw new XlirError("UNSUPPORTED", "bm25 index files are little-endian; this machine is big-endian");
+  if (endianness() !== "LE")
+    throw new XlirError("UNSUPPORTED", "bm25 index files are little-endian; this machine is big-endian");
   const target = resolve(dir);
   if (existsSync(target)) {
     const entries = await readdir(target);
@@ -73,11 +81,19 @@ export async function saveBm25(index: Bm25Index, dir: string): Promise<Bm25Manif
     }
   }
   const d = index.data;
-  const N = d.docnos.length, V = d.terms.length, P = d.postDocs.length;
+  const N = d.docnos.length,
+    V = d.terms.length,
+    P = d.postDocs.length;
   const header = Buffer.alloc(HEADER_BYTES);
   header.write(MAGIC, 0, "ascii");
   [BM25_FORMAT_VERSION, N, V, P].forEach((v, i) => header.writeUInt32LE(v, 8 + 4 * i));
-  const postings = Buffer.concat([header, u32Bytes(d.docLens), u32Bytes(d.offsets), u32Bytes(d.postDocs), u32Bytes(d.postTfs)]);
+  const postings = Buffer.concat([
+    header,
+    u32Bytes(d.docLens),
+    u32Bytes(d.offsets),
+    u32Bytes(d.postDocs),
+    u32Bytes(d.postTfs),
+  ]);
   const files: Record<string, Buffer> = {
     "terms.json": Buffer.from(JSON.stringify(d.terms)),
     "docnos.json": Buffer.from(JSON.stringify(d.docnos)),
@@ -87,11 +103,25 @@ export async function saveBm25(index: Bm25Index, dir: string): Promise<Bm25Manif
   for (let i = 0; i < N; i++) totalLength += d.docLens[i];
   const a = index.analyzer;
   const manifest: Bm25Manifest = {
-    kind: "bm25", formatVersion: BM25_FORMAT_VERSION, k1: index.params.k1, b: index.params.b, lengthNorm: index.params.lengthNorm,
-    analyzer: { lang: a.spec.lang, options: { ...a.spec.options }, family: a.family, resolved: { ...a.resolved } },
+    kind: "bm25",
+    formatVersion: BM25_FORMAT_VERSION,
+    k1: index.params.k1,
+    b: index.params.b,
+    lengthNorm: index.params.lengthNorm,
+    analyzer: {
+      lang: a.spec.lang,
+      options: { ...a.spec.options },
+      family: a.family,
+      resolved: { ...a.resolved },
+    },
     analyzerHash: bm25AnalyzerHash(a),
-    docCount: N, termCount: V, postingCount: P, totalLength,
-    files: Object.fromEntries(Object.entries(files).map(([n, b]) => [n, { bytes: b.length, sha256: sha256(b) }])),
+    docCount: N,
+    termCount: V,
+    postingCount: P,
+    totalLength,
+    files: Object.fromEntries(
+      Object.entries(files).map(([n, b]) => [n, { bytes: b.length, sha256: sha256(b) }]),
+    ),
     createdAt: new Date().toISOString(),
   };
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
@@ -117,7 +147,8 @@ export async function saveBm25(index: Bm25Index, dir: string): Promise<Bm25Manif
 /** Reads and validates manifest.json of a BM25 index folder. */
 export async function readBm25Manifest(dir: string): Promise<Bm25Manifest> {
   const path = join(dir, "manifest.json");
-  if (!existsSync(path)) throw new XlirError("NOT_FOUND", `${path}: no index manifest (is ${dir} an index folder?)`);
+  if (!existsSync(path))
+    throw new XlirError("NOT_FOUND", `${path}: no index manifest (is ${dir} an index folder?)`);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, "utf8"));
@@ -128,9 +159,16 @@ export async function readBm25Manifest(dir: string): Promise<Bm25Manifest> {
     throw new XlirError("MISMATCH", `${path}: index kind is '${String(raw.kind)}', expected 'bm25'`);
   }
   const parsed = Manifest.safeParse(raw);
-  if (!parsed.success) throw new XlirError("CORRUPT", `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new XlirError(
+      "CORRUPT",
+      `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   if (parsed.data.formatVersion !== BM25_FORMAT_VERSION) {
-    throw new XlirError("UNSUPPORTED", `${path}: bm25 format version ${parsed.data.formatVersion}; this xlir reads ${BM25_FORMAT_VERSION}`);
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${path}: bm25 format version ${parsed.data.formatVersion}; this xlir reads ${BM25_FORMAT_VERSION}`,
+    );
   }
   return parsed.data;
 }
@@ -141,8 +179,10 @@ async function readChecked(dir: string, name: string, m: Bm25Manifest): Promise<
   if (!entry) throw new XlirError("CORRUPT", `${join(dir, "manifest.json")}: lists no '${name}'`);
   if (!existsSync(path)) throw new XlirError("CORRUPT", `${path}: missing`);
   const buf = await readFile(path);
-  if (buf.length !== entry.bytes) throw new XlirError("CORRUPT", `${path}: ${buf.length} bytes, manifest says ${entry.bytes} (truncated?)`);
-  if (sha256(buf) !== entry.sha256) throw new XlirError("CORRUPT", `${path}: SHA-256 differs from the manifest`);
+  if (buf.length !== entry.bytes)
+    throw new XlirError("CORRUPT", `${path}: ${buf.length} bytes, manifest says ${entry.bytes} (truncated?)`);
+  if (sha256(buf) !== entry.sha256)
+    throw new XlirError("CORRUPT", `${path}: SHA-256 differs from the manifest`);
   return buf;
 }
 
@@ -158,26 +198,42 @@ function jsonStrings(buf: Buffer, path: string, n: number): string[] {
  * Loads an index folder. With `expect.analyzer`, refuses (MISMATCH) an index built with another
  * analysis (family, language or resolved options differ).
  */
-export async function loadBm25(dir: string, expect: { analyzer?: Analyzer | AnalyzerSpec | string } = {}): Promise<Bm25Index> {
-  if (endianness() !== "LE") throw new XlirError("UNSUPPORTED", "bm25 index files are little-endian; this machine is big-endian");
+export async function loadBm25(
+  dir: string,
+  expect: { analyzer?: Analyzer | AnalyzerSpec | string } = {},
+): Promise<Bm25Index> {
+  if (endianness() !== "LE")
+    throw new XlirError("UNSUPPORTED", "bm25 index files are little-endian; this machine is big-endian");
   const m = await readBm25Manifest(dir);
-  const analyzer = analyzerFromSpec({ lang: m.analyzer.lang, options: m.analyzer.options as AnalyzerSpec["options"] });
+  const analyzer = analyzerFromSpec({
+    lang: m.analyzer.lang,
+    options: m.analyzer.options as AnalyzerSpec["options"],
+  });
   if (bm25AnalyzerHash(analyzer) !== m.analyzerHash) {
-    throw new XlirError("MISMATCH", `${dir}: the index was built with analyser ${JSON.stringify(m.analyzer.resolved)} which this xlir resolves differently`);
+    throw new XlirError(
+      "MISMATCH",
+      `${dir}: the index was built with analyser ${JSON.stringify(m.analyzer.resolved)} which this xlir resolves differently`,
+    );
   }
   if (expect.analyzer !== undefined) {
     const want = toAnalyzer(expect.analyzer);
     if (!sameAnalyzer(want, analyzer)) {
-      throw new XlirError("MISMATCH", `${dir}: index built with analyser ${analyzer.spec.lang}/${analyzer.family} ${JSON.stringify(analyzer.resolved)}, but ${want.spec.lang}/${want.family} ${JSON.stringify(want.resolved)} was requested`);
+      throw new XlirError(
+        "MISMATCH",
+        `${dir}: index built with analyser ${analyzer.spec.lang}/${analyzer.family} ${JSON.stringify(analyzer.resolved)}, but ${want.spec.lang}/${want.family} ${JSON.stringify(want.resolved)} was requested`,
+      );
     }
   }
-  const N = m.docCount, V = m.termCount, P = m.postingCount;
+  const N = m.docCount,
+    V = m.termCount,
+    P = m.postingCount;
   const terms = jsonStrings(await readChecked(dir, "terms.json", m), join(dir, "terms.json"), V);
   const docnos = jsonStrings(await readChecked(dir, "docnos.json", m), join(dir, "docnos.json"), N);
   const bin = await readChecked(dir, "postings.bin", m);
   const binPath = join(dir, "postings.bin");
   const expected = HEADER_BYTES + 4 * (N + V + 1 + 2 * P);
-  if (bin.length !== expected || bin.toString("ascii", 0, 8) !== MAGIC) throw new XlirError("CORRUPT", `${binPath}: bad magic or size`);
+  if (bin.length !== expected || bin.toString("ascii", 0, 8) !== MAGIC)
+    throw new XlirError("CORRUPT", `${binPath}: bad magic or size`);
   const head = [0, 1, 2, 3].map((i) => bin.readUInt32LE(8 + 4 * i));
   if (head[0] !== BM25_FORMAT_VERSION || head[1] !== N || head[2] !== V || head[3] !== P) {
     throw new XlirError("CORRUPT", `${binPath}: header (${head.join(", ")}) contradicts the manifest`);
@@ -187,13 +243,21 @@ export async function loadBm25(dir: string, expect: { analyzer?: Analyzer | Anal
   new Uint8Array(all.buffer).set(bin.subarray(HEADER_BYTES));
   let at = 0;
   const take = (n: number): Uint32Array => all.subarray(at, (at += n));
-  const data: Bm25Data = { terms, docnos, docLens: take(N), offsets: take(V + 1), postDocs: take(P), postTfs: take(P) };
+  const data: Bm25Data = {
+    terms,
+    docnos,
+    docLens: take(N),
+    offsets: take(V + 1),
+    postDocs: take(P),
+    postTfs: take(P),
+  };
   let total = 0;
   for (let i = 0; i < N; i++) total += data.docLens[i];
   const o = data.offsets;
   let ok = o[0] === 0 && o[V] === P && total === m.totalLength;
   for (let t = 0; ok && t < V; t++) ok = o[t] <= o[t + 1];
   for (let i = 0; ok && i < P; i++) ok = data.postDocs[i] < N && data.postTfs[i] > 0;
-  if (!ok) throw new XlirError("CORRUPT", `${binPath}: postings are inconsistent (offsets, doc ids or lengths)`);
+  if (!ok)
+    throw new XlirError("CORRUPT", `${binPath}: postings are inconsistent (offsets, doc ids or lengths)`);
   return new Bm25Index(data, analyzer, { k1: m.k1, b: m.b, lengthNorm: m.lengthNorm });
 }

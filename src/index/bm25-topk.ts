@@ -18,7 +18,13 @@ export function rankOrder(sa: number, da: string, sb: number, db: string): numbe
  * @param docnos   docno per doc index [N]
  * @returns doc indices [min(k, count)] best first
  */
-export function topK(docs: ArrayLike<number>, count: number, scores: ArrayLike<number>, docnos: readonly string[], k: number): number[] {
+export function topK(
+  docs: ArrayLike<number>,
+  count: number,
+  scores: ArrayLike<number>,
+  docnos: readonly string[],
+  k: number,
+): number[] {
   if (k <= 0 || count === 0) return [];
   // worse(a, b): a ranks after b. The heap root is the worst kept candidate.
   const worse = (a: number, b: number): boolean => rankOrder(scores[a], docnos[a], scores[b], docnos[b]) > 0;
@@ -33,7 +39,8 @@ export function topK(docs: ArrayLike<number>, count: number, scores: ArrayLike<n
   };
   const down = (i: number): void => {
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < heap.length && worse(heap[l], heap[m])) m = l;
       if (r < heap.length && worse(heap[r], heap[m])) m = r;

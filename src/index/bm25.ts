@@ -65,9 +65,15 @@ export function toAnalyzer(a: Analyzer | AnalyzerSpec | string | undefined): Ana
 }
 
 function checkParams(p: Bm25Params): void {
-  if (!(Number.isFinite(p.k1) && p.k1 >= 0)) throw new XlirError("CONFIG", `bm25 k1=${p.k1}: expected a number >= 0`);
-  if (!(Number.isFinite(p.b) && p.b >= 0 && p.b <= 1)) throw new XlirError("CONFIG", `bm25 b=${p.b}: expected a number in [0, 1]`);
-  if (!LENGTH_NORMS.includes(p.lengthNorm)) throw new XlirError("CONFIG", `bm25 lengthNorm='${String(p.lengthNorm)}': expected ${LENGTH_NORMS.join(" or ")}`);
+  if (!(Number.isFinite(p.k1) && p.k1 >= 0))
+    throw new XlirError("CONFIG", `bm25 k1=${p.k1}: expected a number >= 0`);
+  if (!(Number.isFinite(p.b) && p.b >= 0 && p.b <= 1))
+    throw new XlirError("CONFIG", `bm25 b=${p.b}: expected a number in [0, 1]`);
+  if (!LENGTH_NORMS.includes(p.lengthNorm))
+    throw new XlirError(
+      "CONFIG",
+      `bm25 lengthNorm='${String(p.lengthNorm)}': expected ${LENGTH_NORMS.join(" or ")}`,
+    );
 }
 
 /** A growable Uint32Array. */
@@ -118,8 +124,10 @@ export class Bm25Builder {
   }
 
   add(doc: CorpusDocument): void {
-    if (typeof doc.id !== "string" || doc.id.length === 0) throw new XlirError("BAD_INPUT", `document ${this.docnos.length + 1} has no id`);
-    if (this.seen.has(doc.id)) throw new XlirError("BAD_INPUT", `document id '${doc.id}' occurs twice in the corpus`);
+    if (typeof doc.id !== "string" || doc.id.length === 0)
+      throw new XlirError("BAD_INPUT", `document ${this.docnos.length + 1} has no id`);
+    if (this.seen.has(doc.id))
+      throw new XlirError("BAD_INPUT", `document id '${doc.id}' occurs twice in the corpus`);
     this.seen.add(doc.id);
     const text = doc.title ? `${doc.title}\n${doc.text ?? ""}` : (doc.text ?? "");
     const tokens = this.analyzer.analyze(text);
@@ -144,12 +152,15 @@ export class Bm25Builder {
 
   /** Counting sort of the (doc, term, tf) pairs by term: O(P + V). */
   finish(): Bm25Index {
-    const V = this.terms.length, P = this.pairTerms.length, N = this.docnos.length;
+    const V = this.terms.length,
+      P = this.pairTerms.length,
+      N = this.docnos.length;
     const offsets = new Uint32Array(V + 1);
     for (let i = 0; i < P; i++) offsets[this.pairTerms.buf[i] + 1]++;
     for (let t = 0; t < V; t++) offsets[t + 1] += offsets[t];
     const fill = offsets.slice(0, V);
-    const postDocs = new Uint32Array(P), postTfs = new Uint32Array(P);
+    const postDocs = new Uint32Array(P),
+      postTfs = new Uint32Array(P);
     for (let d = 0; d < N; d++) {
       for (let i = this.docStart.buf[d]; i < this.docStart.buf[d + 1]; i++) {
         const at = fill[this.pairTerms.buf[i]]++;
@@ -158,7 +169,11 @@ export class Bm25Builder {
       }
     }
     const data: Bm25Data = {
-      terms: this.terms, docnos: this.docnos, offsets, postDocs, postTfs,
+      terms: this.terms,
+      docnos: this.docnos,
+      offsets,
+      postDocs,
+      postTfs,
       docLens: this.docLens.buf.slice(0, N),
     };
     return new Bm25Index(data, this.analyzer, this.params);
@@ -192,7 +207,8 @@ export class Bm25Index {
     this.analyzer = analyzer;
     this.params = params;
     this.termIds = new Map(data.terms.map((t, i) => [t, i]));
-    if (this.termIds.size !== data.terms.length) throw new XlirError("CORRUPT", "bm25 vocabulary holds a term twice");
+    if (this.termIds.size !== data.terms.length)
+      throw new XlirError("CORRUPT", "bm25 vocabulary holds a term twice");
     const N = data.docnos.length;
     let total = 0;
     for (let d = 0; d < N; d++) total += data.docLens[d];
@@ -215,7 +231,10 @@ export class Bm25Index {
   }
 
   /** Same as build, for a streamed corpus (e.g. a JSONL reader). */
-  static async buildAsync(docs: AsyncIterable<CorpusDocument> | Iterable<CorpusDocument>, options: Bm25BuildOptions = {}): Promise<Bm25Index> {
+  static async buildAsync(
+    docs: AsyncIterable<CorpusDocument> | Iterable<CorpusDocument>,
+    options: Bm25BuildOptions = {},
+  ): Promise<Bm25Index> {
     const builder = new Bm25Builder(options);
     for await (const d of docs) builder.add(d);
     return builder.finish();
@@ -258,14 +277,18 @@ export class Bm25Index {
     if (qtf.size === 0 || k <= 0) return [];
     const { offsets, postDocs, postTfs } = this.data;
     const N = this.docCount;
-    const acc = this.acc, norms = this.norms, touched = this.touched;
+    const acc = this.acc,
+      norms = this.norms,
+      touched = this.touched;
     let count = 0;
     for (const [t, q] of qtf) {
-      const start = offsets[t], end = offsets[t + 1];
+      const start = offsets[t],
+        end = offsets[t + 1];
       const df = end - start;
       const w = q * Math.log(1 + (N - df + 0.5) / (df + 0.5));
       for (let i = start; i < end; i++) {
-        const d = postDocs[i], tf = postTfs[i];
+        const d = postDocs[i],
+          tf = postTfs[i];
         if (acc[d] === 0) touched[count++] = d;
         acc[d] += (w * tf) / (tf + norms[d]);
       }

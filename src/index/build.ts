@@ -18,10 +18,23 @@ import { join } from "node:path";
 import type { CorpusDoc } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
 import type { RetrievalEncoder } from "../models/types.js";
-import { assembleParts, checkSiblingParts, partDir, partsComplete, type PartSpec, PART_RULE } from "./parts.js";
+import {
+  assembleParts,
+  checkSiblingParts,
+  partDir,
+  partsComplete,
+  type PartSpec,
+  PART_RULE,
+} from "./parts.js";
 import { vectorKind } from "./registry.js";
 import { DOCNOS, ensureDir, MANIFEST, readManifest, writeAtomic, writeManifest } from "./storage.js";
-import { INDEX_FORMAT_VERSION, type ChunkSource, type IndexManifest, type VectorBuildOptions, type VectorChunk } from "./types.js";
+import {
+  INDEX_FORMAT_VERSION,
+  type ChunkSource,
+  type IndexManifest,
+  type VectorBuildOptions,
+  type VectorChunk,
+} from "./types.js";
 import { RowFile } from "./vector-file.js";
 import { xlirVersion } from "../util/version.js";
 
@@ -86,7 +99,13 @@ function docsHash(docs: readonly CorpusDoc[]): string {
 }
 
 /** Encodes docs (sorted by length into batches, then restored to input order). -> rows [T, dim], offsets [n + 1]. */
-async function encodeChunk(enc: RetrievalEncoder, docs: readonly CorpusDoc[], form: "tokens" | "pooled", batchSize: number, onBatch: (n: number) => void): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
+async function encodeChunk(
+  enc: RetrievalEncoder,
+  docs: readonly CorpusDoc[],
+  form: "tokens" | "pooled",
+  batchSize: number,
+  onBatch: (n: number) => void,
+): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
   const texts = docs.map(docText);
   const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
   const perDoc: Float32Array[] = new Array(docs.length);
@@ -130,7 +149,12 @@ function readChunk(dir: string, i: number, meta: ChunkMeta, dim: number): Vector
   const offsets = new Int32Array(n + 1);
   offFile.read(0, n + 1, new Uint8Array(offsets.buffer));
   offFile.close();
-  const vecFile = RowFile.open(join(dir, `${chunkName(i)}.f32`), offsets[n], dim * 4, `vectors of chunk ${i}`);
+  const vecFile = RowFile.open(
+    join(dir, `${chunkName(i)}.f32`),
+    offsets[n],
+    dim * 4,
+    `vectors of chunk ${i}`,
+  );
   const vectors = new Float32Array(offsets[n] * dim);
   vecFile.read(0, offsets[n], new Uint8Array(vectors.buffer));
   vecFile.close();
@@ -140,16 +164,27 @@ function readChunk(dir: string, i: number, meta: ChunkMeta, dim: number): Vector
 /** Refuses to build over an existing index; names both encoder hashes when they differ. */
 async function checkExistingOut(out: string, encoderHash: string): Promise<void> {
   if (!existsSync(out)) return;
-  if (!existsSync(join(out, MANIFEST))) throw new XlirError("USAGE", `${out} exists and is not an xlir index; choose another --out`);
+  if (!existsSync(join(out, MANIFEST)))
+    throw new XlirError("USAGE", `${out} exists and is not an xlir index; choose another --out`);
   const m = await readManifest(out);
   if (m.encoderHash !== encoderHash) {
-    throw new XlirError("MISMATCH", `cannot add to index ${out}: it was built with encoder ${m.encoderHash}, the encoder given has hash ${encoderHash}; build a new index with another --out`);
+    throw new XlirError(
+      "MISMATCH",
+      `cannot add to index ${out}: it was built with encoder ${m.encoderHash}, the encoder given has hash ${encoderHash}; build a new index with another --out`,
+    );
   }
-  throw new XlirError("USAGE", `${out} already holds an index of ${m.docCount} documents built by this encoder; remove it or choose another --out`);
+  throw new XlirError(
+    "USAGE",
+    `${out} already holds an index of ${m.docCount} documents built by this encoder; remove it or choose another --out`,
+  );
 }
 
 /** Streams the documents of one part (all documents without a part spec), in chunks of `size`. */
-async function* chunksOf(docs: readonly CorpusDoc[] | AsyncIterable<CorpusDoc>, size: number, part: PartSpec | undefined): AsyncGenerator<CorpusDoc[]> {
+async function* chunksOf(
+  docs: readonly CorpusDoc[] | AsyncIterable<CorpusDoc>,
+  size: number,
+  part: PartSpec | undefined,
+): AsyncGenerator<CorpusDoc[]> {
   let buf: CorpusDoc[] = [];
   let pos = 0;
   for await (const d of docs) {
@@ -166,29 +201,44 @@ async function* chunksOf(docs: readonly CorpusDoc[] | AsyncIterable<CorpusDoc>, 
 }
 
 /** Builds (or resumes building) a vector index of `docs` at `out` (or part `part` of it). */
-export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest: IndexManifest; stats: BuildStats }> {
+export async function buildVectorIndex(
+  o: BuildIndexOptions,
+): Promise<{ manifest: IndexManifest; stats: BuildStats }> {
   const t0 = performance.now();
   const spec = vectorKind(o.kind);
   const enc = o.encoder;
   const shardSize = o.shardSize ?? 1024;
   const batchSize = o.batchSize ?? 32;
-  if (shardSize < 1 || batchSize < 1) throw new XlirError("USAGE", "--batch-size and shard size must be >= 1");
+  if (shardSize < 1 || batchSize < 1)
+    throw new XlirError("USAGE", "--batch-size and shard size must be >= 1");
   const out = o.part ? partDir(o.out, o.part) : o.out;
   if (o.part) await checkSiblingParts(o.out, o.part, o.kind, enc.hash);
   await checkExistingOut(out, enc.hash);
 
   const tmp = `${out}.tmp-build`;
   const chunkDir = join(tmp, "chunks");
-  const state: BuildState = { encoderHash: enc.hash, queryForm: spec.queryForm, dim: enc.dim, shardSize, part: o.part ? `${o.part.index}/${o.part.count}` : "all" };
+  const state: BuildState = {
+    encoderHash: enc.hash,
+    queryForm: spec.queryForm,
+    dim: enc.dim,
+    shardSize,
+    part: o.part ? `${o.part.index}/${o.part.count}` : "all",
+  };
   const statePath = join(tmp, "build.json");
   if (existsSync(statePath)) {
     const prev = JSON.parse(await readFile(statePath, "utf8")) as BuildState;
     if (prev.encoderHash !== state.encoderHash) {
-      throw new XlirError("MISMATCH", `cannot resume the interrupted build in ${tmp}: it was started with encoder ${prev.encoderHash}, the encoder given has hash ${state.encoderHash}; delete ${tmp} to start over`);
+      throw new XlirError(
+        "MISMATCH",
+        `cannot resume the interrupted build in ${tmp}: it was started with encoder ${prev.encoderHash}, the encoder given has hash ${state.encoderHash}; delete ${tmp} to start over`,
+      );
     }
     for (const key of ["queryForm", "dim", "shardSize", "part"] as const) {
       if (prev[key] !== state[key]) {
-        throw new XlirError("MISMATCH", `cannot resume the interrupted build in ${tmp}: its ${key} is ${String(prev[key])}, this build's is ${String(state[key])}; delete ${tmp} to start over`);
+        throw new XlirError(
+          "MISMATCH",
+          `cannot resume the interrupted build in ${tmp}: its ${key} is ${String(prev[key])}, this build's is ${String(state[key])}; delete ${tmp} to start over`,
+        );
       }
     }
   } else {
@@ -209,18 +259,29 @@ export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest
     const hash = docsHash(docs);
     let meta = await readChunkMeta(chunkDir, s);
     if (meta && meta.hash !== hash) {
-      throw new XlirError("MISMATCH", `cannot resume the interrupted build in ${tmp}: chunk ${s} was encoded from other documents (the corpus changed); delete ${tmp} to start over`);
+      throw new XlirError(
+        "MISMATCH",
+        `cannot resume the interrupted build in ${tmp}: chunk ${s} was encoded from other documents (the corpus changed); delete ${tmp} to start over`,
+      );
     }
     if (meta) resumed++;
     else {
       const te = performance.now();
-      const part = await encodeChunk(enc, docs, spec.queryForm, batchSize, (n) => o.onProgress?.(done + n, total));
+      const part = await encodeChunk(enc, docs, spec.queryForm, batchSize, (n) =>
+        o.onProgress?.(done + n, total),
+      );
       encodeMs += performance.now() - te;
       if (spec.queryForm === "pooled" && part.offsets[docs.length] !== docs.length) {
-        throw new XlirError("INTERNAL", `encoder returned ${part.offsets[docs.length]} pooled vectors for ${docs.length} documents`);
+        throw new XlirError(
+          "INTERNAL",
+          `encoder returned ${part.offsets[docs.length]} pooled vectors for ${docs.length} documents`,
+        );
       }
       meta = { docnos: docs.map((d) => d.id), hash, rows: part.offsets[docs.length] };
-      await writeAtomic(join(chunkDir, `${chunkName(s)}.f32`), new Uint8Array(part.vectors.buffer, part.vectors.byteOffset, part.vectors.byteLength));
+      await writeAtomic(
+        join(chunkDir, `${chunkName(s)}.f32`),
+        new Uint8Array(part.vectors.buffer, part.vectors.byteOffset, part.vectors.byteLength),
+      );
       await writeAtomic(join(chunkDir, `${chunkName(s)}.json`), JSON.stringify(meta));
       await writeAtomic(join(chunkDir, `${chunkName(s)}.off`), new Uint8Array(part.offsets.buffer)); // commit marker
       encoded++;
@@ -232,20 +293,34 @@ export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest
     o.onProgress?.(done, total);
     s++;
   }
-  if (done === 0) throw new XlirError("BAD_INPUT", o.part ? `part ${o.part.index}/${o.part.count} of the corpus has no documents` : "the corpus has no documents");
+  if (done === 0)
+    throw new XlirError(
+      "BAD_INPUT",
+      o.part
+        ? `part ${o.part.index}/${o.part.count} of the corpus has no documents`
+        : "the corpus has no documents",
+    );
 
   const dim = enc.dim;
   const source: ChunkSource = {
-    dim, docCount: done, vectorCount: rows,
+    dim,
+    docCount: done,
+    vectorCount: rows,
     *chunks() {
       for (let i = 0; i < metas.length; i++) yield readChunk(chunkDir, i, metas[i], dim);
     },
   };
   const buildParams: Record<string, unknown> = { ...o.extraParams, batchSize, shardSize };
-  if (o.part) Object.assign(buildParams, { part: o.part.index, partCount: o.part.count, partRule: PART_RULE });
+  if (o.part)
+    Object.assign(buildParams, { part: o.part.index, partCount: o.part.count, partRule: PART_RULE });
   const { manifest, structureSeconds } = await finishIndex(tmp, {
-    kind: o.kind, encoderHash: enc.hash, source, docnos: metas.flatMap((m) => m.docnos),
-    buildParams, createdBy: o.createdBy, options: o,
+    kind: o.kind,
+    encoderHash: enc.hash,
+    source,
+    docnos: metas.flatMap((m) => m.docnos),
+    buildParams,
+    createdBy: o.createdBy,
+    options: o,
   });
   await rm(chunkDir, { recursive: true, force: true });
   await rm(statePath, { force: true });
@@ -259,8 +334,14 @@ export async function buildVectorIndex(o: BuildIndexOptions): Promise<{ manifest
   return {
     manifest,
     stats: {
-      docs: done, vectors: rows, resumedShards: resumed, encodedShards: encoded,
-      encodeSeconds: encodeMs / 1000, hnswSeconds: structureSeconds, totalSeconds, docsPerSecond: done / totalSeconds,
+      docs: done,
+      vectors: rows,
+      resumedShards: resumed,
+      encodedShards: encoded,
+      encodeSeconds: encodeMs / 1000,
+      hnswSeconds: structureSeconds,
+      totalSeconds,
+      docsPerSecond: done / totalSeconds,
       ...(assembled === undefined ? {} : { assembled }),
     },
   };
@@ -282,11 +363,22 @@ interface FinishData {
 }
 
 /** Runs the kind's writer over the chunks, then writes docnos.json and (last) manifest.json. */
-async function finishIndex(dir: string, data: FinishData): Promise<{ manifest: IndexManifest; structureSeconds: number }> {
+async function finishIndex(
+  dir: string,
+  data: FinishData,
+): Promise<{ manifest: IndexManifest; structureSeconds: number }> {
   const spec = vectorKind(data.kind);
   const src = data.source;
-  if (src.docCount !== data.docnos.length) throw new XlirError("INTERNAL", `finishIndex: ${data.docnos.length} docnos for ${src.docCount} documents`);
-  if (spec.queryForm === "pooled" && src.vectorCount !== src.docCount) throw new XlirError("INTERNAL", `single-vector kind needs one row per document, got ${src.vectorCount} rows for ${src.docCount}`);
+  if (src.docCount !== data.docnos.length)
+    throw new XlirError(
+      "INTERNAL",
+      `finishIndex: ${data.docnos.length} docnos for ${src.docCount} documents`,
+    );
+  if (spec.queryForm === "pooled" && src.vectorCount !== src.docCount)
+    throw new XlirError(
+      "INTERNAL",
+      `single-vector kind needs one row per document, got ${src.vectorCount} rows for ${src.docCount}`,
+    );
   await ensureDir(dir);
   const w = await spec.write(dir, src, data.options ?? {});
   await writeAtomic(join(dir, DOCNOS), JSON.stringify(data.docnos));
@@ -324,22 +416,40 @@ export interface VectorIndexData {
  * Writes the files of a vector index into `dir` from vectors in memory (benchmarks, tests): the
  * same kind writers as the encoder-driven build, over one chunk.
  */
-export async function writeVectorIndex(dir: string, data: VectorIndexData): Promise<{ manifest: IndexManifest; hnswSeconds: number }> {
+export async function writeVectorIndex(
+  dir: string,
+  data: VectorIndexData,
+): Promise<{ manifest: IndexManifest; hnswSeconds: number }> {
   const dim = data.dim;
   const total = data.offsets[data.offsets.length - 1];
   const nDocs = data.docnos.length;
   if (data.offsets.length !== nDocs + 1 || data.vectors.length !== total * dim) {
-    throw new XlirError("INTERNAL", `writeVectorIndex: ${nDocs} docnos, ${data.offsets.length} offsets, ${data.vectors.length} floats for dim ${dim}`);
+    throw new XlirError(
+      "INTERNAL",
+      `writeVectorIndex: ${nDocs} docnos, ${data.offsets.length} offsets, ${data.vectors.length} floats for dim ${dim}`,
+    );
   }
   const chunk: VectorChunk = { vectors: data.vectors, offsets: data.offsets, docnos: data.docnos };
   const { manifest, structureSeconds } = await finishIndex(dir, {
-    kind: data.kind, encoderHash: data.encoderHash, source: { dim, docCount: nDocs, vectorCount: total, chunks: () => [chunk] },
-    docnos: data.docnos, buildParams: data.buildParams, createdBy: data.createdBy, options: data.options,
+    kind: data.kind,
+    encoderHash: data.encoderHash,
+    source: { dim, docCount: nDocs, vectorCount: total, chunks: () => [chunk] },
+    docnos: data.docnos,
+    buildParams: data.buildParams,
+    createdBy: data.createdBy,
+    options: data.options,
   });
   return { manifest, hnswSeconds: structureSeconds };
 }
 
 /** Writes a vector index from any chunk source (e.g. generated vectors, a part of a larger collection). */
-export async function writeVectorIndexFrom(dir: string, kind: string, encoderHash: string, source: ChunkSource, docnos: string[], o: { buildParams?: Record<string, unknown>; options?: VectorBuildOptions; createdBy?: string } = {}): Promise<{ manifest: IndexManifest; structureSeconds: number }> {
+export async function writeVectorIndexFrom(
+  dir: string,
+  kind: string,
+  encoderHash: string,
+  source: ChunkSource,
+  docnos: string[],
+  o: { buildParams?: Record<string, unknown>; options?: VectorBuildOptions; createdBy?: string } = {},
+): Promise<{ manifest: IndexManifest; structureSeconds: number }> {
   return finishIndex(dir, { kind, encoderHash, source, docnos, ...o });
 }

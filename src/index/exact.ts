@@ -4,7 +4,13 @@
  */
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
-import { encodeOnnxModel, OnnxType, type OnnxAttr, type OnnxNode, type OnnxValueInfo } from "../models/onnx-proto.js";
+import {
+  encodeOnnxModel,
+  OnnxType,
+  type OnnxAttr,
+  type OnnxNode,
+  type OnnxValueInfo,
+} from "../models/onnx-proto.js";
 import type { TokenVectors } from "../models/types.js";
 import { TopK } from "./topk.js";
 
@@ -21,7 +27,15 @@ function getGemmArgMax(): Promise<ort.InferenceSession> {
       "xlir_gemm_argmax",
       [
         { op: "Gemm", inputs: ["Q", "D"], outputs: ["S"], attrs: transB }, // [nq, n]
-        { op: "ArgMax", inputs: ["S"], outputs: ["I"], attrs: [{ name: "axis", kind: "int", value: 1 }, { name: "keepdims", kind: "int", value: 0 }] }, // [nq]
+        {
+          op: "ArgMax",
+          inputs: ["S"],
+          outputs: ["I"],
+          attrs: [
+            { name: "axis", kind: "int", value: 1 },
+            { name: "keepdims", kind: "int", value: 0 },
+          ],
+        }, // [nq]
       ],
       [
         { name: "Q", type: OnnxType.FLOAT, dims: ["nq", "d"] },
@@ -35,14 +49,31 @@ function getGemmArgMax(): Promise<ort.InferenceSession> {
 }
 
 function sessionOptions(): ort.InferenceSession.SessionOptions {
-  return { intraOpNumThreads: Math.max(1, availableParallelism()), interOpNumThreads: 1, graphOptimizationLevel: "all" };
+  return {
+    intraOpNumThreads: Math.max(1, availableParallelism()),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+  };
 }
 
 const transB: OnnxAttr[] = [{ name: "transB", kind: "int", value: 1 }];
 
 /** A graph of `nodes` (opset 13, no initializers); node names are `n_<first output>`. */
-function graph(name: string, nodes: Omit<OnnxNode, "name">[], inputs: OnnxValueInfo[], outputs: OnnxValueInfo[]): Uint8Array {
-  return encodeOnnxModel({ graphName: name, opset: 13, metadata: {}, initializers: [], nodes: nodes.map((n) => ({ ...n, name: `n_${n.outputs[0]}` })), inputs, outputs });
+function graph(
+  name: string,
+  nodes: Omit<OnnxNode, "name">[],
+  inputs: OnnxValueInfo[],
+  outputs: OnnxValueInfo[],
+): Uint8Array {
+  return encodeOnnxModel({
+    graphName: name,
+    opset: 13,
+    metadata: {},
+    initializers: [],
+    nodes: nodes.map((n) => ({ ...n, name: `n_${n.outputs[0]}` })),
+    inputs,
+    outputs,
+  });
 }
 
 function getGemmTopK(): Promise<ort.InferenceSession> {
@@ -52,8 +83,14 @@ function getGemmTopK(): Promise<ort.InferenceSession> {
       [
         { op: "Gemm", inputs: ["Q", "D"], outputs: ["S"], attrs: transB }, // [nq, n]
         {
-          op: "TopK", inputs: ["S", "K"], outputs: ["V", "I"],
-          attrs: [{ name: "axis", kind: "int", value: -1 }, { name: "largest", kind: "int", value: 1 }, { name: "sorted", kind: "int", value: 1 }],
+          op: "TopK",
+          inputs: ["S", "K"],
+          outputs: ["V", "I"],
+          attrs: [
+            { name: "axis", kind: "int", value: -1 },
+            { name: "largest", kind: "int", value: 1 },
+            { name: "sorted", kind: "int", value: 1 },
+          ],
         }, // [nq, k] x2
       ],
       [
@@ -90,9 +127,18 @@ function getGemm(): Promise<ort.InferenceSession> {
 /**
  * C = A B^T on ONNX Runtime.  A: [m, d], B: [n, d] (row-major) -> C: [m, n].
  */
-export async function gemmABt(a: Float32Array, m: number, b: Float32Array, n: number, d: number): Promise<Float32Array> {
+export async function gemmABt(
+  a: Float32Array,
+  m: number,
+  b: Float32Array,
+  n: number,
+  d: number,
+): Promise<Float32Array> {
   const s = await getGemm();
-  const r = await s.run({ A: new ort.Tensor("float32", a.subarray(0, m * d), [m, d]), B: new ort.Tensor("float32", b.subarray(0, n * d), [n, d]) });
+  const r = await s.run({
+    A: new ort.Tensor("float32", a.subarray(0, m * d), [m, d]),
+    B: new ort.Tensor("float32", b.subarray(0, n * d), [n, d]),
+  });
   return r.C.data as Float32Array;
 }
 
@@ -103,7 +149,13 @@ export async function gemmABt(a: Float32Array, m: number, b: Float32Array, n: nu
  * (larger rank first), but a tie exactly at the k-th place of a block may keep either document.
  */
 export async function denseTopK(
-  queries: Float32Array, nq: number, docs: Float32Array, n: number, d: number, k: number, tieRank: Int32Array | null = null,
+  queries: Float32Array,
+  nq: number,
+  docs: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  tieRank: Int32Array | null = null,
 ): Promise<Array<Array<{ id: number; score: number }>>> {
   const kk = Math.min(k, n);
   if (kk <= 0 || nq === 0) return Array.from({ length: nq }, () => []);
@@ -138,7 +190,12 @@ export async function denseTopK(
  * Returns scores [nq, N] row-major. A document without tokens scores 0.
  * The GEMM runs over blocks of documents so that the block output [sum Lq, T_block] stays <= 64 MiB.
  */
-export async function maxSimAll(queries: TokenVectors, docs: Float32Array, offsets: Int32Array, d: number): Promise<Float32Array> {
+export async function maxSimAll(
+  queries: TokenVectors,
+  docs: Float32Array,
+  offsets: Int32Array,
+  d: number,
+): Promise<Float32Array> {
   const nq = queries.offsets.length - 1;
   const nd = offsets.length - 1;
   const rows = queries.offsets[nq]; // sum of Lq
@@ -180,7 +237,13 @@ export async function maxSimAll(queries: TokenVectors, docs: Float32Array, offse
  * Reference MaxSim for tests and tiny inputs, in plain JS (float64 accumulation):
  * s(q, d) = sum_i max_j <q_i, d_j>.  q: [Lq, d], doc: [Ld, d] -> scalar (0 when Ld = 0).
  */
-export function maxSimReference(q: Float32Array, lq: number, doc: Float32Array, ld: number, d: number): number {
+export function maxSimReference(
+  q: Float32Array,
+  lq: number,
+  doc: Float32Array,
+  ld: number,
+  d: number,
+): number {
   if (ld === 0) return 0;
   let total = 0;
   for (let i = 0; i < lq; i++) {
@@ -200,7 +263,13 @@ export function maxSimReference(q: Float32Array, lq: number, doc: Float32Array, 
  * (GEMM + ArgMax on ONNX Runtime, blocked so that the [rows, C] block stays <= 64 MiB; ArgMax keeps
  * the first maximum on ties). rows: [n, d], centres: [C, d] -> Int32Array [n].
  */
-export async function nearestCentres(rows: Float32Array, n: number, centres: Float32Array, C: number, d: number): Promise<Int32Array> {
+export async function nearestCentres(
+  rows: Float32Array,
+  n: number,
+  centres: Float32Array,
+  C: number,
+  d: number,
+): Promise<Int32Array> {
   const out = new Int32Array(n);
   if (n === 0) return out;
   const s = await getGemmArgMax();

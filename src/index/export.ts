@@ -35,14 +35,20 @@ export interface ExportOptions {
 /** One document's rows [n, dim] as nested arrays rounded to `decimals` places. */
 function rowsOf(v: Float32Array, n: number, dim: number, decimals: number): number[][] {
   const f = 10 ** decimals;
-  return Array.from({ length: n }, (_, r) => Array.from(v.subarray(r * dim, (r + 1) * dim), (x) => Math.round(x * f) / f));
+  return Array.from({ length: n }, (_, r) =>
+    Array.from(v.subarray(r * dim, (r + 1) * dim), (x) => Math.round(x * f) / f),
+  );
 }
 
 /** Calls `each(docno, rows, n)` for every document of a multi-vector index folder (parts in order). */
-async function forEachDocument(dir: string, each: (docno: string, rows: Float32Array, n: number, dim: number) => Promise<void>): Promise<void> {
+async function forEachDocument(
+  dir: string,
+  each: (docno: string, rows: Float32Array, n: number, dim: number) => Promise<void>,
+): Promise<void> {
   const m: IndexManifest = await readManifest(dir);
   if (m.kind === PARTS_KIND) {
-    for (const p of (m as IndexManifest & { parts: Array<{ name: string }> }).parts) await forEachDocument(join(dir, p.name), each);
+    for (const p of (m as IndexManifest & { parts: Array<{ name: string }> }).parts)
+      await forEachDocument(join(dir, p.name), each);
     return;
   }
   if (m.kind === "multi-plaid") {
@@ -57,27 +63,38 @@ async function forEachDocument(dir: string, each: (docno: string, rows: Float32A
     }
     return;
   }
-  if (m.kind !== "multi" && m.kind !== "multi-exact") throw new XlirError("UNSUPPORTED", `${dir}: export needs a multi-vector index (multi, multi-exact, multi-plaid or parts of them), not '${m.kind}'`);
+  if (m.kind !== "multi" && m.kind !== "multi-exact")
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${dir}: export needs a multi-vector index (multi, multi-exact, multi-plaid or parts of them), not '${m.kind}'`,
+    );
   const docnos = await readDocnos(dir, m.docCount);
   const offsets = await readOffsets(dir, m);
   const file = VectorFile.open(join(dir, vectorsFile(m.storage)), m.vectorCount, m.dim, m.storage);
   try {
-    for (let j = 0; j < m.docCount; j++) await each(docnos[j], file.read(offsets[j], offsets[j + 1]), offsets[j + 1] - offsets[j], m.dim);
+    for (let j = 0; j < m.docCount; j++)
+      await each(docnos[j], file.read(offsets[j], offsets[j + 1]), offsets[j + 1] - offsets[j], m.dim);
   } finally {
     file.close();
   }
 }
 
 /** Streams the export of `dir` as lines to `write`; returns the number of documents. */
-export async function exportIndex(dir: string, o: ExportOptions, write: (line: string) => Promise<void>): Promise<number> {
-  if (!EXPORT_FORMATS.includes(o.format)) throw new XlirError("USAGE", `unknown export format '${o.format}'; known: ${EXPORT_FORMATS.join(", ")}`);
+export async function exportIndex(
+  dir: string,
+  o: ExportOptions,
+  write: (line: string) => Promise<void>,
+): Promise<number> {
+  if (!EXPORT_FORMATS.includes(o.format))
+    throw new XlirError("USAGE", `unknown export format '${o.format}'; known: ${EXPORT_FORMATS.join(", ")}`);
   const field = o.field ?? "colbert";
   const name = o.name ?? "xlir";
   const decimals = o.decimals ?? 6;
   let n = 0;
   await forEachDocument(dir, async (docno, v, rows, dim) => {
     const matrix = rowsOf(v, rows, dim, decimals);
-    if (o.format === "qdrant-jsonl") await write(JSON.stringify({ id: n, vector: { [field]: matrix }, payload: { docno } }));
+    if (o.format === "qdrant-jsonl")
+      await write(JSON.stringify({ id: n, vector: { [field]: matrix }, payload: { docno } }));
     else if (o.format === "es-ndjson") {
       await write(JSON.stringify({ index: { _index: name, _id: docno } }));
       await write(JSON.stringify({ [field]: matrix }));

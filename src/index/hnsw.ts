@@ -25,8 +25,13 @@ interface UsearchIndex {
 }
 interface UsearchModule {
   Index: new (config: {
-    dimensions: number; metric: string; quantization: string; connectivity: number;
-    expansion_add: number; expansion_search: number; multi: boolean;
+    dimensions: number;
+    metric: string;
+    quantization: string;
+    connectivity: number;
+    expansion_add: number;
+    expansion_search: number;
+    multi: boolean;
   }) => UsearchIndex;
 }
 
@@ -36,7 +41,10 @@ function lib(): UsearchModule {
     try {
       usearch = createRequire(import.meta.url)("usearch") as UsearchModule;
     } catch (err) {
-      throw new XlirError("NATIVE_MISSING", `the 'usearch' package could not be loaded (${(err as Error).message}); run npm install`);
+      throw new XlirError(
+        "NATIVE_MISSING",
+        `the 'usearch' package could not be loaded (${(err as Error).message}); run npm install`,
+      );
     }
   }
   return usearch;
@@ -49,16 +57,30 @@ export interface HnswParams {
   threads: number;
 }
 
-export const HNSW_DEFAULTS: HnswParams = { connectivity: 16, expansionAdd: 128, expansionSearch: 128, threads: 0 };
+export const HNSW_DEFAULTS: HnswParams = {
+  connectivity: 16,
+  expansionAdd: 128,
+  expansionSearch: 128,
+  threads: 0,
+};
 
 /** An HNSW graph; search returns row ids and inner products (usearch distance ip = 1 - <q, x>). */
 export class Hnsw {
-  private constructor(private readonly index: UsearchIndex, readonly dim: number, readonly params: HnswParams) {}
+  private constructor(
+    private readonly index: UsearchIndex,
+    readonly dim: number,
+    readonly params: HnswParams,
+  ) {}
 
   private static create(dim: number, p: HnswParams): UsearchIndex {
     return new (lib().Index)({
-      dimensions: dim, metric: "ip", quantization: "f32", connectivity: p.connectivity,
-      expansion_add: p.expansionAdd, expansion_search: p.expansionSearch, multi: false,
+      dimensions: dim,
+      metric: "ip",
+      quantization: "f32",
+      connectivity: p.connectivity,
+      expansion_add: p.expansionAdd,
+      expansion_search: p.expansionSearch,
+      multi: false,
     });
   }
 
@@ -90,10 +112,16 @@ export class Hnsw {
     try {
       index.load(path);
     } catch (err) {
-      throw new XlirError("CORRUPT", `${path}: cannot load the HNSW graph (${(err as Error).message}); rebuild the index`);
+      throw new XlirError(
+        "CORRUPT",
+        `${path}: cannot load the HNSW graph (${(err as Error).message}); rebuild the index`,
+      );
     }
     if (index.size() !== expectedSize || index.dimensions() !== dim) {
-      throw new XlirError("CORRUPT", `${path}: HNSW graph has ${index.size()} vectors of dim ${index.dimensions()}, manifest says ${expectedSize} of dim ${dim}`);
+      throw new XlirError(
+        "CORRUPT",
+        `${path}: HNSW graph has ${index.size()} vectors of dim ${index.dimensions()}, manifest says ${expectedSize} of dim ${dim}`,
+      );
     }
     return new Hnsw(index, dim, p);
   }

@@ -63,6 +63,15 @@ export {
   checkParts,
   PartedIndex,
 } from "./parts.js";
-export { PLAID_DEFAULTS, ResidualCodec, kmeans, residualBuckets, trainCodec, writePlaid, PlaidIndex, plaidSpec } from "./plaid.js";
+export {
+  PLAID_DEFAULTS,
+  ResidualCodec,
+  kmeans,
+  residualBuckets,
+  trainCodec,
+  writePlaid,
+  PlaidIndex,
+  plaidSpec,
+} from "./plaid.js";
 export { RowFile, VectorFile } from "./vector-file.js";
 export { EXPORT_FORMATS, exportIndex, type ExportFormat, type ExportOptions } from "./export.js";

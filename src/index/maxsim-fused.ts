@@ -34,10 +34,15 @@ function maxSimSession(): Promise<ort.InferenceSession> {
         node("Gemm", ["Q", "D"], ["S"], [{ name: "transB", kind: "int", value: 1 }]), // [r, nd*L]
         node("Reshape", ["S", "shapeRdL"], ["S3"]), // [r, nd, L]
         node("Add", ["S3", "DB"], ["S3b"]), // + [nd, L] padding bias
-        node("ReduceMax", ["S3b"], ["M"], [
-          { name: "axes", kind: "ints", value: [2] },
-          { name: "keepdims", kind: "int", value: 0 },
-        ]), // [r, nd]
+        node(
+          "ReduceMax",
+          ["S3b"],
+          ["M"],
+          [
+            { name: "axes", kind: "ints", value: [2] },
+            { name: "keepdims", kind: "int", value: 0 },
+          ],
+        ), // [r, nd]
         node("Reshape", ["M", "shapeQLd"], ["M3"]), // [nq, lq, nd]
         node("Unsqueeze", ["QM", "axis2"], ["QM3"]), // [nq, lq, 1]
         node("Mul", ["M3", "QM3"], ["P"]),
@@ -55,7 +60,11 @@ function maxSimSession(): Promise<ort.InferenceSession> {
       ],
       outputs: [{ name: "T", type: OnnxType.FLOAT, dims: ["nq", "nd"] }],
     }),
-    { intraOpNumThreads: Math.max(1, Math.min(2, availableParallelism())), interOpNumThreads: 1, graphOptimizationLevel: "all" },
+    {
+      intraOpNumThreads: Math.max(1, Math.min(2, availableParallelism())),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+    },
   );
   return session;
 }
@@ -67,7 +76,8 @@ interface Bucket {
   bias: ort.Tensor; // [nd, L]
 }
 
-const i64 = (values: number[]): ort.Tensor => new ort.Tensor("int64", BigInt64Array.from(values.map(BigInt)), [values.length]);
+const i64 = (values: number[]): ort.Tensor =>
+  new ort.Tensor("int64", BigInt64Array.from(values.map(BigInt)), [values.length]);
 
 /** Documents in padded length buckets, ready for exhaustive MaxSim on ONNX Runtime. */
 export class FusedMaxSim {

@@ -57,7 +57,14 @@ export class MultiVectorIndex implements VectorIndex {
    * floor_i), where floor_i is the lowest hit score of token i (an upper bound on any token the
    * ANN did not return). ids/scores: [rows, kPerRow] from the HNSW search.
    */
-  candidates(ids: Int32Array, scores: Float32Array, rowFrom: number, rowTo: number, kPerRow: number, depth: number): Int32Array {
+  candidates(
+    ids: Int32Array,
+    scores: Float32Array,
+    rowFrom: number,
+    rowTo: number,
+    kPerRow: number,
+    depth: number,
+  ): Int32Array {
     const tokenDoc = this.tokenDoc as Int32Array;
     const lq = rowTo - rowFrom;
     const floor = new Float32Array(lq);
@@ -91,7 +98,10 @@ export class MultiVectorIndex implements VectorIndex {
       for (let i = 0; i < lq; i++) sum += part[c * lq + i];
       return sum;
     });
-    const order = docs.map((_, c) => c).sort((x, y) => est[y] - est[x]).slice(0, depth);
+    const order = docs
+      .map((_, c) => c)
+      .sort((x, y) => est[y] - est[x])
+      .slice(0, depth);
     return Int32Array.from(order.map((c) => docs[c])).sort();
   }
 
@@ -109,12 +119,20 @@ export class MultiVectorIndex implements VectorIndex {
       const cand = this.candidates(ids, hitScores, a, b, kPerRow, depth);
       // Gather the candidates' token rows into one contiguous block.  [T_c, d]
       const subOff = new Int32Array(cand.length + 1);
-      for (let c = 0; c < cand.length; c++) subOff[c + 1] = subOff[c] + this.offsets[cand[c] + 1] - this.offsets[cand[c]];
+      for (let c = 0; c < cand.length; c++)
+        subOff[c + 1] = subOff[c] + this.offsets[cand[c] + 1] - this.offsets[cand[c]];
       const sub = new Float32Array(subOff[cand.length] * d);
       for (let c = 0; c < cand.length; c++) {
-        sub.set(this.vectors.subarray(this.offsets[cand[c]] * d, this.offsets[cand[c] + 1] * d), subOff[c] * d);
+        sub.set(
+          this.vectors.subarray(this.offsets[cand[c]] * d, this.offsets[cand[c] + 1] * d),
+          subOff[c] * d,
+        );
       }
-      const q: TokenVectors = { dim: d, vectors: queries.vectors.subarray(a * d, b * d), offsets: Int32Array.from([0, b - a]) };
+      const q: TokenVectors = {
+        dim: d,
+        vectors: queries.vectors.subarray(a * d, b * d),
+        offsets: Int32Array.from([0, b - a]),
+      };
       const scores = await maxSimAll(q, sub, subOff, d); // [1, cand]
       const h = new TopK(Math.min(k, cand.length), this.ranks);
       for (let c = 0; c < cand.length; c++) h.push(cand[c], scores[c]);
@@ -136,7 +154,12 @@ function hnswParams(m: IndexManifest, opts: VectorBuildOptions): HnswParams {
   };
 }
 
-async function loadMulti(dir: string, m: IndexManifest, opts: VectorBuildOptions, approximate: boolean): Promise<MultiVectorIndex> {
+async function loadMulti(
+  dir: string,
+  m: IndexManifest,
+  opts: VectorBuildOptions,
+  approximate: boolean,
+): Promise<MultiVectorIndex> {
   const docnos = await readDocnos(dir, m.docCount);
   const offsets = await readOffsets(dir, m);
   const vectors = await readVectors(dir, m);

@@ -21,7 +21,15 @@ import type { TokenVectors } from "../models/types.js";
 import { vectorKind } from "./registry.js";
 import { MANIFEST, readManifest, writeManifest } from "./storage.js";
 import { compareHits } from "./topk.js";
-import { INDEX_FORMAT_VERSION, PARTS_KIND, type DocHit, type IndexManifest, type QueryForm, type VectorBuildOptions, type VectorIndex } from "./types.js";
+import {
+  INDEX_FORMAT_VERSION,
+  PARTS_KIND,
+  type DocHit,
+  type IndexManifest,
+  type QueryForm,
+  type VectorBuildOptions,
+  type VectorIndex,
+} from "./types.js";
 
 /** Part `index` (0-based) of `count`. */
 export interface PartSpec {
@@ -47,7 +55,8 @@ export function parsePartSpec(text: string): PartSpec {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index >= count) throw new XlirError("USAGE", `--part '${text}': expected i/N with 0 <= i < N (e.g. 0/4)`);
+  if (!m || count < 1 || index >= count)
+    throw new XlirError("USAGE", `--part '${text}': expected i/N with 0 <= i < N (e.g. 0/4)`);
   return { index, count };
 }
 
@@ -79,7 +88,8 @@ async function sha256File(path: string): Promise<string> {
 
 /** Whether OUT holds all `count` parts (each complete: a part folder appears only when its build finished). */
 export async function partsComplete(out: string, count: number): Promise<boolean> {
-  for (let i = 0; i < count; i++) if (!existsSync(join(partDir(out, { index: i, count }), MANIFEST))) return false;
+  for (let i = 0; i < count; i++)
+    if (!existsSync(join(partDir(out, { index: i, count }), MANIFEST))) return false;
   return true;
 }
 
@@ -87,20 +97,33 @@ export async function partsComplete(out: string, count: number): Promise<boolean
  * Before building part `p` into OUT: refuses when OUT already holds parts of another split, or
  * finished parts built with another kind or encoder (naming the part), so that no work is wasted.
  */
-export async function checkSiblingParts(out: string, p: PartSpec, kind: string, encoderHash: string): Promise<void> {
+export async function checkSiblingParts(
+  out: string,
+  p: PartSpec,
+  kind: string,
+  encoderHash: string,
+): Promise<void> {
   if (!existsSync(out)) return;
   if (existsSync(join(out, MANIFEST)) && !existsSync(join(out, partName(p)))) {
     const m = await readManifest(out);
-    if (m.kind !== PARTS_KIND) throw new XlirError("USAGE", `${out} holds a ${m.kind} index, not parts; choose another --out`);
+    if (m.kind !== PARTS_KIND)
+      throw new XlirError("USAGE", `${out} holds a ${m.kind} index, not parts; choose another --out`);
   }
   for (const name of await readdir(out)) {
     const mm = PART_DIR.exec(name);
     if (!mm) continue;
-    if (Number(mm[2]) !== p.count) throw new XlirError("MISMATCH", `${out} holds ${name}, a part of another split than ${p.index}/${p.count}; use one split per folder`);
+    if (Number(mm[2]) !== p.count)
+      throw new XlirError(
+        "MISMATCH",
+        `${out} holds ${name}, a part of another split than ${p.index}/${p.count}; use one split per folder`,
+      );
     if (!existsSync(join(out, name, MANIFEST))) continue;
     const m = await readManifest(join(out, name));
     if (m.encoderHash !== encoderHash || m.kind !== kind) {
-      throw new XlirError("MISMATCH", `${join(out, name)} was built as ${m.kind} by encoder ${m.encoderHash}; part ${p.index}/${p.count} would be ${kind} by encoder ${encoderHash}; all parts need the same kind and encoder`);
+      throw new XlirError(
+        "MISMATCH",
+        `${join(out, name)} was built as ${m.kind} by encoder ${m.encoderHash}; part ${p.index}/${p.count} would be ${kind} by encoder ${encoderHash}; all parts need the same kind and encoder`,
+      );
     }
   }
 }
@@ -111,22 +134,44 @@ export async function checkSiblingParts(out: string, p: PartSpec, kind: string, 
  */
 export async function assembleParts(out: string): Promise<PartsManifest> {
   if (!existsSync(out)) throw new XlirError("NOT_FOUND", `${out}: no such folder`);
-  const found = (await readdir(out)).map((n) => PART_DIR.exec(n)).filter((m): m is RegExpExecArray => m !== null);
-  if (found.length === 0) throw new XlirError("NOT_FOUND", `${out}: no part-i-of-N folders; build them with 'xlir index --part i/N'`);
+  const found = (await readdir(out))
+    .map((n) => PART_DIR.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null);
+  if (found.length === 0)
+    throw new XlirError(
+      "NOT_FOUND",
+      `${out}: no part-i-of-N folders; build them with 'xlir index --part i/N'`,
+    );
   const counts = new Set(found.map((m) => Number(m[2])));
-  if (counts.size > 1) throw new XlirError("MISMATCH", `${out} holds parts of different splits (of ${[...counts].join(", ")}); keep one split`);
+  if (counts.size > 1)
+    throw new XlirError(
+      "MISMATCH",
+      `${out} holds parts of different splits (of ${[...counts].join(", ")}); keep one split`,
+    );
   const count = [...counts][0];
   const entries: PartEntry[] = [];
   let first: IndexManifest | null = null;
   for (let i = 0; i < count; i++) {
     const name = partName({ index: i, count });
     const dir = join(out, name);
-    if (!existsSync(join(dir, MANIFEST))) throw new XlirError("NOT_FOUND", `${out}: part ${name} is missing or unfinished; build it with 'xlir index --part ${i}/${count}'`);
+    if (!existsSync(join(dir, MANIFEST)))
+      throw new XlirError(
+        "NOT_FOUND",
+        `${out}: part ${name} is missing or unfinished; build it with 'xlir index --part ${i}/${count}'`,
+      );
     const m = await readManifest(dir);
-    if (m.buildParams.part !== i || m.buildParams.partCount !== count) throw new XlirError("MISMATCH", `${dir}: its manifest says part ${String(m.buildParams.part)}/${String(m.buildParams.partCount)}, the folder name says ${i}/${count}`);
+    if (m.buildParams.part !== i || m.buildParams.partCount !== count)
+      throw new XlirError(
+        "MISMATCH",
+        `${dir}: its manifest says part ${String(m.buildParams.part)}/${String(m.buildParams.partCount)}, the folder name says ${i}/${count}`,
+      );
     first ??= m;
     for (const key of ["kind", "encoderHash", "dim", "storage"] as const) {
-      if (m[key] !== first[key]) throw new XlirError("MISMATCH", `${dir}: ${key} ${String(m[key])}, but part 0 has ${String(first[key])}; all parts must be built with the same kind, encoder and storage`);
+      if (m[key] !== first[key])
+        throw new XlirError(
+          "MISMATCH",
+          `${dir}: ${key} ${String(m[key])}, but part 0 has ${String(first[key])}; all parts must be built with the same kind, encoder and storage`,
+        );
     }
     const files: PartFile[] = [];
     for (const f of (await readdir(dir)).sort()) {
@@ -134,8 +179,13 @@ export async function assembleParts(out: string): Promise<PartsManifest> {
       files.push({ name: f, bytes: (await stat(path)).size, sha256: await sha256File(path) });
     }
     entries.push({
-      name, index: i, kind: m.kind, docCount: m.docCount, vectorCount: m.vectorCount,
-      manifestSha256: files.find((f) => f.name === MANIFEST)?.sha256 ?? "", files,
+      name,
+      index: i,
+      kind: m.kind,
+      docCount: m.docCount,
+      vectorCount: m.vectorCount,
+      manifestSha256: files.find((f) => f.name === MANIFEST)?.sha256 ?? "",
+      files,
     });
   }
   const f = first as IndexManifest;
@@ -159,7 +209,8 @@ export async function assembleParts(out: string): Promise<PartsManifest> {
 
 function partsOf(dir: string, m: IndexManifest): PartEntry[] {
   const parts = (m as Partial<PartsManifest>).parts;
-  if (!Array.isArray(parts) || parts.length === 0) throw new XlirError("CORRUPT", `${join(dir, MANIFEST)}: a parts manifest needs a non-empty 'parts' list`);
+  if (!Array.isArray(parts) || parts.length === 0)
+    throw new XlirError("CORRUPT", `${join(dir, MANIFEST)}: a parts manifest needs a non-empty 'parts' list`);
   return parts;
 }
 
@@ -170,16 +221,33 @@ function partsOf(dir: string, m: IndexManifest): PartEntry[] {
 export async function checkParts(dir: string, m: IndexManifest, hashes = false): Promise<void> {
   for (const e of partsOf(dir, m)) {
     const pdir = join(dir, e.name);
-    if (!existsSync(pdir)) throw new XlirError("NOT_FOUND", `${dir}: part ${e.name} is missing (the manifest lists ${partsOf(dir, m).length} parts); copy it from the machine that built it or rebuild it with 'xlir index --part ${e.index}/${partsOf(dir, m).length}'`);
+    if (!existsSync(pdir))
+      throw new XlirError(
+        "NOT_FOUND",
+        `${dir}: part ${e.name} is missing (the manifest lists ${partsOf(dir, m).length} parts); copy it from the machine that built it or rebuild it with 'xlir index --part ${e.index}/${partsOf(dir, m).length}'`,
+      );
     for (const f of e.files) {
       const path = join(pdir, f.name);
-      if (!existsSync(path)) throw new XlirError("CORRUPT", `${dir}: ${e.name} lacks its file ${f.name}; rebuild the part`);
+      if (!existsSync(path))
+        throw new XlirError("CORRUPT", `${dir}: ${e.name} lacks its file ${f.name}; rebuild the part`);
       const size = (await stat(path)).size;
-      if (size !== f.bytes) throw new XlirError("CORRUPT", `${dir}: ${e.name}: ${f.name} has ${size} bytes, the parts manifest lists ${f.bytes} (truncated or overwritten); rebuild the part`);
+      if (size !== f.bytes)
+        throw new XlirError(
+          "CORRUPT",
+          `${dir}: ${e.name}: ${f.name} has ${size} bytes, the parts manifest lists ${f.bytes} (truncated or overwritten); rebuild the part`,
+        );
       if (f.name === MANIFEST || hashes) {
-        const sha = f.name === MANIFEST ? createHash("sha256").update(await readFile(path)).digest("hex") : await sha256File(path);
+        const sha =
+          f.name === MANIFEST
+            ? createHash("sha256")
+                .update(await readFile(path))
+                .digest("hex")
+            : await sha256File(path);
         if (sha !== f.sha256) {
-          throw new XlirError(f.name === MANIFEST ? "MISMATCH" : "CORRUPT", `${dir}: ${e.name}: ${f.name} differs from the one listed in the parts manifest (sha256 ${sha.slice(0, 12)}, listed ${f.sha256.slice(0, 12)}); rebuild the part, or run 'xlir index --out ${dir} --assemble' if it was rebuilt on purpose`);
+          throw new XlirError(
+            f.name === MANIFEST ? "MISMATCH" : "CORRUPT",
+            `${dir}: ${e.name}: ${f.name} differs from the one listed in the parts manifest (sha256 ${sha.slice(0, 12)}, listed ${f.sha256.slice(0, 12)}); rebuild the part, or run 'xlir index --out ${dir} --assemble' if it was rebuilt on purpose`,
+          );
         }
       }
     }
@@ -210,7 +278,8 @@ export class PartedIndex implements VectorIndex {
       return a + (spec.memoryBytes ? spec.memoryBytes(pm) : e.vectorCount * m.dim * 4);
     }, 0);
     const index = new PartedIndex(dir, m, parts, opts, null);
-    if (bytes <= (opts.residentBytes ?? 4 * 2 ** 30)) index.resident = await Promise.all(parts.map((_, i) => index.loadPart(i)));
+    if (bytes <= (opts.residentBytes ?? 4 * 2 ** 30))
+      index.resident = await Promise.all(parts.map((_, i) => index.loadPart(i)));
     return index;
   }
 
@@ -223,7 +292,10 @@ export class PartedIndex implements VectorIndex {
     const pdir = join(this.dir, this.parts[i].name);
     const pm = await readManifest(pdir);
     if (pm.encoderHash !== this.manifest.encoderHash || pm.dim !== this.manifest.dim) {
-      throw new XlirError("MISMATCH", `${pdir}: encoder ${pm.encoderHash} dim ${pm.dim}, the parts manifest says ${this.manifest.encoderHash} dim ${this.manifest.dim}`);
+      throw new XlirError(
+        "MISMATCH",
+        `${pdir}: encoder ${pm.encoderHash} dim ${pm.dim}, the parts manifest says ${this.manifest.encoderHash} dim ${this.manifest.dim}`,
+      );
     }
     return vectorKind(pm.kind).load(pdir, pm, this.opts);
   }

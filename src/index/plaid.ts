@@ -32,7 +32,15 @@ import { Mulberry32 } from "../util/random.js";
 import { maxSimAll, nearestCentres, gemmABt } from "./exact.js";
 import { OFFSETS, readDocnos, readOffsets } from "./storage.js";
 import { docnoRanks, TopK } from "./topk.js";
-import type { ChunkSource, DocHit, IndexManifest, KindWriteResult, VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
+import type {
+  ChunkSource,
+  DocHit,
+  IndexManifest,
+  KindWriteResult,
+  VectorBuildOptions,
+  VectorIndex,
+  VectorKindSpec,
+} from "./types.js";
 import { AppendFile, RowFile } from "./vector-file.js";
 
 export const CENTROIDS = "centroids.f32";
@@ -46,7 +54,14 @@ const MAX_TRAIN = 1 << 18;
 /** Held-out tokens for the residual quantiles. */
 const HELD_OUT = 1 << 14;
 
-export const PLAID_DEFAULTS = { nbits: 2, kmeansIterations: 8, pointsPerCentroid: 64, seed: 42, nprobe: 8, candidates: 256 };
+export const PLAID_DEFAULTS = {
+  nbits: 2,
+  kmeansIterations: 8,
+  pointsPerCentroid: 64,
+  seed: 42,
+  nprobe: 8,
+  candidates: 256,
+};
 
 /** ColBERTv2's number of centroids for T tokens: 2^floor(log2(16 sqrt(T))), at most T. */
 export function defaultCentroids(tokens: number): number {
@@ -90,8 +105,16 @@ function normaliseRow(x: Float32Array, at: number, d: number): void {
  * Spherical k-means by Lloyd iterations: assignment by largest inner product, centres the
  * normalised means; an empty cluster is re-seeded with a random point. x: [n, d] -> [k, d].
  */
-export async function kmeans(x: Float32Array, n: number, d: number, k: number, iterations: number, rand: Mulberry32): Promise<Float32Array> {
-  if (k < 1 || k > n) throw new XlirError("USAGE", `k-means: ${k} centroids for ${n} points (need 1 <= centroids <= points)`);
+export async function kmeans(
+  x: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  iterations: number,
+  rand: Mulberry32,
+): Promise<Float32Array> {
+  if (k < 1 || k > n)
+    throw new XlirError("USAGE", `k-means: ${k} centroids for ${n} points (need 1 <= centroids <= points)`);
   const c = new Float32Array(k * d);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < k; i++) {
@@ -132,7 +155,10 @@ function quantile(sorted: Float32Array, q: number): number {
 }
 
 /** Bucket cutoffs and weights from residual values (ColBERTv2: quantiles of held-out residuals). */
-export function residualBuckets(values: Float32Array, nbits: number): { cutoffs: number[]; weights: number[] } {
+export function residualBuckets(
+  values: Float32Array,
+  nbits: number,
+): { cutoffs: number[]; weights: number[] } {
   const sorted = Float32Array.from(values).sort();
   const m = 2 ** nbits;
   const cutoffs = Array.from({ length: m - 1 }, (_, i) => quantile(sorted, (i + 1) / m));
@@ -144,7 +170,12 @@ export function residualBuckets(values: Float32Array, nbits: number): { cutoffs:
  * Packs the residuals of rows x [n, d] against their centroids into bytes [n, d b / 8]
  * (dimension j at bit j b of the row, least significant first).
  */
-export function packResiduals(codec: ResidualCodec, x: Float32Array, codes: Int32Array | Uint16Array | Uint32Array, n: number): Uint8Array {
+export function packResiduals(
+  codec: ResidualCodec,
+  x: Float32Array,
+  codes: Int32Array | Uint16Array | Uint32Array,
+  n: number,
+): Uint8Array {
   const { dim: d, nbits: b, centroids, cutoffs } = codec;
   const rowBytes = (d * b) / 8;
   const out = new Uint8Array(n * rowBytes);
@@ -166,12 +197,21 @@ function byteTable(codec: ResidualCodec): Float32Array {
   const per = 8 / codec.nbits;
   const mask = (1 << codec.nbits) - 1;
   const t = new Float32Array(256 * per);
-  for (let v = 0; v < 256; v++) for (let s = 0; s < per; s++) t[v * per + s] = codec.weights[(v >> (s * codec.nbits)) & mask];
+  for (let v = 0; v < 256; v++)
+    for (let s = 0; s < per; s++) t[v * per + s] = codec.weights[(v >> (s * codec.nbits)) & mask];
   return t;
 }
 
 /** Decompresses rows: x~ = normalise(C_code + w[q]).  codes [n], packed [n, d b / 8] -> [n, d] (into `out` at row `outRow` when given). */
-export function decompress(codec: ResidualCodec, codes: ArrayLike<number>, packed: Uint8Array, n: number, table = byteTable(codec), out = new Float32Array(n * codec.dim), outRow = 0): Float32Array {
+export function decompress(
+  codec: ResidualCodec,
+  codes: ArrayLike<number>,
+  packed: Uint8Array,
+  n: number,
+  table = byteTable(codec),
+  out = new Float32Array(n * codec.dim),
+  outRow = 0,
+): Float32Array {
   const d = codec.dim;
   const per = 8 / codec.nbits;
   const rowBytes = d / per;
@@ -197,7 +237,11 @@ export function decompress(codec: ResidualCodec, codes: ArrayLike<number>, packe
 }
 
 /** Bernoulli sample of the source's rows with probability p. -> rows [m, d]. */
-async function sampleRows(source: ChunkSource, p: number, rand: Mulberry32): Promise<{ rows: Float32Array; n: number }> {
+async function sampleRows(
+  source: ChunkSource,
+  p: number,
+  rand: Mulberry32,
+): Promise<{ rows: Float32Array; n: number }> {
   const d = source.dim;
   const cap = Math.min(source.vectorCount, Math.ceil(p * source.vectorCount * 1.1) + 64);
   let rows = new Float32Array(cap * d);
@@ -219,12 +263,17 @@ async function sampleRows(source: ChunkSource, p: number, rand: Mulberry32): Pro
 }
 
 /** Trains the codec on a sample of the source: k-means centroids, then bucket quantiles on held-out tokens. */
-export async function trainCodec(source: ChunkSource, o: VectorBuildOptions): Promise<{ codec: ResidualCodec; trainPoints: number; heldOutPoints: number; avgResidual: number }> {
+export async function trainCodec(
+  source: ChunkSource,
+  o: VectorBuildOptions,
+): Promise<{ codec: ResidualCodec; trainPoints: number; heldOutPoints: number; avgResidual: number }> {
   const d = source.dim;
   const T = source.vectorCount;
   const nbits = o.nbits ?? PLAID_DEFAULTS.nbits;
-  if (nbits !== 1 && nbits !== 2 && nbits !== 4) throw new XlirError("USAGE", `--nbits must be 1, 2 or 4, got ${nbits}`);
-  if ((d * nbits) % 8 !== 0) throw new XlirError("USAGE", `multi-plaid needs dim * nbits divisible by 8 (dim ${d}, nbits ${nbits})`);
+  if (nbits !== 1 && nbits !== 2 && nbits !== 4)
+    throw new XlirError("USAGE", `--nbits must be 1, 2 or 4, got ${nbits}`);
+  if ((d * nbits) % 8 !== 0)
+    throw new XlirError("USAGE", `multi-plaid needs dim * nbits divisible by 8 (dim ${d}, nbits ${nbits})`);
   if (T < 1) throw new XlirError("BAD_INPUT", "multi-plaid: no token vectors to index");
   const nc = Math.min(T, o.centroids ?? defaultCentroids(T));
   if (nc < 1) throw new XlirError("USAGE", `--centroids must be >= 1, got ${nc}`);
@@ -243,7 +292,14 @@ export async function trainCodec(source: ChunkSource, o: VectorBuildOptions): Pr
   }
   const held = n >= 2 * heldWanted ? Math.min(heldWanted, n - nc) : n;
   const train = held === n ? n : n - held;
-  const centroids = await kmeans(rows.subarray(0, train * d), train, d, Math.min(nc, train), o.kmeansIterations ?? PLAID_DEFAULTS.kmeansIterations, rand);
+  const centroids = await kmeans(
+    rows.subarray(0, train * d),
+    train,
+    d,
+    Math.min(nc, train),
+    o.kmeansIterations ?? PLAID_DEFAULTS.kmeansIterations,
+    rand,
+  );
   const heldRows = held === n ? rows.subarray(0, n * d) : rows.subarray(train * d, n * d);
   const heldCodes = await nearestCentres(heldRows, held, centroids, centroids.length / d, d);
   const residuals = new Float32Array(held * d);
@@ -256,11 +312,20 @@ export async function trainCodec(source: ChunkSource, o: VectorBuildOptions): Pr
     }
   }
   const { cutoffs, weights } = residualBuckets(residuals, nbits);
-  return { codec: { dim: d, nbits, centroids, cutoffs, weights }, trainPoints: train, heldOutPoints: held, avgResidual: abs / Math.max(1, held * d) };
+  return {
+    codec: { dim: d, nbits, centroids, cutoffs, weights },
+    trainPoints: train,
+    heldOutPoints: held,
+    avgResidual: abs / Math.max(1, held * d),
+  };
 }
 
 /** Writes a multi-plaid index from encoded documents: codec training (one pass), then codes and residuals (a second pass). */
-export async function writePlaid(dir: string, source: ChunkSource, o: VectorBuildOptions): Promise<KindWriteResult> {
+export async function writePlaid(
+  dir: string,
+  source: ChunkSource,
+  o: VectorBuildOptions,
+): Promise<KindWriteResult> {
   const t0 = performance.now();
   const { codec, trainPoints, heldOutPoints, avgResidual } = await trainCodec(source, o);
   const trainSeconds = (performance.now() - t0) / 1000;
@@ -310,7 +375,8 @@ export async function writePlaid(dir: string, source: ChunkSource, o: VectorBuil
   for (let z = 0; z < nc; z++) ivfOff[z + 1] = ivfOff[z] + counts[z];
   const fill = ivfOff.slice(0, nc);
   const ivf = new Int32Array(docCodes.length);
-  for (let j = 0; j < doc; j++) for (let p = docCodeStart.buf[j]; p < docCodeStart.buf[j + 1]; p++) ivf[fill[docCodes.buf[p]]++] = j;
+  for (let j = 0; j < doc; j++)
+    for (let p = docCodeStart.buf[j]; p < docCodeStart.buf[j + 1]; p++) ivf[fill[docCodes.buf[p]]++] = j;
   const ivfFile = new AppendFile(join(dir, IVF));
   ivfFile.write(ivf);
   ivfFile.close();
@@ -323,17 +389,30 @@ export async function writePlaid(dir: string, source: ChunkSource, o: VectorBuil
   return {
     storage: "float32",
     buildParams: {
-      nbits: codec.nbits, centroids: nc, cutoffs: codec.cutoffs, weights: codec.weights, avgResidual,
-      ivfEntries: ivf.length, trainPoints, heldOutPoints,
-      kmeansIterations: o.kmeansIterations ?? PLAID_DEFAULTS.kmeansIterations, seed: o.seed ?? PLAID_DEFAULTS.seed,
-      nprobe: o.nprobe ?? PLAID_DEFAULTS.nprobe, candidates: o.candidates ?? PLAID_DEFAULTS.candidates,
+      nbits: codec.nbits,
+      centroids: nc,
+      cutoffs: codec.cutoffs,
+      weights: codec.weights,
+      avgResidual,
+      ivfEntries: ivf.length,
+      trainPoints,
+      heldOutPoints,
+      kmeansIterations: o.kmeansIterations ?? PLAID_DEFAULTS.kmeansIterations,
+      seed: o.seed ?? PLAID_DEFAULTS.seed,
+      nprobe: o.nprobe ?? PLAID_DEFAULTS.nprobe,
+      candidates: o.candidates ?? PLAID_DEFAULTS.candidates,
     },
     structureSeconds: trainSeconds,
   };
 }
 
 /** Reads a whole small int file (offsets, codes, inverted file) by positional reads. */
-function readInts<T extends Int32Array | Uint16Array | Uint32Array>(path: string, n: number, make: (n: number) => T, what: string): T {
+function readInts<T extends Int32Array | Uint16Array | Uint32Array>(
+  path: string,
+  n: number,
+  make: (n: number) => T,
+  what: string,
+): T {
   const out = make(n);
   const f = RowFile.open(path, n, out.BYTES_PER_ELEMENT, what);
   try {
@@ -383,7 +462,8 @@ export class PlaidIndex implements VectorIndex {
     const file = this.residuals;
     if (!file) throw new XlirError("INTERNAL", `${this.dir}: search after close`);
     const sub = new Int32Array(docs.length + 1);
-    for (let c = 0; c < docs.length; c++) sub[c + 1] = sub[c] + this.offsets[docs[c] + 1] - this.offsets[docs[c]];
+    for (let c = 0; c < docs.length; c++)
+      sub[c + 1] = sub[c] + this.offsets[docs[c] + 1] - this.offsets[docs[c]];
     const rows = new Float32Array(sub[docs.length] * d);
     for (let c = 0; c < docs.length; c++) {
       const a = this.offsets[docs[c]];
@@ -483,7 +563,12 @@ export class PlaidIndex implements VectorIndex {
     const stage2 = Int32Array.from(topIndices(ci, stage1.length, depth), (c) => docs[stage1[c]]).sort();
     // 3. decompress and score by MaxSim.
     const { rows, offsets } = this.decompressDocs(stage2);
-    const scores = await maxSimAll({ dim: d, vectors: q, offsets: Int32Array.from([0, lq]) }, rows, offsets, d); // [1, cand]
+    const scores = await maxSimAll(
+      { dim: d, vectors: q, offsets: Int32Array.from([0, lq]) },
+      rows,
+      offsets,
+      d,
+    ); // [1, cand]
     const h = new TopK(Math.min(k, stage2.length), this.ranks);
     for (let c = 0; c < stage2.length; c++) h.push(stage2[c], scores[c]);
     return h.sorted().map(({ id, score }) => ({ docno: this.docnos[id], score }));
@@ -498,18 +583,27 @@ export class PlaidIndex implements VectorIndex {
 function codecOf(dir: string, m: IndexManifest, centroids: Float32Array): ResidualCodec {
   const bp = m.buildParams as { nbits?: unknown; cutoffs?: unknown; weights?: unknown };
   const nbits = bp.nbits;
-  if (nbits !== 1 && nbits !== 2 && nbits !== 4) throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.nbits must be 1, 2 or 4`);
+  if (nbits !== 1 && nbits !== 2 && nbits !== 4)
+    throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.nbits must be 1, 2 or 4`);
   const m2 = 2 ** nbits;
   const nums = (v: unknown, n: number, what: string): number[] => {
-    if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x))) throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.${what} must be ${n} numbers`);
+    if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
+      throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.${what} must be ${n} numbers`);
     return v as number[];
   };
-  return { dim: m.dim, nbits, centroids, cutoffs: nums(bp.cutoffs, m2 - 1, "cutoffs"), weights: nums(bp.weights, m2, "weights") };
+  return {
+    dim: m.dim,
+    nbits,
+    centroids,
+    cutoffs: nums(bp.cutoffs, m2 - 1, "cutoffs"),
+    weights: nums(bp.weights, m2, "weights"),
+  };
 }
 
 async function loadPlaid(dir: string, m: IndexManifest, opts: VectorBuildOptions): Promise<PlaidIndex> {
   const nc = m.buildParams.centroids;
-  if (typeof nc !== "number" || !Number.isInteger(nc) || nc < 1) throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.centroids must be a positive integer`);
+  if (typeof nc !== "number" || !Number.isInteger(nc) || nc < 1)
+    throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.centroids must be a positive integer`);
   const d = m.dim;
   const cf = RowFile.open(join(dir, CENTROIDS), nc, d * 4, `${nc} x ${d} float32 centroids`);
   const centroids = new Float32Array(nc * d);
@@ -519,24 +613,55 @@ async function loadPlaid(dir: string, m: IndexManifest, opts: VectorBuildOptions
   const docnos = await readDocnos(dir, m.docCount);
   const offsets = await readOffsets(dir, m);
   const T = m.vectorCount;
-  const codes = nc > 65536
-    ? readInts(join(dir, codesFile(nc)), T, (n) => new Uint32Array(n), `${T} uint32 centroid codes`)
-    : readInts(join(dir, codesFile(nc)), T, (n) => new Uint16Array(n), `${T} uint16 centroid codes`);
-  for (let t = 0; t < T; t++) if (codes[t] >= nc) throw new XlirError("CORRUPT", `${dir}/${codesFile(nc)}: code ${codes[t]} at token ${t} >= ${nc} centroids`);
-  const ivfOffsets = readInts(join(dir, IVF_OFFSETS), nc + 1, (n) => new Int32Array(n), `${nc + 1} int32 inverted-file offsets`);
+  const codes =
+    nc > 65536
+      ? readInts(join(dir, codesFile(nc)), T, (n) => new Uint32Array(n), `${T} uint32 centroid codes`)
+      : readInts(join(dir, codesFile(nc)), T, (n) => new Uint16Array(n), `${T} uint16 centroid codes`);
+  for (let t = 0; t < T; t++)
+    if (codes[t] >= nc)
+      throw new XlirError(
+        "CORRUPT",
+        `${dir}/${codesFile(nc)}: code ${codes[t]} at token ${t} >= ${nc} centroids`,
+      );
+  const ivfOffsets = readInts(
+    join(dir, IVF_OFFSETS),
+    nc + 1,
+    (n) => new Int32Array(n),
+    `${nc + 1} int32 inverted-file offsets`,
+  );
   const P = ivfOffsets[nc];
-  if (ivfOffsets[0] !== 0 || P < 0 || P > T) throw new XlirError("CORRUPT", `${dir}/${IVF_OFFSETS}: offsets must run from 0 to at most ${T}`);
+  if (ivfOffsets[0] !== 0 || P < 0 || P > T)
+    throw new XlirError("CORRUPT", `${dir}/${IVF_OFFSETS}: offsets must run from 0 to at most ${T}`);
   const ivf = readInts(join(dir, IVF), P, (n) => new Int32Array(n), `${P} int32 inverted-file entries`);
-  for (let e = 0; e < P; e++) if (ivf[e] < 0 || ivf[e] >= m.docCount) throw new XlirError("CORRUPT", `${dir}/${IVF}: entry ${e} names document ${ivf[e]} of ${m.docCount}`);
-  const residuals = RowFile.open(join(dir, RESIDUALS), T, (d * codec.nbits) / 8, `${T} residual codes of ${d} x ${codec.nbits} bits`);
+  for (let e = 0; e < P; e++)
+    if (ivf[e] < 0 || ivf[e] >= m.docCount)
+      throw new XlirError("CORRUPT", `${dir}/${IVF}: entry ${e} names document ${ivf[e]} of ${m.docCount}`);
+  const residuals = RowFile.open(
+    join(dir, RESIDUALS),
+    T,
+    (d * codec.nbits) / 8,
+    `${T} residual codes of ${d} x ${codec.nbits} bits`,
+  );
   const bp = m.buildParams as { nprobe?: number; candidates?: number };
-  return new PlaidIndex(dir, m, docnos, offsets, codec, codes, ivf, ivfOffsets, residuals,
-    opts.nprobe ?? bp.nprobe ?? PLAID_DEFAULTS.nprobe, opts.candidates ?? opts.rerankDepth ?? bp.candidates ?? PLAID_DEFAULTS.candidates);
+  return new PlaidIndex(
+    dir,
+    m,
+    docnos,
+    offsets,
+    codec,
+    codes,
+    ivf,
+    ivfOffsets,
+    residuals,
+    opts.nprobe ?? bp.nprobe ?? PLAID_DEFAULTS.nprobe,
+    opts.candidates ?? opts.rerankDepth ?? bp.candidates ?? PLAID_DEFAULTS.candidates,
+  );
 }
 
 export const plaidSpec: VectorKindSpec = {
   kind: "multi-plaid",
-  description: "ColBERT token vectors compressed ColBERTv2-style (k-means centroid + 1-2 bit residuals); PLAID-style candidates from centroids, re-ranked on decompressed vectors",
+  description:
+    "ColBERT token vectors compressed ColBERTv2-style (k-means centroid + 1-2 bit residuals); PLAID-style candidates from centroids, re-ranked on decompressed vectors",
   queryForm: "tokens",
   approximate: true,
   load: loadPlaid,

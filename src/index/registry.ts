@@ -19,7 +19,11 @@ export const INDEX_KINDS = [...Object.keys(VECTOR_KINDS), "bm25"] as const;
 
 export function vectorKind(kind: string): VectorKindSpec {
   const spec = VECTOR_KINDS[kind];
-  if (!spec) throw new XlirError("USAGE", `unknown vector index kind '${kind}'; known: ${Object.keys(VECTOR_KINDS).join(", ")}`);
+  if (!spec)
+    throw new XlirError(
+      "USAGE",
+      `unknown vector index kind '${kind}'; known: ${Object.keys(VECTOR_KINDS).join(", ")}`,
+    );
   return spec;
 }
 
@@ -32,7 +36,10 @@ export async function openVectorIndex(dir: string, opts: VectorBuildOptions = {}
   if (m.kind === PARTS_KIND) return (await import("./parts.js")).PartedIndex.open(dir, m, opts);
   const spec = VECTOR_KINDS[m.kind];
   if (!spec) {
-    throw new XlirError("UNSUPPORTED", `${dir}: index kind '${m.kind}' is not a vector index; vector kinds: ${Object.keys(VECTOR_KINDS).join(", ")}`);
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${dir}: index kind '${m.kind}' is not a vector index; vector kinds: ${Object.keys(VECTOR_KINDS).join(", ")}`,
+    );
   }
   return spec.load(dir, m, opts);
 }

@@ -32,7 +32,10 @@ export class SingleVectorIndex implements VectorIndex {
     const nq = queries.offsets.length - 1;
     for (let i = 0; i < nq; i++) {
       if (queries.offsets[i + 1] - queries.offsets[i] !== 1) {
-        throw new XlirError("INTERNAL", `single-vector index ${this.dir}: query ${i} has ${queries.offsets[i + 1] - queries.offsets[i]} rows, expected 1 pooled vector`);
+        throw new XlirError(
+          "INTERNAL",
+          `single-vector index ${this.dir}: query ${i} has ${queries.offsets[i + 1] - queries.offsets[i]} rows, expected 1 pooled vector`,
+        );
       }
     }
     const n = this.manifest.docCount;
@@ -58,8 +61,17 @@ export class SingleVectorIndex implements VectorIndex {
   close(): void {}
 }
 
-async function loadSingle(dir: string, m: IndexManifest, opts: VectorBuildOptions, approximate: boolean): Promise<SingleVectorIndex> {
-  if (m.vectorCount !== m.docCount) throw new XlirError("CORRUPT", `${dir}: single-vector index with ${m.vectorCount} vectors for ${m.docCount} documents`);
+async function loadSingle(
+  dir: string,
+  m: IndexManifest,
+  opts: VectorBuildOptions,
+  approximate: boolean,
+): Promise<SingleVectorIndex> {
+  if (m.vectorCount !== m.docCount)
+    throw new XlirError(
+      "CORRUPT",
+      `${dir}: single-vector index with ${m.vectorCount} vectors for ${m.docCount} documents`,
+    );
   const docnos = await readDocnos(dir, m.docCount);
   const vectors = await readVectors(dir, m);
   const hnsw = approximate ? Hnsw.load(join(dir, HNSW), m.dim, m.vectorCount, hnswParams(m, opts)) : null;

@@ -30,7 +30,10 @@ export const writeAtomic = writeFileAtomic;
 export async function readManifest(dir: string): Promise<IndexManifest> {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) {
-    throw new XlirError("NOT_FOUND", `${dir}: not an xlir index (no ${MANIFEST}); build one with 'xlir index'`);
+    throw new XlirError(
+      "NOT_FOUND",
+      `${dir}: not an xlir index (no ${MANIFEST}); build one with 'xlir index'`,
+    );
   }
   let m: Partial<IndexManifest>;
   try {
@@ -39,16 +42,22 @@ export async function readManifest(dir: string): Promise<IndexManifest> {
     throw new XlirError("CORRUPT", `${path}: not valid JSON (${(err as Error).message})`);
   }
   if (m.formatVersion !== INDEX_FORMAT_VERSION) {
-    throw new XlirError("MISMATCH", `${path}: index format version ${String(m.formatVersion)}, this xlir reads version ${INDEX_FORMAT_VERSION}; rebuild the index`);
+    throw new XlirError(
+      "MISMATCH",
+      `${path}: index format version ${String(m.formatVersion)}, this xlir reads version ${INDEX_FORMAT_VERSION}; rebuild the index`,
+    );
   }
   for (const key of ["kind", "encoderHash", "createdBy"] as const) {
-    if (typeof m[key] !== "string") throw new XlirError("CORRUPT", `${path}: field '${key}' must be a string`);
+    if (typeof m[key] !== "string")
+      throw new XlirError("CORRUPT", `${path}: field '${key}' must be a string`);
   }
   for (const key of ["dim", "docCount", "vectorCount"] as const) {
     const v = m[key];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new XlirError("CORRUPT", `${path}: field '${key}' must be a non-negative integer`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+      throw new XlirError("CORRUPT", `${path}: field '${key}' must be a non-negative integer`);
   }
-  if (m.storage !== "float32" && m.storage !== "float16") throw new XlirError("CORRUPT", `${path}: field 'storage' must be float32 or float16`);
+  if (m.storage !== "float32" && m.storage !== "float16")
+    throw new XlirError("CORRUPT", `${path}: field 'storage' must be float32 or float16`);
   return m as IndexManifest;
 }
 
@@ -65,7 +74,10 @@ export async function readDocnos(dir: string, expected: number): Promise<string[
     throw new XlirError("CORRUPT", `${path}: cannot read docnos (${(err as Error).message})`);
   }
   if (!Array.isArray(docnos) || docnos.length !== expected || !docnos.every((d) => typeof d === "string")) {
-    throw new XlirError("CORRUPT", `${path}: expected an array of ${expected} docno strings (manifest docCount)`);
+    throw new XlirError(
+      "CORRUPT",
+      `${path}: expected an array of ${expected} docno strings (manifest docCount)`,
+    );
   }
   return docnos as string[];
 }

@@ -36,7 +36,11 @@ export interface ClusteredOptions {
  * n unit vectors: x = normalise(c_z + spread * g), z uniform over centres c (themselves uniform on
  * the sphere), g standard normal.  -> [n, dim] and the cluster of each row [n].
  */
-export function clusteredVectors(o: ClusteredOptions): { vectors: Float32Array; cluster: Int32Array; centres: Float32Array } {
+export function clusteredVectors(o: ClusteredOptions): {
+  vectors: Float32Array;
+  cluster: Int32Array;
+  centres: Float32Array;
+} {
   const rand = mulberry32(o.seed);
   const k = o.clusters ?? Math.max(8, Math.floor(o.n / 100));
   const spread = o.spread ?? 0.1;

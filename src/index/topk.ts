@@ -11,7 +11,10 @@ export class TopK {
   private readonly ids: Int32Array;
   private readonly ranks: Int32Array;
   size = 0;
-  constructor(readonly k: number, private readonly tieRank: Int32Array | null = null) {
+  constructor(
+    readonly k: number,
+    private readonly tieRank: Int32Array | null = null,
+  ) {
     this.scores = new Float64Array(k);
     this.ids = new Int32Array(k);
     this.ranks = new Int32Array(k);
@@ -52,7 +55,8 @@ export class TopK {
       const l = 2 * i + 1;
       if (l >= n) break;
       let c = l;
-      if (l + 1 < n && this.less(this.scores[l + 1], this.ranks[l + 1], this.scores[l], this.ranks[l])) c = l + 1;
+      if (l + 1 < n && this.less(this.scores[l + 1], this.ranks[l + 1], this.scores[l], this.ranks[l]))
+        c = l + 1;
       if (!this.less(this.scores[c], this.ranks[c], score, r)) break;
       this.scores[i] = this.scores[c];
       this.ids[i] = this.ids[c];
@@ -67,7 +71,8 @@ export class TopK {
   /** Kept entries, best first. */
   sorted(): Array<{ id: number; score: number }> {
     const out: Array<{ id: number; score: number; r: number }> = [];
-    for (let i = 0; i < this.size; i++) out.push({ id: this.ids[i], score: this.scores[i], r: this.ranks[i] });
+    for (let i = 0; i < this.size; i++)
+      out.push({ id: this.ids[i], score: this.scores[i], r: this.ranks[i] });
     out.sort((a, b) => b.score - a.score || b.r - a.r);
     return out.map(({ id, score }) => ({ id, score }));
   }
@@ -84,7 +89,9 @@ export function compareHits(a: DocHit, b: DocHit): number {
  * equal scores keep the larger docno, matching trec_eval.  docnos: [N] -> Int32Array [N].
  */
 export function docnoRanks(docnos: readonly string[]): Int32Array {
-  const order = docnos.map((_, i) => i).sort((a, b) => (docnos[a] < docnos[b] ? -1 : docnos[a] > docnos[b] ? 1 : 0));
+  const order = docnos
+    .map((_, i) => i)
+    .sort((a, b) => (docnos[a] < docnos[b] ? -1 : docnos[a] > docnos[b] ? 1 : 0));
   const ranks = new Int32Array(docnos.length);
   order.forEach((id, pos) => (ranks[id] = pos));
   return ranks;

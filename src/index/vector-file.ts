@@ -15,7 +15,12 @@ const READ_BLOCK = 1 << 26;
 export class RowFile {
   private fd: number | null;
 
-  private constructor(readonly path: string, fd: number, readonly rows: number, readonly rowBytes: number) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    readonly rows: number,
+    readonly rowBytes: number,
+  ) {
     this.fd = fd;
   }
 
@@ -26,7 +31,10 @@ export class RowFile {
     const size = fstatSync(fd).size;
     if (size !== rows * rowBytes) {
       closeSync(fd);
-      throw new XlirError("CORRUPT", `${path}: ${size} bytes, but the manifest implies ${rows * rowBytes} (${what}); the file is truncated or was overwritten, rebuild it`);
+      throw new XlirError(
+        "CORRUPT",
+        `${path}: ${size} bytes, but the manifest implies ${rows * rowBytes} (${what}); the file is truncated or was overwritten, rebuild it`,
+      );
     }
     return new RowFile(path, fd, rows, rowBytes);
   }
@@ -34,13 +42,18 @@ export class RowFile {
   /** Reads rows [from, to) into `out` (or a new buffer). -> bytes [(to - from) * rowBytes]. */
   read(from: number, to: number, out?: Uint8Array): Uint8Array {
     if (this.fd === null) throw new XlirError("INTERNAL", `${this.path}: read after close`);
-    if (from < 0 || to > this.rows || from > to) throw new XlirError("INTERNAL", `${this.path}: rows ${from}..${to} outside 0..${this.rows}`);
+    if (from < 0 || to > this.rows || from > to)
+      throw new XlirError("INTERNAL", `${this.path}: rows ${from}..${to} outside 0..${this.rows}`);
     const bytes = (to - from) * this.rowBytes;
     const buf = out ?? new Uint8Array(bytes);
     let done = 0;
     while (done < bytes) {
       const n = readSync(this.fd, buf, done, Math.min(READ_BLOCK, bytes - done), from * this.rowBytes + done);
-      if (n === 0) throw new XlirError("CORRUPT", `${this.path}: ends early at byte ${from * this.rowBytes + done} (the file was truncated while open)`);
+      if (n === 0)
+        throw new XlirError(
+          "CORRUPT",
+          `${this.path}: ends early at byte ${from * this.rowBytes + done} (the file was truncated while open)`,
+        );
       done += n;
     }
     return buf;
@@ -55,7 +68,11 @@ export class RowFile {
 /** A vector matrix file [rows, dim] of float32 or float16 (little-endian), read as float32 row ranges. */
 export class VectorFile {
   private readonly file: RowFile;
-  private constructor(file: RowFile, readonly dim: number, readonly dtype: VectorDtype) {
+  private constructor(
+    file: RowFile,
+    readonly dim: number,
+    readonly dtype: VectorDtype,
+  ) {
     this.file = file;
   }
 

@@ -10,7 +10,13 @@ import { f32ToF16, HNSW, OFFSETS, vectorsFile } from "./storage.js";
 import type { ChunkSource, KindWriteResult, QueryForm, VectorBuildOptions } from "./types.js";
 import { AppendFile, widenF16 } from "./vector-file.js";
 
-export async function writeFloatKind(dir: string, source: ChunkSource, o: VectorBuildOptions, form: QueryForm, approximate: boolean): Promise<KindWriteResult> {
+export async function writeFloatKind(
+  dir: string,
+  source: ChunkSource,
+  o: VectorBuildOptions,
+  form: QueryForm,
+  approximate: boolean,
+): Promise<KindWriteResult> {
   const storage = o.storage ?? "float32";
   const dim = source.dim;
   const vec = new AppendFile(join(dir, vectorsFile(storage)));
@@ -55,7 +61,11 @@ export async function writeFloatKind(dir: string, source: ChunkSource, o: Vector
     const t = performance.now();
     graph.save(join(dir, HNSW));
     graphMs += performance.now() - t;
-    Object.assign(buildParams, { connectivity: p.connectivity, expansionAdd: p.expansionAdd, expansionSearch: p.expansionSearch });
+    Object.assign(buildParams, {
+      connectivity: p.connectivity,
+      expansionAdd: p.expansionAdd,
+      expansionSearch: p.expansionSearch,
+    });
     if (form === "tokens") buildParams.tokenK = o.tokenK ?? 64;
   }
   return { storage, buildParams, structureSeconds: graphMs / 1000 };

@@ -22,7 +22,11 @@ export const combinedOptionsSchema = z.strictObject({
   /** Options of the `contrastive` term. */
   contrastive: contrastiveOptionsSchema.prefault({}),
   /** w in L = L_ot + w * L_contrastive. */
-  contrastiveWeight: z.number().min(0).default(1).describe("weight w of the contrastive term: L = L_ot + w L_contrastive"),
+  contrastiveWeight: z
+    .number()
+    .min(0)
+    .default(1)
+    .describe("weight w of the contrastive term: L = L_ot + w L_contrastive"),
 });
 
 /** Resolved options of `ot+contrastive`. */
@@ -48,7 +52,10 @@ export const OT_CONTRASTIVE_DEFAULTS: OtContrastiveOptions = combinedOptionsSche
  * console.assert(stats["contrastive.accuracy"] === 1 && stats.convergedFraction === 1);
  * ```
  */
-export function otContrastiveLoss(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult {
+export function otContrastiveLoss(
+  batch: DistillBatch,
+  options?: Readonly<Record<string, unknown>>,
+): LossResult {
   const o = parseLossOptions("ot+contrastive", combinedOptionsSchema, options);
   return tidy(() => {
     const a = otLoss(batch, o.ot);

@@ -13,13 +13,18 @@ export function checkMask(mask: Tensor, what: string, expected: number[]): void 
   }
   const counts = tidy(() => mask.to("float64").sum(1).toFloat64());
   counts.forEach((c, k) => {
-    if (!(c > 0)) throw new XlirError("BAD_INPUT", `${what}: row ${k} is all padding; every sentence needs at least one real token`);
+    if (!(c > 0))
+      throw new XlirError(
+        "BAD_INPUT",
+        `${what}: row ${k} is all padding; every sentence needs at least one real token`,
+      );
   });
 }
 
 /** Checks tokens [B, L, d] against its mask [B, L]; returns the float mask [B, L] in `dtype`. */
 export function floatMask(tokens: Tensor, mask: Tensor, what: string, dtype: DType): Tensor {
-  if (tokens.shape.length !== 3) throw new XlirError("BAD_INPUT", `${what} tokens have shape [${tokens.shape}]; expected [B, L, d]`);
+  if (tokens.shape.length !== 3)
+    throw new XlirError("BAD_INPUT", `${what} tokens have shape [${tokens.shape}]; expected [B, L, d]`);
   checkMask(mask, what, tokens.shape.slice(0, 2));
   return mask.to(dtype);
 }
@@ -63,7 +68,8 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 
 function valueAt(given: unknown, path: readonly PropertyKey[]): unknown {
   let v = given;
-  for (const key of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[String(key)] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[String(key)] : undefined;
   return v;
 }
 
@@ -83,7 +89,11 @@ function valueAt(given: unknown, path: readonly PropertyKey[]): unknown {
  * }
  * ```
  */
-export function parseLossOptions<S extends LossOptionsSchema>(loss: string, schema: S, given: unknown = {}): z.output<S> {
+export function parseLossOptions<S extends LossOptionsSchema>(
+  loss: string,
+  schema: S,
+  given: unknown = {},
+): z.output<S> {
   const r = schema.safeParse(given ?? {});
   if (r.success) return r.data;
   const problems = r.error.issues.map((issue) => {
@@ -91,7 +101,12 @@ export function parseLossOptions<S extends LossOptionsSchema>(loss: string, sche
     const where = name === "" ? "" : `option '${name}': `;
     if (issue.code === "unrecognized_keys") {
       const allowed = keysAt(schema, issue.path);
-      return issue.keys.map((k) => `unknown option '${name === "" ? k : `${name}.${k}`}'; allowed options: ${allowed.join(", ")}`).join("; ");
+      return issue.keys
+        .map(
+          (k) =>
+            `unknown option '${name === "" ? k : `${name}.${k}`}'; allowed options: ${allowed.join(", ")}`,
+        )
+        .join("; ");
     }
     if (issue.code === "invalid_value") {
       return `${where}invalid value ${JSON.stringify(valueAt(given, issue.path))}; allowed values: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;

@@ -23,7 +23,10 @@ export const contrastiveOptionsSchema = z.strictObject({
   /** Temperature tau of the softmax. */
   temperature: z.number().positive().default(0.05).describe("softmax temperature tau > 0"),
   /** "late": average MaxSim over real student tokens; "pooled": cosine of pooled vectors. */
-  score: z.enum(["late", "pooled"]).default("late").describe("late: averaged MaxSim; pooled: cosine of pooled vectors"),
+  score: z
+    .enum(["late", "pooled"])
+    .default("late")
+    .describe("late: averaged MaxSim; pooled: cosine of pooled vectors"),
   /** Pooling of the "pooled" score. */
   pooling: z.enum(["mean", "cls"]).default("mean").describe("pooling of the pooled score"),
   /** Also the English -> foreign direction (cross-entropy over columns), averaged. */
@@ -60,7 +63,8 @@ export function pairScores(f: Tensor, mf: Tensor, e: Tensor, me: Tensor, o: Cont
 export function duplicateMask(ids: readonly (string | number)[]): Uint8Array {
   const B = ids.length;
   const out = new Uint8Array(B * B);
-  for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) if (i !== j && ids[i] === ids[j]) out[i * B + j] = 1;
+  for (let i = 0; i < B; i++)
+    for (let j = 0; j < B; j++) if (i !== j && ids[i] === ids[j]) out[i * B + j] = 1;
   return out;
 }
 
@@ -82,19 +86,30 @@ export function duplicateMask(ids: readonly (string | number)[]): Uint8Array {
  * console.assert(stats.accuracy === 1 && loss.item() < 0.01);
  * ```
  */
-export function contrastiveLoss(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult {
+export function contrastiveLoss(
+  batch: DistillBatch,
+  options?: Readonly<Record<string, unknown>>,
+): LossResult {
   const o = parseLossOptions("contrastive", contrastiveOptionsSchema, options);
   const B = batch.student.shape[0];
-  if (batch.teacher.shape[0] !== B) throw new XlirError("BAD_INPUT", `contrastive: student batch ${B} != teacher batch ${batch.teacher.shape[0]}`);
+  if (batch.teacher.shape[0] !== B)
+    throw new XlirError(
+      "BAD_INPUT",
+      `contrastive: student batch ${B} != teacher batch ${batch.teacher.shape[0]}`,
+    );
   if (batch.englishIds && batch.englishIds.length !== B) {
-    throw new XlirError("BAD_INPUT", `contrastive: ${batch.englishIds.length} englishIds for a batch of ${B}`);
+    throw new XlirError(
+      "BAD_INPUT",
+      `contrastive: ${batch.englishIds.length} englishIds for a batch of ${B}`,
+    );
   }
   const dtype = batch.student.dtype;
   return tidy(() => {
     const mf = floatMask(batch.student, batch.studentMask, "student", dtype);
     const me = floatMask(batch.teacher, batch.teacherMask, "teacher", dtype);
     let logits = pairScores(batch.student, mf, batch.teacher, me, o).div(o.temperature); // [B, B]
-    if (batch.englishIds) logits = logits.maskedFill(tensor(duplicateMask(batch.englishIds), [B, B], "bool"), -1e9);
+    if (batch.englishIds)
+      logits = logits.maskedFill(tensor(duplicateMask(batch.englishIds), [B, B], "bool"), -1e9);
     const target = arange(0, B); // [B] int64
     let loss = crossEntropy(logits, target);
     if (o.symmetric) loss = loss.add(crossEntropy(logits.transpose(0, 1), target)).mul(0.5);

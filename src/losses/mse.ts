@@ -51,7 +51,10 @@ export const MSE_DEFAULTS: MseOptions = mseOptionsSchema.parse({});
 export function mseDistillLoss(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult {
   const o = parseLossOptions("mse", mseOptionsSchema, options);
   if (o.englishTerm && (!batch.studentEnglish || !batch.studentEnglishMask)) {
-    throw new XlirError("CONFIG", "loss 'mse': the English term needs batch.studentEnglish and batch.studentEnglishMask (or englishTerm: false)");
+    throw new XlirError(
+      "CONFIG",
+      "loss 'mse': the English term needs batch.studentEnglish and batch.studentEnglishMask (or englishTerm: false)",
+    );
   }
   const dtype = batch.student.dtype;
   return tidy(() => {

@@ -28,18 +28,31 @@ export const otOptionsSchema = z.strictObject({
   /** Sinkhorn stops when ||P^T 1 - b||_2 < tolerance. */
   tolerance: z.number().positive().default(1e-6).describe("Sinkhorn stops when ||P^T 1 - b||_2 < tolerance"),
   /** "cosine": C_ij = 1 - cos(F_i, E_j); "sqeuclidean": C_ij = ||F_i - E_j||^2. */
-  cost: z.enum(["cosine", "sqeuclidean"]).default("cosine").describe("cosine: 1 - cos; sqeuclidean: squared L2"),
+  cost: z
+    .enum(["cosine", "sqeuclidean"])
+    .default("cosine")
+    .describe("cosine: 1 - cos; sqeuclidean: squared L2"),
   /**
    * "uniform" over real tokens, or "idf": a, b proportional to batch.studentWeights / teacherWeights
    * (IDF weights from the training text, filled in by `trainStudent`).
    */
-  marginals: z.enum(["uniform", "idf"]).default("uniform").describe("uniform over real tokens, or IDF-weighted (batch weights)"),
+  marginals: z
+    .enum(["uniform", "idf"])
+    .default("uniform")
+    .describe("uniform over real tokens, or IDF-weighted (batch weights)"),
   /** Weight of the anchor term OT(student(e), teacher(e)); 0 = off (needs batch.studentEnglish). */
-  anchor: z.number().min(0).default(0).describe("weight of the anchor term OT(student(e), teacher(e)); 0 = off"),
+  anchor: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe("weight of the anchor term OT(student(e), teacher(e)); 0 = off"),
   /** false: plan held constant (solved under no-grad; envelope theorem). true: gradient through the iterations. */
   unrolled: z.boolean().default(false).describe("differentiate through the Sinkhorn iterations"),
   /** "transport": <P, C>; "entropic": <P, C> - eps H(P), whose gradient is exactly P (envelope theorem). */
-  value: z.enum(["transport", "entropic"]).default("transport").describe("transport: <P, C>; entropic: <P, C> - eps H(P)"),
+  value: z
+    .enum(["transport", "entropic"])
+    .default("transport")
+    .describe("transport: <P, C>; entropic: <P, C> - eps H(P)"),
 });
 
 /** Resolved options of the OT loss. */
@@ -63,7 +76,15 @@ interface OtTerm {
  * value_b = <P_b, C_b> (+ eps sum P (log P - 1) for value "entropic").
  * @param x [B, m, d], mx [B, m]; y [B, n, d], my [B, n]; wx [B, m] | null; wy [B, n] | null.
  */
-export function otTerm(x: Tensor, mx: Tensor, y: Tensor, my: Tensor, wx: Tensor | null, wy: Tensor | null, o: OtLossOptions): OtTerm {
+export function otTerm(
+  x: Tensor,
+  mx: Tensor,
+  y: Tensor,
+  my: Tensor,
+  wx: Tensor | null,
+  wy: Tensor | null,
+  o: OtLossOptions,
+): OtTerm {
   const dtype = x.dtype;
   const { cost, a, b } = tidy(() => {
     const valid = mx.unsqueeze(2).mul(my.unsqueeze(1)); // [B, m, n]
@@ -86,7 +107,10 @@ export function otTerm(x: Tensor, mx: Tensor, y: Tensor, my: Tensor, wx: Tensor 
   const out = tidy(() => {
     const p = res.plan; // [B, m, n]
     const transport = p.mul(cost).sum([1, 2]); // [B]
-    const value = o.value === "entropic" ? transport.add(p.mul(p.clamp(1e-30).log().sub(1)).sum([1, 2]).mul(o.epsilon)) : transport;
+    const value =
+      o.value === "entropic"
+        ? transport.add(p.mul(p.clamp(1e-30).log().sub(1)).sum([1, 2]).mul(o.epsilon))
+        : transport;
     return { value, transport, iterations: res.meanIterations, converged: res.convergedFraction };
   });
   for (const t of [res.plan, cost, a, b]) t.free(); // autograd keeps what it needs
@@ -116,20 +140,37 @@ export function otTerm(x: Tensor, mx: Tensor, y: Tensor, my: Tensor, wx: Tensor 
 export function otLoss(batch: DistillBatch, options?: Readonly<Record<string, unknown>>): LossResult {
   const o = parseLossOptions("ot", otOptionsSchema, options);
   if (o.marginals === "idf" && (!batch.studentWeights || !batch.teacherWeights)) {
-    throw new XlirError("CONFIG", "loss 'ot': marginals 'idf' needs batch.studentWeights and batch.teacherWeights (trainStudent fills them)");
+    throw new XlirError(
+      "CONFIG",
+      "loss 'ot': marginals 'idf' needs batch.studentWeights and batch.teacherWeights (trainStudent fills them)",
+    );
   }
   if (o.anchor > 0 && (!batch.studentEnglish || !batch.studentEnglishMask)) {
-    throw new XlirError("CONFIG", "loss 'ot': anchor > 0 needs batch.studentEnglish and batch.studentEnglishMask (student(e))");
+    throw new XlirError(
+      "CONFIG",
+      "loss 'ot': anchor > 0 needs batch.studentEnglish and batch.studentEnglishMask (student(e))",
+    );
   }
   const dtype = batch.student.dtype;
   return tidy(() => {
     const ms = floatMask(batch.student, batch.studentMask, "student", dtype);
     const mt = floatMask(batch.teacher, batch.teacherMask, "teacher", dtype);
     if (batch.student.shape[0] !== batch.teacher.shape[0]) {
-      throw new XlirError("BAD_INPUT", `ot: student batch ${batch.student.shape[0]} != teacher batch ${batch.teacher.shape[0]}`);
+      throw new XlirError(
+        "BAD_INPUT",
+        `ot: student batch ${batch.student.shape[0]} != teacher batch ${batch.teacher.shape[0]}`,
+      );
     }
     const useW = o.marginals === "idf";
-    const main = otTerm(batch.student, ms, batch.teacher, mt, useW ? batch.studentWeights! : null, useW ? batch.teacherWeights! : null, o);
+    const main = otTerm(
+      batch.student,
+      ms,
+      batch.teacher,
+      mt,
+      useW ? batch.studentWeights! : null,
+      useW ? batch.teacherWeights! : null,
+      o,
+    );
     let loss = main.value.mean();
     const stats: Record<string, number> = {
       transport: main.transport.mean().item(),

@@ -65,7 +65,10 @@ export const LOSSES: Readonly<Record<string, LossSpec>> = {
     schema: mseOptionsSchema,
     defaults: MSE_DEFAULTS,
     compute: mseDistillLoss,
-    inputs: (o: Options) => ({ studentEnglish: parseLossOptions("mse", mseOptionsSchema, o).englishTerm, tokenWeights: false }),
+    inputs: (o: Options) => ({
+      studentEnglish: parseLossOptions("mse", mseOptionsSchema, o).englishTerm,
+      tokenWeights: false,
+    }),
   },
   "ot+contrastive": {
     description: "ot + weight * contrastive",
@@ -96,7 +99,8 @@ export const LOSSES: Readonly<Record<string, LossSpec>> = {
  */
 export function getLoss(name: string, options?: Readonly<Record<string, unknown>>): LossSpec {
   const spec = Object.prototype.hasOwnProperty.call(LOSSES, name) ? LOSSES[name] : undefined;
-  if (!spec) throw new XlirError("CONFIG", `unknown loss '${name}'; known losses: ${Object.keys(LOSSES).join(", ")}`);
+  if (!spec)
+    throw new XlirError("CONFIG", `unknown loss '${name}'; known losses: ${Object.keys(LOSSES).join(", ")}`);
   if (options !== undefined) parseLossOptions(name, spec.schema, options);
   return spec;
 }

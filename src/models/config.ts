@@ -37,9 +37,14 @@ const HfConfigSchema = z.looseObject({
 export function parseHfConfig(raw: unknown, file = "config.json"): EncoderConfig {
   const mt = (raw as { model_type?: unknown } | null)?.model_type;
   const supported = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
-  if (typeof mt !== "string") throw new XlirError("CONFIG", `${file}: missing "model_type" (supported: ${supported})`);
+  if (typeof mt !== "string")
+    throw new XlirError("CONFIG", `${file}: missing "model_type" (supported: ${supported})`);
   const architecture = SUPPORTED_MODEL_TYPES[mt];
-  if (!architecture) throw new XlirError("UNSUPPORTED", `${file}: model_type "${mt}" is not supported (supported: ${supported})`);
+  if (!architecture)
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${file}: model_type "${mt}" is not supported (supported: ${supported})`,
+    );
   const r = HfConfigSchema.safeParse(raw);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
@@ -47,14 +52,28 @@ export function parseHfConfig(raw: unknown, file = "config.json"): EncoderConfig
   }
   const c = r.data;
   if (c.position_embedding_type !== "absolute") {
-    throw new XlirError("UNSUPPORTED", `${file}: position_embedding_type "${c.position_embedding_type}" is not supported (only "absolute")`);
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${file}: position_embedding_type "${c.position_embedding_type}" is not supported (only "absolute")`,
+    );
   }
   if (c.hidden_size % c.num_attention_heads !== 0) {
-    throw new XlirError("CONFIG", `${file}: hidden_size ${c.hidden_size} is not a multiple of num_attention_heads ${c.num_attention_heads}`);
+    throw new XlirError(
+      "CONFIG",
+      `${file}: hidden_size ${c.hidden_size} is not a multiple of num_attention_heads ${c.num_attention_heads}`,
+    );
   }
-  const acts: Record<string, EncoderConfig["hiddenAct"]> = { gelu: "gelu", gelu_new: "gelu_new", relu: "relu" };
+  const acts: Record<string, EncoderConfig["hiddenAct"]> = {
+    gelu: "gelu",
+    gelu_new: "gelu_new",
+    relu: "relu",
+  };
   const hiddenAct = acts[c.hidden_act];
-  if (!hiddenAct) throw new XlirError("UNSUPPORTED", `${file}: hidden_act "${c.hidden_act}" is not supported (supported: ${Object.keys(acts).join(", ")})`);
+  if (!hiddenAct)
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${file}: hidden_act "${c.hidden_act}" is not supported (supported: ${Object.keys(acts).join(", ")})`,
+    );
   const padTokenId = c.pad_token_id ?? (architecture === "bert" ? 0 : 1);
   return {
     architecture,
@@ -117,7 +136,12 @@ export function expectedWeightShapes(c: EncoderConfig): Map<string, number[]> {
   ]);
   for (let l = 0; l < c.numLayers; l++) {
     const p = `encoder.layer.${l}.`;
-    for (const n of ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"]) {
+    for (const n of [
+      "attention.self.query",
+      "attention.self.key",
+      "attention.self.value",
+      "attention.output.dense",
+    ]) {
       m.set(`${p}${n}.weight`, [H, H]);
       m.set(`${p}${n}.bias`, [H]);
     }

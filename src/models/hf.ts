@@ -17,7 +17,12 @@ import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { canonicalName, expectedWeightShapes, parseHfConfig, toHfConfig } from "./config.js";
-import { PLAIN_INTERACTION, isPlainInteraction, type InteractionSettings, type RoleSettings } from "./interaction.js";
+import {
+  PLAIN_INTERACTION,
+  isPlainInteraction,
+  type InteractionSettings,
+  type RoleSettings,
+} from "./interaction.js";
 import { colbertHead, detectLayout, notLateInteraction, pylateHead, type ModelLayout } from "./layouts.js";
 import { SafetensorsFile, serializeSafetensors, type TensorToWrite } from "./safetensors.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
@@ -48,11 +53,20 @@ const HeadSchema = z.strictObject({
   /** Whether the head's linear layer has a bias (default true). */
   bias: z.boolean().optional(),
   /** A student's teacher: the encoder whose document indexes this query encoder searches. */
-  index_encoder: z.string().regex(/^[0-9a-f]{64}$/, "a sha256 model hash").optional(),
+  index_encoder: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "a sha256 model hash")
+    .optional(),
   /** sha256 of this folder's tokenizer.json (provenance). */
-  tokenizer_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  tokenizer_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** sha256 of the tokenizer.json of the index encoder (the teacher), when it differs from this one. */
-  index_tokenizer_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  index_tokenizer_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Query/document processing (markers, augmentation, skiplist) kept from a ColBERT / PyLate origin. */
   interaction: z.strictObject({ query: RoleSchema, document: RoleSchema }).optional(),
 });
@@ -88,22 +102,33 @@ async function readBytes(file: string, what: string): Promise<Buffer> {
   try {
     return await fs.readFile(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new XlirError("NOT_FOUND", `${file}: no such file (${what})`);
+    if ((e as NodeJS.ErrnoException).code === "ENOENT")
+      throw new XlirError("NOT_FOUND", `${file}: no such file (${what})`);
     throw new XlirError("BAD_INPUT", `${file}: cannot read (${(e as Error).message})`);
   }
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Checks a name -> shape table against weights; throws MISMATCH naming the first offending tensor. */
 export function checkShapes(weights: NamedWeights, expected: Map<string, number[]>, file: string): void {
   for (const [name, shape] of expected) {
     const w = weights.get(name);
-    if (!w) throw new XlirError("MISMATCH", `${file}: missing weight '${name}' (expected shape [${shape.join(", ")}])`);
+    if (!w)
+      throw new XlirError(
+        "MISMATCH",
+        `${file}: missing weight '${name}' (expected shape [${shape.join(", ")}])`,
+      );
     if (w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i])) {
-      throw new XlirError("MISMATCH", `${file}: weight '${name}' has shape [${w.shape.join(", ")}], expected [${shape.join(", ")}] from config.json`);
+      throw new XlirError(
+        "MISMATCH",
+        `${file}: weight '${name}' has shape [${w.shape.join(", ")}], expected [${shape.join(", ")}] from config.json`,
+      );
     }
   }
 }
@@ -115,11 +140,25 @@ function headShapes(head: HeadConfig, hidden: number): Map<string, number[]> {
 }
 
 function roleFromJson(r: z.infer<typeof RoleSchema>): RoleSettings {
-  return { prefixId: r.prefix_id, length: r.length, expansionId: r.expansion_id, attendExpansion: r.attend_expansion, skipIds: r.skip_ids, maxLength: r.max_length };
+  return {
+    prefixId: r.prefix_id,
+    length: r.length,
+    expansionId: r.expansion_id,
+    attendExpansion: r.attend_expansion,
+    skipIds: r.skip_ids,
+    maxLength: r.max_length,
+  };
 }
 
 function roleToJson(r: RoleSettings): z.infer<typeof RoleSchema> {
-  return { prefix_id: r.prefixId, length: r.length, expansion_id: r.expansionId, attend_expansion: r.attendExpansion, skip_ids: r.skipIds, max_length: r.maxLength };
+  return {
+    prefix_id: r.prefixId,
+    length: r.length,
+    expansion_id: r.expansionId,
+    attend_expansion: r.attendExpansion,
+    skip_ids: r.skipIds,
+    max_length: r.maxLength,
+  };
 }
 
 /**
@@ -146,7 +185,11 @@ export async function inspectHfFolder(dir: string): Promise<HfModelInfo> {
 /** Throws (CONFIG, naming what is missing) unless the model has a late-interaction (colbert) head. */
 export function requireLateInteraction(m: HfModelInfo, dir: string): void {
   if (!m.head) throw notLateInteraction(dir);
-  if (m.head.kind !== "colbert") throw new XlirError("CONFIG", `${dir}: has a ${m.head.kind} head (single vectors), a late-interaction teacher needs a colbert head`);
+  if (m.head.kind !== "colbert")
+    throw new XlirError(
+      "CONFIG",
+      `${dir}: has a ${m.head.kind} head (single vectors), a late-interaction teacher needs a colbert head`,
+    );
 }
 
 async function readFolder(dir: string, withWeights: boolean): Promise<HfModelInfo | HfModel> {
@@ -187,17 +230,32 @@ async function readFolder(dir: string, withWeights: boolean): Promise<HfModelInf
         throw new XlirError("BAD_INPUT", `${f(HF_FILES.head)}: not valid JSON (${(e as Error).message})`);
       }
       const r = HeadSchema.safeParse(raw);
-      if (!r.success) throw new XlirError("CONFIG", `${f(HF_FILES.head)}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-      head = { kind: r.data.kind, dim: r.data.dim, pooling: r.data.pooling, ...(r.data.bias === false ? { bias: false } : {}) };
+      if (!r.success)
+        throw new XlirError(
+          "CONFIG",
+          `${f(HF_FILES.head)}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        );
+      head = {
+        kind: r.data.kind,
+        dim: r.data.dim,
+        pooling: r.data.pooling,
+        ...(r.data.bias === false ? { bias: false } : {}),
+      };
       indexHash = r.data.index_encoder;
       indexTokenizerHash = r.data.index_tokenizer_sha256;
-      if (r.data.interaction) interaction = { query: roleFromJson(r.data.interaction.query), document: roleFromJson(r.data.interaction.document) };
-      if (head.kind === "colbert" && head.dim === null) throw new XlirError("CONFIG", `${f(HF_FILES.head)}: a colbert head needs a dim`);
+      if (r.data.interaction)
+        interaction = {
+          query: roleFromJson(r.data.interaction.query),
+          document: roleFromJson(r.data.interaction.document),
+        };
+      if (head.kind === "colbert" && head.dim === null)
+        throw new XlirError("CONFIG", `${f(HF_FILES.head)}: a colbert head needs a dim`);
       hash.update(headBytes);
       if (head.dim !== null) {
         const hwFile = f(HF_FILES.headWeights);
         const hw = await SafetensorsFile.open(hwFile).catch((e: unknown) => {
-          if (e instanceof XlirError && e.code === "NOT_FOUND") throw new XlirError("NOT_FOUND", `${hwFile}: no such file (head weights named by xlir.json)`);
+          if (e instanceof XlirError && e.code === "NOT_FOUND")
+            throw new XlirError("NOT_FOUND", `${hwFile}: no such file (head weights named by xlir.json)`);
           throw e;
         });
         try {
@@ -205,7 +263,10 @@ async function readFolder(dir: string, withWeights: boolean): Promise<HfModelInf
           for (const [name, shape] of shapes) {
             const e = hw.entries.get(name);
             if (!e || e.shape.length !== shape.length || e.shape.some((d, i) => d !== shape[i])) {
-              throw new XlirError("MISMATCH", `${hwFile}: weight '${name}' ${e ? `has shape [${e.shape.join(", ")}]` : "is missing"}, expected [${shape.join(", ")}] (dim ${head.dim} in xlir.json, hidden_size ${config.hiddenSize})`);
+              throw new XlirError(
+                "MISMATCH",
+                `${hwFile}: weight '${name}' ${e ? `has shape [${e.shape.join(", ")}]` : "is missing"}, expected [${shape.join(", ")}] (dim ${head.dim} in xlir.json, hidden_size ${config.hiddenSize})`,
+              );
             }
           }
           await hw.stream((c) => hash.update(c));
@@ -218,9 +279,15 @@ async function readFolder(dir: string, withWeights: boolean): Promise<HfModelInf
         }
       }
     } else if (layout === "colbert" || layout === "pylate") {
-      const lh = layout === "colbert"
-        ? await colbertHead(dir, tokenizer, config.hiddenSize, files.entries.get("linear.weight")?.entry.shape)
-        : await pylateHead(dir, tokenizer, config.hiddenSize, withWeights);
+      const lh =
+        layout === "colbert"
+          ? await colbertHead(
+              dir,
+              tokenizer,
+              config.hiddenSize,
+              files.entries.get("linear.weight")?.entry.shape,
+            )
+          : await pylateHead(dir, tokenizer, config.hiddenSize, withWeights);
       for (const b of lh.hashParts) hash.update(b);
       head = lh.head;
       interaction = lh.interaction;
@@ -264,7 +331,8 @@ async function readFolder(dir: string, withWeights: boolean): Promise<HfModelInf
 /** checkShapes on the safetensors headers (nothing decoded). */
 function checkHeaderShapes(files: WeightFiles, expected: Map<string, number[]>): void {
   const shapes: NamedWeights = new Map();
-  for (const [name, { entry }] of files.entries) shapes.set(canonicalName(name), { dtype: entry.dtype, shape: entry.shape, data: new Float32Array(0) });
+  for (const [name, { entry }] of files.entries)
+    shapes.set(canonicalName(name), { dtype: entry.dtype, shape: entry.shape, data: new Float32Array(0) });
   checkShapes(shapes, expected, files.name);
 }
 
@@ -298,9 +366,28 @@ function toWritable(weights: NamedWeights, dtype?: "F32" | "F16" | "BF16"): Map<
 function tokenizerConfigFor(c: EncoderConfig): Record<string, unknown> {
   const maxLen = c.maxPositions - c.positionOffset;
   if (c.architecture === "bert") {
-    return { tokenizer_class: "BertTokenizer", model_max_length: maxLen, do_lower_case: true, cls_token: "[CLS]", sep_token: "[SEP]", pad_token: "[PAD]", unk_token: "[UNK]", mask_token: "[MASK]" };
+    return {
+      tokenizer_class: "BertTokenizer",
+      model_max_length: maxLen,
+      do_lower_case: true,
+      cls_token: "[CLS]",
+      sep_token: "[SEP]",
+      pad_token: "[PAD]",
+      unk_token: "[UNK]",
+      mask_token: "[MASK]",
+    };
   }
-  return { tokenizer_class: "XLMRobertaTokenizer", model_max_length: maxLen, bos_token: "<s>", eos_token: "</s>", cls_token: "<s>", sep_token: "</s>", pad_token: "<pad>", unk_token: "<unk>", mask_token: "<mask>" };
+  return {
+    tokenizer_class: "XLMRobertaTokenizer",
+    model_max_length: maxLen,
+    bos_token: "<s>",
+    eos_token: "</s>",
+    cls_token: "<s>",
+    sep_token: "</s>",
+    pad_token: "<pad>",
+    unk_token: "<unk>",
+    mask_token: "<mask>",
+  };
 }
 
 /**
@@ -319,7 +406,10 @@ export async function saveHfFolder(dir: string, opts: SaveHfOptions): Promise<vo
   try {
     const j = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
     await fs.writeFile(path.join(tmp, HF_FILES.config), j(toHfConfig(opts.config)));
-    await fs.writeFile(path.join(tmp, HF_FILES.weights), serializeSafetensors(toWritable(opts.weights, opts.dtype), { format: "pt" }));
+    await fs.writeFile(
+      path.join(tmp, HF_FILES.weights),
+      serializeSafetensors(toWritable(opts.weights, opts.dtype), { format: "pt" }),
+    );
     const tokBytes = Buffer.from(JSON.stringify(opts.tokenizerJson));
     await fs.writeFile(path.join(tmp, HF_FILES.tokenizer), tokBytes);
     await fs.writeFile(path.join(tmp, HF_FILES.tokenizerConfig), j(tokenizerConfigFor(opts.config)));
@@ -333,16 +423,32 @@ export async function saveHfFolder(dir: string, opts: SaveHfOptions): Promise<vo
         ...(h.bias === false ? { bias: false } : {}),
         ...(opts.indexEncoderHash ? { index_encoder: opts.indexEncoderHash } : {}),
         tokenizer_sha256: tokSha,
-        ...(opts.indexTokenizerHash && opts.indexTokenizerHash !== tokSha ? { index_tokenizer_sha256: opts.indexTokenizerHash } : {}),
-        ...(opts.interaction && !isPlainInteraction(opts.interaction) ? { interaction: { query: roleToJson(opts.interaction.query), document: roleToJson(opts.interaction.document) } } : {}),
+        ...(opts.indexTokenizerHash && opts.indexTokenizerHash !== tokSha
+          ? { index_tokenizer_sha256: opts.indexTokenizerHash }
+          : {}),
+        ...(opts.interaction && !isPlainInteraction(opts.interaction)
+          ? {
+              interaction: {
+                query: roleToJson(opts.interaction.query),
+                document: roleToJson(opts.interaction.document),
+              },
+            }
+          : {}),
       };
       await fs.writeFile(path.join(tmp, HF_FILES.head), j(headJson));
       if (h.dim !== null) {
-        if (!opts.headWeights) throw new XlirError("MISMATCH", `head with dim ${h.dim} needs headWeights (linear.weight${h.bias === false ? "" : ", linear.bias"})`);
+        if (!opts.headWeights)
+          throw new XlirError(
+            "MISMATCH",
+            `head with dim ${h.dim} needs headWeights (linear.weight${h.bias === false ? "" : ", linear.bias"})`,
+          );
         const shapes = headShapes(h, opts.config.hiddenSize);
         checkShapes(opts.headWeights, shapes, "head weights to save");
         const kept: NamedWeights = new Map([...shapes.keys()].map((n) => [n, opts.headWeights!.get(n)!]));
-        await fs.writeFile(path.join(tmp, HF_FILES.headWeights), serializeSafetensors(toWritable(kept, "F32"), { format: "pt" }));
+        await fs.writeFile(
+          path.join(tmp, HF_FILES.headWeights),
+          serializeSafetensors(toWritable(kept, "F32"), { format: "pt" }),
+        );
       }
     }
     const old = `${abs}.old-${stamp}`;

@@ -27,7 +27,17 @@ export {
   expectedWeightShapes,
   SUPPORTED_MODEL_TYPES,
 } from "./config.js";
-export { checkShapes, loadHfFolder, inspectHfFolder, requireLateInteraction, saveHfFolder, HF_FILES, type HfModel, type HfModelInfo, type SaveHfOptions } from "./hf.js";
+export {
+  checkShapes,
+  loadHfFolder,
+  inspectHfFolder,
+  requireLateInteraction,
+  saveHfFolder,
+  HF_FILES,
+  type HfModel,
+  type HfModelInfo,
+  type SaveHfOptions,
+} from "./hf.js";
 export {
   encodeOnnxModel,
   OnnxType,
@@ -39,7 +49,14 @@ export {
   type OnnxModel,
 } from "./onnx-proto.js";
 export { exportEncoderOnnx, type OnnxExportInput } from "./onnx-export.js";
-export { type OnnxEncoderOptions, type RawEncoding, type OnnxSource, ONNX_EXPORTER_VERSION, ONNX_FILES, OnnxEncoder } from "./onnx-encoder.js";
+export {
+  type OnnxEncoderOptions,
+  type RawEncoding,
+  type OnnxSource,
+  ONNX_EXPORTER_VERSION,
+  ONNX_FILES,
+  OnnxEncoder,
+} from "./onnx-encoder.js";
 export { type IdArray, type MaskArray, type TorchEncoderOptions, TorchEncoder } from "./torch-encoder.js";
 export {
   encoderParamShapes,
@@ -63,5 +80,14 @@ export {
   encodeRoleBatch,
   gatherKept,
 } from "./interaction.js";
-export { type ModelLayout, LAYOUT_FILES, PUNCTUATION, type LayoutHead, detectLayout, notLateInteraction, colbertHead, pylateHead } from "./layouts.js";
+export {
+  type ModelLayout,
+  LAYOUT_FILES,
+  PUNCTUATION,
+  type LayoutHead,
+  detectLayout,
+  notLateInteraction,
+  colbertHead,
+  pylateHead,
+} from "./layouts.js";
 export { WEIGHT_FILES, WeightFiles } from "./weights-files.js";

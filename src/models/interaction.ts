@@ -39,7 +39,14 @@ export interface InteractionSettings {
 
 export type Role = "query" | "document";
 
-const PLAIN_ROLE: RoleSettings = { prefixId: null, length: null, expansionId: null, attendExpansion: false, skipIds: [], maxLength: null };
+const PLAIN_ROLE: RoleSettings = {
+  prefixId: null,
+  length: null,
+  expansionId: null,
+  attendExpansion: false,
+  skipIds: [],
+  maxLength: null,
+};
 
 /** xlir's own head: no markers, no augmentation, nothing dropped. */
 export const PLAIN_INTERACTION: InteractionSettings = { query: PLAIN_ROLE, document: PLAIN_ROLE };
@@ -70,10 +77,16 @@ export function roleLength(s: RoleSettings, maxLength: number): number {
 }
 
 /** Tokenises one text for `role` (see the file comment). */
-export function encodeForRole(tokenizer: TextTokenizer, s: RoleSettings, text: string, maxLength: number): RoleEncoding {
+export function encodeForRole(
+  tokenizer: TextTokenizer,
+  s: RoleSettings,
+  text: string,
+  maxLength: number,
+): RoleEncoding {
   const L = roleLength(s, maxLength);
   const withPrefix = s.prefixId !== null;
-  if (L < (withPrefix ? 3 : 2)) throw new XlirError("USAGE", `length ${L} is too short for a marker and the special tokens`);
+  if (L < (withPrefix ? 3 : 2))
+    throw new XlirError("USAGE", `length ${L} is too short for a marker and the special tokens`);
   const r = tokenizer.encodeOne(text, withPrefix ? L - 1 : L);
   let ids = r.ids;
   let tokens = r.tokens;
@@ -83,7 +96,8 @@ export function encodeForRole(tokenizer: TextTokenizer, s: RoleSettings, text: s
   }
   const attend = ids.map(() => 1);
   if (s.length !== null) {
-    if (s.expansionId === null) throw new XlirError("CONFIG", "query augmentation needs an expansion token ([MASK])");
+    if (s.expansionId === null)
+      throw new XlirError("CONFIG", "query augmentation needs an expansion token ([MASK])");
     const pad = s.length - ids.length;
     const expTok = tokenizer.idToToken(s.expansionId) ?? `<${s.expansionId}>`;
     for (let i = 0; i < pad; i++) {
@@ -111,7 +125,12 @@ export interface RoleBatch {
 }
 
 /** Tokenises and pads a batch for a role (empty texts refused naming the 1-based text). */
-export function encodeRoleBatch(tokenizer: TextTokenizer, s: RoleSettings, texts: readonly string[], maxLength: number): RoleBatch {
+export function encodeRoleBatch(
+  tokenizer: TextTokenizer,
+  s: RoleSettings,
+  texts: readonly string[],
+  maxLength: number,
+): RoleBatch {
   const rows = texts.map((t, i) => {
     if (t.trim() === "") throw new XlirError("BAD_INPUT", `text ${i + 1} is empty`);
     return encodeForRole(tokenizer, s, t, maxLength);
@@ -126,14 +145,29 @@ export function encodeRoleBatch(tokenizer: TextTokenizer, s: RoleSettings, texts
     attend.set(r.attend, b * L);
     keep.set(r.keep, b * L);
   });
-  return { ids, attend, keep, batch: B, length: L, kept: rows.map((r) => r.keep.reduce((a, k) => a + k, 0)), tokens: rows.map((r) => r.tokens), truncated: rows.map((r) => r.truncated) };
+  return {
+    ids,
+    attend,
+    keep,
+    batch: B,
+    length: L,
+    kept: rows.map((r) => r.keep.reduce((a, k) => a + k, 0)),
+    tokens: rows.map((r) => r.tokens),
+    truncated: rows.map((r) => r.truncated),
+  };
 }
 
 /**
  * Copies the kept rows of a [B, L, dim] output into one [sum kept, dim] array (texts in batch order).
  * @returns vectors and the per-text kept counts
  */
-export function gatherKept(out: Float32Array, keep: Uint8Array, B: number, L: number, dim: number): { vectors: Float32Array; counts: number[] } {
+export function gatherKept(
+  out: Float32Array,
+  keep: Uint8Array,
+  B: number,
+  L: number,
+  dim: number,
+): { vectors: Float32Array; counts: number[] } {
   const counts = new Array<number>(B).fill(0);
   for (let b = 0; b < B; b++) for (let t = 0; t < L; t++) counts[b] += keep[b * L + t];
   const vectors = new Float32Array(counts.reduce((a, c) => a + c, 0) * dim);

@@ -67,7 +67,8 @@ async function readJson(file: string): Promise<{ bytes: Buffer; json: Record<str
   }
   try {
     const json = JSON.parse(bytes.toString("utf8")) as unknown;
-    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error("not a JSON object");
+    if (typeof json !== "object" || json === null || Array.isArray(json))
+      throw new Error("not a JSON object");
     return { bytes, json: json as Record<string, unknown> };
   } catch (e) {
     throw new XlirError("BAD_INPUT", `${file}: not valid JSON (${(e as Error).message})`);
@@ -75,11 +76,20 @@ async function readJson(file: string): Promise<{ bytes: Buffer; json: Record<str
 }
 
 /** Which layout `dir` has (xlir.json wins, then modules.json, then ColBERT's marks). */
-export async function detectLayout(dir: string, rawConfig: Record<string, unknown>, weightNames: ReadonlySet<string>): Promise<ModelLayout> {
+export async function detectLayout(
+  dir: string,
+  rawConfig: Record<string, unknown>,
+  weightNames: ReadonlySet<string>,
+): Promise<ModelLayout> {
   if (await exists(path.join(dir, "xlir.json"))) return "xlir";
   if (await exists(path.join(dir, LAYOUT_FILES.modules))) return "pylate";
   const arch = Array.isArray(rawConfig.architectures) ? rawConfig.architectures : [];
-  if ((await exists(path.join(dir, LAYOUT_FILES.colbertMetadata))) || arch.includes("HF_ColBERT") || weightNames.has("linear.weight")) return "colbert";
+  if (
+    (await exists(path.join(dir, LAYOUT_FILES.colbertMetadata))) ||
+    arch.includes("HF_ColBERT") ||
+    weightNames.has("linear.weight")
+  )
+    return "colbert";
   return "hf";
 }
 
@@ -94,7 +104,11 @@ export function notLateInteraction(dir: string): XlirError {
 
 function tokenId(tok: TextTokenizer, token: string, file: string, what: string): number {
   const id = tok.tokenToId(token);
-  if (id === undefined) throw new XlirError("MISMATCH", `${file}: ${what} ${JSON.stringify(token)} is not a token of tokenizer.json`);
+  if (id === undefined)
+    throw new XlirError(
+      "MISMATCH",
+      `${file}: ${what} ${JSON.stringify(token)} is not a token of tokenizer.json`,
+    );
   return id;
 }
 
@@ -102,9 +116,16 @@ function tokenId(tok: TextTokenizer, token: string, file: string, what: string):
 async function maskId(dir: string, tok: TextTokenizer): Promise<number | null> {
   let named: string | undefined;
   try {
-    const cfg = JSON.parse(await fs.readFile(path.join(dir, "tokenizer_config.json"), "utf8")) as { mask_token?: unknown };
+    const cfg = JSON.parse(await fs.readFile(path.join(dir, "tokenizer_config.json"), "utf8")) as {
+      mask_token?: unknown;
+    };
     const m = cfg.mask_token;
-    named = typeof m === "string" ? m : typeof (m as { content?: unknown } | null)?.content === "string" ? (m as { content: string }).content : undefined;
+    named =
+      typeof m === "string"
+        ? m
+        : typeof (m as { content?: unknown } | null)?.content === "string"
+          ? (m as { content: string }).content
+          : undefined;
   } catch {
     named = undefined;
   }
@@ -118,44 +139,78 @@ async function maskId(dir: string, tok: TextTokenizer): Promise<number | null> {
 
 const num = (v: unknown, file: string, key: string, dflt: number): number => {
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new XlirError("CONFIG", `${file}: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
+    throw new XlirError("CONFIG", `${file}: "${key}" must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 };
 const bool = (v: unknown, file: string, key: string, dflt: boolean): boolean => {
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== "boolean") throw new XlirError("CONFIG", `${file}: "${key}" must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== "boolean")
+    throw new XlirError("CONFIG", `${file}: "${key}" must be true or false, got ${JSON.stringify(v)}`);
   return v;
 };
 const str = (v: unknown, file: string, key: string, dflt: string): string => {
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== "string") throw new XlirError("CONFIG", `${file}: "${key}" must be a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string")
+    throw new XlirError("CONFIG", `${file}: "${key}" must be a string, got ${JSON.stringify(v)}`);
   return v;
 };
 
 /** ColBERT / ColBERTv2 folder (see the file comment). `linearShape` is the shape of `linear.weight` in the weights. */
-export async function colbertHead(dir: string, tok: TextTokenizer, hiddenSize: number, linearShape: number[] | undefined): Promise<LayoutHead> {
+export async function colbertHead(
+  dir: string,
+  tok: TextTokenizer,
+  hiddenSize: number,
+  linearShape: number[] | undefined,
+): Promise<LayoutHead> {
   const metaFile = path.join(dir, LAYOUT_FILES.colbertMetadata);
   let meta: Record<string, unknown> = {};
   const hashParts: Buffer[] = [];
   if (await exists(metaFile)) {
     const r = await readJson(metaFile);
-    meta = typeof r.json.config === "object" && r.json.config !== null ? (r.json.config as Record<string, unknown>) : r.json;
+    meta =
+      typeof r.json.config === "object" && r.json.config !== null
+        ? (r.json.config as Record<string, unknown>)
+        : r.json;
     hashParts.push(r.bytes);
   }
-  if (!linearShape) throw new XlirError("MISMATCH", `${dir}: a ColBERT checkpoint needs the projection 'linear.weight' [dim, ${hiddenSize}] in its weights; it has none`);
+  if (!linearShape)
+    throw new XlirError(
+      "MISMATCH",
+      `${dir}: a ColBERT checkpoint needs the projection 'linear.weight' [dim, ${hiddenSize}] in its weights; it has none`,
+    );
   const dim = num(meta.dim, metaFile, "dim", linearShape[0]);
   if (linearShape.length !== 2 || linearShape[0] !== dim || linearShape[1] !== hiddenSize) {
-    throw new XlirError("MISMATCH", `${dir}: 'linear.weight' has shape [${linearShape.join(", ")}], expected [${dim}, ${hiddenSize}] (dim from ${LAYOUT_FILES.colbertMetadata}, hidden_size from config.json)`);
+    throw new XlirError(
+      "MISMATCH",
+      `${dir}: 'linear.weight' has shape [${linearShape.join(", ")}], expected [${dim}, ${hiddenSize}] (dim from ${LAYOUT_FILES.colbertMetadata}, hidden_size from config.json)`,
+    );
   }
   const similarity = str(meta.similarity, metaFile, "similarity", "cosine");
-  if (similarity !== "cosine") throw new XlirError("UNSUPPORTED", `${metaFile}: similarity "${similarity}" is not supported (only "cosine")`);
+  if (similarity !== "cosine")
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${metaFile}: similarity "${similarity}" is not supported (only "cosine")`,
+    );
   const mask = await maskId(dir, tok);
-  if (mask === null) throw new XlirError("MISMATCH", `${dir}: the tokenizer has no [MASK] token for query augmentation`);
+  if (mask === null)
+    throw new XlirError("MISMATCH", `${dir}: the tokenizer has no [MASK] token for query augmentation`);
   const skipIds = bool(meta.mask_punctuation, metaFile, "mask_punctuation", true)
-    ? [...new Set(PUNCTUATION.map((p) => tok.encodeOne(p, 8, false).ids[0]).filter((id): id is number => id !== undefined))]
+    ? [
+        ...new Set(
+          PUNCTUATION.map((p) => tok.encodeOne(p, 8, false).ids[0]).filter(
+            (id): id is number => id !== undefined,
+          ),
+        ),
+      ]
     : [];
   const query: RoleSettings = {
-    prefixId: tokenId(tok, str(meta.query_token_id, metaFile, "query_token_id", "[unused0]"), metaFile, "query marker"),
+    prefixId: tokenId(
+      tok,
+      str(meta.query_token_id, metaFile, "query_token_id", "[unused0]"),
+      metaFile,
+      "query marker",
+    ),
     length: num(meta.query_maxlen, metaFile, "query_maxlen", 32),
     expansionId: mask,
     attendExpansion: bool(meta.attend_to_mask_tokens, metaFile, "attend_to_mask_tokens", false),
@@ -163,14 +218,26 @@ export async function colbertHead(dir: string, tok: TextTokenizer, hiddenSize: n
     maxLength: null,
   };
   const document: RoleSettings = {
-    prefixId: tokenId(tok, str(meta.doc_token_id, metaFile, "doc_token_id", "[unused1]"), metaFile, "document marker"),
+    prefixId: tokenId(
+      tok,
+      str(meta.doc_token_id, metaFile, "doc_token_id", "[unused1]"),
+      metaFile,
+      "document marker",
+    ),
     length: null,
     expansionId: null,
     attendExpansion: false,
     skipIds,
     maxLength: num(meta.doc_maxlen, metaFile, "doc_maxlen", 220),
   };
-  return { layout: "colbert", head: { kind: "colbert", dim, pooling: "cls", bias: false }, interaction: { query, document }, hashParts, headInModelWeights: true, headWeights: null };
+  return {
+    layout: "colbert",
+    head: { kind: "colbert", dim, pooling: "cls", bias: false },
+    interaction: { query, document },
+    hashParts,
+    headInModelWeights: true,
+    headWeights: null,
+  };
 }
 
 interface StModule {
@@ -181,7 +248,12 @@ interface StModule {
 }
 
 /** PyLate / sentence-transformers folder (see the file comment). */
-export async function pylateHead(dir: string, tok: TextTokenizer, hiddenSize: number, withWeights: boolean): Promise<LayoutHead> {
+export async function pylateHead(
+  dir: string,
+  tok: TextTokenizer,
+  hiddenSize: number,
+  withWeights: boolean,
+): Promise<LayoutHead> {
   const modFile = path.join(dir, LAYOUT_FILES.modules);
   let modBytes: Buffer;
   try {
@@ -195,18 +267,41 @@ export async function pylateHead(dir: string, tok: TextTokenizer, hiddenSize: nu
   } catch (err) {
     throw new XlirError("BAD_INPUT", `${modFile}: not valid JSON (${(err as Error).message})`);
   }
-  if (!Array.isArray(list) || !list.every((m) => typeof m === "object" && m !== null && typeof (m as StModule).path === "string" && typeof (m as StModule).type === "string")) {
-    throw new XlirError("BAD_INPUT", `${modFile}: expected a list of modules {"idx", "name", "path", "type"}`);
+  if (
+    !Array.isArray(list) ||
+    !list.every(
+      (m) =>
+        typeof m === "object" &&
+        m !== null &&
+        typeof (m as StModule).path === "string" &&
+        typeof (m as StModule).type === "string",
+    )
+  ) {
+    throw new XlirError(
+      "BAD_INPUT",
+      `${modFile}: expected a list of modules {"idx", "name", "path", "type"}`,
+    );
   }
   const modules = list as StModule[];
   const hashParts: Buffer[] = [modBytes];
   if (modules.length === 0 || !modules[0].type.endsWith("Transformer") || modules[0].path !== "") {
-    throw new XlirError("UNSUPPORTED", `${modFile}: the first module must be a Transformer stored at the folder root (path ""), got ${JSON.stringify(modules[0] ?? null)}`);
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${modFile}: the first module must be a Transformer stored at the folder root (path ""), got ${JSON.stringify(modules[0] ?? null)}`,
+    );
   }
   const dense = modules.slice(1);
-  if (dense.length === 0) throw new XlirError("CONFIG", `${modFile}: no Dense module (1_Dense/) after the Transformer: not a late-interaction (PyLate) model`);
+  if (dense.length === 0)
+    throw new XlirError(
+      "CONFIG",
+      `${modFile}: no Dense module (1_Dense/) after the Transformer: not a late-interaction (PyLate) model`,
+    );
   const bad = dense.find((m) => !m.type.endsWith(".Dense"));
-  if (bad) throw new XlirError("UNSUPPORTED", `${modFile}: module ${JSON.stringify(bad.type)} (path ${bad.path}) is not supported; a PyLate model is a Transformer followed by Dense modules`);
+  if (bad)
+    throw new XlirError(
+      "UNSUPPORTED",
+      `${modFile}: module ${JSON.stringify(bad.type)} (path ${bad.path}) is not supported; a PyLate model is a Transformer followed by Dense modules`,
+    );
   let W: Float32Array | null = null; // folded [out, hidden]
   let bias: Float32Array | null = null;
   let inDim = hiddenSize;
@@ -218,29 +313,50 @@ export async function pylateHead(dir: string, tok: TextTokenizer, hiddenSize: nu
     const i = num(c.in_features, cfgFile, "in_features", 0);
     const o = num(c.out_features, cfgFile, "out_features", 0);
     const hasBias = bool(c.bias, cfgFile, "bias", true);
-    const act = str(c.activation_function, cfgFile, "activation_function", "torch.nn.modules.linear.Identity");
-    if (!act.endsWith("Identity")) throw new XlirError("UNSUPPORTED", `${cfgFile}: activation_function "${act}" is not supported (PyLate's Dense is linear: Identity)`);
-    if (bool(c.use_residual, cfgFile, "use_residual", false)) throw new XlirError("UNSUPPORTED", `${cfgFile}: use_residual is not supported`);
-    if (i !== out) throw new XlirError("MISMATCH", `${cfgFile}: in_features ${i}, but the module before outputs ${out}`);
+    const act = str(
+      c.activation_function,
+      cfgFile,
+      "activation_function",
+      "torch.nn.modules.linear.Identity",
+    );
+    if (!act.endsWith("Identity"))
+      throw new XlirError(
+        "UNSUPPORTED",
+        `${cfgFile}: activation_function "${act}" is not supported (PyLate's Dense is linear: Identity)`,
+      );
+    if (bool(c.use_residual, cfgFile, "use_residual", false))
+      throw new XlirError("UNSUPPORTED", `${cfgFile}: use_residual is not supported`);
+    if (i !== out)
+      throw new XlirError("MISMATCH", `${cfgFile}: in_features ${i}, but the module before outputs ${out}`);
     const wFile = path.join(dir, m.path, "model.safetensors");
-    if (!(await exists(wFile))) throw new XlirError((await exists(path.join(dir, m.path, "pytorch_model.bin"))) ? "UNSUPPORTED" : "NOT_FOUND", `${wFile}: no such file (Dense weights must be safetensors)`);
+    if (!(await exists(wFile)))
+      throw new XlirError(
+        (await exists(path.join(dir, m.path, "pytorch_model.bin"))) ? "UNSUPPORTED" : "NOT_FOUND",
+        `${wFile}: no such file (Dense weights must be safetensors)`,
+      );
     hashParts.push(await fs.readFile(wFile));
     if (withWeights) {
       const { tensors } = await readSafetensors(wFile);
       const w = tensors.get("linear.weight");
-      if (!w || w.shape.length !== 2 || w.shape[0] !== o || w.shape[1] !== i) throw new XlirError("MISMATCH", `${wFile}: expected 'linear.weight' [${o}, ${i}], got ${w ? `[${w.shape.join(", ")}]` : "none"}`);
+      if (!w || w.shape.length !== 2 || w.shape[0] !== o || w.shape[1] !== i)
+        throw new XlirError(
+          "MISMATCH",
+          `${wFile}: expected 'linear.weight' [${o}, ${i}], got ${w ? `[${w.shape.join(", ")}]` : "none"}`,
+        );
       const b = tensors.get("linear.bias");
-      if (hasBias && (!b || b.shape.length !== 1 || b.shape[0] !== o)) throw new XlirError("MISMATCH", `${wFile}: expected 'linear.bias' [${o}] (bias: true in ${cfgFile})`);
+      if (hasBias && (!b || b.shape.length !== 1 || b.shape[0] !== o))
+        throw new XlirError("MISMATCH", `${wFile}: expected 'linear.bias' [${o}] (bias: true in ${cfgFile})`);
       // fold: W' = Wm W, b' = Wm b + bm
       if (W === null) {
         W = w.data;
         bias = hasBias ? b!.data : null;
       } else {
         const nw = new Float32Array(o * inDim);
-        for (let r = 0; r < o; r++) for (let k = 0; k < i; k++) {
-          const a = w.data[r * i + k];
-          if (a !== 0) for (let cix = 0; cix < inDim; cix++) nw[r * inDim + cix] += a * W[k * inDim + cix];
-        }
+        for (let r = 0; r < o; r++)
+          for (let k = 0; k < i; k++) {
+            const a = w.data[r * i + k];
+            if (a !== 0) for (let cix = 0; cix < inDim; cix++) nw[r * inDim + cix] += a * W[k * inDim + cix];
+          }
         let nb: Float32Array | null = null;
         if (bias || hasBias) {
           nb = new Float32Array(o);
@@ -270,17 +386,23 @@ export async function pylateHead(dir: string, tok: TextTokenizer, hiddenSize: nu
     return p === "" ? null : tokenId(tok, p, file, key);
   };
   const expansion = bool(st.do_query_expansion, stFile, "do_query_expansion", true);
-  if (expansion && mask === null) throw new XlirError("MISMATCH", `${dir}: query expansion needs a [MASK] token, the tokenizer has none`);
-  const words = st.skiplist_words === undefined || st.skiplist_words === null ? PUNCTUATION : st.skiplist_words;
-  if (!Array.isArray(words) || !words.every((w) => typeof w === "string")) throw new XlirError("CONFIG", `${stFile}: "skiplist_words" must be a list of strings`);
+  if (expansion && mask === null)
+    throw new XlirError("MISMATCH", `${dir}: query expansion needs a [MASK] token, the tokenizer has none`);
+  const words =
+    st.skiplist_words === undefined || st.skiplist_words === null ? PUNCTUATION : st.skiplist_words;
+  if (!Array.isArray(words) || !words.every((w) => typeof w === "string"))
+    throw new XlirError("CONFIG", `${stFile}: "skiplist_words" must be a list of strings`);
   const unk = tok.unkId;
   // PyLate maps skiplist words with convert_tokens_to_ids: a word that is no token becomes [UNK]
-  const skipIds = [...new Set(words.map((w) => tok.tokenToId(w) ?? unk).filter((id): id is number => id !== undefined))];
+  const skipIds = [
+    ...new Set(words.map((w) => tok.tokenToId(w) ?? unk).filter((id): id is number => id !== undefined)),
+  ];
   const query: RoleSettings = {
     prefixId: prefix("query_prefix", "[Q] ", stFile),
     length: expansion ? num(st.query_length, stFile, "query_length", 32) : null,
     expansionId: expansion ? mask : null,
-    attendExpansion: expansion && bool(st.attend_to_expansion_tokens, stFile, "attend_to_expansion_tokens", false),
+    attendExpansion:
+      expansion && bool(st.attend_to_expansion_tokens, stFile, "attend_to_expansion_tokens", false),
     skipIds: [],
     maxLength: expansion ? null : num(st.query_length, stFile, "query_length", 32),
   };
@@ -292,10 +414,21 @@ export async function pylateHead(dir: string, tok: TextTokenizer, hiddenSize: nu
     skipIds,
     maxLength: num(st.document_length, stFile, "document_length", 180),
   };
-  const headWeights: NamedWeights | null = withWeights ? new Map([["linear.weight", { dtype: "F32" as const, shape: [out, inDim], data: W as unknown as Float32Array }]]) : null;
+  const headWeights: NamedWeights | null = withWeights
+    ? new Map([
+        ["linear.weight", { dtype: "F32" as const, shape: [out, inDim], data: W as unknown as Float32Array }],
+      ])
+    : null;
   if (headWeights && bias) headWeights.set("linear.bias", { dtype: "F32", shape: [out], data: bias });
   const anyBias = headWeights ? bias !== null : await anyDenseBias(dir, dense);
-  return { layout: "pylate", head: { kind: "colbert", dim: out, pooling: "cls", bias: anyBias }, interaction: { query, document }, hashParts, headInModelWeights: false, headWeights };
+  return {
+    layout: "pylate",
+    head: { kind: "colbert", dim: out, pooling: "cls", bias: anyBias },
+    interaction: { query, document },
+    hashParts,
+    headInModelWeights: false,
+    headWeights,
+  };
 }
 
 async function anyDenseBias(dir: string, dense: StModule[]): Promise<boolean> {
@@ -305,4 +438,3 @@ async function anyDenseBias(dir: string, dense: StModule[]): Promise<boolean> {
   }
   return false;
 }
-

@@ -38,9 +38,15 @@ export function cudaIndex(device: string): number | null {
 /** Whether onnxruntime-node's CUDA provider library is installed next to its binding (it is not bundled on npm). */
 export function onnxCudaInstalled(): boolean {
   try {
-    const bin = path.join(path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json")), "bin");
+    const bin = path.join(
+      path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json")),
+      "bin",
+    );
     for (const napi of readdirSync(bin)) {
-      if (existsSync(path.join(bin, napi, process.platform, process.arch, "libonnxruntime_providers_cuda.so"))) return true;
+      if (
+        existsSync(path.join(bin, napi, process.platform, process.arch, "libonnxruntime_providers_cuda.so"))
+      )
+        return true;
     }
   } catch {
     return false;
@@ -63,15 +69,22 @@ export async function createOnnxSession(
 ): Promise<OrtTypes.InferenceSession> {
   const index = cudaIndex(device);
   if (index !== null && !onnxCudaInstalled()) {
-    say(`ONNX Runtime's CUDA execution provider is not installed; running on the CPU provider (${INSTALL_HINT})`);
+    say(
+      `ONNX Runtime's CUDA execution provider is not installed; running on the CPU provider (${INSTALL_HINT})`,
+    );
   } else if (index !== null) {
     try {
-      const s = await ort.InferenceSession.create(model, { ...options, executionProviders: [{ name: "cuda", deviceId: index }, "cpu"] });
+      const s = await ort.InferenceSession.create(model, {
+        ...options,
+        executionProviders: [{ name: "cuda", deviceId: index }, "cpu"],
+      });
       say(`ONNX Runtime runs on the CUDA execution provider (cuda:${index})`);
       return s;
     } catch (err) {
       const why = (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 300);
-      say(`ONNX Runtime's CUDA execution provider is not usable (${why}); running on the CPU provider (${INSTALL_HINT})`);
+      say(
+        `ONNX Runtime's CUDA execution provider is not usable (${why}); running on the CPU provider (${INSTALL_HINT})`,
+      );
     }
   }
   return ort.InferenceSession.create(model, { ...options, executionProviders: ["cpu"] });

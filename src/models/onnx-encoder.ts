@@ -27,7 +27,13 @@ import { maxSequenceLength } from "./config.js";
 import { writeFileAtomic } from "../data/io.js";
 import { inspectHfFolder, loadHfFolder, type HfModel, type HfModelInfo } from "./hf.js";
 import { notLateInteraction } from "./layouts.js";
-import { PLAIN_INTERACTION, encodeForRole, roleLength, type InteractionSettings, type Role } from "./interaction.js";
+import {
+  PLAIN_INTERACTION,
+  encodeForRole,
+  roleLength,
+  type InteractionSettings,
+  type Role,
+} from "./interaction.js";
 import { exportEncoderOnnx } from "./onnx-export.js";
 import { createOnnxSession } from "./onnx-device.js";
 import type { EncoderConfig, HeadConfig, RetrievalEncoder, TokenVectors } from "./types.js";
@@ -78,7 +84,11 @@ async function sha256File(file: string): Promise<string> {
 async function reusableOnnx(dir: string, hash: string): Promise<string | null> {
   const file = path.join(dir, ONNX_FILES.dir, ONNX_FILES.model);
   try {
-    const rec = JSON.parse(await fs.readFile(path.join(dir, ONNX_FILES.dir, ONNX_FILES.record), "utf8")) as { model_hash?: unknown; exporter?: unknown; sha256?: unknown };
+    const rec = JSON.parse(await fs.readFile(path.join(dir, ONNX_FILES.dir, ONNX_FILES.record), "utf8")) as {
+      model_hash?: unknown;
+      exporter?: unknown;
+      sha256?: unknown;
+    };
     if (rec.model_hash !== hash || rec.exporter !== ONNX_EXPORTER_VERSION) return null;
     return (await sha256File(file)) === rec.sha256 ? file : null;
   } catch {
@@ -136,10 +146,14 @@ export class OnnxEncoder implements RetrievalEncoder {
     const limit = maxSequenceLength(config);
     this.maxLength = opts.maxLength ?? Math.min(512, limit);
     if (!Number.isInteger(this.maxLength) || this.maxLength < 2 || this.maxLength > limit) {
-      throw new XlirError("USAGE", `max length ${opts.maxLength} is outside 2..${limit} (the model's position table allows ${limit} tokens)`);
+      throw new XlirError(
+        "USAGE",
+        `max length ${opts.maxLength} is outside 2..${limit} (the model's position table allows ${limit} tokens)`,
+      );
     }
     this.batchSize = opts.batchSize ?? 32;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new XlirError("USAGE", `batch size must be a positive integer, got ${opts.batchSize}`);
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new XlirError("USAGE", `batch size must be a positive integer, got ${opts.batchSize}`);
   }
 
   /** The folder it was loaded from, when it was. */
@@ -162,7 +176,12 @@ export class OnnxEncoder implements RetrievalEncoder {
     const info = await inspectHfFolder(dir);
     const file = await reusableOnnx(dir, info.hash);
     if (file) {
-      const session = await createOnnxSession(ort, new Uint8Array(await fs.readFile(file)), SESSION_OPTIONS(opts.threads ?? 2), opts.device);
+      const session = await createOnnxSession(
+        ort,
+        new Uint8Array(await fs.readFile(file)),
+        SESSION_OPTIONS(opts.threads ?? 2),
+        opts.device,
+      );
       const enc = OnnxEncoder.wrap(session, info, opts);
       enc.onnxSource = "reused";
       return enc;
@@ -187,7 +206,12 @@ export class OnnxEncoder implements RetrievalEncoder {
     const out = path.join(dir, ONNX_FILES.dir);
     await fs.mkdir(out, { recursive: true });
     const file = path.join(out, ONNX_FILES.model);
-    const record = { model_hash: hash, exporter: ONNX_EXPORTER_VERSION, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+    const record = {
+      model_hash: hash,
+      exporter: ONNX_EXPORTER_VERSION,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      bytes: bytes.length,
+    };
     await fs.rm(path.join(out, ONNX_FILES.record), { force: true }); // never a record beside another file
     await writeFileAtomic(file, bytes);
     await writeFileAtomic(path.join(out, ONNX_FILES.record), JSON.stringify(record, null, 2) + "\n");
@@ -195,7 +219,13 @@ export class OnnxEncoder implements RetrievalEncoder {
   }
 
   private static export(m: HfModel): Uint8Array {
-    return exportEncoderOnnx({ config: m.config, weights: m.weights, head: m.head, headWeights: m.headWeights, hash: m.hash });
+    return exportEncoderOnnx({
+      config: m.config,
+      weights: m.weights,
+      head: m.head,
+      headWeights: m.headWeights,
+      hash: m.hash,
+    });
   }
 
   /** Same from an already loaded model (weights may come from training); the graph stays in memory. */
@@ -203,12 +233,20 @@ export class OnnxEncoder implements RetrievalEncoder {
     return OnnxEncoder.fromBytes(OnnxEncoder.export(m), m, opts);
   }
 
-  private static async fromBytes(bytes: Uint8Array, m: HfModelInfo, opts: OnnxEncoderOptions): Promise<OnnxEncoder> {
+  private static async fromBytes(
+    bytes: Uint8Array,
+    m: HfModelInfo,
+    opts: OnnxEncoderOptions,
+  ): Promise<OnnxEncoder> {
     const session = await createOnnxSession(ort, bytes, SESSION_OPTIONS(opts.threads ?? 2), opts.device);
     return OnnxEncoder.wrap(session, m, opts);
   }
 
-  private static wrap(session: OrtTypes.InferenceSession, m: HfModelInfo, opts: OnnxEncoderOptions): OnnxEncoder {
+  private static wrap(
+    session: OrtTypes.InferenceSession,
+    m: HfModelInfo,
+    opts: OnnxEncoderOptions,
+  ): OnnxEncoder {
     const enc = new OnnxEncoder(session, m.config, m.tokenizer, m.head, m.hash, opts);
     enc.indexHash = m.indexHash;
     enc.dir = m.dir;
@@ -218,7 +256,11 @@ export class OnnxEncoder implements RetrievalEncoder {
     const limit = maxSequenceLength(m.config);
     for (const role of ["query", "document"] as const) {
       const n = roleLength(enc.interaction[role], enc.maxLength);
-      if (n > limit) throw new XlirError("CONFIG", `${role} length ${n} of the checkpoint exceeds the model's ${limit} positions`);
+      if (n > limit)
+        throw new XlirError(
+          "CONFIG",
+          `${role} length ${n} of the checkpoint exceeds the model's ${limit} positions`,
+        );
     }
     return enc;
   }
@@ -239,7 +281,11 @@ export class OnnxEncoder implements RetrievalEncoder {
    * Runs rows in length-sorted batches; `visit(row index, hidden [len*H], head output or null)`.
    * Head output per text: colbert [len*dim]; pooled [dim].
    */
-  private async run(rows: Row[], wantHead: boolean, visit: (i: number, hidden: Float32Array, head: Float32Array | null) => void): Promise<void> {
+  private async run(
+    rows: Row[],
+    wantHead: boolean,
+    visit: (i: number, hidden: Float32Array, head: Float32Array | null) => void,
+  ): Promise<void> {
     const order = rows.map((_, i) => i).sort((a, b) => rows[a].ids.length - rows[b].ids.length);
     const H = this.config.hiddenSize;
     for (let s = 0; s < order.length; s += this.batchSize) {
@@ -254,7 +300,10 @@ export class OnnxEncoder implements RetrievalEncoder {
           mask[b * L + t] = BigInt(rows[r].attend[t]);
         });
       });
-      const feeds = { input_ids: new ort.Tensor("int64", ids, [B, L]), attention_mask: new ort.Tensor("int64", mask, [B, L]) };
+      const feeds = {
+        input_ids: new ort.Tensor("int64", ids, [B, L]),
+        attention_mask: new ort.Tensor("int64", mask, [B, L]),
+      };
       const fetch = wantHead ? ["last_hidden_state", "head_output"] : ["last_hidden_state"];
       const out = await this.session.run(feeds, fetch);
       const hidden = out.last_hidden_state.data as Float32Array; // [B, L, H]
@@ -263,7 +312,11 @@ export class OnnxEncoder implements RetrievalEncoder {
         const len = rows[r].ids.length;
         const h = hidden.slice(b * L * H, (b * L + len) * H);
         let y: Float32Array | null = null;
-        if (headOut) y = this.head!.kind === "colbert" ? headOut.slice(b * L * this.dim, (b * L + len) * this.dim) : headOut.slice(b * this.dim, (b + 1) * this.dim);
+        if (headOut)
+          y =
+            this.head!.kind === "colbert"
+              ? headOut.slice(b * L * this.dim, (b * L + len) * this.dim)
+              : headOut.slice(b * this.dim, (b + 1) * this.dim);
         visit(r, h, y);
       });
       for (const t of Object.values(out)) t.dispose?.();
@@ -275,7 +328,12 @@ export class OnnxEncoder implements RetrievalEncoder {
     const rows = this.tokenize(texts, null);
     const hidden: Float32Array[] = new Array(rows.length);
     await this.run(rows, false, (i, h) => (hidden[i] = h));
-    return { tokens: rows.map((r) => r.tokens), ids: rows.map((r) => r.ids), hidden, truncated: rows.map((r) => r.truncated) };
+    return {
+      tokens: rows.map((r) => r.tokens),
+      ids: rows.map((r) => r.ids),
+      hidden,
+      truncated: rows.map((r) => r.truncated),
+    };
   }
 
   private needHead(kind: HeadConfig["kind"]): void {
@@ -283,7 +341,11 @@ export class OnnxEncoder implements RetrievalEncoder {
       const e = notLateInteraction(this.dir ?? "the model folder");
       throw new XlirError("CONFIG", `${e.message}; only raw hidden states are available (encode --raw)`);
     }
-    if (this.head.kind !== kind) throw new XlirError("CONFIG", `this model has a ${this.head.kind} head; ${kind} output needs a ${kind} head`);
+    if (this.head.kind !== kind)
+      throw new XlirError(
+        "CONFIG",
+        `this model has a ${this.head.kind} head; ${kind} output needs a ${kind} head`,
+      );
   }
 
   /** ColBERT vectors of the role's kept tokens (see the file comment), concatenated in input order. */
@@ -292,7 +354,10 @@ export class OnnxEncoder implements RetrievalEncoder {
   }
 
   /** encodeTokens plus the kept tokens, their ids and truncation flags (for the CLI). */
-  async encodeTokensDetailed(texts: readonly string[], role: Role = "document"): Promise<{ vectors: TokenVectors; tokens: string[][]; ids: number[][]; truncated: boolean[] }> {
+  async encodeTokensDetailed(
+    texts: readonly string[],
+    role: Role = "document",
+  ): Promise<{ vectors: TokenVectors; tokens: string[][]; ids: number[][]; truncated: boolean[] }> {
     this.needHead("colbert");
     const rows = this.tokenize(texts, role);
     const per: Float32Array[] = new Array(rows.length);
@@ -310,7 +375,7 @@ export class OnnxEncoder implements RetrievalEncoder {
     per.forEach((v, i) => (offsets[i + 1] = offsets[i] + v.length / d));
     const vectors = new Float32Array(offsets[rows.length] * d); // [totalTokens, dim]
     per.forEach((v, i) => vectors.set(v, offsets[i] * d));
-    const kept = <T,>(xs: T[], keep: number[]) => xs.filter((_, t) => keep[t]);
+    const kept = <T>(xs: T[], keep: number[]) => xs.filter((_, t) => keep[t]);
     return {
       vectors: { dim: d, vectors, offsets },
       tokens: rows.map((r) => kept(r.tokens, r.keep)),
@@ -320,7 +385,10 @@ export class OnnxEncoder implements RetrievalEncoder {
   }
 
   /** One L2-normalised vector per text from the pooled head: [texts * dim]. */
-  async encodePooled(texts: readonly string[], _role: "query" | "document" = "document"): Promise<Float32Array> {
+  async encodePooled(
+    texts: readonly string[],
+    _role: "query" | "document" = "document",
+  ): Promise<Float32Array> {
     this.needHead("pooled");
     const rows = this.tokenize(texts, null);
     const out = new Float32Array(rows.length * this.dim);

@@ -42,7 +42,12 @@ class GraphBuilder {
   }
 
   i64(name: string, values: number[], scalar = false): string {
-    this.inits.push({ name, dims: scalar ? [] : [values.length], type: OnnxType.INT64, data: BigInt64Array.from(values.map(BigInt)) });
+    this.inits.push({
+      name,
+      dims: scalar ? [] : [values.length],
+      type: OnnxType.INT64,
+      data: BigInt64Array.from(values.map(BigInt)),
+    });
     return name;
   }
 }
@@ -74,16 +79,24 @@ export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
     return g.op("Add", [g.op("MatMul", [x, wt]), b]); // [.., out]
   };
   const layerNorm = (x: string, name: string): string =>
-    g.op("LayerNormalization", [x, g.f32(`${name}.weight`, [H], W(`${name}.weight`)), g.f32(`${name}.bias`, [H], W(`${name}.bias`))], [
-      { name: "axis", kind: "int", value: -1 },
-      { name: "epsilon", kind: "float", value: c.layerNormEps },
-    ]);
+    g.op(
+      "LayerNormalization",
+      [x, g.f32(`${name}.weight`, [H], W(`${name}.weight`)), g.f32(`${name}.bias`, [H], W(`${name}.bias`))],
+      [
+        { name: "axis", kind: "int", value: -1 },
+        { name: "epsilon", kind: "float", value: c.layerNormEps },
+      ],
+    );
 
   // Positions [B, L] int64.
   let pos: string;
   if (c.architecture === "xlm-roberta") {
     const pad = g.i64("pad_id", [c.padTokenId], true);
-    const real = g.op("Cast", [g.op("Not", [g.op("Equal", ["input_ids", pad])])], [{ name: "to", kind: "int", value: OnnxType.INT64 }]);
+    const real = g.op(
+      "Cast",
+      [g.op("Not", [g.op("Equal", ["input_ids", pad])])],
+      [{ name: "to", kind: "int", value: OnnxType.INT64 }],
+    );
     const axis1 = g.i64("axis1", [1], true);
     pos = g.op("Add", [g.op("Mul", [g.op("CumSum", [real, axis1]), real]), pad]); // padding_idx + running count
   } else {
@@ -95,8 +108,30 @@ export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
   const typeRow = W("embeddings.token_type_embeddings.weight").slice(0, H); // token type 0 only
   let x = g.op("Add", [
     g.op("Add", [
-      g.op("Gather", [g.f32("embeddings.word_embeddings.weight", [c.vocabSize, H], W("embeddings.word_embeddings.weight")), "input_ids"], [{ name: "axis", kind: "int", value: 0 }]),
-      g.op("Gather", [g.f32("embeddings.position_embeddings.weight", [c.maxPositions, H], W("embeddings.position_embeddings.weight")), pos], [{ name: "axis", kind: "int", value: 0 }]),
+      g.op(
+        "Gather",
+        [
+          g.f32(
+            "embeddings.word_embeddings.weight",
+            [c.vocabSize, H],
+            W("embeddings.word_embeddings.weight"),
+          ),
+          "input_ids",
+        ],
+        [{ name: "axis", kind: "int", value: 0 }],
+      ),
+      g.op(
+        "Gather",
+        [
+          g.f32(
+            "embeddings.position_embeddings.weight",
+            [c.maxPositions, H],
+            W("embeddings.position_embeddings.weight"),
+          ),
+          pos,
+        ],
+        [{ name: "axis", kind: "int", value: 0 }],
+      ),
     ]),
     g.f32("embeddings.token_type_row0", [H], typeRow),
   ]); // [B, L, H]
@@ -105,7 +140,10 @@ export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
   // Additive attention bias [B, 1, 1, L]: 0 for real tokens, float32 min for padding.
   const maskF = g.op("Cast", ["attention_mask"], [{ name: "to", kind: "int", value: OnnxType.FLOAT }]); // [B, L]
   const oneF = g.f32("one_f32", [], Float32Array.of(1));
-  const bias = g.op("Unsqueeze", [g.op("Mul", [g.op("Sub", [oneF, maskF]), g.f32("f32_min", [], Float32Array.of(F32_MIN))]), g.i64("axes12", [1, 2])]);
+  const bias = g.op("Unsqueeze", [
+    g.op("Mul", [g.op("Sub", [oneF, maskF]), g.f32("f32_min", [], Float32Array.of(F32_MIN))]),
+    g.i64("axes12", [1, 2]),
+  ]);
   const splitShape = g.i64("shape_split_heads", [0, 0, nh, dh]);
   const mergeShape = g.i64("shape_merge_heads", [0, 0, H]);
   const scale = g.f32("attn_scale", [], Float32Array.of(1 / Math.sqrt(dh)));
@@ -114,27 +152,46 @@ export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
 
   for (let l = 0; l < c.numLayers; l++) {
     const p = `encoder.layer.${l}.`;
-    const heads = (t: string, perm: number[]) => g.op("Transpose", [g.op("Reshape", [t, splitShape])], [{ name: "perm", kind: "ints", value: perm }]);
+    const heads = (t: string, perm: number[]) =>
+      g.op("Transpose", [g.op("Reshape", [t, splitShape])], [{ name: "perm", kind: "ints", value: perm }]);
     const q = heads(linear(x, `${p}attention.self.query`, H, H), [0, 2, 1, 3]); // [B, nh, L, dh]
     const k = heads(linear(x, `${p}attention.self.key`, H, H), [0, 2, 3, 1]); // [B, nh, dh, L]
     const v = heads(linear(x, `${p}attention.self.value`, H, H), [0, 2, 1, 3]); // [B, nh, L, dh]
     const scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [q, k]), scale]), bias]); // [B, nh, L, L]
     const probs = g.op("Softmax", [scores], [{ name: "axis", kind: "int", value: -1 }]);
-    const ctx = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [probs, v])], [{ name: "perm", kind: "ints", value: [0, 2, 1, 3] }]), mergeShape]); // [B, L, H]
-    x = layerNorm(g.op("Add", [linear(ctx, `${p}attention.output.dense`, H, H), x]), `${p}attention.output.LayerNorm`);
+    const ctx = g.op("Reshape", [
+      g.op("Transpose", [g.op("MatMul", [probs, v])], [{ name: "perm", kind: "ints", value: [0, 2, 1, 3] }]),
+      mergeShape,
+    ]); // [B, L, H]
+    x = layerNorm(
+      g.op("Add", [linear(ctx, `${p}attention.output.dense`, H, H), x]),
+      `${p}attention.output.LayerNorm`,
+    );
     const f = linear(x, `${p}intermediate.dense`, c.intermediateSize, H); // [B, L, F]
     let act: string;
-    if (c.hiddenAct === "gelu") act = g.op("Mul", [g.op("Mul", [f, half]), g.op("Add", [g.op("Erf", [g.op("Div", [f, sqrt2])]), oneF])]);
+    if (c.hiddenAct === "gelu")
+      act = g.op("Mul", [
+        g.op("Mul", [f, half]),
+        g.op("Add", [g.op("Erf", [g.op("Div", [f, sqrt2])]), oneF]),
+      ]);
     else if (c.hiddenAct === "relu") act = g.op("Relu", [f]);
     else {
       // gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
       const cube = g.op("Mul", [g.op("Mul", [f, f]), f]);
-      const inner = g.op("Mul", [g.op("Add", [f, g.op("Mul", [cube, g.f32(`gelu_c_${l}`, [], Float32Array.of(0.044715))])]), g.f32(`gelu_k_${l}`, [], Float32Array.of(Math.sqrt(2 / Math.PI)))]);
+      const inner = g.op("Mul", [
+        g.op("Add", [f, g.op("Mul", [cube, g.f32(`gelu_c_${l}`, [], Float32Array.of(0.044715))])]),
+        g.f32(`gelu_k_${l}`, [], Float32Array.of(Math.sqrt(2 / Math.PI))),
+      ]);
       act = g.op("Mul", [g.op("Mul", [f, half]), g.op("Add", [g.op("Tanh", [inner]), oneF])]);
     }
-    x = layerNorm(g.op("Add", [linear(act, `${p}output.dense`, H, c.intermediateSize), x]), `${p}output.LayerNorm`);
+    x = layerNorm(
+      g.op("Add", [linear(act, `${p}output.dense`, H, c.intermediateSize), x]),
+      `${p}output.LayerNorm`,
+    );
   }
-  const outputs = [{ name: "last_hidden_state", type: OnnxType.FLOAT, dims: ["batch", "length", H] as (number | string)[] }];
+  const outputs = [
+    { name: "last_hidden_state", type: OnnxType.FLOAT, dims: ["batch", "length", H] as (number | string)[] },
+  ];
   g.op("Identity", [x], undefined, "last_hidden_state");
 
   if (m.head) addHead(g, m, x, maskF, outputs);
@@ -153,20 +210,41 @@ export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
 }
 
 /** Head: colbert = L2norm(x W^T [+ b]) per token; pooled = L2norm(pool(x) [W^T + b]); no bias when head.bias is false. */
-function addHead(g: GraphBuilder, m: OnnxExportInput, x: string, maskF: string, outputs: { name: string; type: number; dims: (number | string)[] }[]): void {
+function addHead(
+  g: GraphBuilder,
+  m: OnnxExportInput,
+  x: string,
+  maskF: string,
+  outputs: { name: string; type: number; dims: (number | string)[] }[],
+): void {
   const head = m.head!;
   const H = m.config.hiddenSize;
   const hw = m.headWeights;
   const lin = (t: string): string => {
     if (head.dim === null) return t;
-    if (!hw) throw new XlirError("MISMATCH", "ONNX export: the head has a linear layer but no head weights were given");
-    const wt = g.f32("head.linear.weight_t", [H, head.dim], transposed(weight(hw, "linear.weight"), head.dim, H));
+    if (!hw)
+      throw new XlirError(
+        "MISMATCH",
+        "ONNX export: the head has a linear layer but no head weights were given",
+      );
+    const wt = g.f32(
+      "head.linear.weight_t",
+      [H, head.dim],
+      transposed(weight(hw, "linear.weight"), head.dim, H),
+    );
     const y = g.op("MatMul", [t, wt]);
-    return head.bias === false ? y : g.op("Add", [y, g.f32("head.linear.bias", [head.dim], weight(hw, "linear.bias"))]);
+    return head.bias === false
+      ? y
+      : g.op("Add", [y, g.f32("head.linear.bias", [head.dim], weight(hw, "linear.bias"))]);
   };
   const l2 = (t: string, out: string): string => {
     const axes = g.i64("axes_last", [-1]);
-    const norm = g.op("Sqrt", [g.op("Max", [g.op("ReduceSum", [g.op("Mul", [t, t]), axes], [{ name: "keepdims", kind: "int", value: 1 }]), g.f32("norm_eps2", [], Float32Array.of(1e-24))])]);
+    const norm = g.op("Sqrt", [
+      g.op("Max", [
+        g.op("ReduceSum", [g.op("Mul", [t, t]), axes], [{ name: "keepdims", kind: "int", value: 1 }]),
+        g.f32("norm_eps2", [], Float32Array.of(1e-24)),
+      ]),
+    ]);
     return g.op("Div", [t, norm], undefined, out); // x / max(||x||, 1e-12)
   };
   let pooled: string;
@@ -180,7 +258,11 @@ function addHead(g: GraphBuilder, m: OnnxExportInput, x: string, maskF: string, 
   } else {
     const axis1 = g.i64("axes_1", [1]);
     const m3 = g.op("Unsqueeze", [maskF, g.i64("axes_2", [2])]); // [B, L, 1]
-    const sum = g.op("ReduceSum", [g.op("Mul", [x, m3]), axis1], [{ name: "keepdims", kind: "int", value: 0 }]); // [B, H]
+    const sum = g.op(
+      "ReduceSum",
+      [g.op("Mul", [x, m3]), axis1],
+      [{ name: "keepdims", kind: "int", value: 0 }],
+    ); // [B, H]
     const cnt = g.op("ReduceSum", [maskF, axis1], [{ name: "keepdims", kind: "int", value: 1 }]); // [B, 1]
     pooled = g.op("Div", [sum, g.op("Max", [cnt, g.f32("one_f32_b", [], Float32Array.of(1))])]);
   }

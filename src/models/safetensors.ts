@@ -32,7 +32,9 @@ interface HeaderEntry {
 }
 
 /** Reads and validates a safetensors file tensor by tensor (positional reads); all tensors decoded to float32. */
-export async function readSafetensors(file: string): Promise<{ tensors: NamedWeights; metadata: Record<string, string> }> {
+export async function readSafetensors(
+  file: string,
+): Promise<{ tensors: NamedWeights; metadata: Record<string, string> }> {
   const f = await SafetensorsFile.open(file);
   try {
     const tensors: NamedWeights = new Map();
@@ -44,7 +46,10 @@ export async function readSafetensors(file: string): Promise<{ tensors: NamedWei
 }
 
 /** Parses safetensors bytes (see readSafetensors); `file` only names the source in errors. */
-export function parseSafetensors(buf: Buffer, file = "<buffer>"): { tensors: NamedWeights; metadata: Record<string, string> } {
+export function parseSafetensors(
+  buf: Buffer,
+  file = "<buffer>",
+): { tensors: NamedWeights; metadata: Record<string, string> } {
   const { entries, metadata, dataStart } = parseHeader(buf, file);
   const tensors: NamedWeights = new Map();
   for (const e of entries) {
@@ -57,31 +62,46 @@ function corrupt(file: string, msg: string): XlirError {
   return new XlirError("CORRUPT", `${file}: ${msg}`);
 }
 
-function parseHeader(buf: Buffer, file: string): { entries: HeaderEntry[]; metadata: Record<string, string>; dataStart: number } {
+function parseHeader(
+  buf: Buffer,
+  file: string,
+): { entries: HeaderEntry[]; metadata: Record<string, string>; dataStart: number } {
   const headerLen = headerLength(buf, buf.length, file);
-  const { entries, metadata } = parseHeaderJson(buf.subarray(8, 8 + headerLen), buf.length - 8 - headerLen, file);
+  const { entries, metadata } = parseHeaderJson(
+    buf.subarray(8, 8 + headerLen),
+    buf.length - 8 - headerLen,
+    file,
+  );
   return { entries, metadata, dataStart: 8 + headerLen };
 }
 
 /** Reads the u64 header length from the first 8 bytes and checks it against the file size. */
 function headerLength(first8: Buffer, fileSize: number, file: string): number {
-  if (fileSize < 8 || first8.length < 8) throw corrupt(file, `file is ${fileSize} bytes, too short for a safetensors header`);
+  if (fileSize < 8 || first8.length < 8)
+    throw corrupt(file, `file is ${fileSize} bytes, too short for a safetensors header`);
   const n = first8.readBigUInt64LE(0);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw corrupt(file, `header length ${n} is not sane (limit ${MAX_HEADER_BYTES})`);
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw corrupt(file, `header length ${n} is not sane (limit ${MAX_HEADER_BYTES})`);
   const headerLen = Number(n);
-  if (8 + headerLen > fileSize) throw corrupt(file, `header length ${headerLen} runs past the end of the file (${fileSize} bytes)`);
+  if (8 + headerLen > fileSize)
+    throw corrupt(file, `header length ${headerLen} runs past the end of the file (${fileSize} bytes)`);
   return headerLen;
 }
 
 /** Validates the JSON header against a data buffer of `dataLen` bytes (offsets, sizes, exact cover). */
-function parseHeaderJson(header: Buffer, dataLen: number, file: string): { entries: HeaderEntry[]; metadata: Record<string, string> } {
+function parseHeaderJson(
+  header: Buffer,
+  dataLen: number,
+  file: string,
+): { entries: HeaderEntry[]; metadata: Record<string, string> } {
   let json: unknown;
   try {
     json = JSON.parse(header.toString("utf8"));
   } catch (e) {
     throw corrupt(file, `header is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw corrupt(file, "header is not a JSON object");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw corrupt(file, "header is not a JSON object");
   const metadata: Record<string, string> = {};
   const entries: HeaderEntry[] = [];
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
@@ -96,29 +116,59 @@ function parseHeaderJson(header: Buffer, dataLen: number, file: string): { entri
     const r = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof r !== "object" || r === null) throw corrupt(file, `tensor '${name}': entry is not an object`);
     if (typeof r.dtype !== "string" || !(r.dtype in ITEM_SIZE)) {
-      throw new XlirError("UNSUPPORTED", `${file}: tensor '${name}': dtype ${JSON.stringify(r.dtype)} not supported (supported: ${Object.keys(ITEM_SIZE).join(", ")})`);
+      throw new XlirError(
+        "UNSUPPORTED",
+        `${file}: tensor '${name}': dtype ${JSON.stringify(r.dtype)} not supported (supported: ${Object.keys(ITEM_SIZE).join(", ")})`,
+      );
     }
     const dtype = r.dtype as WeightDtype;
-    if (!Array.isArray(r.shape) || !r.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw corrupt(file, `tensor '${name}': shape ${JSON.stringify(r.shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(r.shape) || !r.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw corrupt(
+        file,
+        `tensor '${name}': shape ${JSON.stringify(r.shape)} is not a list of non-negative integers`,
+      );
     const off = r.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0)) throw corrupt(file, `tensor '${name}': data_offsets ${JSON.stringify(off)} is not [begin, end]`);
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw corrupt(file, `tensor '${name}': data_offsets ${JSON.stringify(off)} is not [begin, end]`);
     const [begin, end] = off as [number, number];
     const shape = r.shape as number[];
-    if (end < begin) throw corrupt(file, `tensor '${name}': data_offsets [${begin}, ${end}] end before begin`);
-    if (end > dataLen) throw corrupt(file, `tensor '${name}': data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes; truncated file?)`);
+    if (end < begin)
+      throw corrupt(file, `tensor '${name}': data_offsets [${begin}, ${end}] end before begin`);
+    if (end > dataLen)
+      throw corrupt(
+        file,
+        `tensor '${name}': data_offsets [${begin}, ${end}] run past the end of the data (${dataLen} bytes; truncated file?)`,
+      );
     const expected = shape.reduce((a, b) => a * b, 1) * ITEM_SIZE[dtype];
-    if (end - begin !== expected) throw corrupt(file, `tensor '${name}' (${dtype} ${JSON.stringify(shape)}): expected ${expected} bytes, header says ${end - begin}`);
+    if (end - begin !== expected)
+      throw corrupt(
+        file,
+        `tensor '${name}' (${dtype} ${JSON.stringify(shape)}): expected ${expected} bytes, header says ${end - begin}`,
+      );
     entries.push({ name, dtype, shape, begin, end });
   }
   // Non-overlapping, and together covering the data buffer exactly.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of sorted) {
-    if (e.begin < cursor) throw corrupt(file, `tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (ends at ${cursor})`);
-    if (e.begin > cursor) throw corrupt(file, `tensor '${e.name}': gap of ${e.begin - cursor} bytes before it in the data buffer`);
+    if (e.begin < cursor)
+      throw corrupt(
+        file,
+        `tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (ends at ${cursor})`,
+      );
+    if (e.begin > cursor)
+      throw corrupt(
+        file,
+        `tensor '${e.name}': gap of ${e.begin - cursor} bytes before it in the data buffer`,
+      );
     cursor = e.end;
   }
-  if (cursor !== dataLen) throw corrupt(file, `tensors cover ${cursor} bytes but the data buffer has ${dataLen} bytes` + (cursor > dataLen ? " (truncated file?)" : ""));
+  if (cursor !== dataLen)
+    throw corrupt(
+      file,
+      `tensors cover ${cursor} bytes but the data buffer has ${dataLen} bytes` +
+        (cursor > dataLen ? " (truncated file?)" : ""),
+    );
   return { entries, metadata };
 }
 
@@ -193,7 +243,8 @@ function decodeInto(out: Float32Array, at: number, bytes: Uint8Array, dtype: Wei
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   switch (dtype) {
     case "F32":
-      if (bytes.byteOffset % 4 === 0 && isLittleEndianHost) out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count), at);
+      if (bytes.byteOffset % 4 === 0 && isLittleEndianHost)
+        out.set(new Float32Array(bytes.buffer, bytes.byteOffset, count), at);
       else for (let i = 0; i < count; i++) out[at + i] = dv.getFloat32(4 * i, true);
       break;
     case "F16": {
@@ -270,7 +321,14 @@ export class SafetensorsFile {
       const dataStart = 8 + headerLen;
       const { entries, metadata } = parseHeaderJson(header, size - dataStart, file);
       const map = new Map<string, SafetensorsEntry>();
-      for (const e of entries) map.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, start: dataStart + e.begin, end: dataStart + e.end });
+      for (const e of entries)
+        map.set(e.name, {
+          name: e.name,
+          dtype: e.dtype,
+          shape: e.shape,
+          start: dataStart + e.begin,
+          end: dataStart + e.end,
+        });
       return new SafetensorsFile(file, fh, size, dataStart, map, metadata);
     } catch (e) {
       await fh.close();
@@ -318,7 +376,11 @@ async function readFully(fh: fs.FileHandle, buf: Uint8Array, position: number, f
   let done = 0;
   while (done < buf.length) {
     const { bytesRead } = await fh.read(buf, done, Math.min(buf.length - done, 1 << 30), position + done); // fs caps one read below 2 GiB
-    if (bytesRead === 0) throw corrupt(file, `file ends at byte ${position + done}, expected ${buf.length - done} more bytes (truncated?)`);
+    if (bytesRead === 0)
+      throw corrupt(
+        file,
+        `file ends at byte ${position + done}, expected ${buf.length - done} more bytes (truncated?)`,
+      );
     done += bytesRead;
   }
 }
@@ -326,7 +388,10 @@ async function readFully(fh: fs.FileHandle, buf: Uint8Array, position: number, f
 const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Encodes tensors as safetensors bytes (names sorted, 8-byte aligned data start as the reference library does). */
-export function serializeSafetensors(tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Buffer {
+export function serializeSafetensors(
+  tensors: Map<string, TensorToWrite>,
+  metadata?: Record<string, string>,
+): Buffer {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
@@ -335,7 +400,11 @@ export function serializeSafetensors(tensors: Map<string, TensorToWrite>, metada
     const t = tensors.get(name)!;
     const dtype = t.dtype ?? "F32";
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new XlirError("MISMATCH", `tensor '${name}': shape ${JSON.stringify(t.shape)} has ${count} elements, data has ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new XlirError(
+        "MISMATCH",
+        `tensor '${name}': shape ${JSON.stringify(t.shape)} has ${count} elements, data has ${t.data.length}`,
+      );
     const bytes = count * ITEM_SIZE[dtype];
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
@@ -353,14 +422,19 @@ export function serializeSafetensors(tensors: Map<string, TensorToWrite>, metada
     const dtype = t.dtype ?? "F32";
     const d = t.data;
     if (dtype === "F32") for (let i = 0; i < d.length; i++, pos += 4) dv.setFloat32(pos, d[i], true);
-    else if (dtype === "F16") for (let i = 0; i < d.length; i++, pos += 2) dv.setUint16(pos, f32ToF16(d[i]), true);
+    else if (dtype === "F16")
+      for (let i = 0; i < d.length; i++, pos += 2) dv.setUint16(pos, f32ToF16(d[i]), true);
     else for (let i = 0; i < d.length; i++, pos += 2) dv.setUint16(pos, f32ToBf16(d[i]), true);
   }
   return out;
 }
 
 /** Writes a safetensors file atomically (temp file in the same folder, then rename). */
-export async function writeSafetensors(file: string, tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Promise<void> {
+export async function writeSafetensors(
+  file: string,
+  tensors: Map<string, TensorToWrite>,
+  metadata?: Record<string, string>,
+): Promise<void> {
   await writeFileAtomic(file, serializeSafetensors(tensors, metadata));
 }
 

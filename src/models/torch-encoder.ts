@@ -12,7 +12,14 @@ import { XlirError } from "../errors.js";
 import { dropout, layerNorm, linear, embedding, tensor, noGrad, Tensor } from "../engine/index.js";
 import { PLAIN_INTERACTION, type InteractionSettings } from "./interaction.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
-import { encoderParamShapes, exportParams, headParamShapes, loadParams, randomParams, type ParamDType } from "./torch-weights.js";
+import {
+  encoderParamShapes,
+  exportParams,
+  headParamShapes,
+  loadParams,
+  randomParams,
+  type ParamDType,
+} from "./torch-weights.js";
 
 export type IdArray = Int32Array | BigInt64Array;
 export type MaskArray = Int32Array | BigInt64Array | Uint8Array;
@@ -50,9 +57,18 @@ export class TorchEncoder {
   private readonly enc: Map<string, Tensor>;
   private readonly headParams: Map<string, Tensor>;
 
-  private constructor(config: EncoderConfig, head: HeadConfig | null, enc: Map<string, Tensor>, hp: Map<string, Tensor>, opts: TorchEncoderOptions) {
+  private constructor(
+    config: EncoderConfig,
+    head: HeadConfig | null,
+    enc: Map<string, Tensor>,
+    hp: Map<string, Tensor>,
+    opts: TorchEncoderOptions,
+  ) {
     if (config.hiddenSize % config.numHeads !== 0)
-      throw new XlirError("CONFIG", `hidden size ${config.hiddenSize} is not a multiple of the ${config.numHeads} attention heads`);
+      throw new XlirError(
+        "CONFIG",
+        `hidden size ${config.hiddenSize} is not a multiple of the ${config.numHeads} attention heads`,
+      );
     this.config = config;
     this.head = head;
     this.enc = enc;
@@ -80,7 +96,13 @@ export class TorchEncoder {
 
   /** From a loaded HF folder (`loadHfFolder`): its weights and, when present, its head. */
   static fromHfModel(
-    m: { config: EncoderConfig; weights: NamedWeights; head: HeadConfig | null; headWeights: NamedWeights | null; interaction?: InteractionSettings },
+    m: {
+      config: EncoderConfig;
+      weights: NamedWeights;
+      head: HeadConfig | null;
+      headWeights: NamedWeights | null;
+      interaction?: InteractionSettings;
+    },
     opts: TorchEncoderOptions = {},
   ): TorchEncoder {
     const enc = TorchEncoder.fromWeights(m.config, m.weights, m.head, m.headWeights, opts);
@@ -89,7 +111,12 @@ export class TorchEncoder {
   }
 
   /** Random HF-style initialisation (N(0, 0.02²) weights), reproducible from `seed`. */
-  static random(config: EncoderConfig, head: HeadConfig | null, seed: number, opts: TorchEncoderOptions = {}): TorchEncoder {
+  static random(
+    config: EncoderConfig,
+    head: HeadConfig | null,
+    seed: number,
+    opts: TorchEncoderOptions = {},
+  ): TorchEncoder {
     const dt = opts.dtype ?? "float32";
     const enc = randomParams(encoderParamShapes(config), seed, dt, config.padTokenId);
     const hp = randomParams(headParamShapes(config, head), seed + 1, dt, null);
@@ -121,7 +148,10 @@ export class TorchEncoder {
   }
   /** [name, tensor] pairs; head parameters are named `head.linear.weight` / `head.linear.bias`. */
   namedParameters(): [string, Tensor][] {
-    return [...this.enc.entries(), ...[...this.headParams.entries()].map(([k, v]): [string, Tensor] => [`head.${k}`, v])];
+    return [
+      ...this.enc.entries(),
+      ...[...this.headParams.entries()].map(([k, v]): [string, Tensor] => [`head.${k}`, v]),
+    ];
   }
   /** Encoder weights under HF names (no prefix), float32 copies. */
   namedWeights(): NamedWeights {
@@ -159,7 +189,10 @@ export class TorchEncoder {
           else p = c.padTokenId + 1 + count++;
         } else p = c.positionOffset + i;
         if (p >= c.maxPositions)
-          throw new XlirError("BAD_INPUT", `sequence of ${L} tokens needs position ${p}, the model has ${c.maxPositions} positions`);
+          throw new XlirError(
+            "BAD_INPUT",
+            `sequence of ${L} tokens needs position ${p}, the model has ${c.maxPositions} positions`,
+          );
         pos[k] = BigInt(p);
       }
     }
@@ -173,10 +206,14 @@ export class TorchEncoder {
   forward(ids: IdArray, mask: MaskArray, B: number, L: number): Tensor {
     const c = this.config;
     if (ids.length !== B * L || mask.length !== B * L)
-      throw new XlirError("BAD_INPUT", `ids/mask have ${ids.length}/${mask.length} entries, expected B*L = ${B * L}`);
+      throw new XlirError(
+        "BAD_INPUT",
+        `ids/mask have ${ids.length}/${mask.length} entries, expected B*L = ${B * L}`,
+      );
     for (let k = 0; k < ids.length; k++) {
       const v = Number(ids[k]);
-      if (v < 0 || v >= c.vocabSize) throw new XlirError("BAD_INPUT", `token id ${v} is outside the vocabulary (size ${c.vocabSize})`);
+      if (v < 0 || v >= c.vocabSize)
+        throw new XlirError("BAD_INPUT", `token id ${v} is outside the vocabulary (size ${c.vocabSize})`);
     }
     const H = c.hiddenSize;
     const nh = c.numHeads;
@@ -196,25 +233,59 @@ export class TorchEncoder {
       const pos = T(embedding(this.p("embeddings.position_embeddings.weight"), posT)); // [B, L, H]
       const typ = T(this.p("embeddings.token_type_embeddings.weight").narrow(0, 0, 1)); // [1, H]
       const e = T(T(T(word.add(pos)).add(typ)));
-      let x = T(this.drop(T(layerNorm(e, [H], this.p("embeddings.LayerNorm.weight"), this.p("embeddings.LayerNorm.bias"), c.layerNormEps))));
+      let x = T(
+        this.drop(
+          T(
+            layerNorm(
+              e,
+              [H],
+              this.p("embeddings.LayerNorm.weight"),
+              this.p("embeddings.LayerNorm.bias"),
+              c.layerNormEps,
+            ),
+          ),
+        ),
+      );
       const scale = 1 / Math.sqrt(hd);
       for (let l = 0; l < c.numLayers; l++) {
         const pre = `encoder.layer.${l}.`;
         const w = (n: string): Tensor => this.p(pre + n);
         const heads = (n: string): Tensor =>
-          T(T(T(linear(x, w(`attention.self.${n}.weight`), w(`attention.self.${n}.bias`))).view(B, L, nh, hd)).transpose(1, 2)); // [B, nh, L, hd]
+          T(
+            T(
+              T(linear(x, w(`attention.self.${n}.weight`), w(`attention.self.${n}.bias`))).view(B, L, nh, hd),
+            ).transpose(1, 2),
+          ); // [B, nh, L, hd]
         const q = heads("query");
         const k = heads("key");
         const v = heads("value");
         const scores = T(T(T(q.matmul(T(k.transpose(2, 3)))).mul(scale)).add(maskBias)); // [B, nh, L, L]
         const probs = T(this.drop(T(scores.softmax(-1))));
         const ctx = T(T(T(probs.matmul(v)).transpose(1, 2)).reshape(B, L, H)); // [B, L, H]
-        const ao = T(this.drop(T(linear(ctx, w("attention.output.dense.weight"), w("attention.output.dense.bias")))));
-        const x1 = T(layerNorm(T(ao.add(x)), [H], w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias"), c.layerNormEps));
+        const ao = T(
+          this.drop(T(linear(ctx, w("attention.output.dense.weight"), w("attention.output.dense.bias")))),
+        );
+        const x1 = T(
+          layerNorm(
+            T(ao.add(x)),
+            [H],
+            w("attention.output.LayerNorm.weight"),
+            w("attention.output.LayerNorm.bias"),
+            c.layerNormEps,
+          ),
+        );
         const inter = T(linear(x1, w("intermediate.dense.weight"), w("intermediate.dense.bias"))); // [B, L, I]
         const act = T(this.act(inter));
         const o = T(this.drop(T(linear(act, w("output.dense.weight"), w("output.dense.bias")))));
-        x = T(layerNorm(T(o.add(x1)), [H], w("output.LayerNorm.weight"), w("output.LayerNorm.bias"), c.layerNormEps));
+        x = T(
+          layerNorm(
+            T(o.add(x1)),
+            [H],
+            w("output.LayerNorm.weight"),
+            w("output.LayerNorm.bias"),
+            c.layerNormEps,
+          ),
+        );
       }
       tmp.pop(); // the result stays alive
       return x;
@@ -245,8 +316,10 @@ export class TorchEncoder {
    * not attended but kept) and documents with a skiplist. Requires a colbert head. -> [B, L, dim]
    */
   tokenVectors(ids: IdArray, mask: MaskArray, B: number, L: number, keep: MaskArray = mask): Tensor {
-    if (!this.head || this.head.kind !== "colbert") throw new XlirError("CONFIG", "tokenVectors needs a colbert head");
-    if (keep.length !== B * L) throw new XlirError("BAD_INPUT", `keep has ${keep.length} entries, expected B*L = ${B * L}`);
+    if (!this.head || this.head.kind !== "colbert")
+      throw new XlirError("CONFIG", "tokenVectors needs a colbert head");
+    if (keep.length !== B * L)
+      throw new XlirError("BAD_INPUT", `keep has ${keep.length} entries, expected B*L = ${B * L}`);
     const h = this.forward(ids, mask, B, L); // [B, L, H]
     const m = tensor(Float64Array.from(keep, Number), [B, L, 1], this.dtype);
     const y = this.headLinear(h); // [B, L, dim]
@@ -261,11 +334,13 @@ export class TorchEncoder {
    * linear, then L2 normalisation. Requires a pooled head. -> [B, dim or H]
    */
   pooledVectors(ids: IdArray, mask: MaskArray, B: number, L: number): Tensor {
-    if (!this.head || this.head.kind !== "pooled") throw new XlirError("CONFIG", "pooledVectors needs a pooled head");
+    if (!this.head || this.head.kind !== "pooled")
+      throw new XlirError("CONFIG", "pooledVectors needs a pooled head");
     const h = this.forward(ids, mask, B, L); // [B, L, H]
     const tmp: Tensor[] = [h];
     let pooled: Tensor;
-    if (this.head.pooling === "cls") pooled = h.select(1, 0); // [B, H]
+    if (this.head.pooling === "cls")
+      pooled = h.select(1, 0); // [B, H]
     else {
       const m = tensor(Float64Array.from(mask, Number), [B, L, 1], this.dtype);
       const s = h.mul(m).sum(1); // [B, H]

@@ -26,7 +26,12 @@ export function headParamShapes(c: EncoderConfig, head: HeadConfig | null): Map<
 }
 
 /** Builds trainable parameters (requires_grad, outside every memory scope) from named weights; missing names or wrong shapes are refused. */
-export function loadParams(shapes: Map<string, number[]>, weights: NamedWeights, what: string, dtype: ParamDType): Map<string, Tensor> {
+export function loadParams(
+  shapes: Map<string, number[]>,
+  weights: NamedWeights,
+  what: string,
+  dtype: ParamDType,
+): Map<string, Tensor> {
   const byName = new Map<string, WeightTensor>();
   for (const [k, v] of weights) byName.set(canonicalName(k), v);
   const out = new Map<string, Tensor>();
@@ -34,11 +39,17 @@ export function loadParams(shapes: Map<string, number[]>, weights: NamedWeights,
     const w = byName.get(name);
     if (!w) {
       for (const t of out.values()) t.free();
-      throw new XlirError("MISMATCH", `${what}: weight '${name}' is missing (expected shape [${shape.join(", ")}])`);
+      throw new XlirError(
+        "MISMATCH",
+        `${what}: weight '${name}' is missing (expected shape [${shape.join(", ")}])`,
+      );
     }
     if (w.shape.length !== shape.length || w.shape.some((s, i) => s !== shape[i])) {
       for (const t of out.values()) t.free();
-      throw new XlirError("MISMATCH", `${what}: weight '${name}' has shape [${w.shape.join(", ")}], the config expects [${shape.join(", ")}]`);
+      throw new XlirError(
+        "MISMATCH",
+        `${what}: weight '${name}' has shape [${w.shape.join(", ")}], the config expects [${shape.join(", ")}]`,
+      );
     }
     out.set(name, keep(tensor(w.data, shape, dtype)).requireGrad());
   }
@@ -49,7 +60,12 @@ export function loadParams(shapes: Map<string, number[]>, weights: NamedWeights,
  * Random parameters as Hugging Face initialises them: linear and embedding weights ~ N(0, 0.02²),
  * the padding row of the word embeddings zero, biases 0, LayerNorm weight 1. Seeds libtorch's generator.
  */
-export function randomParams(shapes: Map<string, number[]>, seed: number, dtype: ParamDType, padRow: number | null): Map<string, Tensor> {
+export function randomParams(
+  shapes: Map<string, number[]>,
+  seed: number,
+  dtype: ParamDType,
+  padRow: number | null,
+): Map<string, Tensor> {
   manualSeed(seed);
   const out = new Map<string, Tensor>();
   noGrad(() => {
@@ -62,7 +78,12 @@ export function randomParams(shapes: Map<string, number[]>, seed: number, dtype:
         t = r.mul(0.02);
         r.free();
       }
-      if (name === "embeddings.word_embeddings.weight" && padRow !== null && padRow >= 0 && padRow < shape[0]) {
+      if (
+        name === "embeddings.word_embeddings.weight" &&
+        padRow !== null &&
+        padRow >= 0 &&
+        padRow < shape[0]
+      ) {
         const row = t.narrow(0, padRow, 1);
         const z = zeros([1, shape[1]], dtype);
         row.copy(z);
@@ -78,6 +99,7 @@ export function randomParams(shapes: Map<string, number[]>, seed: number, dtype:
 /** Parameters back to plain float32 `NamedWeights` (for the safetensors writer). */
 export function exportParams(params: Map<string, Tensor>, prefix = ""): NamedWeights {
   const out: NamedWeights = new Map();
-  for (const [name, t] of params) out.set(prefix + name, { dtype: "F32", shape: t.shape, data: t.toFloat32() });
+  for (const [name, t] of params)
+    out.set(prefix + name, { dtype: "F32", shape: t.shape, data: t.toFloat32() });
   return out;
 }

@@ -37,13 +37,21 @@ export class WeightFiles {
     const index = path.join(dir, WEIGHT_FILES.index);
     if (await exists(single)) {
       const f = await SafetensorsFile.open(single);
-      return new WeightFiles(null, null, [f], new Map([...f.entries.values()].map((e) => [e.name, { file: f, entry: e }])));
+      return new WeightFiles(
+        null,
+        null,
+        [f],
+        new Map([...f.entries.values()].map((e) => [e.name, { file: f, entry: e }])),
+      );
     }
     if (await exists(index)) return WeightFiles.openSharded(index);
-    const bin = (await exists(path.join(dir, "pytorch_model.bin"))) || (await exists(path.join(dir, "pytorch_model.bin.index.json")));
+    const bin =
+      (await exists(path.join(dir, "pytorch_model.bin"))) ||
+      (await exists(path.join(dir, "pytorch_model.bin.index.json")));
     throw new XlirError(
       bin ? "UNSUPPORTED" : "NOT_FOUND",
-      `${single}: no such file (nor ${WEIGHT_FILES.index})` + (bin ? "; pytorch_model.bin is not read, convert it to safetensors" : ""),
+      `${single}: no such file (nor ${WEIGHT_FILES.index})` +
+        (bin ? "; pytorch_model.bin is not read, convert it to safetensors" : ""),
     );
   }
 
@@ -57,11 +65,23 @@ export class WeightFiles {
       throw new XlirError("BAD_INPUT", `${indexFile}: not valid JSON (${(e as Error).message})`);
     }
     const map = (json as { weight_map?: unknown } | null)?.weight_map;
-    if (typeof map !== "object" || map === null || Array.isArray(map)) throw new XlirError("BAD_INPUT", `${indexFile}: expected an object "weight_map": { tensor name: shard file }`);
+    if (typeof map !== "object" || map === null || Array.isArray(map))
+      throw new XlirError(
+        "BAD_INPUT",
+        `${indexFile}: expected an object "weight_map": { tensor name: shard file }`,
+      );
     const byShard = new Map<string, string[]>();
     for (const [name, shard] of Object.entries(map as Record<string, unknown>)) {
-      if (typeof shard !== "string" || shard === "" || shard !== path.basename(shard) || shard.startsWith(".")) {
-        throw new XlirError("BAD_INPUT", `${indexFile}: weight_map["${name}"] must be a shard file name in the same folder, got ${JSON.stringify(shard)}`);
+      if (
+        typeof shard !== "string" ||
+        shard === "" ||
+        shard !== path.basename(shard) ||
+        shard.startsWith(".")
+      ) {
+        throw new XlirError(
+          "BAD_INPUT",
+          `${indexFile}: weight_map["${name}"] must be a shard file name in the same folder, got ${JSON.stringify(shard)}`,
+        );
       }
       if (!byShard.has(shard)) byShard.set(shard, []);
       byShard.get(shard)!.push(name);
@@ -69,7 +89,11 @@ export class WeightFiles {
     if (byShard.size === 0) throw new XlirError("BAD_INPUT", `${indexFile}: weight_map is empty`);
     const shards = [...byShard.keys()].sort();
     for (const s of shards) {
-      if (!(await exists(path.join(dir, s)))) throw new XlirError("NOT_FOUND", `${indexFile}: names shard ${s} (for '${byShard.get(s)![0]}' and ${byShard.get(s)!.length - 1} more tensors), but ${path.join(dir, s)} does not exist`);
+      if (!(await exists(path.join(dir, s))))
+        throw new XlirError(
+          "NOT_FOUND",
+          `${indexFile}: names shard ${s} (for '${byShard.get(s)![0]}' and ${byShard.get(s)!.length - 1} more tensors), but ${path.join(dir, s)} does not exist`,
+        );
     }
     const files: SafetensorsFile[] = [];
     try {
@@ -79,11 +103,19 @@ export class WeightFiles {
         const listed = new Set(byShard.get(shards[i]));
         for (const name of listed) {
           const entry = f.entries.get(name);
-          if (!entry) throw new XlirError("MISMATCH", `${indexFile}: weight_map puts '${name}' in ${shards[i]}, whose header has no such tensor`);
+          if (!entry)
+            throw new XlirError(
+              "MISMATCH",
+              `${indexFile}: weight_map puts '${name}' in ${shards[i]}, whose header has no such tensor`,
+            );
           entries.set(name, { file: f, entry });
         }
         for (const name of f.entries.keys()) {
-          if (!listed.has(name)) throw new XlirError("MISMATCH", `${f.file}: tensor '${name}' is not listed for this shard in ${indexFile}`);
+          if (!listed.has(name))
+            throw new XlirError(
+              "MISMATCH",
+              `${f.file}: tensor '${name}' is not listed for this shard in ${indexFile}`,
+            );
         }
       });
       return new WeightFiles(indexFile, bytes, files, entries);

@@ -25,9 +25,17 @@ export interface TokenAlignment extends OtResult {
  * console.assert(a.plan[1] > a.plan[0]); // token 0 goes to column 1
  * ```
  */
-export function alignTokenVectors(x: ArrayLike<number>, y: ArrayLike<number>, d: number, options: { epsilon: number; maxIterations?: number; tolerance?: number }): TokenAlignment {
+export function alignTokenVectors(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  d: number,
+  options: { epsilon: number; maxIterations?: number; tolerance?: number },
+): TokenAlignment {
   if (d <= 0 || x.length % d !== 0 || y.length % d !== 0 || x.length === 0 || y.length === 0) {
-    throw new XlirError("BAD_INPUT", `alignTokenVectors: ${x.length} and ${y.length} values are not non-empty multiples of d = ${d}`);
+    throw new XlirError(
+      "BAD_INPUT",
+      `alignTokenVectors: ${x.length} and ${y.length} values are not non-empty multiples of d = ${d}`,
+    );
   }
   const m = x.length / d;
   const n = y.length / d;
@@ -39,11 +47,12 @@ export function alignTokenVectors(x: ArrayLike<number>, y: ArrayLike<number>, d:
   const nx = Array.from({ length: m }, (_, i) => norm(x, i));
   const ny = Array.from({ length: n }, (_, j) => norm(y, j));
   const cost = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += x[i * d + k] * y[j * d + k];
-    cost[i * n + j] = 1 - s / (nx[i] * ny[j]);
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[i * d + k] * y[j * d + k];
+      cost[i * n + j] = 1 - s / (nx[i] * ny[j]);
+    }
   const res = sinkhorn(new Float64Array(m).fill(1 / m), new Float64Array(n).fill(1 / n), cost, {
     epsilon: options.epsilon,
     maxIterations: options.maxIterations ?? 1000,

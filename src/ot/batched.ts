@@ -54,15 +54,28 @@ export interface BatchedSinkhornResult {
  * console.assert(r.convergedFraction === 1 && r.plan.toFloat64()[0] > 0.49);
  * ```
  */
-export function sinkhornBatched(cost: Tensor, a: Tensor, b: Tensor, options: BatchedSinkhornOptions): BatchedSinkhornResult {
+export function sinkhornBatched(
+  cost: Tensor,
+  a: Tensor,
+  b: Tensor,
+  options: BatchedSinkhornOptions,
+): BatchedSinkhornResult {
   const eps = options.epsilon;
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-6;
-  if (!(eps > 0 && Number.isFinite(eps))) throw new XlirError("BAD_INPUT", `sinkhornBatched: epsilon = ${eps}; expected a finite number > 0`);
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new XlirError("BAD_INPUT", `sinkhornBatched: maxIterations = ${maxIterations}; expected an integer >= 1`);
+  if (!(eps > 0 && Number.isFinite(eps)))
+    throw new XlirError("BAD_INPUT", `sinkhornBatched: epsilon = ${eps}; expected a finite number > 0`);
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1))
+    throw new XlirError(
+      "BAD_INPUT",
+      `sinkhornBatched: maxIterations = ${maxIterations}; expected an integer >= 1`,
+    );
   const [B, m, n] = cost.shape;
   if (cost.shape.length !== 3 || a.shape.join() !== [B, m].join() || b.shape.join() !== [B, n].join()) {
-    throw new XlirError("BAD_INPUT", `sinkhornBatched: shapes cost [${cost.shape}], a [${a.shape}], b [${b.shape}]; expected [B, m, n], [B, m], [B, n]`);
+    throw new XlirError(
+      "BAD_INPUT",
+      `sinkhornBatched: shapes cost [${cost.shape}], a [${a.shape}], b [${b.shape}]; expected [B, m, n], [B, m], [B, n]`,
+    );
   }
   checkMasses(a, b);
   const dtype = cost.dtype;
@@ -143,10 +156,16 @@ function checkMasses(a: Tensor, b: Tensor): void {
   if (negative) throw new XlirError("BAD_INPUT", "sinkhornBatched: marginal weights must be non-negative");
   for (let k = 0; k < sa.length; k++) {
     if (!(sa[k] > 0) || !(sb[k] > 0)) {
-      throw new XlirError("BAD_INPUT", `sinkhornBatched: problem ${k} has ${!(sa[k] > 0) ? "no real rows (a is all padding)" : "no real columns (b is all padding)"}; every problem needs at least one real token on each side`);
+      throw new XlirError(
+        "BAD_INPUT",
+        `sinkhornBatched: problem ${k} has ${!(sa[k] > 0) ? "no real rows (a is all padding)" : "no real columns (b is all padding)"}; every problem needs at least one real token on each side`,
+      );
     }
     if (Math.abs(sa[k] - sb[k]) > 1e-4 * Math.max(sa[k], sb[k])) {
-      throw new XlirError("BAD_INPUT", `sinkhornBatched: problem ${k}: sum(a) = ${sa[k]} differs from sum(b) = ${sb[k]}`);
+      throw new XlirError(
+        "BAD_INPUT",
+        `sinkhornBatched: problem ${k}: sum(a) = ${sa[k]} differs from sum(b) = ${sb[k]}`,
+      );
     }
   }
 }

@@ -32,13 +32,19 @@ export interface EmdOptions {
  * console.assert(r.converged && r.cost === 0 && r.plan[0] === 0.5 && r.plan[1] === 0);
  * ```
  */
-export function emd(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<number>, options: EmdOptions = {}): OtResult {
+export function emd(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  cost: ArrayLike<number>,
+  options: EmdOptions = {},
+): OtResult {
   const maxIterations = options.maxIterations ?? 100_000;
   const p = checkProblem("emd", a, b, cost, options.massTolerance ?? 1e-6);
   const { m, n, cost: c } = p;
   const aa = p.a;
   const bb = p.b.map((x) => (x * p.massA) / p.massB);
-  if (m * n > 4_000_000) throw new XlirError("UNSUPPORTED", `emd: ${m} x ${n} is too large for the exact solver; use sinkhorn`);
+  if (m * n > 4_000_000)
+    throw new XlirError("UNSUPPORTED", `emd: ${m} x ${n} is too large for the exact solver; use sinkhorn`);
 
   // Basis: k = 0 .. m + n - 2, cell (bi[k], bj[k]) carrying flow[k].
   const nb = m + n - 1;

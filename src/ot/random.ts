@@ -21,7 +21,10 @@ export interface RandomOtProblem {
  * [0,1)^d, C_ij = sum_k (x_ik - y_jk)^2; weights w = 0.05 + U[0,1) normalised by their
  * left-to-right sum. m and n are drawn in [1, maxSize] unless fixed.
  */
-export function randomOtProblem(seed: number, opts: { maxSize?: number; m?: number; n?: number; dims?: number } = {}): RandomOtProblem {
+export function randomOtProblem(
+  seed: number,
+  opts: { maxSize?: number; m?: number; n?: number; dims?: number } = {},
+): RandomOtProblem {
   const rng = new XorShift32(seed);
   const maxSize = opts.maxSize ?? 64;
   const dm = rng.int(1, maxSize);

@@ -14,7 +14,14 @@ import type { OtProblem } from "./validate.js";
  * shift, scipy's logsumexp rule). colMax and colSum are [n] scratch arrays.
  */
 export function columnLogUpdate(
-  mr: Float64Array, u: Float64Array, logb: ArrayLike<number>, m: number, n: number, colMax: Float64Array, colSum: Float64Array, v: Float64Array,
+  mr: Float64Array,
+  u: Float64Array,
+  logb: ArrayLike<number>,
+  m: number,
+  n: number,
+  colMax: Float64Array,
+  colSum: Float64Array,
+  v: Float64Array,
 ): void {
   colMax.fill(-Infinity);
   for (let i = 0; i < m; i++) {

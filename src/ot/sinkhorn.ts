@@ -34,11 +34,17 @@ import { checkIterations, checkPositive, checkProblem, planStats, type OtProblem
  * console.assert(r.converged && r.plan[0] > 0.49 && r.plan[1] < 0.01 && r.cost < 0.01);
  * ```
  */
-export function sinkhorn(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<number>, options: SinkhornOptions): OtResult {
+export function sinkhorn(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  cost: ArrayLike<number>,
+  options: SinkhornOptions,
+): OtResult {
   const method = options.method ?? "log";
   const maxIterations = options.maxIterations ?? 1000;
   const tolerance = options.tolerance ?? 1e-9;
-  if (method !== "log" && method !== "plain") throw new XlirError("BAD_INPUT", `sinkhorn: method '${String(method)}'; expected "log" or "plain"`);
+  if (method !== "log" && method !== "plain")
+    throw new XlirError("BAD_INPUT", `sinkhorn: method '${String(method)}'; expected "log" or "plain"`);
   checkPositive("sinkhorn", "epsilon", options.epsilon);
   checkIterations("sinkhorn", maxIterations);
   checkPositive("sinkhorn", "tolerance", tolerance);
@@ -67,7 +73,12 @@ interface RawSolve {
  * console.assert(Math.abs(r.plan[0] - 0.5) < 1e-9 && Math.abs(r.plan[1] - 0.5) < 1e-9);
  * ```
  */
-export function sinkhornLog(p: OtProblem, epsilon: number, maxIterations: number, tolerance: number): RawSolve {
+export function sinkhornLog(
+  p: OtProblem,
+  epsilon: number,
+  maxIterations: number,
+  tolerance: number,
+): RawSolve {
   const { m, n } = p;
   const mr = new Float64Array(m * n); // [m, n] = -C / eps
   for (let k = 0; k < m * n; k++) mr[k] = -p.cost[k] / epsilon;
@@ -129,7 +140,12 @@ export function sinkhornLog(p: OtProblem, epsilon: number, maxIterations: number
  * console.assert(Math.abs(r.plan[0] + r.plan[1] - 1) < 1e-9);
  * ```
  */
-export function sinkhornPlain(p: OtProblem, epsilon: number, maxIterations: number, tolerance: number): RawSolve {
+export function sinkhornPlain(
+  p: OtProblem,
+  epsilon: number,
+  maxIterations: number,
+  tolerance: number,
+): RawSolve {
   const { m, n } = p;
   const k = new Float64Array(m * n); // [m, n] = exp(-C / eps)
   for (let t = 0; t < m * n; t++) k[t] = Math.exp(p.cost[t] / -epsilon);

@@ -25,7 +25,12 @@ import { checkIterations, checkPositive, checkProblem, planStats } from "./valid
  * console.assert(moved > 0.5 && moved < 2);
  * ```
  */
-export function sinkhornUnbalanced(a: ArrayLike<number>, b: ArrayLike<number>, cost: ArrayLike<number>, options: UnbalancedOptions): OtResult {
+export function sinkhornUnbalanced(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  cost: ArrayLike<number>,
+  options: UnbalancedOptions,
+): OtResult {
   const maxIterations = options.maxIterations ?? 1000;
   const tolerance = options.tolerance ?? 1e-6;
   const eps = options.epsilon;

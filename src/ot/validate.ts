@@ -16,7 +16,8 @@ function toChecked(name: string, xs: ArrayLike<number>, what: string): Float64Ar
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
-    if (!Number.isFinite(x)) throw new XlirError("BAD_INPUT", `${name}[${i}] is ${x}; expected a finite ${what}`);
+    if (!Number.isFinite(x))
+      throw new XlirError("BAD_INPUT", `${name}[${i}] is ${x}; expected a finite ${what}`);
     out[i] = x;
   }
   return out;
@@ -36,9 +37,16 @@ export function checkProblem(
 ): OtProblem {
   const m = a.length;
   const n = b.length;
-  if (m === 0 || n === 0) throw new XlirError("BAD_INPUT", `${solver}: marginals must be non-empty (got a of length ${m}, b of length ${n})`);
+  if (m === 0 || n === 0)
+    throw new XlirError(
+      "BAD_INPUT",
+      `${solver}: marginals must be non-empty (got a of length ${m}, b of length ${n})`,
+    );
   if (cost.length !== m * n) {
-    throw new XlirError("BAD_INPUT", `${solver}: cost has ${cost.length} entries; expected m * n = ${m} * ${n} = ${m * n} (row-major)`);
+    throw new XlirError(
+      "BAD_INPUT",
+      `${solver}: cost has ${cost.length} entries; expected m * n = ${m} * ${n} = ${m * n} (row-major)`,
+    );
   }
   const aa = toChecked(`${solver}: a`, a, "non-negative weight");
   const bb = toChecked(`${solver}: b`, b, "non-negative weight");
@@ -46,15 +54,25 @@ export function checkProblem(
   let massA = 0;
   let massB = 0;
   for (let i = 0; i < m; i++) {
-    if (aa[i] < 0) throw new XlirError("BAD_INPUT", `${solver}: a[${i}] = ${aa[i]} is negative; marginals must be non-negative`);
+    if (aa[i] < 0)
+      throw new XlirError(
+        "BAD_INPUT",
+        `${solver}: a[${i}] = ${aa[i]} is negative; marginals must be non-negative`,
+      );
     massA += aa[i];
   }
   for (let j = 0; j < n; j++) {
-    if (bb[j] < 0) throw new XlirError("BAD_INPUT", `${solver}: b[${j}] = ${bb[j]} is negative; marginals must be non-negative`);
+    if (bb[j] < 0)
+      throw new XlirError(
+        "BAD_INPUT",
+        `${solver}: b[${j}] = ${bb[j]} is negative; marginals must be non-negative`,
+      );
     massB += bb[j];
   }
-  if (massA <= 0) throw new XlirError("BAD_INPUT", `${solver}: marginal a is all zero; expected positive total mass`);
-  if (massB <= 0) throw new XlirError("BAD_INPUT", `${solver}: marginal b is all zero; expected positive total mass`);
+  if (massA <= 0)
+    throw new XlirError("BAD_INPUT", `${solver}: marginal a is all zero; expected positive total mass`);
+  if (massB <= 0)
+    throw new XlirError("BAD_INPUT", `${solver}: marginal b is all zero; expected positive total mass`);
   if (massTolerance !== null && Math.abs(massA - massB) > massTolerance * Math.max(massA, massB)) {
     throw new XlirError(
       "BAD_INPUT",
@@ -65,11 +83,13 @@ export function checkProblem(
 }
 
 export function checkPositive(solver: string, name: string, x: number): void {
-  if (!(Number.isFinite(x) && x > 0)) throw new XlirError("BAD_INPUT", `${solver}: ${name} = ${x}; expected a finite number > 0`);
+  if (!(Number.isFinite(x) && x > 0))
+    throw new XlirError("BAD_INPUT", `${solver}: ${name} = ${x}; expected a finite number > 0`);
 }
 
 export function checkIterations(solver: string, x: number): void {
-  if (!(Number.isInteger(x) && x >= 1)) throw new XlirError("BAD_INPUT", `${solver}: maxIterations = ${x}; expected an integer >= 1`);
+  if (!(Number.isInteger(x) && x >= 1))
+    throw new XlirError("BAD_INPUT", `${solver}: maxIterations = ${x}; expected an integer >= 1`);
 }
 
 /** Transport cost <P, C> and max(||P1 - a||_2, ||P^T1 - b||_2) of a row-major plan. */

@@ -20,7 +20,12 @@ export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
  * Grouped bars for one (benchmark, measure): x = language, one bar per system, a rule for the 95% CI,
  * and `*` above systems significantly different from the baseline.
  */
-export function resultsBarSpec(title: string, rows: ReportResult[], systems: string[], languages: string[]): TopLevelSpec {
+export function resultsBarSpec(
+  title: string,
+  rows: ReportResult[],
+  systems: string[],
+  languages: string[],
+): TopLevelSpec {
   const values = rows.map((r) => ({ ...r, mark: r.significant ? "*" : "" }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -29,14 +34,43 @@ export function resultsBarSpec(title: string, rows: ReportResult[], systems: str
     height: 220,
     data: { values },
     encoding: {
-      x: { field: "language", type: "nominal", title: "language", sort: languages, axis: { labelAngle: 0, labelFontSize: 12 } },
+      x: {
+        field: "language",
+        type: "nominal",
+        title: "language",
+        sort: languages,
+        axis: { labelAngle: 0, labelFontSize: 12 },
+      },
       xOffset: { field: "system", type: "nominal", sort: systems },
-      color: { field: "system", type: "nominal", sort: systems, scale: { scheme: "tableau20" }, legend: { orient: "bottom", columns: 3 } },
+      color: {
+        field: "system",
+        type: "nominal",
+        sort: systems,
+        scale: { scheme: "tableau20" },
+        legend: { orient: "bottom", columns: 3 },
+      },
     },
     layer: [
-      { mark: { type: "bar" }, encoding: { y: { field: "value", type: "quantitative", title: rows[0]?.measure ?? "value" } } },
-      { mark: { type: "rule", strokeWidth: 1.5 }, encoding: { y: { field: "ci_low", type: "quantitative" }, y2: { field: "ci_high" }, color: { value: "black" } } },
-      { mark: { type: "text", dy: -8, fontSize: 16, fontWeight: "bold" }, encoding: { y: { field: "ci_high", type: "quantitative" }, text: { field: "mark" }, color: { value: "black" } } },
+      {
+        mark: { type: "bar" },
+        encoding: { y: { field: "value", type: "quantitative", title: rows[0]?.measure ?? "value" } },
+      },
+      {
+        mark: { type: "rule", strokeWidth: 1.5 },
+        encoding: {
+          y: { field: "ci_low", type: "quantitative" },
+          y2: { field: "ci_high" },
+          color: { value: "black" },
+        },
+      },
+      {
+        mark: { type: "text", dy: -8, fontSize: 16, fontWeight: "bold" },
+        encoding: {
+          y: { field: "ci_high", type: "quantitative" },
+          text: { field: "mark" },
+          color: { value: "black" },
+        },
+      },
     ],
   } as TopLevelSpec;
 }
@@ -69,7 +103,11 @@ export function stagesSpec(stages: ReportStage[]): TopLevelSpec {
     encoding: {
       y: { field: "name", type: "nominal", sort: null, title: null },
       x: { field: "seconds", type: "quantitative" },
-      color: { field: "status", type: "nominal", scale: { domain: ["computed", "cached"], range: ["#4c78a8", "#bbbbbb"] } },
+      color: {
+        field: "status",
+        type: "nominal",
+        scale: { domain: ["computed", "cached"], range: ["#4c78a8", "#bbbbbb"] },
+      },
     },
   } as TopLevelSpec;
 }

@@ -1,7 +1,19 @@
 /** report.html: one self-contained file (inline CSS and SVG, no script, no network). */
 import { lossCurveSpec, renderVegaLite, resultsBarSpec, stagesSpec } from "./charts.js";
 import { planSvgs } from "./plans.js";
-import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, STUDENT_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells, studentCells } from "./tables.js";
+import {
+  COMPARISON_HEAD,
+  RESULT_HEAD,
+  SEED_HEAD,
+  STAGE_HEAD,
+  STUDENT_HEAD,
+  comparisonCells,
+  isSummaryRow,
+  resultCells,
+  seedCells,
+  stageCells,
+  studentCells,
+} from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 export function escapeHtml(s: string): string {
@@ -23,13 +35,21 @@ th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3
 export async function renderReportHtml(input: ReportInput): Promise<string> {
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
-  parts.push(`<p class="meta">created ${escapeHtml(input.createdAt)} · systems: ${escapeHtml(input.systems.join(", "))} · languages: ${escapeHtml(input.languages.join(", "))} · benchmarks: ${escapeHtml(input.benchmarks.join(", "))} · seeds: ${escapeHtml(input.seeds.join(", "))}</p>`);
+  parts.push(
+    `<p class="meta">created ${escapeHtml(input.createdAt)} · systems: ${escapeHtml(input.systems.join(", "))} · languages: ${escapeHtml(input.languages.join(", "))} · benchmarks: ${escapeHtml(input.benchmarks.join(", "))} · seeds: ${escapeHtml(input.seeds.join(", "))}</p>`,
+  );
 
-  parts.push(`<h2>Results by language</h2><p class="meta">bars: mean; black rules: 95% bootstrap confidence interval; * = significantly different from the baseline after correction.</p><div class="charts">`);
+  parts.push(
+    `<h2>Results by language</h2><p class="meta">bars: mean; black rules: 95% bootstrap confidence interval; * = significantly different from the baseline after correction.</p><div class="charts">`,
+  );
   for (const benchmark of input.benchmarks) {
-    const measures = [...new Set(input.results.filter((r) => r.benchmark === benchmark).map((r) => r.measure))];
+    const measures = [
+      ...new Set(input.results.filter((r) => r.benchmark === benchmark).map((r) => r.measure)),
+    ];
     for (const measure of measures) {
-      const rows = input.results.filter((r) => r.benchmark === benchmark && r.measure === measure && isSummaryRow(r));
+      const rows = input.results.filter(
+        (r) => r.benchmark === benchmark && r.measure === measure && isSummaryRow(r),
+      );
       if (rows.length === 0) continue;
       // only this benchmark's languages and systems, so that no empty slots shrink the chart
       const languages = input.languages.filter((l) => rows.some((r) => r.language === l));
@@ -39,7 +59,9 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
     }
   }
   parts.push(`</div>`);
-  parts.push(`<h2>Results table</h2>${table(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells))}`);
+  parts.push(
+    `<h2>Results table</h2>${table(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells))}`,
+  );
   if (input.comparisons.length > 0) {
     parts.push(
       `<h2>Pairwise comparisons (OT vs contrastive)</h2><p class="meta">p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. &lt; 0.05 and every seed's difference has the same sign.</p>${table(COMPARISON_HEAD, input.comparisons.map(comparisonCells))}`,
@@ -47,16 +69,25 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
   }
   const perSeed = input.results.filter((r) => !isSummaryRow(r));
   if (perSeed.length > 0) parts.push(`<h2>Per seed</h2>${table(SEED_HEAD, perSeed.map(seedCells))}`);
-  if (input.lossCurves.length > 0) parts.push(`<h2>Training loss</h2><div class="chart">${await renderVegaLite(lossCurveSpec(input.lossCurves))}</div>`);
+  if (input.lossCurves.length > 0)
+    parts.push(
+      `<h2>Training loss</h2><div class="chart">${await renderVegaLite(lossCurveSpec(input.lossCurves))}</div>`,
+    );
   if (input.plans.length > 0) {
     const svgs = await planSvgs(input.plans);
-    parts.push(`<h2>Transport plans</h2><div class="charts">${svgs.map((s) => `<div class="chart">${s}</div>`).join("\n")}</div>`);
+    parts.push(
+      `<h2>Transport plans</h2><div class="charts">${svgs.map((s) => `<div class="chart">${s}</div>`).join("\n")}</div>`,
+    );
   }
   if (input.students && input.students.length > 0) {
-    parts.push(`<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(STUDENT_HEAD, input.students.map(studentCells))}`);
+    parts.push(
+      `<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(STUDENT_HEAD, input.students.map(studentCells))}`,
+    );
   }
   if (input.stages && input.stages.length > 0) {
-    parts.push(`<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(STAGE_HEAD, input.stages.map(stageCells))}`);
+    parts.push(
+      `<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(STAGE_HEAD, input.stages.map(stageCells))}`,
+    );
   }
   parts.push(`<h2>Run metadata</h2><pre>${escapeHtml(JSON.stringify(input.meta, null, 2))}</pre>`);
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title><style>${CSS}</style></head><body>\n${parts.join("\n")}\n</body></html>\n`;

@@ -1,10 +1,26 @@
 /** report.md: the same tables as the HTML, without charts. */
-import { COMPARISON_HEAD, RESULT_HEAD, SEED_HEAD, STAGE_HEAD, STUDENT_HEAD, comparisonCells, isSummaryRow, resultCells, seedCells, stageCells, studentCells } from "./tables.js";
+import {
+  COMPARISON_HEAD,
+  RESULT_HEAD,
+  SEED_HEAD,
+  STAGE_HEAD,
+  STUDENT_HEAD,
+  comparisonCells,
+  isSummaryRow,
+  resultCells,
+  seedCells,
+  stageCells,
+  studentCells,
+} from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\*/g, "\\*");
 function mdTable(head: string[], rows: string[][]): string {
-  return [`| ${head.map(cell).join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+  return [
+    `| ${head.map(cell).join(" | ")} |`,
+    `|${head.map(() => " --- ").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
 }
 
 export function renderReportMarkdown(input: ReportInput): string {
@@ -36,11 +52,21 @@ export function renderReportMarkdown(input: ReportInput): string {
     for (const c of input.lossCurves) {
       const a = c.points[0];
       const b = c.points[c.points.length - 1];
-      out.push(`- ${c.name}: ${a ? `${a.loss.toFixed(4)} (step ${a.step})` : "-"} → ${b ? `${b.loss.toFixed(4)} (step ${b.step})` : "-"}`);
+      out.push(
+        `- ${c.name}: ${a ? `${a.loss.toFixed(4)} (step ${a.step})` : "-"} → ${b ? `${b.loss.toFixed(4)} (step ${b.step})` : "-"}`,
+      );
     }
   }
-  if (input.plans.length > 0) out.push("", `## Transport plans`, "", `${input.plans.length} heatmap(s) in report.html: ${input.plans.map((p) => p.title).join("; ")}.`);
-  if (input.students && input.students.length > 0) out.push("", "## Students", "", mdTable(STUDENT_HEAD, input.students.map(studentCells)));
-  if (input.stages && input.stages.length > 0) out.push("", "## Stage timings", "", mdTable(STAGE_HEAD, input.stages.map(stageCells)));
+  if (input.plans.length > 0)
+    out.push(
+      "",
+      `## Transport plans`,
+      "",
+      `${input.plans.length} heatmap(s) in report.html: ${input.plans.map((p) => p.title).join("; ")}.`,
+    );
+  if (input.students && input.students.length > 0)
+    out.push("", "## Students", "", mdTable(STUDENT_HEAD, input.students.map(studentCells)));
+  if (input.stages && input.stages.length > 0)
+    out.push("", "## Stage timings", "", mdTable(STAGE_HEAD, input.stages.map(stageCells)));
   return out.join("\n") + "\n";
 }

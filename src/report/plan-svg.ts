@@ -2,7 +2,12 @@
 import { XlirError } from "../errors.js";
 
 function escapeXml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 export interface PlanSvgOptions {
@@ -18,10 +23,19 @@ export interface PlanSvgOptions {
  * (top, rotated); a <title> tooltip on each cell gives P_ij and the row share P_ij / sum_j P_ij.
  * Pure function: returns the SVG document as a string.
  */
-export function transportPlanSvg(plan: ArrayLike<number>, rowTokens: readonly string[], colTokens: readonly string[], options: PlanSvgOptions = {}): string {
+export function transportPlanSvg(
+  plan: ArrayLike<number>,
+  rowTokens: readonly string[],
+  colTokens: readonly string[],
+  options: PlanSvgOptions = {},
+): string {
   const m = rowTokens.length;
   const n = colTokens.length;
-  if (plan.length !== m * n) throw new XlirError("BAD_INPUT", `transportPlanSvg: plan has ${plan.length} entries; expected ${m} x ${n} = ${m * n}`);
+  if (plan.length !== m * n)
+    throw new XlirError(
+      "BAD_INPUT",
+      `transportPlanSvg: plan has ${plan.length} entries; expected ${m} x ${n} = ${m * n}`,
+    );
   const cell = options.cell ?? 22;
   const charW = 7;
   const left = 12 + charW * Math.max(4, ...rowTokens.map((t) => t.length));
@@ -31,7 +45,9 @@ export function transportPlanSvg(plan: ArrayLike<number>, rowTokens: readonly st
   let max = 0;
   for (let k = 0; k < plan.length; k++) max = Math.max(max, plan[k]);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="12">`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   if (options.title) parts.push(`<text x="${left}" y="18" font-size="14">${escapeXml(options.title)}</text>`);
   for (let j = 0; j < n; j++) {
@@ -40,7 +56,9 @@ export function transportPlanSvg(plan: ArrayLike<number>, rowTokens: readonly st
   }
   for (let i = 0; i < m; i++) {
     const y = top + i * cell;
-    parts.push(`<text x="${left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${escapeXml(rowTokens[i])}</text>`);
+    parts.push(
+      `<text x="${left - 6}" y="${y + cell / 2 + 4}" text-anchor="end">${escapeXml(rowTokens[i])}</text>`,
+    );
     let rowSum = 0;
     let best = 0;
     for (let j = 0; j < n; j++) {
@@ -58,7 +76,10 @@ export function transportPlanSvg(plan: ArrayLike<number>, rowTokens: readonly st
         `<rect x="${left + j * cell}" y="${y}" width="${cell}" height="${cell}" fill="rgb(${r},${g},${b})" stroke="#ddd"><title>${escapeXml(rowTokens[i])} -&gt; ${escapeXml(colTokens[j])}: P=${v.toExponential(3)}, row share ${(share * 100).toFixed(1)}%</title></rect>`,
       );
     }
-    if (n > 0) parts.push(`<rect x="${left + best * cell + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="#d62728" stroke-width="2"/>`);
+    if (n > 0)
+      parts.push(
+        `<rect x="${left + best * cell + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="#d62728" stroke-width="2"/>`,
+      );
   }
   parts.push("</svg>");
   return parts.join("\n") + "\n";

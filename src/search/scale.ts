@@ -56,8 +56,24 @@ export interface ScaleBenchOptions {
 }
 
 export const SCALE_BENCH_DEFAULTS: ScaleBenchOptions = {
-  passages: 1_000_000, parts: 4, dim: 128, medianTokens: 48, minTokens: 8, maxTokens: 180, topics: 4096, spread: 0.045,
-  queries: 50, queryTokens: 32, nbits: 2, kmeansIterations: 4, pointsPerCentroid: 16, nprobe: 4, candidates: 256, k: 10, concurrency: 2, seed: 7,
+  passages: 1_000_000,
+  parts: 4,
+  dim: 128,
+  medianTokens: 48,
+  minTokens: 8,
+  maxTokens: 180,
+  topics: 4096,
+  spread: 0.045,
+  queries: 50,
+  queryTokens: 32,
+  nbits: 2,
+  kmeansIterations: 4,
+  pointsPerCentroid: 16,
+  nprobe: 4,
+  candidates: 256,
+  k: 10,
+  concurrency: 2,
+  seed: 7,
 };
 
 const POOL = 1 << 16;
@@ -86,7 +102,10 @@ export class SyntheticCollection {
   private header(p: number): { r: Mulberry32; length: number; topics: number[] } {
     const o = this.o;
     const r = new Mulberry32(mixSeed(o.seed, 2, p));
-    const length = Math.max(o.minTokens, Math.min(o.maxTokens, Math.round(Math.exp(Math.log(o.medianTokens) + 0.6 * gauss(r)))));
+    const length = Math.max(
+      o.minTokens,
+      Math.min(o.maxTokens, Math.round(Math.exp(Math.log(o.medianTokens) + 0.6 * gauss(r)))),
+    );
     const topics = Array.from({ length: 1 + r.int(3) }, () => FREQUENT + r.int(o.topics - FREQUENT));
     return { r, length, topics };
   }
@@ -119,7 +138,8 @@ export class SyntheticCollection {
     const r = new Mulberry32(mixSeed(o.seed, 3, j));
     const { topics } = this.header(r.int(o.passages));
     const out = new Float32Array(o.queryTokens * o.dim);
-    for (let t = 0; t < o.queryTokens; t++) this.token(out, t * o.dim, r.next() < 0.1 ? r.int(FREQUENT) : topics[r.int(topics.length)], r);
+    for (let t = 0; t < o.queryTokens; t++)
+      this.token(out, t * o.dim, r.next() < 0.1 ? r.int(FREQUENT) : topics[r.int(topics.length)], r);
     return out;
   }
 
@@ -127,7 +147,11 @@ export class SyntheticCollection {
     const o = this.o;
     const vectors = new Float32Array(o.queries * o.queryTokens * o.dim);
     for (let j = 0; j < o.queries; j++) vectors.set(this.query(j), j * o.queryTokens * o.dim);
-    return { dim: o.dim, vectors, offsets: Int32Array.from({ length: o.queries + 1 }, (_, i) => i * o.queryTokens) };
+    return {
+      dim: o.dim,
+      vectors,
+      offsets: Int32Array.from({ length: o.queries + 1 }, (_, i) => i * o.queryTokens),
+    };
   }
 
   /** Chunks of the passages listed (ascending ids), generated on demand. */
@@ -179,15 +203,37 @@ async function indexPart(o: ScaleBenchOptions, dir: string, part: number): Promi
   let tokens = 0;
   for (let i = 0; i < count; i++) tokens += gen.length(ids(i));
   const docnos = Array.from({ length: count }, (_, i) => docno(ids(i)));
-  const source: ChunkSource = { dim: o.dim, docCount: count, vectorCount: tokens, chunks: () => gen.chunks(ids, count) };
+  const source: ChunkSource = {
+    dim: o.dim,
+    docCount: count,
+    vectorCount: tokens,
+    chunks: () => gen.chunks(ids, count),
+  };
   const centroids = o.centroids ?? Math.min(4096, 2 ** Math.floor(Math.log2(16 * Math.sqrt(tokens))));
   const out = partDir(dir, { index: part, count: o.parts });
   const { structureSeconds } = await writeVectorIndexFrom(out, "multi-plaid", "synthetic", source, docnos, {
-    options: { nbits: o.nbits, centroids, kmeansIterations: o.kmeansIterations, pointsPerCentroid: o.pointsPerCentroid, nprobe: o.nprobe, candidates: o.candidates, seed: o.seed },
+    options: {
+      nbits: o.nbits,
+      centroids,
+      kmeansIterations: o.kmeansIterations,
+      pointsPerCentroid: o.pointsPerCentroid,
+      nprobe: o.nprobe,
+      candidates: o.candidates,
+      seed: o.seed,
+    },
     buildParams: { part, partCount: o.parts, partRule: "record position mod partCount" },
     createdBy: "xlir bench scale",
   });
-  return { part, passages: count, tokens, centroids, seconds: (performance.now() - t0) / 1000, codecSeconds: structureSeconds, indexBytes: dirBytes(out), peakRssMb: peakRssMb() };
+  return {
+    part,
+    passages: count,
+    tokens,
+    centroids,
+    seconds: (performance.now() - t0) / 1000,
+    codecSeconds: structureSeconds,
+    indexBytes: dirBytes(out),
+    peakRssMb: peakRssMb(),
+  };
 }
 
 /** Child job: search the parted index with the sample queries. */
@@ -201,7 +247,13 @@ async function searchParts(o: ScaleBenchOptions, dir: string): Promise<Record<st
   const hits = await index.search(q, o.k);
   const seconds = (performance.now() - t1) / 1000;
   index.close();
-  return { openSeconds, seconds, qps: o.queries / seconds, peakRssMb: peakRssMb(), hits: hits.map((h) => h.map((x) => x.docno)) };
+  return {
+    openSeconds,
+    seconds,
+    qps: o.queries / seconds,
+    peakRssMb: peakRssMb(),
+    hits: hits.map((h) => h.map((x) => x.docno)),
+  };
 }
 
 /** Child job: exact MaxSim top-k of the sample queries over every passage, streamed. */
@@ -214,23 +266,36 @@ async function exactTopK(o: ScaleBenchOptions): Promise<Record<string, unknown>>
     const n = c.offsets.length - 1;
     const scores = await maxSimAll(q, c.vectors, c.offsets, o.dim); // [nq, n]
     const first = Number(c.docnos[0].slice(1));
-    for (let j = 0; j < o.queries; j++) for (let i = 0; i < n; i++) heaps[j].push(first + i, scores[j * n + i]);
+    for (let j = 0; j < o.queries; j++)
+      for (let i = 0; i < n; i++) heaps[j].push(first + i, scores[j * n + i]);
   }
   // TopK without tie ranks breaks ties by id (larger first) = docno descending here.
-  return { seconds: (performance.now() - t0) / 1000, peakRssMb: peakRssMb(), hits: heaps.map((h) => h.sorted().map((x) => docno(x.id))) };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    peakRssMb: peakRssMb(),
+    hits: heaps.map((h) => h.sorted().map((x) => docno(x.id))),
+  };
 }
 
-type Job = { job: "index"; o: ScaleBenchOptions; dir: string; part: number } | { job: "search"; o: ScaleBenchOptions; dir: string } | { job: "exact"; o: ScaleBenchOptions };
+type Job =
+  | { job: "index"; o: ScaleBenchOptions; dir: string; part: number }
+  | { job: "search"; o: ScaleBenchOptions; dir: string }
+  | { job: "exact"; o: ScaleBenchOptions };
 
 function runChild(job: Job): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--scale-job", JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), "--scale-job", JSON.stringify(job)],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
     child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`scale bench child (${job.job}) exited with ${code}: ${err.slice(-2000)}`));
+      if (code !== 0)
+        reject(new Error(`scale bench child (${job.job}) exited with ${code}: ${err.slice(-2000)}`));
       else resolve(JSON.parse(out.trim().split("\n").pop() as string) as Record<string, unknown>);
     });
   });
@@ -245,9 +310,12 @@ export async function runScaleBench(opts: Partial<ScaleBenchOptions>): Promise<R
     const parts: Array<Record<string, unknown>> = [];
     const queue = Array.from({ length: o.parts }, (_, i) => i);
     const exactRun = runChild({ job: "exact", o });
-    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) parts.push(await runChild({ job: "index", o, dir, part: i }));
-    }));
+    await Promise.all(
+      Array.from({ length: Math.max(1, o.concurrency) }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift())
+          parts.push(await runChild({ job: "index", o, dir, part: i }));
+      }),
+    );
     parts.sort((a, b) => (a.part as number) - (b.part as number));
     const ta = performance.now();
     await assembleParts(dir);
@@ -264,11 +332,18 @@ export async function runScaleBench(opts: Partial<ScaleBenchOptions>): Promise<R
       options: { ...o, dir: o.dir ?? "(temporary)" },
       collection: { passages: o.passages, tokens, meanTokens: tokens / o.passages, float32Bytes },
       index: {
-        kind: "multi-plaid", parts, assembleSeconds, indexBytes, sizeRatioVsFloat32: float32Bytes / indexBytes,
+        kind: "multi-plaid",
+        parts,
+        assembleSeconds,
+        indexBytes,
+        sizeRatioVsFloat32: float32Bytes / indexBytes,
         maxPartPeakRssMb: Math.max(...parts.map((p) => p.peakRssMb as number)),
       },
       search: searchStats,
-      exact: { ...exactStats, note: "exhaustive MaxSim over every passage, streamed by generation in a separate child (runs while the parts are indexed)" },
+      exact: {
+        ...exactStats,
+        note: "exhaustive MaxSim over every passage, streamed by generation in a separate child (runs while the parts are indexed)",
+      },
       recallAt10: recallAtK(exactHits as string[][], approxHits as string[][], o.k),
       totalSeconds: (performance.now() - t0) / 1000,
       node: process.version,
@@ -280,9 +355,17 @@ export async function runScaleBench(opts: Partial<ScaleBenchOptions>): Promise<R
 
 if (process.argv[2] === "--scale-job" && process.argv[1] === fileURLToPath(import.meta.url)) {
   const job = JSON.parse(process.argv[3]) as Job;
-  const run = job.job === "index" ? indexPart(job.o, job.dir, job.part) : job.job === "search" ? searchParts(job.o, job.dir) : exactTopK(job.o);
-  run.then((r) => process.stdout.write(JSON.stringify(r) + "\n"), (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  });
+  const run =
+    job.job === "index"
+      ? indexPart(job.o, job.dir, job.part)
+      : job.job === "search"
+        ? searchParts(job.o, job.dir)
+        : exactTopK(job.o);
+  run.then(
+    (r) => process.stdout.write(JSON.stringify(r) + "\n"),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -40,7 +40,11 @@ export interface IndexSummary {
 /** Reads only the `kind` field of DIR/manifest.json. */
 export async function indexKindOf(dir: string): Promise<string> {
   const path = join(dir, "manifest.json");
-  if (!existsSync(path)) throw new XlirError("NOT_FOUND", `${dir}: not an xlir index (no manifest.json); build one with 'xlir index'`);
+  if (!existsSync(path))
+    throw new XlirError(
+      "NOT_FOUND",
+      `${dir}: not an xlir index (no manifest.json); build one with 'xlir index'`,
+    );
   try {
     const m = JSON.parse(await readFile(path, "utf8")) as { kind?: unknown };
     if (typeof m.kind !== "string") throw new Error("no 'kind' field");
@@ -56,7 +60,13 @@ export async function indexKindOf(dir: string): Promise<string> {
  * the index encoder as `indexHash`); and, for an index a document-side student built, the teacher
  * it was distilled from (`queryEncoderHash`, recorded in the index manifest's buildParams).
  */
-export function checkEncoder(dir: string, indexHash: string, encoder: QueryEncoder, modelName = "the query model", queryEncoderHash?: string): void {
+export function checkEncoder(
+  dir: string,
+  indexHash: string,
+  encoder: QueryEncoder,
+  modelName = "the query model",
+  queryEncoderHash?: string,
+): void {
   if (encoder.hash === indexHash || encoder.indexHash === indexHash) return;
   if (queryEncoderHash !== undefined && encoder.hash === queryEncoderHash) return;
   throw new XlirError(
@@ -85,11 +95,21 @@ export async function openIndex(dir: string, opts: VectorBuildOptions = {}): Pro
   const kind = await indexKindOf(dir);
   if (kind === "bm25") {
     const bm25 = await loadBm25(dir);
-    return { summary: { dir, kind, docCount: bm25.docCount, dim: null, encoderHash: null }, vector: null, bm25, close: () => {} };
+    return {
+      summary: { dir, kind, docCount: bm25.docCount, dim: null, encoderHash: null },
+      vector: null,
+      bm25,
+      close: () => {},
+    };
   }
   const vector = await openVectorIndex(dir, opts);
   const m = vector.manifest;
-  return { summary: { dir, kind, docCount: m.docCount, dim: m.dim, encoderHash: m.encoderHash }, vector, bm25: null, close: () => vector.close() };
+  return {
+    summary: { dir, kind, docCount: m.docCount, dim: m.dim, encoderHash: m.encoderHash },
+    vector,
+    bm25: null,
+    close: () => vector.close(),
+  };
 }
 
 export class Searcher {
@@ -104,9 +124,17 @@ export class Searcher {
   ) {}
 
   /** Opens an index; vector kinds need the query encoder, BM25 ignores it. */
-  static async open(dir: string, encoder: QueryEncoder | null, opts: SearcherOptions = {}): Promise<Searcher> {
+  static async open(
+    dir: string,
+    encoder: QueryEncoder | null,
+    opts: SearcherOptions = {},
+  ): Promise<Searcher> {
     const kind = await indexKindOf(dir);
-    if (kind !== "bm25" && !encoder) throw new XlirError("USAGE", `index ${dir} is a ${kind} vector index: give the query encoder (--model DIR)`);
+    if (kind !== "bm25" && !encoder)
+      throw new XlirError(
+        "USAGE",
+        `index ${dir} is a ${kind} vector index: give the query encoder (--model DIR)`,
+      );
     const opened = await openIndex(dir, opts);
     try {
       return Searcher.create(opened, encoder, opts, true);
@@ -124,16 +152,29 @@ export class Searcher {
     return Searcher.create(opened, encoder, opts, false);
   }
 
-  private static create(opened: OpenedIndex, encoder: QueryEncoder | null, opts: SearcherOptions, owns: boolean): Searcher {
+  private static create(
+    opened: OpenedIndex,
+    encoder: QueryEncoder | null,
+    opts: SearcherOptions,
+    owns: boolean,
+  ): Searcher {
     const queryBatch = opts.queryBatch ?? 32;
     const { summary, vector } = opened;
     if (!vector) return new Searcher(summary, null, opened.bm25, null, queryBatch, owns);
     const m = vector.manifest;
     const dir = summary.dir;
-    if (!encoder) throw new XlirError("USAGE", `index ${dir} is a ${summary.kind} vector index: give the query encoder (--model DIR)`);
+    if (!encoder)
+      throw new XlirError(
+        "USAGE",
+        `index ${dir} is a ${summary.kind} vector index: give the query encoder (--model DIR)`,
+      );
     const q = m.buildParams?.queryEncoderHash;
     checkEncoder(dir, m.encoderHash, encoder, opts.modelName, typeof q === "string" ? q : undefined);
-    if (encoder.dim !== m.dim) throw new XlirError("MISMATCH", `index ${dir} holds ${m.dim}-d vectors, the query encoder produces ${encoder.dim}-d vectors`);
+    if (encoder.dim !== m.dim)
+      throw new XlirError(
+        "MISMATCH",
+        `index ${dir} holds ${m.dim}-d vectors, the query encoder produces ${encoder.dim}-d vectors`,
+      );
     return new Searcher(summary, vector, null, encoder, queryBatch, owns);
   }
 
@@ -151,7 +192,14 @@ export class Searcher {
     if (!Number.isInteger(k) || k < 1) throw new XlirError("USAGE", `k must be a positive integer, got ${k}`);
     const results = new Map<string, DocHit[]>();
     if (this.bm25) {
-      for (const q of queries) results.set(q.qid, this.bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score })).sort(compareHits));
+      for (const q of queries)
+        results.set(
+          q.qid,
+          this.bm25
+            .search(q.text, k)
+            .map((h) => ({ docno: h.docno, score: h.score }))
+            .sort(compareHits),
+        );
     } else {
       const order = queries.map((_, i) => i).sort((a, b) => queries[a].text.length - queries[b].text.length);
       for (let b0 = 0; b0 < order.length; b0 += this.queryBatch) {

@@ -30,7 +30,13 @@ export interface ServedModel {
 }
 
 /** A query encoder searching the shared index through the router. */
-export function vectorModel(o: { name: string; role: ModelRole; searcher: Searcher; router: QueryEncoderRouter; encoder: OnnxEncoder }): ServedModel {
+export function vectorModel(o: {
+  name: string;
+  role: ModelRole;
+  searcher: Searcher;
+  router: QueryEncoderRouter;
+  encoder: OnnxEncoder;
+}): ServedModel {
   o.router.accept(o.encoder, `model '${o.name}'`);
   return {
     name: o.name,
@@ -43,7 +49,12 @@ export function vectorModel(o: { name: string; role: ModelRole; searcher: Search
 
 /** A Searcher used as it is (a BM25 index folder, or one vector index with its own encoder). */
 export function searcherModel(name: string, role: ModelRole, searcher: Searcher): ServedModel {
-  return { name, role, kind: searcher.summary.kind === "bm25" ? "bm25" : "vector", search: (queries, k) => searcher.search(queries, k) };
+  return {
+    name,
+    role,
+    kind: searcher.summary.kind === "bm25" ? "bm25" : "vector",
+    search: (queries, k) => searcher.search(queries, k),
+  };
 }
 
 /** An in-memory BM25 index (e.g. built from the corpus at start-up, as the experiment does). */
@@ -54,7 +65,15 @@ export function bm25Model(name: string, index: Bm25Index): ServedModel {
     kind: "bm25",
     analyzer: index.analyzer,
     search: async (queries, k) =>
-      new Map(queries.map((q) => [q.qid, index.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score })).sort(compareHits)])),
+      new Map(
+        queries.map((q) => [
+          q.qid,
+          index
+            .search(q.text, k)
+            .map((h) => ({ docno: h.docno, score: h.score }))
+            .sort(compareHits),
+        ]),
+      ),
   };
 }
 
@@ -94,7 +113,10 @@ export class CorpusStore {
   }
 
   /** Reads a JSONL/TSV corpus (see data/corpus.ts; fields as there). */
-  static async fromFile(file: string, fields: { id?: string; title?: string; text?: string } = {}): Promise<CorpusStore> {
+  static async fromFile(
+    file: string,
+    fields: { id?: string; title?: string; text?: string } = {},
+  ): Promise<CorpusStore> {
     const docs = await readAllCorpus(file, {
       ...(fields.id ? { idFields: [fields.id] } : {}),
       ...(fields.title ? { titleFields: [fields.title] } : {}),

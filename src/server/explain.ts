@@ -74,11 +74,16 @@ export function tokenSurface(token: string): string {
  * (tokenizers here give no offsets); null for special tokens and tokens not found within
  * `maxGap` characters after the previous one (e.g. [UNK]).
  */
-export function tokenSpans(text: string, tokens: readonly string[], isSpecial: (i: number) => boolean, maxGap = 200): Array<[number, number] | null> {
+export function tokenSpans(
+  text: string,
+  tokens: readonly string[],
+  isSpecial: (i: number) => boolean,
+  maxGap = 200,
+): Array<[number, number] | null> {
   let norm = "";
   const start: number[] = []; // original start index of each UTF-16 unit of `norm`
   const end: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const ch = String.fromCodePoint(text.codePointAt(i) as number);
     const f = fold(ch);
     for (let u = 0; u < f.length; u++) {
@@ -104,7 +109,12 @@ export function tokenSpans(text: string, tokens: readonly string[], isSpecial: (
  * Cuts text[from, to) into segments at the marked spans. `marks` are non-overlapping spans in
  * increasing order with their hits; offsets are relative to `text`.
  */
-function segmentsOf(text: string, from: number, to: number, marks: Array<{ span: [number, number]; hits: number[]; similarity: number | null }>): Segment[] {
+function segmentsOf(
+  text: string,
+  from: number,
+  to: number,
+  marks: Array<{ span: [number, number]; hits: number[]; similarity: number | null }>,
+): Segment[] {
   const out: Segment[] = [];
   let at = from;
   for (const m of marks) {
@@ -125,7 +135,11 @@ function segmentsOf(text: string, from: number, to: number, marks: Array<{ span:
 }
 
 /** Splits docText(doc) marks into title and body segments; the body stops at `textEnd` (relative to the body). */
-function documentSegments(doc: CorpusDoc, marks: Array<{ span: [number, number]; hits: number[]; similarity: number | null }>, textEnd: number): { title: Segment[]; text: Segment[] } {
+function documentSegments(
+  doc: CorpusDoc,
+  marks: Array<{ span: [number, number]; hits: number[]; similarity: number | null }>,
+  textEnd: number,
+): { title: Segment[]; text: Segment[] } {
   const full = docText(doc);
   const bodyStart = doc.title ? doc.title.length + 1 : 0;
   const sorted = [...marks].sort((x, y) => x.span[0] - y.span[0]);
@@ -150,7 +164,8 @@ export async function explainLateInteraction(o: {
   const q = await o.queryEncoder.encodeTokensDetailed([o.query]);
   const d = await o.docEncoder.encodeTokensDetailed([docText(o.doc)]);
   const dim = q.vectors.dim;
-  if (d.vectors.dim !== dim) throw new XlirError("MISMATCH", `query vectors are ${dim}-d, document vectors ${d.vectors.dim}-d`);
+  if (d.vectors.dim !== dim)
+    throw new XlirError("MISMATCH", `query vectors are ${dim}-d, document vectors ${d.vectors.dim}-d`);
   const qt = q.tokens[0];
   const dt = d.tokens[0];
   const qv = q.vectors.vectors; // [m, dim]
@@ -176,10 +191,14 @@ export async function explainLateInteraction(o: {
   const ids = d.ids[0];
   const spans = tokenSpans(docText(o.doc), dt, (j) => o.docEncoder.tokenizer.isSpecial(ids[j]));
   const hitsOf = new Map<number, number[]>();
-  queryTokens.forEach((t, i) => hitsOf.set(t.doc_index as number, [...(hitsOf.get(t.doc_index as number) ?? []), i]));
+  queryTokens.forEach((t, i) =>
+    hitsOf.set(t.doc_index as number, [...(hitsOf.get(t.doc_index as number) ?? []), i]),
+  );
   const marks = [...hitsOf].flatMap(([j, hits]) => {
     const span = spans[j];
-    return span ? [{ span, hits, similarity: Math.max(...hits.map((i) => queryTokens[i].similarity as number)) }] : [];
+    return span
+      ? [{ span, hits, similarity: Math.max(...hits.map((i) => queryTokens[i].similarity as number)) }]
+      : [];
   });
   // the body as far as the model read it: to the end of the last token found in the text
   const bodyStart = o.doc.title ? o.doc.title.length + 1 : 0;
@@ -192,10 +211,22 @@ export async function explainLateInteraction(o: {
   let plan: PlanView | null = null;
   if (o.plan) {
     const a = alignTokenVectors(qv, dv, dim, { epsilon: o.plan.epsilon });
-    const svg = transportPlanSvg(a.plan, qt, dt, { title: o.plan.title, cell: n > 48 ? 14 : n > 24 ? 18 : 22 });
+    const svg = transportPlanSvg(a.plan, qt, dt, {
+      title: o.plan.title,
+      cell: n > 48 ? 14 : n > 24 ? 18 : 22,
+    });
     plan = { svg, epsilon: o.plan.epsilon, cost: a.cost, iterations: a.iterations, converged: a.converged };
   }
-  return { kind: "late-interaction", score, query_tokens: queryTokens, document_tokens: dt, title, text, truncated: d.truncated[0], plan };
+  return {
+    kind: "late-interaction",
+    score,
+    query_tokens: queryTokens,
+    document_tokens: dt,
+    title,
+    text,
+    truncated: d.truncated[0],
+    plan,
+  };
 }
 
 /** BM25 explanation: each analysed query term and the document words that analyse to it. */
@@ -210,7 +241,9 @@ export function explainBm25(o: { query: string; doc: CorpusDoc; analyzer: Analyz
     const word = w[0];
     let wordTerms = analysed.get(word);
     if (!wordTerms) analysed.set(word, (wordTerms = o.analyzer.analyze(word)));
-    const hits = [...new Set(wordTerms.map((t) => termIndex.get(t)).filter((i): i is number => i !== undefined))].sort((a, b) => a - b);
+    const hits = [
+      ...new Set(wordTerms.map((t) => termIndex.get(t)).filter((i): i is number => i !== undefined)),
+    ].sort((a, b) => a - b);
     if (hits.length === 0) continue;
     for (const h of hits) if (!firstWord.has(h)) firstWord.set(h, word);
     marks.push({ span: [w.index, w.index + word.length], hits, similarity: null });
@@ -219,7 +252,12 @@ export function explainBm25(o: { query: string; doc: CorpusDoc; analyzer: Analyz
   return {
     kind: "bm25",
     score: null,
-    query_tokens: terms.map((t, i) => ({ token: t, match: firstWord.get(i) ?? null, doc_index: null, similarity: null })),
+    query_tokens: terms.map((t, i) => ({
+      token: t,
+      match: firstWord.get(i) ?? null,
+      doc_index: null,
+      similarity: null,
+    })),
     document_tokens: [],
     title,
     text,

@@ -5,7 +5,28 @@ export {
   DEFAULT_LIMITS,
   type CreateServerOptions,
 } from "./server.js";
-export { type ModelRole, type ModelKind, type ServedModel, vectorModel, searcherModel, makeSnippet, CorpusStore } from "./catalog.js";
-export { type Segment, type QueryTokenMatch, type PlanView, type Explanation, explainLateInteraction } from "./explain.js";
+export {
+  type ModelRole,
+  type ModelKind,
+  type ServedModel,
+  vectorModel,
+  searcherModel,
+  makeSnippet,
+  CorpusStore,
+} from "./catalog.js";
+export {
+  type Segment,
+  type QueryTokenMatch,
+  type PlanView,
+  type Explanation,
+  explainLateInteraction,
+} from "./explain.js";
 export { QueryEncoderRouter } from "./router.js";
-export { type ModelSpec, type ServeSetupOptions, type ServeSetup, parseModelSpec, openServeSetup, experimentServeOptions } from "./setup.js";
+export {
+  type ModelSpec,
+  type ServeSetupOptions,
+  type ServeSetup,
+  parseModelSpec,
+  openServeSetup,
+  experimentServeOptions,
+} from "./setup.js";

@@ -26,7 +26,11 @@ export class QueryEncoderRouter implements QueryEncoder {
   /** Refuses an encoder that may not query this index (wrong teacher, other dimension). */
   accept(encoder: QueryEncoder, name: string): void {
     checkEncoder(this.indexDir, this.hash, encoder, name);
-    if (encoder.dim !== this.dim) throw new XlirError("MISMATCH", `index ${this.indexDir} holds ${this.dim}-d vectors, ${name} produces ${encoder.dim}-d vectors`);
+    if (encoder.dim !== this.dim)
+      throw new XlirError(
+        "MISMATCH",
+        `index ${this.indexDir} holds ${this.dim}-d vectors, ${name} produces ${encoder.dim}-d vectors`,
+      );
   }
 
   /** Runs `fn` with `encoder` as the encoder every call made inside it reaches. */

@@ -39,7 +39,14 @@ export interface ServerLimits {
   snippetChars: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { maxK: 1000, defaultK: 10, maxQueryChars: 1000, bodyLimit: 16 * 1024, maxBatch: 64, snippetChars: 240 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxK: 1000,
+  defaultK: 10,
+  maxQueryChars: 1000,
+  bodyLimit: 16 * 1024,
+  maxBatch: 64,
+  snippetChars: 240,
+};
 
 export interface CreateServerOptions {
   /** Models in picker order (the first is the default unless `defaultModel` names another). */
@@ -79,13 +86,18 @@ interface ExplainBody {
   plan?: boolean;
 }
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The page's files: next to this module in the sources, or in the package's src/ when running from dist/. */
 function pageDir(): string {
-  const candidates = [fileURLToPath(new URL("./page/", import.meta.url)), fileURLToPath(new URL("../../../src/server/page/", import.meta.url))];
+  const candidates = [
+    fileURLToPath(new URL("./page/", import.meta.url)),
+    fileURLToPath(new URL("../../../src/server/page/", import.meta.url)),
+  ];
   const dir = candidates.find((d) => existsSync(join(d, "index.html")));
-  if (!dir) throw new XlirError("NOT_FOUND", `search page assets not found (looked in ${candidates.join(", ")})`);
+  if (!dir)
+    throw new XlirError("NOT_FOUND", `search page assets not found (looked in ${candidates.join(", ")})`);
   return dir;
 }
 
@@ -104,12 +116,20 @@ function modelKindLabel(m: ServedModel, docEncoder: OnnxEncoder | null): "late-i
 /** Builds the fastify app (not listening yet: call `listen`, or `inject` in tests). */
 export function createServer(o: CreateServerOptions): FastifyInstance {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
-  const models = [...(o.models ?? []), ...(o.searcher ? [searcherModel("default", "model", o.searcher)] : [])];
+  const models = [
+    ...(o.models ?? []),
+    ...(o.searcher ? [searcherModel("default", "model", o.searcher)] : []),
+  ];
   if (models.length === 0) throw new XlirError("USAGE", "the server needs at least one model");
   const byName = new Map(models.map((m) => [m.name, m]));
-  if (byName.size !== models.length) throw new XlirError("USAGE", `model names must be unique: ${models.map((m) => m.name).join(", ")}`);
+  if (byName.size !== models.length)
+    throw new XlirError("USAGE", `model names must be unique: ${models.map((m) => m.name).join(", ")}`);
   const defaultModel = o.defaultModel ?? models[0].name;
-  if (!byName.has(defaultModel)) throw new XlirError("USAGE", `default model '${defaultModel}' is not one of ${models.map((m) => m.name).join(", ")}`);
+  if (!byName.has(defaultModel))
+    throw new XlirError(
+      "USAGE",
+      `default model '${defaultModel}' is not one of ${models.map((m) => m.name).join(", ")}`,
+    );
   const index = o.index ?? o.searcher?.summary;
   if (!index) throw new XlirError("USAGE", "the server needs the index summary (index) or a searcher");
   const corpus = o.corpus ?? null;
@@ -127,10 +147,13 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError | XlirError | Error, _req, reply) => {
-    if (err instanceof XlirError) return reply.code(err.httpStatus).send({ error: err.message, code: err.code });
+    if (err instanceof XlirError)
+      return reply.code(err.httpStatus).send({ error: err.message, code: err.code });
     const status = (err as FastifyError).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: err.message, code: (err as FastifyError).code ?? "BAD_REQUEST" });
+      return reply
+        .code(status)
+        .send({ error: err.message, code: (err as FastifyError).code ?? "BAD_REQUEST" });
     }
     app.log.error(err);
     return reply.code(500).send({ error: "internal error", code: "INTERNAL" });
@@ -149,7 +172,9 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     const dir = pageDir();
     for (const [route, f] of Object.entries(PAGE_FILES)) {
       const body = readFileSync(join(dir, f.file));
-      app.get(route, async (_req, reply) => reply.type(f.type).header("cache-control", "no-cache").send(body));
+      app.get(route, async (_req, reply) =>
+        reply.type(f.type).header("cache-control", "no-cache").send(body),
+      );
     }
   }
 
@@ -163,7 +188,12 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     default: defaultModel,
     index: { kind: index.kind, docCount: index.docCount },
     corpus: corpus ? { docs: corpus.size } : null,
-    limits: { maxK: limits.maxK, defaultK: limits.defaultK, maxQueryChars: limits.maxQueryChars, maxBatch: limits.maxBatch },
+    limits: {
+      maxK: limits.maxK,
+      defaultK: limits.defaultK,
+      maxQueryChars: limits.maxQueryChars,
+      maxBatch: limits.maxBatch,
+    },
   }));
 
   const queryText = { type: "string", minLength: 1, maxLength: limits.maxQueryChars };
@@ -189,15 +219,35 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
   const withText = (hits: readonly DocHit[], query: string) =>
     hits.map((h, i) => {
       const d = corpus?.get(h.docno);
-      return { rank: i + 1, docno: h.docno, score: h.score, title: d ? d.title : null, snippet: d ? makeSnippet(d.text, query, limits.snippetChars) : null };
+      return {
+        rank: i + 1,
+        docno: h.docno,
+        score: h.score,
+        title: d ? d.title : null,
+        snippet: d ? makeSnippet(d.text, query, limits.snippetChars) : null,
+      };
     });
 
   app.post<{ Body: SearchBody }>(
     "/search",
     {
       schema: {
-        body: { type: "object", required: ["query"], additionalProperties: false, properties: { query: queryText, k: kSchema, model: modelSchema } },
-        response: { 200: { type: "object", properties: { model: { type: "string" }, results: { type: "array", items: hitSchema }, took_ms: { type: "number" } } } },
+        body: {
+          type: "object",
+          required: ["query"],
+          additionalProperties: false,
+          properties: { query: queryText, k: kSchema, model: modelSchema },
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              model: { type: "string" },
+              results: { type: "array", items: hitSchema },
+              took_ms: { type: "number" },
+            },
+          },
+        },
       },
     },
     async (req) => {
@@ -206,7 +256,11 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
       const model = pick(req.body.model);
       const k = req.body.k ?? limits.defaultK;
       const run = await model.search([{ qid: "q", text: query }], k);
-      return { model: model.name, results: withText(run.get("q") ?? [], query), took_ms: performance.now() - t };
+      return {
+        model: model.name,
+        results: withText(run.get("q") ?? [], query),
+        took_ms: performance.now() - t,
+      };
     },
   );
 
@@ -218,14 +272,24 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
           type: "object",
           required: ["queries"],
           additionalProperties: false,
-          properties: { queries: { type: "array", minItems: 1, maxItems: limits.maxBatch, items: queryText }, k: kSchema, model: modelSchema },
+          properties: {
+            queries: { type: "array", minItems: 1, maxItems: limits.maxBatch, items: queryText },
+            k: kSchema,
+            model: modelSchema,
+          },
         },
         response: {
           200: {
             type: "object",
             properties: {
               model: { type: "string" },
-              queries: { type: "array", items: { type: "object", properties: { query: { type: "string" }, results: { type: "array", items: hitSchema } } } },
+              queries: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: { query: { type: "string" }, results: { type: "array", items: hitSchema } },
+                },
+              },
               took_ms: { type: "number" },
             },
           },
@@ -237,8 +301,15 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
       const texts = req.body.queries.map((q, i) => nonBlank(q, `body/queries/${i}`));
       const model = pick(req.body.model);
       const k = req.body.k ?? limits.defaultK;
-      const run = await model.search(texts.map((text, i) => ({ qid: String(i), text })), k);
-      return { model: model.name, queries: texts.map((q, i) => ({ query: q, results: withText(run.get(String(i)) ?? [], q) })), took_ms: performance.now() - t };
+      const run = await model.search(
+        texts.map((text, i) => ({ qid: String(i), text })),
+        k,
+      );
+      return {
+        model: model.name,
+        queries: texts.map((q, i) => ({ query: q, results: withText(run.get(String(i)) ?? [], q) })),
+        took_ms: performance.now() - t,
+      };
     },
   );
 
@@ -250,7 +321,12 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
           type: "object",
           required: ["query", "docno"],
           additionalProperties: false,
-          properties: { query: queryText, docno: { type: "string", minLength: 1, maxLength: 512 }, model: modelSchema, plan: { type: "boolean" } },
+          properties: {
+            query: queryText,
+            docno: { type: "string", minLength: 1, maxLength: 512 },
+            model: modelSchema,
+            plan: { type: "boolean" },
+          },
         },
       },
     },
@@ -258,23 +334,45 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
       const t = performance.now();
       const query = nonBlank(req.body.query, "body/query");
       const model = pick(req.body.model);
-      if (!corpus) throw new XlirError("UNSUPPORTED", "explanations need the documents' text: start the server with a corpus (--corpus FILE or --experiment DIR)");
+      if (!corpus)
+        throw new XlirError(
+          "UNSUPPORTED",
+          "explanations need the documents' text: start the server with a corpus (--corpus FILE or --experiment DIR)",
+        );
       const doc = corpus.get(req.body.docno);
       if (!doc) throw new XlirError("NOT_FOUND", "body/docno is not a document of the corpus");
       let e: Explanation;
       if (model.kind === "bm25") {
-        if (!model.analyzer) throw new XlirError("UNSUPPORTED", `model '${model.name}' (a BM25 index folder) gives no term explanations; serve BM25 built from the corpus (--bm25)`);
-        if (req.body.plan) throw new XlirError("UNSUPPORTED", `model '${model.name}' is BM25: there are no token vectors to transport`);
+        if (!model.analyzer)
+          throw new XlirError(
+            "UNSUPPORTED",
+            `model '${model.name}' (a BM25 index folder) gives no term explanations; serve BM25 built from the corpus (--bm25)`,
+          );
+        if (req.body.plan)
+          throw new XlirError(
+            "UNSUPPORTED",
+            `model '${model.name}' is BM25: there are no token vectors to transport`,
+          );
         e = explainBm25({ query, doc, analyzer: model.analyzer });
       } else {
-        if (!model.tokenEncoder) throw new XlirError("UNSUPPORTED", `model '${model.name}' has no late-interaction (colbert) head: no token matches to show`);
-        if (!docEncoder) throw new XlirError("UNSUPPORTED", "explanations need the model that built the index (load it with --model; its hash is the index's encoderHash)");
+        if (!model.tokenEncoder)
+          throw new XlirError(
+            "UNSUPPORTED",
+            `model '${model.name}' has no late-interaction (colbert) head: no token matches to show`,
+          );
+        if (!docEncoder)
+          throw new XlirError(
+            "UNSUPPORTED",
+            "explanations need the model that built the index (load it with --model; its hash is the index's encoderHash)",
+          );
         e = await explainLateInteraction({
           query,
           doc,
           queryEncoder: model.tokenEncoder,
           docEncoder,
-          plan: req.body.plan ? { epsilon, title: `OT plan, ε = ${epsilon}: ${model.name} query tokens → document ${doc.id}` } : undefined,
+          plan: req.body.plan
+            ? { epsilon, title: `OT plan, ε = ${epsilon}: ${model.name} query tokens → document ${doc.id}` }
+            : undefined,
         });
       }
       return { model: model.name, docno: doc.id, ...e, took_ms: performance.now() - t };
@@ -287,7 +385,11 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
  * Closes the app on SIGINT/SIGTERM: stops accepting connections, lets in-flight requests finish,
  * then runs `onClosed`. Returns a function that removes the handlers.
  */
-export function closeOnSignals(app: FastifyInstance, onClosed: () => Promise<void> | void, graceMs = 10_000): () => void {
+export function closeOnSignals(
+  app: FastifyInstance,
+  onClosed: () => Promise<void> | void,
+  graceMs = 10_000,
+): () => void {
   let closing = false;
   const handler = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -297,13 +399,16 @@ export function closeOnSignals(app: FastifyInstance, onClosed: () => Promise<voi
     // shortly, and cut everything left after the grace period.
     const idle = setInterval(() => app.server.closeIdleConnections(), 100);
     const hard = setTimeout(() => app.server.closeAllConnections(), graceMs);
-    app.close().finally(() => {
-      clearInterval(idle);
-      clearTimeout(hard);
-    }).then(onClosed, (err: unknown) => {
-      process.stderr.write(`xlir serve: error while closing: ${String(err)}\n`);
-      process.exitCode = 1;
-    });
+    app
+      .close()
+      .finally(() => {
+        clearInterval(idle);
+        clearTimeout(hard);
+      })
+      .then(onClosed, (err: unknown) => {
+        process.stderr.write(`xlir serve: error while closing: ${String(err)}\n`);
+        process.exitCode = 1;
+      });
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);

@@ -15,7 +15,14 @@ import { maxSequenceLength } from "../models/config.js";
 import { loadHfFolder } from "../models/hf.js";
 import { OnnxEncoder } from "../models/onnx-encoder.js";
 import { indexKindOf, Searcher, type IndexSummary } from "../search/searcher.js";
-import { bm25Model, CorpusStore, searcherModel, vectorModel, type ModelRole, type ServedModel } from "./catalog.js";
+import {
+  bm25Model,
+  CorpusStore,
+  searcherModel,
+  vectorModel,
+  type ModelRole,
+  type ServedModel,
+} from "./catalog.js";
 import { QueryEncoderRouter } from "./router.js";
 
 export interface ModelSpec {
@@ -60,13 +67,16 @@ export function parseModelSpec(value: string): ModelSpec {
   const eq = value.indexOf("=");
   if (eq > 0 && NAME.test(value.slice(0, eq))) return { name: value.slice(0, eq), dir: value.slice(eq + 1) };
   const name = basename(value.replace(/\/+$/, ""));
-  if (!NAME.test(name)) throw new XlirError("USAGE", `--model ${value}: name the model with NAME=DIR (letters, digits, _ . + -)`);
+  if (!NAME.test(name))
+    throw new XlirError("USAGE", `--model ${value}: name the model with NAME=DIR (letters, digits, _ . + -)`);
   return { name, dir: value };
 }
 
 async function manifestMaxLength(indexDir: string): Promise<number | undefined> {
   try {
-    const m = JSON.parse(await readFile(join(indexDir, "manifest.json"), "utf8")) as { buildParams?: { maxLength?: unknown } };
+    const m = JSON.parse(await readFile(join(indexDir, "manifest.json"), "utf8")) as {
+      buildParams?: { maxLength?: unknown };
+    };
     const v = m.buildParams?.maxLength;
     return typeof v === "number" && Number.isInteger(v) && v > 1 ? v : undefined;
   } catch {
@@ -79,7 +89,8 @@ async function manifestEncoder(indexDir: string): Promise<{ encoderHash: string;
   const f = join(indexDir, "manifest.json");
   try {
     const m = JSON.parse(await readFile(f, "utf8")) as { encoderHash?: unknown; dim?: unknown };
-    if (typeof m.encoderHash !== "string" || typeof m.dim !== "number") throw new Error("no encoderHash or dim");
+    if (typeof m.encoderHash !== "string" || typeof m.dim !== "number")
+      throw new Error("no encoderHash or dim");
     return { encoderHash: m.encoderHash, dim: m.dim };
   } catch (err) {
     throw new XlirError("CORRUPT", `${f}: ${(err as Error).message}`);
@@ -101,13 +112,18 @@ export async function openServeSetup(o: ServeSetupOptions): Promise<ServeSetup> 
     let index: IndexSummary;
     let docEncoder: OnnxEncoder | null = null;
     if (kind === "bm25") {
-      if (o.models.length) throw new XlirError("USAGE", `index ${o.index} is a BM25 index: it takes no --model`);
+      if (o.models.length)
+        throw new XlirError("USAGE", `index ${o.index} is a BM25 index: it takes no --model`);
       const searcher = await Searcher.open(o.index, null);
       closers.push(() => searcher.close());
       index = searcher.summary;
       models.push(searcherModel("bm25", "bm25", searcher));
     } else {
-      if (o.models.length === 0) throw new XlirError("USAGE", `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`);
+      if (o.models.length === 0)
+        throw new XlirError(
+          "USAGE",
+          `index ${o.index} is a ${kind} vector index: give the query encoder with --model DIR`,
+        );
       const first = await loadHfFolder(o.models[0].dir);
       const { encoderHash, dim } = await manifestEncoder(o.index);
       const router = new QueryEncoderRouter(encoderHash, dim, o.index);
@@ -118,31 +134,50 @@ export async function openServeSetup(o: ServeSetupOptions): Promise<ServeSetup> 
       for (const [i, spec] of o.models.entries()) {
         const hf = i === 0 ? first : await loadHfFolder(spec.dir);
         const limit = maxSequenceLength(hf.config);
-        const encoder = await OnnxEncoder.fromModel(hf, { threads: o.threads, maxLength: Math.min(limit, o.queryMaxLength ?? 512) });
+        const encoder = await OnnxEncoder.fromModel(hf, {
+          threads: o.threads,
+          maxLength: Math.min(limit, o.queryMaxLength ?? 512),
+        });
         encoders.push(encoder);
         const isTeacher = hf.hash === index.encoderHash;
-        models.push(vectorModel({ name: spec.name, role: spec.role ?? (isTeacher ? "teacher" : hf.indexHash ? "student" : "model"), searcher, router, encoder }));
+        models.push(
+          vectorModel({
+            name: spec.name,
+            role: spec.role ?? (isTeacher ? "teacher" : hf.indexHash ? "student" : "model"),
+            searcher,
+            router,
+            encoder,
+          }),
+        );
         if (isTeacher && !docEncoder && hf.head?.kind === "colbert") {
-          docEncoder = await OnnxEncoder.fromModel(hf, { threads: o.threads, maxLength: Math.min(limit, docLength ?? 512) });
+          docEncoder = await OnnxEncoder.fromModel(hf, {
+            threads: o.threads,
+            maxLength: Math.min(limit, docLength ?? 512),
+          });
           encoders.push(docEncoder);
         }
       }
     }
     if (o.bm25) {
       if (!corpus) throw new XlirError("USAGE", "--bm25 builds BM25 from the corpus: give --corpus FILE");
-      if (models.some((m) => m.name === "bm25")) throw new XlirError("USAGE", "a model is already named 'bm25'");
+      if (models.some((m) => m.name === "bm25"))
+        throw new XlirError("USAGE", "a model is already named 'bm25'");
       models.push(bm25Model("bm25", Bm25Index.build(corpus.all(), { analyzer: o.bm25Analyzer ?? "en" })));
     }
     const names = new Set<string>();
     for (const m of models) {
-      if (names.has(m.name)) throw new XlirError("USAGE", `two models are named '${m.name}': name them with --model NAME=DIR`);
+      if (names.has(m.name))
+        throw new XlirError("USAGE", `two models are named '${m.name}': name them with --model NAME=DIR`);
       names.add(m.name);
     }
     if (corpus && corpus.size !== index.docCount && kind !== "bm25") {
-      process.stderr.write(`xlir serve: warning: the corpus holds ${corpus.size} documents, the index ${index.docCount}\n`);
+      process.stderr.write(
+        `xlir serve: warning: the corpus holds ${corpus.size} documents, the index ${index.docCount}\n`,
+      );
     }
     const defaultModel = o.defaultModel ?? (models.find((m) => m.role === "student") ?? models[0]).name;
-    if (!names.has(defaultModel)) throw new XlirError("USAGE", `--default-model ${defaultModel} is not one of ${[...names].join(", ")}`);
+    if (!names.has(defaultModel))
+      throw new XlirError("USAGE", `--default-model ${defaultModel} is not one of ${[...names].join(", ")}`);
     return { index, models, defaultModel, corpus, docEncoder, epsilon: o.epsilon, close };
   } catch (err) {
     await close();
@@ -181,9 +216,13 @@ function stageModel(stageDir: string): string | null {
  * OT epsilon. The corpus path comes from DIR/config.json (relative paths are relative to where the
  * experiment ran) unless `corpus` is given.
  */
-export function experimentServeOptions(dir: string, o: { benchmark?: string; corpus?: string } = {}): ServeSetupOptions {
+export function experimentServeOptions(
+  dir: string,
+  o: { benchmark?: string; corpus?: string } = {},
+): ServeSetupOptions {
   const configPath = join(dir, "config.json");
-  if (!existsSync(configPath)) throw new XlirError("NOT_FOUND", `${dir}: not an experiment output folder (no config.json)`);
+  if (!existsSync(configPath))
+    throw new XlirError("NOT_FOUND", `${dir}: not an experiment output folder (no config.json)`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(configPath, "utf8"));
@@ -196,38 +235,61 @@ export function experimentServeOptions(dir: string, o: { benchmark?: string; cor
   const indexOf = new Map<string, string>();
   for (const s of existsSync(stageRoot) ? readdirSync(stageRoot) : []) {
     const m = /^index-([^/]+)$/.exec(s);
-    if (m && !/-english$/.test(m[1]) && existsSync(join(stageRoot, s, "index", "manifest.json"))) indexOf.set(m[1], join(stageRoot, s, "index"));
+    if (m && !/-english$/.test(m[1]) && existsSync(join(stageRoot, s, "index", "manifest.json")))
+      indexOf.set(m[1], join(stageRoot, s, "index"));
   }
   const legacy = join(dir, "indexes");
   for (const b of existsSync(legacy) ? readdirSync(legacy) : []) {
     if (!indexOf.has(b) && existsSync(join(legacy, b, "manifest.json"))) indexOf.set(b, join(legacy, b));
   }
   const benches = [...indexOf.keys()].sort();
-  if (benches.length === 0) throw new XlirError("NOT_FOUND", `${dir}: no teacher index under stages/index-<benchmark>/ (has the experiment's index stage run?)`);
-  const bench = o.benchmark ?? (benches.includes("help") ? "help" : benches.length === 1 ? benches[0] : undefined);
-  if (!bench) throw new XlirError("USAGE", `${dir} has indexes of ${benches.join(", ")}: choose one with --benchmark`);
-  if (!benches.includes(bench)) throw new XlirError("NOT_FOUND", `${dir} has no index of benchmark '${bench}' (it has ${benches.join(", ")})`);
+  if (benches.length === 0)
+    throw new XlirError(
+      "NOT_FOUND",
+      `${dir}: no teacher index under stages/index-<benchmark>/ (has the experiment's index stage run?)`,
+    );
+  const bench =
+    o.benchmark ?? (benches.includes("help") ? "help" : benches.length === 1 ? benches[0] : undefined);
+  if (!bench)
+    throw new XlirError("USAGE", `${dir} has indexes of ${benches.join(", ")}: choose one with --benchmark`);
+  if (!benches.includes(bench))
+    throw new XlirError(
+      "NOT_FOUND",
+      `${dir} has no index of benchmark '${bench}' (it has ${benches.join(", ")})`,
+    );
 
   const user = config.data.benchmarks.find((b) => b.name === bench);
   const corpus = o.corpus ?? (user ? user.corpus : join(config.data.dir, bench, "corpus.jsonl"));
   if (!existsSync(corpus)) {
-    throw new XlirError("NOT_FOUND", `corpus ${corpus} of benchmark '${bench}' not found (paths in ${configPath} are relative to where the experiment ran): give --corpus FILE`);
+    throw new XlirError(
+      "NOT_FOUND",
+      `corpus ${corpus} of benchmark '${bench}' not found (paths in ${configPath} are relative to where the experiment ran): give --corpus FILE`,
+    );
   }
-  const corpusFields = user ? { id: user.idField, title: user.titleField, text: user.textField } : { id: "id", title: "title", text: "text" };
+  const corpusFields = user
+    ? { id: user.idField, title: user.titleField, text: user.textField }
+    : { id: "id", title: "title", text: "text" };
 
   const stagesDir = join(dir, "stages");
   const teacher = stageModel(join(stagesDir, "teacher"));
-  if (!teacher) throw new XlirError("NOT_FOUND", `${dir}: no finished teacher stage (stages/teacher/stage.json)`);
+  if (!teacher)
+    throw new XlirError("NOT_FOUND", `${dir}: no finished teacher stage (stages/teacher/stage.json)`);
   const models: ModelSpec[] = [{ name: "teacher", dir: teacher, role: "teacher" }];
   const students = (existsSync(stagesDir) ? readdirSync(stagesDir) : [])
     .map((s) => /^student-(.+)-seed(\d+)$/.exec(s))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ stage: m[0], loss: m[1].replace(/_/g, "+"), seed: Number(m[2]), dir: stageModel(join(stagesDir, m[0])) }))
+    .map((m) => ({
+      stage: m[0],
+      loss: m[1].replace(/_/g, "+"),
+      seed: Number(m[2]),
+      dir: stageModel(join(stagesDir, m[0])),
+    }))
     .filter((s): s is typeof s & { dir: string } => s.dir !== null);
   const order = config.students.losses as string[];
-  students.sort((a, b) => (order.indexOf(a.loss) - order.indexOf(b.loss)) || a.seed - b.seed);
+  students.sort((a, b) => order.indexOf(a.loss) - order.indexOf(b.loss) || a.seed - b.seed);
   const seeds = new Set(students.map((s) => s.seed));
-  for (const s of students) models.push({ name: seeds.size > 1 ? `${s.loss}.seed${s.seed}` : s.loss, dir: s.dir, role: "student" });
+  for (const s of students)
+    models.push({ name: seeds.size > 1 ? `${s.loss}.seed${s.seed}` : s.loss, dir: s.dir, role: "student" });
   return {
     index: indexOf.get(bench) as string,
     models,

@@ -59,11 +59,17 @@ export function checkAnalyzerOptions(options: AnalyzerOptions | undefined): Anal
   const o = options ?? {};
   for (const key of Object.keys(o)) {
     if (!OPTION_KEYS.has(key)) {
-      throw new XlirError("CONFIG", `analyzer option '${key}' is unknown; known: ${[...OPTION_KEYS].join(", ")}`);
+      throw new XlirError(
+        "CONFIG",
+        `analyzer option '${key}' is unknown; known: ${[...OPTION_KEYS].join(", ")}`,
+      );
     }
   }
   if (o.stopwords !== undefined && !["default", "none", "iso", "lucene"].includes(o.stopwords)) {
-    throw new XlirError("CONFIG", `analyzer option stopwords='${String(o.stopwords)}': expected default, none, iso or lucene`);
+    throw new XlirError(
+      "CONFIG",
+      `analyzer option stopwords='${String(o.stopwords)}': expected default, none, iso or lucene`,
+    );
   }
   for (const key of ["ngram", "maxSegment"] as const) {
     const v = o[key];
@@ -116,5 +122,10 @@ export function resolveOptions(
     const v = options[k];
     return (v === undefined || v === "default" ? defaults[k] : v) as Required<AnalyzerOptions>[K];
   };
-  return { stopwords: pick("stopwords"), stemmer: pick("stemmer"), ngram: pick("ngram"), maxSegment: pick("maxSegment") };
+  return {
+    stopwords: pick("stopwords"),
+    stemmer: pick("stemmer"),
+    ngram: pick("ngram"),
+    maxSegment: pick("maxSegment"),
+  };
 }

@@ -35,20 +35,34 @@ function runSpmTrain(binary: string, args: string[]): Promise<void> {
     let err = "";
     p.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     p.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") reject(new XlirError("NATIVE_MISSING", `${binary} not found: install SentencePiece's command-line tools (Debian/Ubuntu: apt-get install sentencepiece)`));
+      if (e.code === "ENOENT")
+        reject(
+          new XlirError(
+            "NATIVE_MISSING",
+            `${binary} not found: install SentencePiece's command-line tools (Debian/Ubuntu: apt-get install sentencepiece)`,
+          ),
+        );
       else reject(new XlirError("NATIVE_MISSING", `${binary} could not be started: ${e.message}`));
     });
     p.on("close", (code) => {
       if (code === 0) resolve();
-      else reject(new XlirError("BAD_INPUT", `${binary} failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" | ")}`));
+      else
+        reject(
+          new XlirError(
+            "BAD_INPUT",
+            `${binary} failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" | ")}`,
+          ),
+        );
     });
   });
 }
 
 /** Trains with spm_train; writes spm.model, spm.vocab, tokenizer.json, tokenizer_config.json in outDir; returns tokenizer.json's path. */
 export async function trainSentencePiece(o: TrainSentencePieceOptions): Promise<string> {
-  if ((o.modelType ?? "unigram") !== "unigram") throw new XlirError("UNSUPPORTED", `model type ${o.modelType} (supported: unigram)`);
-  if (!Number.isInteger(o.vocabSize) || o.vocabSize < 8) throw new XlirError("USAGE", `vocabSize must be an integer >= 8, got ${o.vocabSize}`);
+  if ((o.modelType ?? "unigram") !== "unigram")
+    throw new XlirError("UNSUPPORTED", `model type ${o.modelType} (supported: unigram)`);
+  if (!Number.isInteger(o.vocabSize) || o.vocabSize < 8)
+    throw new XlirError("USAGE", `vocabSize must be an integer >= 8, got ${o.vocabSize}`);
   await fs.mkdir(o.outDir, { recursive: true });
   const inputs = [...(o.inputFiles ?? [])];
   if (o.texts) {
@@ -57,7 +71,8 @@ export async function trainSentencePiece(o: TrainSentencePieceOptions): Promise<
     inputs.push(f);
   }
   if (inputs.length === 0) throw new XlirError("USAGE", "trainSentencePiece needs inputFiles or texts");
-  for (const f of inputs) await fs.access(f).catch(() => Promise.reject(new XlirError("NOT_FOUND", `${f}: no such file`)));
+  for (const f of inputs)
+    await fs.access(f).catch(() => Promise.reject(new XlirError("NOT_FOUND", `${f}: no such file`)));
   const prefix = path.join(o.outDir, "spm");
   await runSpmTrain(o.binary ?? "spm_train", [
     `--input=${inputs.join(",")}`,
@@ -78,7 +93,21 @@ export async function trainSentencePiece(o: TrainSentencePieceOptions): Promise<
   const json = spmModelToTokenizerJson(await fs.readFile(`${prefix}.model`));
   const out = path.join(o.outDir, "tokenizer.json");
   await fs.writeFile(out, JSON.stringify(json) + "\n");
-  await fs.writeFile(path.join(o.outDir, "tokenizer_config.json"), JSON.stringify({ tokenizer_class: "XLMRobertaTokenizer", bos_token: "<s>", eos_token: "</s>", pad_token: "<pad>", unk_token: "<unk>", mask_token: "<mask>" }, null, 2) + "\n");
+  await fs.writeFile(
+    path.join(o.outDir, "tokenizer_config.json"),
+    JSON.stringify(
+      {
+        tokenizer_class: "XLMRobertaTokenizer",
+        bos_token: "<s>",
+        eos_token: "</s>",
+        pad_token: "<pad>",
+        unk_token: "<unk>",
+        mask_token: "<mask>",
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   return out;
 }
 
@@ -104,8 +133,7 @@ export function readSpmPieces(model: Uint8Array): { piece: string; score: number
     else if (wire === 2) {
       const n = varint(end); // read first: `pos += varint()` would add to the old pos
       pos += n;
-    }
-    else if (wire === 5) pos += 4;
+    } else if (wire === 5) pos += 4;
     else throw new XlirError("CORRUPT", `spm model: unexpected wire type ${wire}`);
   };
   const pieces: { piece: string; score: number }[] = [];
@@ -137,10 +165,22 @@ export function readSpmPieces(model: Uint8Array): { piece: string; score: number
 export function spmModelToTokenizerJson(model: Uint8Array): Record<string, unknown> {
   const pieces = readSpmPieces(model);
   SPECIALS.forEach((s, i) => {
-    if (pieces[i]?.piece !== s) throw new XlirError("MISMATCH", `spm model: id ${i} is '${pieces[i]?.piece}', expected '${s}' (train with --bos_id=0 --pad_id=1 --eos_id=2 --unk_id=3)`);
+    if (pieces[i]?.piece !== s)
+      throw new XlirError(
+        "MISMATCH",
+        `spm model: id ${i} is '${pieces[i]?.piece}', expected '${s}' (train with --bos_id=0 --pad_id=1 --eos_id=2 --unk_id=3)`,
+      );
   });
   const vocab: [string, number][] = pieces.map((p, i) => [p.piece, i < SPECIALS.length ? 0 : p.score]);
-  const added = (id: number, content: string, lstrip = false) => ({ id, content, single_word: false, lstrip, rstrip: false, normalized: false, special: true });
+  const added = (id: number, content: string, lstrip = false) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   vocab.push(["<mask>", 0]);
   const meta = { type: "Metaspace", replacement: "\u2581", prepend_scheme: "always", split: true };
   return {
@@ -150,10 +190,20 @@ export function spmModelToTokenizerJson(model: Uint8Array): Record<string, unkno
     added_tokens: [...SPECIALS.map((s, i) => added(i, s)), added(vocab.length - 1, "<mask>", true)],
     normalizer: {
       type: "Sequence",
-      normalizers: [{ type: "NFKC" }, { type: "Strip", strip_left: true, strip_right: true }, { type: "Replace", pattern: { Regex: " {2,}" }, content: " " }],
+      normalizers: [
+        { type: "NFKC" },
+        { type: "Strip", strip_left: true, strip_right: true },
+        { type: "Replace", pattern: { Regex: " {2,}" }, content: " " },
+      ],
     },
     pre_tokenizer: meta,
-    post_processor: { type: "RobertaProcessing", sep: ["</s>", 2], cls: ["<s>", 0], trim_offsets: true, add_prefix_space: true },
+    post_processor: {
+      type: "RobertaProcessing",
+      sep: ["</s>", 2],
+      cls: ["<s>", 0],
+      trim_offsets: true,
+      add_prefix_space: true,
+    },
     decoder: meta,
     model: { type: "Unigram", unk_id: 3, vocab, byte_fallback: false },
   };

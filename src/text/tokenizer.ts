@@ -46,15 +46,22 @@ export class TextTokenizer {
   private readonly tok: Tokenizer;
   private readonly specialIds: Set<number>;
 
-  private constructor(readonly json: Record<string, unknown>, config: Record<string, unknown>) {
+  private constructor(
+    readonly json: Record<string, unknown>,
+    config: Record<string, unknown>,
+  ) {
     try {
       this.tok = new Tokenizer(json, config);
     } catch (e) {
       throw new XlirError("BAD_INPUT", `tokenizer.json cannot be loaded: ${(e as Error).message}`);
     }
-    this.specialIds = new Set([...this.tok.get_added_tokens_decoder().values()].filter((t) => t.special).map((t) => t.id));
+    this.specialIds = new Set(
+      [...this.tok.get_added_tokens_decoder().values()].filter((t) => t.special).map((t) => t.id),
+    );
     const padding = json.padding as { pad_id?: number; pad_token?: string } | null | undefined;
-    const candidates = [padding?.pad_token, "[PAD]", "<pad>"].filter((t): t is string => typeof t === "string");
+    const candidates = [padding?.pad_token, "[PAD]", "<pad>"].filter(
+      (t): t is string => typeof t === "string",
+    );
     let padId: number | undefined = padding?.pad_id;
     let padToken = padding?.pad_token;
     for (const c of candidates) {
@@ -85,7 +92,9 @@ export class TextTokenizer {
     }
     let config: Record<string, unknown>;
     try {
-      config = JSON.parse(await fs.readFile(path.join(path.dirname(file), "tokenizer_config.json"), "utf8")) as Record<string, unknown>;
+      config = JSON.parse(
+        await fs.readFile(path.join(path.dirname(file), "tokenizer_config.json"), "utf8"),
+      ) as Record<string, unknown>;
     } catch {
       config = {};
     }
@@ -130,7 +139,11 @@ export class TextTokenizer {
   }
 
   /** One text -> ids and tokens (with special tokens unless told otherwise), truncated to maxLength. */
-  encodeOne(text: string, maxLength: number, addSpecialTokens = true): { ids: number[]; tokens: string[]; truncated: boolean } {
+  encodeOne(
+    text: string,
+    maxLength: number,
+    addSpecialTokens = true,
+  ): { ids: number[]; tokens: string[]; truncated: boolean } {
     const enc = this.tok.encode(text, { add_special_tokens: addSpecialTokens });
     let { ids, tokens } = enc;
     const truncated = ids.length > maxLength;
@@ -148,13 +161,15 @@ export class TextTokenizer {
   /** Tokenises, truncates and pads a batch: ids/mask are [B, L] row-major. */
   encodeBatch(texts: readonly string[], opts: EncodeBatchOptions): TokenBatch {
     const { maxLength, addSpecialTokens = true, padToMultipleOf } = opts;
-    if (!Number.isInteger(maxLength) || maxLength < 1) throw new XlirError("USAGE", `maxLength must be a positive integer, got ${maxLength}`);
+    if (!Number.isInteger(maxLength) || maxLength < 1)
+      throw new XlirError("USAGE", `maxLength must be a positive integer, got ${maxLength}`);
     const rows = texts.map((t, i) => {
       if (t.trim() === "") throw new XlirError("BAD_INPUT", `text ${i + 1} is empty`);
       return this.encodeOne(t, maxLength, addSpecialTokens);
     });
     let L = rows.reduce((m, r) => Math.max(m, r.ids.length), 0);
-    if (padToMultipleOf && padToMultipleOf > 1) L = Math.min(maxLength, Math.ceil(L / padToMultipleOf) * padToMultipleOf);
+    if (padToMultipleOf && padToMultipleOf > 1)
+      L = Math.min(maxLength, Math.ceil(L / padToMultipleOf) * padToMultipleOf);
     const B = texts.length;
     const ids = new Int32Array(B * L).fill(this.padId);
     const mask = new Uint8Array(B * L);
@@ -162,6 +177,13 @@ export class TextTokenizer {
       ids.set(r.ids, b * L);
       mask.fill(1, b * L, b * L + r.ids.length);
     });
-    return { ids, mask, batch: B, length: L, tokens: rows.map((r) => r.tokens), truncated: rows.map((r) => r.truncated) };
+    return {
+      ids,
+      mask,
+      batch: B,
+      length: L,
+      tokens: rows.map((r) => r.tokens),
+      truncated: rows.map((r) => r.truncated),
+    };
   }
 }

@@ -4,7 +4,20 @@
  * target). scripts/dev/torch_bench_train.py runs the identical step in PyTorch.
  */
 import { availableParallelism } from "node:os";
-import { getDevice, getThreads, manualSeed, mseLoss, randn, setDevice, setThreads, synchronize, tensor, tidy, torchVersion, type ProcessGroup } from "../engine/index.js";
+import {
+  getDevice,
+  getThreads,
+  manualSeed,
+  mseLoss,
+  randn,
+  setDevice,
+  setThreads,
+  synchronize,
+  tensor,
+  tidy,
+  torchVersion,
+  type ProcessGroup,
+} from "../engine/index.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
 import type { EncoderConfig } from "../models/types.js";
 import { rankSlice } from "./loop.js";
@@ -81,7 +94,6 @@ export function trainStepFlops(o: TrainBenchOptions): number {
   return 3 * 2 * B * L * (layers * (4 * H * H + 2 * H * F + 2 * L * H) + H * dim);
 }
 
-
 function quantile(sorted: number[], q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i];
@@ -89,14 +101,24 @@ function quantile(sorted: number[], q: number): number {
 
 /** Runs the benchmark; see the file comment. */
 export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
-  if (o.threads !== undefined || o.blasThreads !== undefined) setThreads({ torch: o.threads, blas: o.blasThreads });
+  if (o.threads !== undefined || o.blasThreads !== undefined)
+    setThreads({ torch: o.threads, blas: o.blasThreads });
   if (o.device !== undefined) setDevice(o.device, "--device");
   const device = getDevice();
   const dim = o.dim ?? 128;
   const config: EncoderConfig = {
-    architecture: "bert", vocabSize: o.vocab, hiddenSize: o.hidden, numLayers: o.layers, numHeads: o.heads,
-    intermediateSize: o.ffn, maxPositions: Math.max(512, o.seq), typeVocabSize: 2, layerNormEps: 1e-12,
-    padTokenId: 0, hiddenAct: "gelu", positionOffset: 0,
+    architecture: "bert",
+    vocabSize: o.vocab,
+    hiddenSize: o.hidden,
+    numLayers: o.layers,
+    numHeads: o.heads,
+    intermediateSize: o.ffn,
+    maxPositions: Math.max(512, o.seq),
+    typeVocabSize: 2,
+    layerNormEps: 1e-12,
+    padTokenId: 0,
+    hiddenAct: "gelu",
+    positionOffset: 0,
   };
   const enc = TorchEncoder.random(config, { kind: "colbert", dim, pooling: "cls" }, 0).train();
   const named = enc.namedParameters();
@@ -108,7 +130,11 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   const allTarget = randn([o.batch, o.seq, dim]);
   // this rank's rows of the global batch (all rows with one process)
   const W = o.group?.worldSize ?? 1;
-  const rows = rankSlice(Array.from({ length: o.batch }, (_, i) => i), o.group?.rank ?? 0, W);
+  const rows = rankSlice(
+    Array.from({ length: o.batch }, (_, i) => i),
+    o.group?.rank ?? 0,
+    W,
+  );
   const b = rows.length;
   const ids = new Int32Array(b * o.seq);
   rows.forEach((r, i) => ids.set(allIds.subarray(r * o.seq, (r + 1) * o.seq), i * o.seq));
@@ -117,7 +143,11 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   const target = allTarget.indexSelect(0, rowIndex);
   rowIndex.free();
   allTarget.free();
-  if (o.group && W > 1) o.group.broadcast(named.map(([, p]) => p), 0);
+  if (o.group && W > 1)
+    o.group.broadcast(
+      named.map(([, p]) => p),
+      0,
+    );
   const reduceMs: number[] = [];
   const step = (): void => {
     tidy(() => {
@@ -167,7 +197,18 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
     world_size: W,
     examples_per_s: round(o.batch / (stepMs / 1000), 1),
     allreduce_ms_median: reduceMs.length ? round(median(reduceMs)) : 0,
-    config: { layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, seq: o.seq, batch: o.batch, vocab: o.vocab, steps: o.steps, warmup: warm, dim },
+    config: {
+      layers: o.layers,
+      hidden: o.hidden,
+      heads: o.heads,
+      ffn: o.ffn,
+      seq: o.seq,
+      batch: o.batch,
+      vocab: o.vocab,
+      steps: o.steps,
+      warmup: warm,
+      dim,
+    },
     threads: getThreads(),
     omp_wait_policy: process.env.OMP_WAIT_POLICY ?? null,
     cores: availableParallelism(),

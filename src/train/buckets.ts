@@ -38,14 +38,17 @@ export class BucketSampler {
   }
 
   private epochBatches(epoch: number): number[][] {
-    const perm = Array.from(epochPermutation(this.seed, epoch, this.lengths.length)).filter((i) => this.lengths[i] > 0);
+    const perm = Array.from(epochPermutation(this.seed, epoch, this.lengths.length)).filter(
+      (i) => this.lengths[i] > 0,
+    );
     const poolSize = this.batchSize * this.poolBatches;
     const batches: number[][] = [];
     for (let start = 0; start < perm.length; start += poolSize) {
       const pool = perm.slice(start, start + poolSize);
       // stable sort by length: ties keep the permutation's order, so the result is deterministic
       pool.sort((x, y) => this.lengths[x] - this.lengths[y]);
-      for (let i = 0; i + this.batchSize <= pool.length; i += this.batchSize) batches.push(pool.slice(i, i + this.batchSize));
+      for (let i = 0; i + this.batchSize <= pool.length; i += this.batchSize)
+        batches.push(pool.slice(i, i + this.batchSize));
     }
     const rng = new Mulberry32(mixSeed(this.seed, epoch, 0x5eed));
     for (let i = batches.length - 1; i > 0; i--) {

@@ -10,7 +10,16 @@
  * config, another set of parameters or another world size (MISMATCH).
  */
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  existsSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { XlirError } from "../errors.js";
 import { tensor, tidy, type AdamW, type SavedAdamWState, type Tensor } from "../engine/index.js";
@@ -46,7 +55,11 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v);
 }
@@ -65,7 +78,9 @@ interface Blob {
 function digestOf(blobs: Blob[], meta: string, config: string): string {
   const h = createHash("sha256");
   for (const b of [...blobs].sort((x, y) => (x.name < y.name ? -1 : 1))) {
-    h.update(b.name).update(JSON.stringify(b.shape)).update(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+    h.update(b.name)
+      .update(JSON.stringify(b.shape))
+      .update(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength));
   }
   return h.update(meta).update(config).digest("hex");
 }
@@ -107,10 +122,18 @@ export interface CheckpointContents {
 
 /** Saves parameters, optimizer state, training state and config to `file` (atomically). */
 export function saveCheckpoint(file: string, c: CheckpointContents): void {
-  const blobs: Blob[] = c.params.map(([n, t]) => ({ name: `param.${n}`, shape: t.shape, data: t.toFloat32() }));
+  const blobs: Blob[] = c.params.map(([n, t]) => ({
+    name: `param.${n}`,
+    shape: t.shape,
+    data: t.toFloat32(),
+  }));
   const adam = c.optimizer.getState();
   adam.forEach((s, i) => {
-    if (s) blobs.push({ name: `adam.${i}.m`, shape: s.shape, data: s.expAvg }, { name: `adam.${i}.v`, shape: s.shape, data: s.expAvgSq });
+    if (s)
+      blobs.push(
+        { name: `adam.${i}.m`, shape: s.shape, data: s.expAvg },
+        { name: `adam.${i}.v`, shape: s.shape, data: s.expAvgSq },
+      );
   });
   const meta: Meta = {
     state: c.state,
@@ -122,7 +145,12 @@ export function saveCheckpoint(file: string, c: CheckpointContents): void {
   };
   const metaJson = JSON.stringify(meta);
   const configJson = canonicalJson(c.config);
-  const metadata = { format: CHECKPOINT_FORMAT, state: metaJson, config: configJson, digest: digestOf(blobs, metaJson, configJson) };
+  const metadata = {
+    format: CHECKPOINT_FORMAT,
+    state: metaJson,
+    config: configJson,
+    digest: digestOf(blobs, metaJson, configJson),
+  };
   // safetensors layout, streamed: header, then raw little-endian float32 data in header order
   const header: Record<string, unknown> = { __metadata__: metadata };
   let off = 0;
@@ -136,7 +164,11 @@ export function saveCheckpoint(file: string, c: CheckpointContents): void {
   if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(json.length));
-  writeChunksAtomic(file, [len, json, ...sorted.map((b) => new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength))]);
+  writeChunksAtomic(file, [
+    len,
+    json,
+    ...sorted.map((b) => new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength)),
+  ]);
 }
 
 /**
@@ -150,17 +182,26 @@ export function loadCheckpoint(file: string, c: Omit<CheckpointContents, "state"
   try {
     parsed = parseSafetensors(readFileSync(file), file);
   } catch (e) {
-    if (e instanceof XlirError) throw new XlirError("CORRUPT", `${file}: not a readable checkpoint (${e.message})`);
+    if (e instanceof XlirError)
+      throw new XlirError("CORRUPT", `${file}: not a readable checkpoint (${e.message})`);
     throw e;
   }
   const md = parsed.metadata;
-  if (md.format !== CHECKPOINT_FORMAT) throw new XlirError("CORRUPT", `${file}: not an xlir checkpoint (format '${md.format ?? "none"}', expected '${CHECKPOINT_FORMAT}')`);
+  if (md.format !== CHECKPOINT_FORMAT)
+    throw new XlirError(
+      "CORRUPT",
+      `${file}: not an xlir checkpoint (format '${md.format ?? "none"}', expected '${CHECKPOINT_FORMAT}')`,
+    );
   const blobs: Blob[] = [...parsed.tensors].map(([name, t]) => ({ name, shape: t.shape, data: t.data }));
-  if (digestOf(blobs, md.state ?? "", md.config ?? "") !== md.digest) throw new XlirError("CORRUPT", `${file}: checksum mismatch (the file is damaged)`);
+  if (digestOf(blobs, md.state ?? "", md.config ?? "") !== md.digest)
+    throw new XlirError("CORRUPT", `${file}: checksum mismatch (the file is damaged)`);
   const meta = JSON.parse(md.state) as Meta;
   const want = configHash(c.config);
   if (meta.configHash !== want)
-    throw new XlirError("MISMATCH", `${file}: checkpoint was made with another configuration (hash ${meta.configHash.slice(0, 12)}, this run ${want.slice(0, 12)})`);
+    throw new XlirError(
+      "MISMATCH",
+      `${file}: checkpoint was made with another configuration (hash ${meta.configHash.slice(0, 12)}, this run ${want.slice(0, 12)})`,
+    );
   const savedWorld = meta.worldSize ?? 1;
   const world = c.worldSize ?? 1;
   if (savedWorld !== world)
@@ -171,14 +212,24 @@ export function loadCheckpoint(file: string, c: Omit<CheckpointContents, "state"
     );
   const names = c.params.map(([n]) => n);
   if (names.length !== meta.names.length || names.some((n, i) => n !== meta.names[i]))
-    throw new XlirError("MISMATCH", `${file}: checkpoint holds other parameters (${meta.names.length} saved, ${names.length} in the model)`);
+    throw new XlirError(
+      "MISMATCH",
+      `${file}: checkpoint holds other parameters (${meta.names.length} saved, ${names.length} in the model)`,
+    );
   const optParams = c.optimizer.params.length;
   if (meta.adamSteps.length !== optParams)
-    throw new XlirError("MISMATCH", `${file}: optimizer state for ${meta.adamSteps.length} parameters, the optimizer has ${optParams}`);
+    throw new XlirError(
+      "MISMATCH",
+      `${file}: optimizer state for ${meta.adamSteps.length} parameters, the optimizer has ${optParams}`,
+    );
   tidy(() => {
     for (const [n, p] of c.params) {
       const w = parsed.tensors.get(`param.${n}`)!;
-      if (w.shape.join() !== p.shape.join()) throw new XlirError("MISMATCH", `${file}: parameter ${n} has shape [${w.shape}], the model [${p.shape}]`);
+      if (w.shape.join() !== p.shape.join())
+        throw new XlirError(
+          "MISMATCH",
+          `${file}: parameter ${n} has shape [${w.shape}], the model [${p.shape}]`,
+        );
       p.copy(tensor(w.data, w.shape, p.dtype));
     }
   });

@@ -71,14 +71,29 @@ export interface DistillOptions {
 export function loopSettings(
   optim: OptimSettings,
   run: { seed: number; config: unknown; checkpointPath?: string; stopAfter?: number },
-): Pick<TrainLoopOptions<unknown>, "steps" | "seed" | "config" | "accumulate" | "clipNorm" | "schedule" | "checkpointPath" | "checkpointEvery" | "stopAfter"> {
+): Pick<
+  TrainLoopOptions<unknown>,
+  | "steps"
+  | "seed"
+  | "config"
+  | "accumulate"
+  | "clipNorm"
+  | "schedule"
+  | "checkpointPath"
+  | "checkpointEvery"
+  | "stopAfter"
+> {
   return {
     steps: optim.steps,
     seed: run.seed,
     config: run.config,
     accumulate: optim.accumulate,
     clipNorm: optim.clipNorm,
-    schedule: warmupLinearSchedule({ peakLr: optim.learningRate, warmupSteps: Math.min(optim.warmupSteps, optim.steps), totalSteps: optim.steps }),
+    schedule: warmupLinearSchedule({
+      peakLr: optim.learningRate,
+      warmupSteps: Math.min(optim.warmupSteps, optim.steps),
+      totalSteps: optim.steps,
+    }),
     checkpointPath: run.checkpointPath,
     checkpointEvery: optim.checkpointEvery,
     stopAfter: run.stopAfter,
@@ -110,9 +125,18 @@ interface IdfWeights {
 }
 
 /** Memoised per (pairs, student tokenizer, teacher tokenizer, maxLength): students share them. */
-const idfCache = new WeakMap<readonly DistillPair[], WeakMap<TextTokenizer, WeakMap<TextTokenizer, Map<number, IdfWeights>>>>();
+const idfCache = new WeakMap<
+  readonly DistillPair[],
+  WeakMap<TextTokenizer, WeakMap<TextTokenizer, Map<number, IdfWeights>>>
+>();
 
-function idfWeights(pairs: readonly DistillPair[], student: TextTokenizer, teacher: TextTokenizer, maxLength: number, cache: TokenVectors): IdfWeights {
+function idfWeights(
+  pairs: readonly DistillPair[],
+  student: TextTokenizer,
+  teacher: TextTokenizer,
+  maxLength: number,
+  cache: TokenVectors,
+): IdfWeights {
   let a = idfCache.get(pairs);
   if (!a) idfCache.set(pairs, (a = new WeakMap()));
   let b = a.get(student);
@@ -125,9 +149,14 @@ function idfWeights(pairs: readonly DistillPair[], student: TextTokenizer, teach
   for (const p of pairs) english[p.englishIndex] = p.english;
   const count = cache.offsets.length - 1;
   if (english.length !== count) {
-    throw new XlirError("BAD_INPUT", `marginals 'idf': the pairs name ${english.length} English sentences, the teacher cache holds ${count}`);
+    throw new XlirError(
+      "BAD_INPUT",
+      `marginals 'idf': the pairs name ${english.length} English sentences, the teacher cache holds ${count}`,
+    );
   }
-  const ids = english.map((e) => (e === undefined || e.trim() === "" ? [] : teacher.encodeOne(e, maxLength).ids));
+  const ids = english.map((e) =>
+    e === undefined || e.trim() === "" ? [] : teacher.encodeOne(e, maxLength).ids,
+  );
   const teacherIdf = idfFromTokenIds(ids);
   const teacherWeights = ids.map((row, k) => {
     const n = cache.offsets[k + 1] - cache.offsets[k];
@@ -139,7 +168,14 @@ function idfWeights(pairs: readonly DistillPair[], student: TextTokenizer, teach
     }
     return Float32Array.from(row, (id) => teacherIdf.weight(id));
   });
-  w = { student: idfFromTexts(pairs.map((p) => p.foreign), student, maxLength), teacher: teacherWeights };
+  w = {
+    student: idfFromTexts(
+      pairs.map((p) => p.foreign),
+      student,
+      maxLength,
+    ),
+    teacher: teacherWeights,
+  };
   c.set(maxLength, w);
   return w;
 }
@@ -147,14 +183,20 @@ function idfWeights(pairs: readonly DistillPair[], student: TextTokenizer, teach
 /** Token lengths of the foreign sides, memoised per (pairs, tokenizer, maxLength): students share them. */
 const lengthCache = new WeakMap<readonly DistillPair[], WeakMap<TextTokenizer, Map<number, number[]>>>();
 
-function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer, maxLength: number): number[] {
+function foreignLengths(
+  pairs: readonly DistillPair[],
+  tokenizer: TextTokenizer,
+  maxLength: number,
+): number[] {
   let byTokenizer = lengthCache.get(pairs);
   if (!byTokenizer) lengthCache.set(pairs, (byTokenizer = new WeakMap()));
   let byLength = byTokenizer.get(tokenizer);
   if (!byLength) byTokenizer.set(tokenizer, (byLength = new Map()));
   let lengths = byLength.get(maxLength);
   if (!lengths) {
-    lengths = pairs.map((p) => (p.foreign.trim() === "" ? 0 : tokenizer.encodeBatch([p.foreign], { maxLength }).length));
+    lengths = pairs.map((p) =>
+      p.foreign.trim() === "" ? 0 : tokenizer.encodeBatch([p.foreign], { maxLength }).length,
+    );
     byLength.set(maxLength, lengths);
   }
   return lengths;
@@ -187,14 +229,32 @@ function foreignLengths(pairs: readonly DistillPair[], tokenizer: TextTokenizer,
 export function trainStudent(o: DistillOptions): StudentTrainResult {
   const studentDim = o.student.head?.dim ?? o.student.config.hiddenSize;
   if (o.teacherEnglish.dim !== 0 && studentDim !== o.teacherEnglish.dim) {
-    throw new XlirError("MISMATCH", `the student's head gives ${studentDim}-d vectors, the teacher's ${o.teacherEnglish.dim}-d: give the student a projection to ${o.teacherEnglish.dim} dimensions`);
+    throw new XlirError(
+      "MISMATCH",
+      `the student's head gives ${studentDim}-d vectors, the teacher's ${o.teacherEnglish.dim}-d: give the student a projection to ${o.teacherEnglish.dim} dimensions`,
+    );
   }
   const spec = getLoss(o.loss, o.lossOptions);
   const needs = spec.inputs(o.lossOptions);
   const withEnglish = needs.studentEnglish;
-  const idf = needs.tokenWeights ? idfWeights(o.pairs, o.studentTokenizer, o.teacherTokenizer ?? o.studentTokenizer, o.maxLength, o.teacherEnglish) : null;
-  const sampler = new BucketSampler(foreignLengths(o.pairs, o.studentTokenizer, o.maxLength), o.optim.batchSize, o.seed);
-  const optimizer = createAdamW(o.student.namedParameters(), { lr: o.optim.learningRate, weightDecay: o.optim.weightDecay });
+  const idf = needs.tokenWeights
+    ? idfWeights(
+        o.pairs,
+        o.studentTokenizer,
+        o.teacherTokenizer ?? o.studentTokenizer,
+        o.maxLength,
+        o.teacherEnglish,
+      )
+    : null;
+  const sampler = new BucketSampler(
+    foreignLengths(o.pairs, o.studentTokenizer, o.maxLength),
+    o.optim.batchSize,
+    o.seed,
+  );
+  const optimizer = createAdamW(o.student.namedParameters(), {
+    lr: o.optim.learningRate,
+    weightDecay: o.optim.weightDecay,
+  });
   o.student.train();
   let lastStats: Record<string, number> | undefined;
   const statsSum: Record<string, number> = {};
@@ -225,7 +285,11 @@ export function trainStudent(o: DistillOptions): StudentTrainResult {
           englishIds,
         };
         if (idf) {
-          batch.studentWeights = tensor(idf.student.batchWeights(f.ids, f.keep), [f.batch, f.length], "float32"); // [B, m]
+          batch.studentWeights = tensor(
+            idf.student.batchWeights(f.ids, f.keep),
+            [f.batch, f.length],
+            "float32",
+          ); // [B, m]
           const tw = new Float32Array(f.batch * t.n);
           englishIds.forEach((k, b) => tw.set(idf.teacher[k], b * t.n));
           batch.teacherWeights = tensor(tw, [f.batch, t.n], "float32"); // [B, n], 0 on padding

@@ -33,7 +33,12 @@ export function encodeTokenVectors(
   encoder: TorchEncoder,
   tokenizer: TextTokenizer,
   texts: readonly string[],
-  opts: { maxLength: number; batchSize?: number; role?: Role; onProgress?: (done: number, total: number) => void },
+  opts: {
+    maxLength: number;
+    batchSize?: number;
+    role?: Role;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): TokenVectors {
   const batchSize = opts.batchSize ?? 128;
   const settings = encoder.interaction[opts.role ?? "query"];
@@ -56,7 +61,11 @@ export function encodeTokenVectors(
         idx.map((i) => texts[i]),
         opts.maxLength,
       );
-      const out = tidy(() => noGrad(() => encoder.tokenVectors(batch.ids, batch.attend, batch.batch, batch.length, batch.keep).toFloat32())); // [B, L, D]
+      const out = tidy(() =>
+        noGrad(() =>
+          encoder.tokenVectors(batch.ids, batch.attend, batch.batch, batch.length, batch.keep).toFloat32(),
+        ),
+      ); // [B, L, D]
       if (dim === 0) {
         dim = out.length / (batch.batch * batch.length);
         vectors = new Float32Array(offsets[texts.length] * dim);
@@ -84,7 +93,10 @@ export function encodeTokenVectors(
  * Pads the token vectors of `items` into one batch.
  * @returns data [B * n * dim] (zeros on padding), mask [B * n], n = longest item
  */
-export function padTokenVectors(cache: TokenVectors, items: readonly number[]): { data: Float32Array; mask: Uint8Array; n: number } {
+export function padTokenVectors(
+  cache: TokenVectors,
+  items: readonly number[],
+): { data: Float32Array; mask: Uint8Array; n: number } {
   const { dim, vectors, offsets } = cache;
   let n = 1;
   for (const i of items) n = Math.max(n, offsets[i + 1] - offsets[i]);
@@ -109,7 +121,11 @@ export function serializeTokenVectors(tv: TokenVectors): Buffer {
   TV_MAGIC.copy(head, 0);
   head.writeUInt32LE(tv.dim, 8);
   head.writeUInt32LE(tv.offsets.length - 1, 12);
-  const body = Buffer.concat([head, Buffer.from(tv.offsets.buffer, tv.offsets.byteOffset, tv.offsets.byteLength), Buffer.from(tv.vectors.buffer, tv.vectors.byteOffset, tv.vectors.byteLength)]);
+  const body = Buffer.concat([
+    head,
+    Buffer.from(tv.offsets.buffer, tv.offsets.byteOffset, tv.offsets.byteLength),
+    Buffer.from(tv.vectors.buffer, tv.vectors.byteOffset, tv.vectors.byteLength),
+  ]);
   return Buffer.concat([body, createHash("sha256").update(body).digest()]);
 }
 
@@ -119,12 +135,25 @@ export function readTokenVectorsFile(file: string): TokenVectors {
   try {
     buf = readFileSync(file);
   } catch (e) {
-    throw new XlirError("NOT_FOUND", `${file}: cannot read token vectors (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new XlirError(
+      "NOT_FOUND",
+      `${file}: cannot read token vectors (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
-  const bad = (why: string): XlirError => new XlirError("CORRUPT", `${file}: not a token-vector file written by xlir (${why}); delete it to recompute`);
+  const bad = (why: string): XlirError =>
+    new XlirError(
+      "CORRUPT",
+      `${file}: not a token-vector file written by xlir (${why}); delete it to recompute`,
+    );
   if (buf.length < 16 + 4 + 32 || !buf.subarray(0, 8).equals(TV_MAGIC)) throw bad("bad magic or too short");
   const body = buf.subarray(0, buf.length - 32);
-  if (!createHash("sha256").update(body).digest().equals(buf.subarray(buf.length - 32))) throw bad("checksum mismatch: truncated or altered");
+  if (
+    !createHash("sha256")
+      .update(body)
+      .digest()
+      .equals(buf.subarray(buf.length - 32))
+  )
+    throw bad("checksum mismatch: truncated or altered");
   const dim = buf.readUInt32LE(8);
   const texts = buf.readUInt32LE(12);
   const offBytes = (texts + 1) * 4;

@@ -11,7 +11,14 @@ export {
   type TrainState,
   type CheckpointContents,
 } from "./checkpoint.js";
-export { trainLoop, rankSlice, type TrainProgress, type TrainLoopOptions, type TrainResult, type DistributedTraining } from "./loop.js";
+export {
+  trainLoop,
+  rankSlice,
+  type TrainProgress,
+  type TrainLoopOptions,
+  type TrainResult,
+  type DistributedTraining,
+} from "./loop.js";
 export {
   trainStudent,
   type DistillOptions,

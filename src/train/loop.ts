@@ -22,7 +22,14 @@
  * check that they did.
  */
 import { existsSync } from "node:fs";
-import { clipGradNorm, manualSeed, tidy, type AdamW, type ProcessGroup, type Tensor } from "../engine/index.js";
+import {
+  clipGradNorm,
+  manualSeed,
+  tidy,
+  type AdamW,
+  type ProcessGroup,
+  type Tensor,
+} from "../engine/index.js";
 import { XlirError } from "../errors.js";
 import { loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.js";
 import { mixSeed } from "./prng.js";
@@ -81,7 +88,10 @@ export interface DistributedTraining<B> {
  */
 export function rankSlice<T>(items: readonly T[], rank: number, worldSize: number): T[] {
   if (items.length % worldSize !== 0)
-    throw new XlirError("CONFIG", `a global batch of ${items.length} items does not split evenly over ${worldSize} ranks: use a batch size that is a multiple of the world size`);
+    throw new XlirError(
+      "CONFIG",
+      `a global batch of ${items.length} items does not split evenly over ${worldSize} ranks: use a batch size that is a multiple of the world size`,
+    );
   const out: T[] = [];
   for (let i = rank; i < items.length; i += worldSize) out.push(items[i]);
   return out;
@@ -97,8 +107,10 @@ export interface TrainResult {
 /** Runs (or resumes) the loop; see the file comment for the exact semantics. */
 export function trainLoop<B>(o: TrainLoopOptions<B>): TrainResult {
   const A = o.accumulate ?? 1;
-  if (!Number.isInteger(A) || A < 1) throw new XlirError("CONFIG", `accumulate must be a positive integer, got ${A}`);
-  if (!Number.isInteger(o.steps) || o.steps < 0) throw new XlirError("CONFIG", `steps must be a non-negative integer, got ${o.steps}`);
+  if (!Number.isInteger(A) || A < 1)
+    throw new XlirError("CONFIG", `accumulate must be a positive integer, got ${A}`);
+  if (!Number.isInteger(o.steps) || o.steps < 0)
+    throw new XlirError("CONFIG", `steps must be a non-negative integer, got ${o.steps}`);
   const dist = o.distributed;
   const group = dist?.group;
   const W = group?.worldSize ?? 1;
@@ -106,14 +118,30 @@ export function trainLoop<B>(o: TrainLoopOptions<B>): TrainResult {
   let state: TrainState = { step: 0, position: 0, seed: o.seed, losses: [] };
   let resumedFrom: number | null = null;
   if (o.checkpointPath && (o.resume ?? true) && existsSync(o.checkpointPath)) {
-    state = loadCheckpoint(o.checkpointPath, { params: o.params, optimizer: o.optimizer, config: o.config, worldSize: W });
-    if (state.seed !== o.seed) throw new XlirError("MISMATCH", `${o.checkpointPath}: checkpoint seed ${state.seed}, this run ${o.seed}`);
+    state = loadCheckpoint(o.checkpointPath, {
+      params: o.params,
+      optimizer: o.optimizer,
+      config: o.config,
+      worldSize: W,
+    });
+    if (state.seed !== o.seed)
+      throw new XlirError(
+        "MISMATCH",
+        `${o.checkpointPath}: checkpoint seed ${state.seed}, this run ${o.seed}`,
+      );
     resumedFrom = state.step;
   }
   if (group && W > 1) syncStart(group, o.params, resumedFrom, o.checkpointPath);
   const end = Math.min(o.steps, o.stopAfter ?? Infinity);
   const save = (): void => {
-    if (o.checkpointPath && rank === 0) saveCheckpoint(o.checkpointPath, { params: o.params, optimizer: o.optimizer, state, config: o.config, worldSize: W });
+    if (o.checkpointPath && rank === 0)
+      saveCheckpoint(o.checkpointPath, {
+        params: o.params,
+        optimizer: o.optimizer,
+        state,
+        config: o.config,
+        worldSize: W,
+      });
   };
   while (state.step < end) {
     const t = state.step;
@@ -154,7 +182,12 @@ export function trainLoop<B>(o: TrainLoopOptions<B>): TrainResult {
  * Start of a data-parallel run: the ranks must stand at the same step (the same checkpoint, or
  * none), then rank 0's parameters are broadcast so that all ranks start from identical weights.
  */
-function syncStart(group: ProcessGroup, params: [string, Tensor][], resumedFrom: number | null, checkpointPath: string | undefined): void {
+function syncStart(
+  group: ProcessGroup,
+  params: [string, Tensor][],
+  resumedFrom: number | null,
+  checkpointPath: string | undefined,
+): void {
   const at = resumedFrom ?? -1;
   const [lo, hi] = [group.allreduceNumbers([at], "min")[0], group.allreduceNumbers([at], "max")[0]];
   if (lo !== hi) {
@@ -165,5 +198,10 @@ function syncStart(group: ProcessGroup, params: [string, Tensor][], resumedFrom:
         `every rank must see the same checkpoint ${checkpointPath ?? "(none given)"}; put it on a file system all ranks share`,
     );
   }
-  tidy(() => group.broadcast(params.map(([, p]) => p), 0));
+  tidy(() =>
+    group.broadcast(
+      params.map(([, p]) => p),
+      0,
+    ),
+  );
 }

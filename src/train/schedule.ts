@@ -24,7 +24,11 @@ export interface WarmupLinearOptions {
 export function warmupLinear(t: number, o: WarmupLinearOptions): number {
   const { peakLr, warmupSteps: W, totalSteps: T } = o;
   const min = o.minLr ?? 0;
-  if (!(T > 0) || W < 0 || W > T) throw new XlirError("CONFIG", `schedule: need 0 <= warmupSteps (${W}) <= totalSteps (${T}), totalSteps > 0`);
+  if (!(T > 0) || W < 0 || W > T)
+    throw new XlirError(
+      "CONFIG",
+      `schedule: need 0 <= warmupSteps (${W}) <= totalSteps (${T}), totalSteps > 0`,
+    );
   if (t < W) return (peakLr * (t + 1)) / W;
   if (T === W) return peakLr;
   return Math.max(min, (peakLr * (T - t)) / (T - W));

@@ -44,10 +44,15 @@ export function trainTeacher(o: TeacherTrainingOptions): TrainResult {
   const contrastive = getLoss("contrastive");
   // bucket by document length (the longer side dominates the cost), queries follow
   const lengths = o.pairs.map((p) =>
-    p.query.trim() === "" || p.document.trim() === "" ? 0 : Math.min(o.maxDocLength, Math.ceil(p.document.length / 4) + 2),
+    p.query.trim() === "" || p.document.trim() === ""
+      ? 0
+      : Math.min(o.maxDocLength, Math.ceil(p.document.length / 4) + 2),
   );
   const sampler = new BucketSampler(lengths, o.optim.batchSize, o.seed);
-  const optimizer = createAdamW(o.encoder.namedParameters(), { lr: o.optim.learningRate, weightDecay: o.optim.weightDecay });
+  const optimizer = createAdamW(o.encoder.namedParameters(), {
+    lr: o.optim.learningRate,
+    weightDecay: o.optim.weightDecay,
+  });
   o.encoder.train();
   try {
     return trainLoop<number[]>({

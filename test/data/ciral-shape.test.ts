@@ -20,7 +20,11 @@ describe("the committed CIRAL-shape fixture (English topics, Hausa passages)", (
     const docs = await readAllCorpus(join(fx, "corpus.jsonl.gz"));
     expect(docs.length).toBe(30);
     expect(new Set(docs.map((d) => d.id)).size).toBe(30);
-    expect(docs[0]).toEqual({ id: "dtha-0101#0#0", title: "Ambaliyar ruwa ta lalata gidaje a Kano", text: expect.stringContaining("jihar Kano") });
+    expect(docs[0]).toEqual({
+      id: "dtha-0101#0#0",
+      title: "Ambaliyar ruwa ta lalata gidaje a Kano",
+      text: expect.stringContaining("jihar Kano"),
+    });
     expect(docs.every((d) => d.lang === undefined && d.text.length > 20)).toBe(true);
   });
 
@@ -30,9 +34,13 @@ describe("the committed CIRAL-shape fixture (English topics, Hausa passages)", (
     const jsonl = await readAllTopics(join(fx, "topics.jsonl"));
     expect(tsv.map((t) => t.qid)).toEqual(["101", "102", "103", "104", "105", "106"]);
     expect(xml.map((t) => [t.qid, t.title])).toEqual(tsv.map((t) => [t.qid, t.title]));
-    expect(jsonl.map((t) => [t.qid, t.title, t.description])).toEqual(xml.map((t) => [t.qid, t.title, t.description]));
+    expect(jsonl.map((t) => [t.qid, t.title, t.description])).toEqual(
+      xml.map((t) => [t.qid, t.title, t.description]),
+    );
     expect(jsonl.every((t) => t.lang === "eng")).toBe(true);
-    expect(xml[0].description).toBe("Reports of floods in Kano State: houses destroyed, people killed, and relief given to the victims.");
+    expect(xml[0].description).toBe(
+      "Reports of floods in Kano State: houses destroyed, people killed, and relief given to the victims.",
+    );
     expect(topicText(xml[0], "title+description")).toBe(`flooding in Kano State ${xml[0].description}`);
     expect(topicText(tsv[0], "description")).toBe("flooding in Kano State");
   });
@@ -52,7 +60,13 @@ describe("the committed CIRAL-shape fixture (English topics, Hausa passages)", (
     const qrels = await readQrels(join(fx, "qrels.txt"));
     const ha = await readAllTopics(join(fx, "topics.jsonl"), { lang: "hau" });
     expect(ha[0]).toMatchObject({ qid: "101", title: "ambaliyar ruwa a jihar Kano", lang: "hau" });
-    const words = (s: string) => new Set(s.toLowerCase().split(/[^\p{L}\p{M}']+/u).filter((w) => w.length > 2));
+    const words = (s: string) =>
+      new Set(
+        s
+          .toLowerCase()
+          .split(/[^\p{L}\p{M}']+/u)
+          .filter((w) => w.length > 2),
+      );
     for (const t of ha) {
       const q = words(`${t.title} ${t.description}`);
       const score = (text: string) => [...words(text)].filter((w) => q.has(w)).length;
@@ -64,14 +78,27 @@ describe("the committed CIRAL-shape fixture (English topics, Hausa passages)", (
 
 describe("document language and topic readers for English-query benchmarks", () => {
   it("reads an optional lang/language per document (a mixed corpus) and writes it back", async () => {
-    const p = file("mixed.jsonl", ['{"id":"a","text":"ruwa","lang":"ha"}', '{"docid":"b","title":"T","text":"maji","language":"sw"}', '{"id":"c","text":"water"}'].join("\n"));
+    const p = file(
+      "mixed.jsonl",
+      [
+        '{"id":"a","text":"ruwa","lang":"ha"}',
+        '{"docid":"b","title":"T","text":"maji","language":"sw"}',
+        '{"id":"c","text":"water"}',
+      ].join("\n"),
+    );
     const docs = await readAllCorpus(p);
-    expect(docs).toEqual([{ id: "a", title: "", text: "ruwa", lang: "ha" }, { id: "b", title: "T", text: "maji", lang: "sw" }, { id: "c", title: "", text: "water" }]);
+    expect(docs).toEqual([
+      { id: "a", title: "", text: "ruwa", lang: "ha" },
+      { id: "b", title: "T", text: "maji", lang: "sw" },
+      { id: "c", title: "", text: "water" },
+    ]);
     expect(docs[2]).not.toHaveProperty("lang");
     const out = join(dir, "round.jsonl");
     await writeCorpusJsonl(out, docs);
     expect(await readAllCorpus(out)).toEqual(docs);
-    await expect(readAllCorpus(file("badlang.jsonl", '{"id":"a","text":"x","lang":"h a"}\n'))).rejects.toThrow(/badlang\.jsonl:1: language 'h a' contains white space/);
+    await expect(
+      readAllCorpus(file("badlang.jsonl", '{"id":"a","text":"x","lang":"h a"}\n')),
+    ).rejects.toThrow(/badlang\.jsonl:1: language 'h a' contains white space/);
   });
 
   it("NeuCLIR JSONL topics: prefers the original over a translation, other languages on request, errors name file and line", async () => {
@@ -79,22 +106,69 @@ describe("document language and topic readers for English-query benchmarks", () 
     const p = file(
       "nc.jsonl",
       [
-        line("1", [{ lang: "fas", source: "machine translation", topic_title: "mt", topic_description: "mt d" }, { lang: "fas", source: "human translation", topic_title: "ht", topic_description: "ht d" }, { lang: "eng", source: "original", topic_title: " Iran  oil ", topic_description: "Oil exports." }]),
+        line("1", [
+          { lang: "fas", source: "machine translation", topic_title: "mt", topic_description: "mt d" },
+          { lang: "fas", source: "human translation", topic_title: "ht", topic_description: "ht d" },
+          { lang: "eng", source: "original", topic_title: " Iran  oil ", topic_description: "Oil exports." },
+        ]),
         "",
-        line("2", [{ lang: "eng", source: "original", topic_title: "", topic_description: "Only a description." }]),
+        line("2", [
+          { lang: "eng", source: "original", topic_title: "", topic_description: "Only a description." },
+        ]),
       ].join("\n"),
     );
-    expect(await readAllTopics(p)).toEqual([{ qid: "1", title: "Iran oil", description: "Oil exports.", lang: "eng" }, { qid: "2", title: "Only a description.", description: "Only a description.", lang: "eng" }]);
-    await expect(readAllTopics(p, { lang: "fas" })).rejects.toThrow(/nc\.jsonl:3: topic 2 has no 'fas' entry/);
-    expect((await readAllTopics(file("nc1.jsonl", line("1", [{ lang: "fas", source: "machine translation", topic_title: "mt" }, { lang: "fas", source: "human translation", topic_title: "ht" }])), { lang: "fas" }))[0].title).toBe("ht");
-    await expect(readAllTopics(file("nc2.jsonl", '{"topic_id":"9","title":"x"}\n'))).rejects.toThrow(/nc2\.jsonl:1: topic 9: no 'topics' array/);
-    await expect(readAllTopics(file("nc3.jsonl", '{"topic_id":"9","topics":[]}\n{"topic_id":\n'))).rejects.toThrow(/nc3\.jsonl:1: topic 9 has no 'eng' entry/);
-    await expect(readAllTopics(file("nc4.jsonl", line("1", [{ lang: "eng", topic_title: "a" }]) + "\n" + line("1", [{ lang: "eng", topic_title: "b" }]) + "\n"))).rejects.toThrow(/nc4\.jsonl:2: duplicate id '1'/);
+    expect(await readAllTopics(p)).toEqual([
+      { qid: "1", title: "Iran oil", description: "Oil exports.", lang: "eng" },
+      { qid: "2", title: "Only a description.", description: "Only a description.", lang: "eng" },
+    ]);
+    await expect(readAllTopics(p, { lang: "fas" })).rejects.toThrow(
+      /nc\.jsonl:3: topic 2 has no 'fas' entry/,
+    );
+    expect(
+      (
+        await readAllTopics(
+          file(
+            "nc1.jsonl",
+            line("1", [
+              { lang: "fas", source: "machine translation", topic_title: "mt" },
+              { lang: "fas", source: "human translation", topic_title: "ht" },
+            ]),
+          ),
+          { lang: "fas" },
+        )
+      )[0].title,
+    ).toBe("ht");
+    await expect(readAllTopics(file("nc2.jsonl", '{"topic_id":"9","title":"x"}\n'))).rejects.toThrow(
+      /nc2\.jsonl:1: topic 9: no 'topics' array/,
+    );
+    await expect(
+      readAllTopics(file("nc3.jsonl", '{"topic_id":"9","topics":[]}\n{"topic_id":\n')),
+    ).rejects.toThrow(/nc3\.jsonl:1: topic 9 has no 'eng' entry/);
+    await expect(
+      readAllTopics(
+        file(
+          "nc4.jsonl",
+          line("1", [{ lang: "eng", topic_title: "a" }]) +
+            "\n" +
+            line("1", [{ lang: "eng", topic_title: "b" }]) +
+            "\n",
+        ),
+      ),
+    ).rejects.toThrow(/nc4\.jsonl:2: duplicate id '1'/);
   });
 
   it("CLEF-style <top> with language-prefixed fields takes the requested language", async () => {
-    const p = file("clef.xml", "<top>\n<num>C041</num>\n<EN-title>Pesticides in baby food</EN-title>\n<EN-desc>Find reports on pesticides in baby food.</EN-desc>\n<DE-title>Pestizide in Babynahrung</DE-title>\n</top>\n");
-    expect(await readAllTopics(p)).toEqual([{ qid: "C041", title: "Pesticides in baby food", description: "Find reports on pesticides in baby food." }]);
+    const p = file(
+      "clef.xml",
+      "<top>\n<num>C041</num>\n<EN-title>Pesticides in baby food</EN-title>\n<EN-desc>Find reports on pesticides in baby food.</EN-desc>\n<DE-title>Pestizide in Babynahrung</DE-title>\n</top>\n",
+    );
+    expect(await readAllTopics(p)).toEqual([
+      {
+        qid: "C041",
+        title: "Pesticides in baby food",
+        description: "Find reports on pesticides in baby food.",
+      },
+    ]);
     expect((await readAllTopics(p, { lang: "de" }))[0].title).toBe("Pestizide in Babynahrung");
   });
 });

@@ -33,7 +33,10 @@ describe("Firefox string files", () => {
   });
   it("properties: comments, continuation, unicode escapes", () => {
     const m = parseProperties("# c\n! c\na = Hello\\u0020World\nb: one \\\n  two\nc=\n");
-    expect([...m.entries()]).toEqual([["a", "Hello World"], ["b", "one two"]]);
+    expect([...m.entries()]).toEqual([
+      ["a", "Hello World"],
+      ["b", "one two"],
+    ]);
   });
 });
 
@@ -44,14 +47,26 @@ describe("FreeDict entries", () => {
     expect(dictdNumber("Dj2")).toBe(3 * 64 * 64 + 35 * 64 + 54);
   });
   it("senses split on , and ; ; examples, cross-references and notes dropped; ~ is a space", () => {
-    expect(parseDictEntry("agano /aɡˈano/ <n> (pl: {maagano})\n1.\npromise\n2.\nagreement, contract\n   See also: {ahadi}\n")).toEqual(["promise", "agreement", "contract"]);
-    expect(parseDictEntry('better /x/ <Adv>\n1. बेहतर~तरीके~से\n      "The better I know him."\n')).toEqual(["बेहतर तरीके से"]);
+    expect(
+      parseDictEntry(
+        "agano /aɡˈano/ <n> (pl: {maagano})\n1.\npromise\n2.\nagreement, contract\n   See also: {ahadi}\n",
+      ),
+    ).toEqual(["promise", "agreement", "contract"]);
+    expect(parseDictEntry('better /x/ <Adv>\n1. बेहतर~तरीके~से\n      "The better I know him."\n')).toEqual([
+      "बेहतर तरीके से",
+    ]);
   });
 });
 
 describe("UDHR alignment", () => {
   const html = (pre: string[], arts: string[][]) =>
-    `<header><h2>P</h2>${pre.map((p) => `<p>${p}</p>`).join("")}</header>` + arts.map((a, i) => `<article data-number="${i + 1}"><h2>A</h2>${a.map((p) => `<p>${p}</p>`).join("")}</article>`).join("");
+    `<header><h2>P</h2>${pre.map((p) => `<p>${p}</p>`).join("")}</header>` +
+    arts
+      .map(
+        (a, i) =>
+          `<article data-number="${i + 1}"><h2>A</h2>${a.map((p) => `<p>${p}</p>`).join("")}</article>`,
+      )
+      .join("");
   const en = parseUdhr(html(["w1", "w2"], [["a1"], ["b1", "b2"]]));
   it("paragraph-level where counts match, section-level where they differ", () => {
     const fx = parseUdhr(html(["x1", "x2", "x3"], [["c1"], ["d1", "d2"]]));
@@ -68,7 +83,13 @@ describe("UDHR alignment", () => {
     expect(alignUdhr(en, parseUdhr(html(["x"], [["c1"]])))).toBeUndefined();
   });
   it("directory names: ISO code version keeps the plain tag", () => {
-    const v = (code: string, bcp47: string, iso6393: string) => ({ code, bcp47, iso6393, name: code, stage: 4 });
+    const v = (code: string, bcp47: string, iso6393: string) => ({
+      code,
+      bcp47,
+      iso6393,
+      name: code,
+      stage: 4,
+    });
     const n = udhrLangNames([v("062", "sw", "swh"), v("swh", "sw", "swh"), v("hau_3", "ha", "hau")]);
     expect(Object.fromEntries(n)).toEqual({ "062": "sw_062", swh: "sw", hau_3: "ha" });
   });
@@ -78,7 +99,18 @@ describe("dictionary entries", () => {
   it("one-word test (Khmer words have no spaces), lower-casing, forbidden entries dropped", () => {
     expect(isOneWord("ឯកសារ")).toBe(true);
     expect(isOneWord("two words")).toBe(false);
-    const d = dictEntries({ freedict: [["Etxe", "House"]], ui: [["Ireki", "Open"], ["Ezabatu", "Delete"], ["Gorde dena", "Save all"]], names: [] }, new LeakageFilter(["DELETE"]));
+    const d = dictEntries(
+      {
+        freedict: [["Etxe", "House"]],
+        ui: [
+          ["Ireki", "Open"],
+          ["Ezabatu", "Delete"],
+          ["Gorde dena", "Save all"],
+        ],
+        names: [],
+      },
+      new LeakageFilter(["DELETE"]),
+    );
     expect(d.lines).toEqual(["etxe\thouse", "ireki\topen"]);
     expect(d.bySource).toEqual({ freedict: 1, "ui-single-words": 1 });
   });

@@ -7,7 +7,16 @@
 import { describe, expect, it } from "vitest";
 import { NO_TORCH, torchSuite } from "./torch-skip.js";
 import {
-  crossEntropy, embedding, layerNorm, linear, manualSeed, randn, tensor, tidy, noGrad, type Tensor,
+  crossEntropy,
+  embedding,
+  layerNorm,
+  linear,
+  manualSeed,
+  randn,
+  tensor,
+  tidy,
+  noGrad,
+  type Tensor,
 } from "../../src/engine/index.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 
@@ -36,7 +45,8 @@ function gradcheck(make: () => Tensor[], f: (xs: Tensor[]) => Tensor, which?: nu
         const fd = (val(h) - val(-h)) / (2 * h);
         const err = Math.abs(auto[i] - fd);
         worst = Math.max(worst, err / (1e-6 + 1e-5 * Math.abs(fd)));
-        if (err > 1e-6 + 1e-5 * Math.abs(fd)) throw new Error(`input ${k}[${i}]: autograd ${auto[i]}, finite difference ${fd}`);
+        if (err > 1e-6 + 1e-5 * Math.abs(fd))
+          throw new Error(`input ${k}[${i}]: autograd ${auto[i]}, finite difference ${fd}`);
       }
     }
   });
@@ -53,39 +63,79 @@ const weighted = (y: Tensor, seed: number): Tensor => {
 describe.skipIf(NO_TORCH)(torchSuite("autograd vs finite differences (float64)"), () => {
   it("linear", () => {
     manualSeed(1);
-    expect(gradcheck(() => [r(2, 3, 4), r(5, 4), r(5)], ([x, w, b]) => weighted(linear(x, w, b), 9))).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(2, 3, 4), r(5, 4), r(5)],
+        ([x, w, b]) => weighted(linear(x, w, b), 9),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("layer norm", () => {
     manualSeed(2);
-    expect(gradcheck(() => [r(2, 3, 6), r(6), r(6)], ([x, w, b]) => weighted(layerNorm(x, [6], w, b, 1e-5), 9))).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(2, 3, 6), r(6), r(6)],
+        ([x, w, b]) => weighted(layerNorm(x, [6], w, b, 1e-5), 9),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("gelu (exact and tanh)", () => {
     manualSeed(3);
-    expect(gradcheck(() => [r(3, 4)], ([x]) => weighted(x.gelu().add(x.gelu("tanh")), 9))).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(3, 4)],
+        ([x]) => weighted(x.gelu().add(x.gelu("tanh")), 9),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("embedding (gradient into the table, repeated ids)", () => {
     manualSeed(4);
     const ids = () => tensor(new BigInt64Array([1n, 4n, 1n, 0n]), [2, 2]);
-    expect(gradcheck(() => [r(5, 3), ids()], ([w, i]) => weighted(embedding(w, i), 9), [0])).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(5, 3), ids()],
+        ([w, i]) => weighted(embedding(w, i), 9),
+        [0],
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("L2 normalisation", () => {
     manualSeed(5);
-    expect(gradcheck(() => [r(3, 4)], ([x]) => weighted(x.normalize(-1), 9))).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(3, 4)],
+        ([x]) => weighted(x.normalize(-1), 9),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("logsumexp", () => {
     manualSeed(6);
-    expect(gradcheck(() => [r(3, 4)], ([x]) => weighted(x.mul(5).logsumexp(-1), 9))).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(3, 4)],
+        ([x]) => weighted(x.mul(5).logsumexp(-1), 9),
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("attention block: softmax(q k^T / sqrt(d) + mask) v with a padded key", () => {
     manualSeed(7);
     const mask = () => tensor(new Float64Array([0, 0, 0, -1e9]), [1, 1, 1, 4], "float64");
-    const att = ([q, k, v, m]: Tensor[]): Tensor => weighted(q.matmul(k.transpose(2, 3)).mul(0.5).add(m).softmax(-1).matmul(v), 9);
-    expect(gradcheck(() => [r(1, 2, 4, 4), r(1, 2, 4, 4), r(1, 2, 4, 4), mask()], att, [0, 1, 2])).toBeLessThanOrEqual(1);
+    const att = ([q, k, v, m]: Tensor[]): Tensor =>
+      weighted(q.matmul(k.transpose(2, 3)).mul(0.5).add(m).softmax(-1).matmul(v), 9);
+    expect(
+      gradcheck(() => [r(1, 2, 4, 4), r(1, 2, 4, 4), r(1, 2, 4, 4), mask()], att, [0, 1, 2]),
+    ).toBeLessThanOrEqual(1);
   });
   it("cross-entropy with label smoothing", () => {
     manualSeed(8);
     const t = () => tensor(new BigInt64Array([2n, 0n, 1n]), [3]);
-    expect(gradcheck(() => [r(3, 4), t()], ([x, y]) => crossEntropy(x, y, "mean", 0.1), [0])).toBeLessThanOrEqual(1);
+    expect(
+      gradcheck(
+        () => [r(3, 4), t()],
+        ([x, y]) => crossEntropy(x, y, "mean", 0.1),
+        [0],
+      ),
+    ).toBeLessThanOrEqual(1);
   });
   it("log-domain Sinkhorn iterations (unrolled) on a cost matrix", () => {
     manualSeed(9);
@@ -97,8 +147,18 @@ describe.skipIf(NO_TORCH)(torchSuite("autograd vs finite differences (float64)")
       let f = tensor(new Float64Array(3), [3, 1], "float64");
       let g = tensor(new Float64Array(4), [1, 4], "float64");
       for (let it = 0; it < 5; it++) {
-        f = g.sub(C).div(eps).logsumexp(1, true).mul(-eps).add(eps * loga); // [3, 1]
-        g = f.sub(C).div(eps).logsumexp(0, true).mul(-eps).add(eps * logb); // [1, 4]
+        f = g
+          .sub(C)
+          .div(eps)
+          .logsumexp(1, true)
+          .mul(-eps)
+          .add(eps * loga); // [3, 1]
+        g = f
+          .sub(C)
+          .div(eps)
+          .logsumexp(0, true)
+          .mul(-eps)
+          .add(eps * logb); // [1, 4]
       }
       const P = f.add(g).sub(C).div(eps).exp(); // [3, 4]
       return P.mul(C).sum();
@@ -107,8 +167,18 @@ describe.skipIf(NO_TORCH)(torchSuite("autograd vs finite differences (float64)")
   });
   it("whole encoder (2 layers, XLM-R positions, padding) w.r.t. a weight matrix", () => {
     const config = {
-      architecture: "xlm-roberta" as const, vocabSize: 11, hiddenSize: 4, numLayers: 2, numHeads: 2, intermediateSize: 6,
-      maxPositions: 10, typeVocabSize: 1, layerNormEps: 1e-5, padTokenId: 1, hiddenAct: "gelu" as const, positionOffset: 2,
+      architecture: "xlm-roberta" as const,
+      vocabSize: 11,
+      hiddenSize: 4,
+      numLayers: 2,
+      numHeads: 2,
+      intermediateSize: 6,
+      maxPositions: 10,
+      typeVocabSize: 1,
+      layerNormEps: 1e-5,
+      padTokenId: 1,
+      hiddenAct: "gelu" as const,
+      positionOffset: 2,
     };
     const enc = TorchEncoder.random(config, null, 3, { dtype: "float64", dropout: 0 });
     const w = enc.namedParameters().find(([n]) => n === "encoder.layer.0.attention.self.key.weight")![1];

@@ -22,11 +22,19 @@ function fakeTorch(abi: 0 | 1, cuda: boolean): string {
   mkdirSync(join(root, "include/torch/csrc/api/include/torch"), { recursive: true });
   writeFileSync(join(root, "include/torch/csrc/api/include/torch/torch.h"), "");
   mkdirSync(join(root, "lib"));
-  for (const l of ["libtorch.so", "libtorch_cpu.so", "libc10.so", ...(cuda ? ["libtorch_cuda.so", "libc10_cuda.so"] : [])]) {
+  for (const l of [
+    "libtorch.so",
+    "libtorch_cpu.so",
+    "libc10.so",
+    ...(cuda ? ["libtorch_cuda.so", "libc10_cuda.so"] : []),
+  ]) {
     writeFileSync(join(root, "lib", l), "");
   }
   mkdirSync(join(root, "share/cmake/Torch"), { recursive: true });
-  writeFileSync(join(root, "share/cmake/Torch/TorchConfig.cmake"), `set(TORCH_CXX_FLAGS "-D_GLIBCXX_USE_CXX11_ABI=${abi}")\n`);
+  writeFileSync(
+    join(root, "share/cmake/Torch/TorchConfig.cmake"),
+    `set(TORCH_CXX_FLAGS "-D_GLIBCXX_USE_CXX11_ABI=${abi}")\n`,
+  );
   return root;
 }
 
@@ -58,10 +66,17 @@ describe("native/libtorch-flags.cjs", () => {
   it("a CPU-only libtorch links no CUDA library; a folder without libtorch is refused with what was looked for", () => {
     const root = fakeTorch(1, false);
     made.push(root);
-    expect(flags("libraries", root)).toBe(`-L${root}/lib -Wl,-rpath,${root}/lib -ltorch -ltorch_cpu -lc10 -ldl`);
+    expect(flags("libraries", root)).toBe(
+      `-L${root}/lib -Wl,-rpath,${root}/lib -ltorch -ltorch_cpu -lc10 -ldl`,
+    );
     expect(flags("cflags", root)).toBe("-D_GLIBCXX_USE_CXX11_ABI=1");
-    const r = spawnSync(process.execPath, [SCRIPT, "include"], { env: { ...process.env, LIBTORCH: join(root, "include") + "/nothing/here/at/all" }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [SCRIPT, "include"], {
+      env: { ...process.env, LIBTORCH: join(root, "include") + "/nothing/here/at/all" },
+      encoding: "utf8",
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/no libtorch there \(looked for include\/torch\/csrc\/api\/include\/torch\/torch\.h and lib\/libtorch\.so/);
+    expect(r.stderr).toMatch(
+      /no libtorch there \(looked for include\/torch\/csrc\/api\/include\/torch\/torch\.h and lib\/libtorch\.so/,
+    );
   });
 });

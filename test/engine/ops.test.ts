@@ -7,8 +7,24 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NO_TORCH, torchSuite } from "./torch-skip.js";
 import {
-  cat, crossEntropy, einsum, embedding, layerNorm, linear, liveTensors, manualSeed, mseLoss,
-  rand, randn, stack, tensor, tidy, where, getDevice, type DType, type Tensor,
+  cat,
+  crossEntropy,
+  einsum,
+  embedding,
+  layerNorm,
+  linear,
+  liveTensors,
+  manualSeed,
+  mseLoss,
+  rand,
+  randn,
+  stack,
+  tensor,
+  tidy,
+  where,
+  getDevice,
+  type DType,
+  type Tensor,
 } from "../../src/engine/index.js";
 
 interface Enc {
@@ -120,42 +136,45 @@ function expectClose(actual: Float64Array, expected: number[], tol: number, what
 
 const TOL = NO_TORCH || getDevice() === "cpu" ? 1e-5 : 1e-4;
 
-describe.skipIf(NO_TORCH)(torchSuite(`bound ops vs PyTorch ${golden.torch_version} on ${NO_TORCH ? "-" : getDevice()}`), () => {
-  it("covers every golden case with an op", () => {
-    for (const c of golden.cases) expect(OPS[c.name], c.name).toBeTypeOf("function");
-  });
+describe.skipIf(NO_TORCH)(
+  torchSuite(`bound ops vs PyTorch ${golden.torch_version} on ${NO_TORCH ? "-" : getDevice()}`),
+  () => {
+    it("covers every golden case with an op", () => {
+      for (const c of golden.cases) expect(OPS[c.name], c.name).toBeTypeOf("function");
+    });
 
-  for (const c of golden.cases) {
-    it(`${c.name}: value and gradient within ${TOL}`, () => {
-      const before = liveTensors();
-      tidy(() => {
-        const ins = c.inputs.map((e) => {
-          const t = make(e);
-          return e.dtype === "float32" || e.dtype === "float64" ? t.requireGrad() : t;
-        });
-        const y = OPS[c.name](...ins);
-        expect(y.shape).toEqual(c.output.shape);
-        expect(y.dtype).toBe(c.output.dtype);
-        expectClose(y.toFloat64(), c.output.data, TOL, `${c.name} value`);
-        if (c.weight) {
-          y.mul(make(c.weight)).sum().backward();
-          c.grads.forEach((g, i) => {
-            if (g === null) return;
-            const grad = ins[i].grad;
-            expect(grad, `${c.name} grad ${i}`).not.toBeNull();
-            expectClose(grad!.toFloat64(), g.data, TOL, `${c.name} grad ${i}`);
+    for (const c of golden.cases) {
+      it(`${c.name}: value and gradient within ${TOL}`, () => {
+        const before = liveTensors();
+        tidy(() => {
+          const ins = c.inputs.map((e) => {
+            const t = make(e);
+            return e.dtype === "float32" || e.dtype === "float64" ? t.requireGrad() : t;
           });
-        }
+          const y = OPS[c.name](...ins);
+          expect(y.shape).toEqual(c.output.shape);
+          expect(y.dtype).toBe(c.output.dtype);
+          expectClose(y.toFloat64(), c.output.data, TOL, `${c.name} value`);
+          if (c.weight) {
+            y.mul(make(c.weight)).sum().backward();
+            c.grads.forEach((g, i) => {
+              if (g === null) return;
+              const grad = ins[i].grad;
+              expect(grad, `${c.name} grad ${i}`).not.toBeNull();
+              expectClose(grad!.toFloat64(), g.data, TOL, `${c.name} grad ${i}`);
+            });
+          }
+        });
+        expect(liveTensors()).toBe(before); // the scope freed everything
       });
-      expect(liveTensors()).toBe(before); // the scope freed everything
-    });
-  }
+    }
 
-  it("seeded randn/rand reproduce PyTorch's CPU generator exactly (1e-7)", () => {
-    tidy(() => {
-      manualSeed(golden.random.seed);
-      expectClose(randn([2, 3]).toFloat64(), golden.random.randn_2x3.flat(), 1e-7, "randn");
-      expectClose(rand([4]).toFloat64(), golden.random.rand_4, 1e-7, "rand");
+    it("seeded randn/rand reproduce PyTorch's CPU generator exactly (1e-7)", () => {
+      tidy(() => {
+        manualSeed(golden.random.seed);
+        expectClose(randn([2, 3]).toFloat64(), golden.random.randn_2x3.flat(), 1e-7, "randn");
+        expectClose(rand([4]).toFloat64(), golden.random.rand_4, 1e-7, "rand");
+      });
     });
-  });
-});
+  },
+);

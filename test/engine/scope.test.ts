@@ -11,9 +11,14 @@ describe("binding missing", () => {
   it("throws one XlirError NATIVE_MISSING naming the fix, and isTorchAvailable() is false", () => {
     const script =
       'import("./src/engine/index.ts").then((m) => { console.log(m.isTorchAvailable()); try { m.zeros([1]); } catch (e) { console.log(e.name, e.code, e.message); } })';
-    const out = execFileSync("npx", ["tsx", "-e", script], { env: { ...process.env, XLIR_TORCH_ADDON: "/nonexistent/xlir_torch.node" }, encoding: "utf8" });
+    const out = execFileSync("npx", ["tsx", "-e", script], {
+      env: { ...process.env, XLIR_TORCH_ADDON: "/nonexistent/xlir_torch.node" },
+      encoding: "utf8",
+    });
     expect(out).toContain("false");
-    expect(out).toContain("XlirError NATIVE_MISSING the libtorch binding is not built: run `apt-get install libtorch-dev` and `npm run build:native`");
+    expect(out).toContain(
+      "XlirError NATIVE_MISSING the libtorch binding is not built: run `apt-get install libtorch-dev` and `npm run build:native`",
+    );
     expect(out).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

@@ -5,5 +5,7 @@ export const NO_TORCH = !isTorchAvailable();
 
 /** Suite title, with the skip reason appended when the binding is missing. */
 export function torchSuite(title: string): string {
-  return NO_TORCH ? `${title} [SKIPPED: libtorch binding not built (${torchLoadFailure()}); run npm run build:native]` : title;
+  return NO_TORCH
+    ? `${title} [SKIPPED: libtorch binding not built (${torchLoadFailure()}); run npm run build:native]`
+    : title;
 }

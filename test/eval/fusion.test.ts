@@ -19,7 +19,8 @@ const A = "q1 Q0 a 1 3 A\nq1 Q0 b 2 2 A\nq1 Q0 c 3 1 A\nq2 Q0 x 1 5 A\nq2 Q0 y 2
 const B = "q1 Q0 b 1 10 B\nq1 Q0 d 2 5 B\nq2 Q0 x 1 1 B\n";
 const runA = parseRun(A);
 const runB = parseRun(B);
-const scores = (run: Run, qid: string): Record<string, number> => Object.fromEntries(run.get(qid)!.map((e) => [e.docno, e.score]));
+const scores = (run: Run, qid: string): Record<string, number> =>
+  Object.fromEntries(run.get(qid)!.map((e) => [e.docno, e.score]));
 const order = (run: Run, qid: string): string =>
   formatRun(new Map([[qid, run.get(qid)!]]))
     .trim()
@@ -53,7 +54,12 @@ describe("fuseRuns", () => {
     expect(scores(f, "q2")).toEqual({ x: 0, y: 0 });
   });
   it("combmnz with min-max: sum times the number of runs retrieving the document (b: 1.5 * 2)", () => {
-    expect(scores(fuseRuns([runA, runB], { method: "combmnz", norm: "minmax" }), "q1")).toEqual({ a: 1, b: 3, c: 0, d: 0 });
+    expect(scores(fuseRuns([runA, runB], { method: "combmnz", norm: "minmax" }), "q1")).toEqual({
+      a: 1,
+      b: 3,
+      c: 0,
+      d: 0,
+    });
   });
   it("combsum with z-score: A q1 mean 2, population std sqrt(2/3); B q1 mean 7.5, std 2.5", () => {
     const s = scores(fuseRuns([runA, runB], { method: "combsum", norm: "zscore" }), "q1");
@@ -64,7 +70,12 @@ describe("fuseRuns", () => {
     expect(s.d).toBeCloseTo(-1, 14);
   });
   it("combsum without normalisation adds raw scores", () => {
-    expect(scores(fuseRuns([runA, runB], { method: "combsum", norm: "none" }), "q1")).toEqual({ a: 3, b: 12, c: 1, d: 5 });
+    expect(scores(fuseRuns([runA, runB], { method: "combsum", norm: "none" }), "q1")).toEqual({
+      a: 3,
+      b: 12,
+      c: 1,
+      d: 5,
+    });
   });
   it("three runs: rrf adds each run's 1/(k + rank)", () => {
     const s = scores(fuseRuns([runA, runB, runB], { method: "rrf" }), "q1");
@@ -72,7 +83,9 @@ describe("fuseRuns", () => {
   });
   it("refuses runs with different query sets, naming the queries and runs", () => {
     const c = parseRun("q1 Q0 a 1 1 C\nq3 Q0 a 1 1 C\n");
-    expect(() => fuseRuns([runA, c], { method: "rrf", names: ["A", "C"] })).toThrow(/same queries: 'q2' only in A; 'q3' only in C/);
+    expect(() => fuseRuns([runA, c], { method: "rrf", names: ["A", "C"] })).toThrow(
+      /same queries: 'q2' only in A; 'q3' only in C/,
+    );
     try {
       fuseRuns([runA, c], { method: "rrf" });
     } catch (e) {
@@ -80,11 +93,17 @@ describe("fuseRuns", () => {
     }
   });
   it("refuses an unknown method, an unknown normalisation, a single run, a negative k, duplicate documents", () => {
-    expect(() => fuseRuns([runA, runB], { method: "borda" })).toThrow(/unknown fusion method 'borda'; known: rrf, combsum, combmnz/);
-    expect(() => fuseRuns([runA, runB], { method: "combsum", norm: "l2" })).toThrow(/unknown normalisation 'l2'/);
+    expect(() => fuseRuns([runA, runB], { method: "borda" })).toThrow(
+      /unknown fusion method 'borda'; known: rrf, combsum, combmnz/,
+    );
+    expect(() => fuseRuns([runA, runB], { method: "combsum", norm: "l2" })).toThrow(
+      /unknown normalisation 'l2'/,
+    );
     expect(() => fuseRuns([runA], { method: "rrf" })).toThrow(/at least two runs, got 1/);
     expect(() => fuseRuns([runA, runB], { method: "rrf", k: -1 })).toThrow(/k must be a number >= 0/);
-    expect(() => fuseRuns([parseRun("q1 Q0 a 1 1 D\nq1 Q0 a 2 0.5 D\nq2 Q0 x 1 1 D\n"), runA], { method: "rrf" })).toThrow(/retrieves document 'a' twice/);
+    expect(() =>
+      fuseRuns([parseRun("q1 Q0 a 1 1 D\nq1 Q0 a 2 0.5 D\nq2 Q0 x 1 1 D\n"), runA], { method: "rrf" }),
+    ).toThrow(/retrieves document 'a' twice/);
   });
 });
 
@@ -108,6 +127,8 @@ describe("xlir fuse", () => {
     await expect(cli(a, "--out", join(dir, "x.txt"))).rejects.toThrow(/at least two runs, got 1/);
   });
   it("an unknown method is a usage error", async () => {
-    await expect(cli("--method", "max", a, b, "--out", join(dir, "x.txt"))).rejects.toThrow(/unknown fusion method 'max'/);
+    await expect(cli("--method", "max", a, b, "--out", join(dir, "x.txt"))).rejects.toThrow(
+      /unknown fusion method 'max'/,
+    );
   });
 });

@@ -18,7 +18,8 @@ import { parseRun } from "../../src/eval/run.js";
 import { formatTrecEval } from "../../src/eval/trec-output.js";
 
 const QRELS = "# judged\n1 0 a 2\n1 0 b 0\n1 0 c 1\n1 0 d -1\n2 0 a 1\n2\t0\tx 3\n3 0 y 0\n10 0 z 12\n";
-const RUN = "1 Q0 a 1 2.5 t\n1 Q0 z 2 2.5 t\n1 Q0 c 3 1e-3 t\n1 Q0 b 4 -1 t\n2 Q0 x 1 7 t\n2 Q0 q 2 6.0 t\n\n3 Q0 y 1 1 t\n10 Q0 z 1 0 t\n99 Q0 a 1 1 t\n";
+const RUN =
+  "1 Q0 a 1 2.5 t\n1 Q0 z 2 2.5 t\n1 Q0 c 3 1e-3 t\n1 Q0 b 4 -1 t\n2 Q0 x 1 7 t\n2 Q0 q 2 6.0 t\n\n3 Q0 y 1 1 t\n10 Q0 z 1 0 t\n99 Q0 a 1 1 t\n";
 
 /** mulberry32: a small seeded generator (uniform in [0, 1)). */
 function rng(seed: number): () => number {
@@ -32,9 +33,48 @@ function rng(seed: number): () => number {
   };
 }
 
-const ODD_NUMBERS = ["99999999999999999999999", "-99999999999999999999999", "2147483648", "-2147483649", "1e400", "-1e400", "nan", "inf", "0x10", "1e-400", "-0", "+5", "1.5", "٣", "１", "", "-", "e5", "1e", ".", "9".repeat(400)];
-const UNICODE = ["é", "\u{1F600}", "\uFEFF", "\u200B", "\u00A0", "\u2028", "\u0000", "\uFFFD", "ß", "\t", "\r", "\r\n", " ", "#"];
-const BYTES = [0x20, 0x09, 0x0a, 0x0d, 0x23, 0x2d, 0x2e, 0x65, 0x39, 0x30, 0x00, 0xff, 0xc3, 0xe2, 0x80, 0x1f, 0x8b];
+const ODD_NUMBERS = [
+  "99999999999999999999999",
+  "-99999999999999999999999",
+  "2147483648",
+  "-2147483649",
+  "1e400",
+  "-1e400",
+  "nan",
+  "inf",
+  "0x10",
+  "1e-400",
+  "-0",
+  "+5",
+  "1.5",
+  "٣",
+  "１",
+  "",
+  "-",
+  "e5",
+  "1e",
+  ".",
+  "9".repeat(400),
+];
+const UNICODE = [
+  "é",
+  "\u{1F600}",
+  "\uFEFF",
+  "\u200B",
+  "\u00A0",
+  "\u2028",
+  "\u0000",
+  "\uFFFD",
+  "ß",
+  "\t",
+  "\r",
+  "\r\n",
+  " ",
+  "#",
+];
+const BYTES = [
+  0x20, 0x09, 0x0a, 0x0d, 0x23, 0x2d, 0x2e, 0x65, 0x39, 0x30, 0x00, 0xff, 0xc3, 0xe2, 0x80, 0x1f, 0x8b,
+];
 
 /** One seeded mutation of `text` (1 to 4 edits). Returns bytes (possibly invalid UTF-8). */
 function mutate(text: string, r: () => number): Buffer {
@@ -100,7 +140,11 @@ function mutate(text: string, r: () => number): Buffer {
   return raw !== undefined && s === raw.toString("latin1") ? raw : Buffer.from(s, "utf8");
 }
 
-const MEASURE_SETS: readonly string[][] = [["all_trec"], ["official", "Judged@5", "nDCG@3", "RR@2", "P(rel=2)@5"], ["ndcg.1=3,2=0.5", "rbp.p=0.5", "G", "Rndcg", "ndcg_rel", "utility.1,-2,0,1", "relstring.3"]];
+const MEASURE_SETS: readonly string[][] = [
+  ["all_trec"],
+  ["official", "Judged@5", "nDCG@3", "RR@2", "P(rel=2)@5"],
+  ["ndcg.1=3,2=0.5", "rbp.p=0.5", "G", "Rndcg", "ndcg_rel", "utility.1,-2,0,1", "relstring.3"],
+];
 
 /** Runs one case; returns "ok", the XlirError code, or throws what is not an XlirError. */
 function outcome(f: () => unknown): string {
@@ -144,12 +188,22 @@ describe("fuzzing the TREC readers", () => {
         code = outcome(() => {
           const qrels = parseQrels(qrelsText, "q.txt");
           const run = parseRun(runText, "r.txt");
-          const res = evaluateRun(qrels, run, measures, { complete, depth: c % 7 === 0 ? 2 : undefined, relevanceLevel: c % 5 === 0 ? 2 : undefined });
+          const res = evaluateRun(qrels, run, measures, {
+            complete,
+            depth: c % 7 === 0 ? 2 : undefined,
+            relevanceLevel: c % 5 === 0 ? 2 : undefined,
+          });
           formatTrecEval(res, true);
-          if (c % 3 === 0) fuseRuns([run, run], { method: ["rrf", "combsum", "combmnz"][c % 3 === 0 ? (c / 3) % 3 : 0], norm: c % 2 ? "zscore" : "minmax" });
+          if (c % 3 === 0)
+            fuseRuns([run, run], {
+              method: ["rrf", "combsum", "combmnz"][c % 3 === 0 ? (c / 3) % 3 : 0],
+              norm: c % 2 ? "zscore" : "minmax",
+            });
         });
       } catch (err) {
-        throw new Error(`case ${c}: ${String(err)}\n--- qrels ---\n${JSON.stringify(qrelsText)}\n--- run ---\n${JSON.stringify(runText)}`);
+        throw new Error(
+          `case ${c}: ${String(err)}\n--- qrels ---\n${JSON.stringify(qrelsText)}\n--- run ---\n${JSON.stringify(runText)}`,
+        );
       }
       seen.set(code, (seen.get(code) ?? 0) + 1);
     }
@@ -172,10 +226,17 @@ describe("fuzzing the TREC readers", () => {
       try {
         code = await outcomeAsync(async () => {
           const qrels = await readQrels(qp);
-          formatTrecEval(await evaluateRunFile(qrels, rp, MEASURE_SETS[c % MEASURE_SETS.length], { complete: c % 3 !== 0 }), true);
+          formatTrecEval(
+            await evaluateRunFile(qrels, rp, MEASURE_SETS[c % MEASURE_SETS.length], {
+              complete: c % 3 !== 0,
+            }),
+            true,
+          );
         });
       } catch (err) {
-        throw new Error(`file case ${c}: ${String(err)}\n--- qrels (base64) ---\n${qb.toString("base64")}\n--- run (base64) ---\n${rb.toString("base64")}`);
+        throw new Error(
+          `file case ${c}: ${String(err)}\n--- qrels (base64) ---\n${qb.toString("base64")}\n--- run (base64) ---\n${rb.toString("base64")}`,
+        );
       }
       seen.set(code, (seen.get(code) ?? 0) + 1);
     }
@@ -183,9 +244,15 @@ describe("fuzzing the TREC readers", () => {
   });
 
   it("the grade that used to crash prepareJudged (RangeError, exit 70) is a clear error naming file and line", () => {
-    expect(() => parseQrels("1 0 a 1\n1 0 b 99999999999999999999999\n", "qrels.txt")).toThrow(/^qrels\.txt:2: relevance grade '99999999999999999999999' is outside the 32-bit integer range/);
+    expect(() => parseQrels("1 0 a 1\n1 0 b 99999999999999999999999\n", "qrels.txt")).toThrow(
+      /^qrels\.txt:2: relevance grade '99999999999999999999999' is outside the 32-bit integer range/,
+    );
     // Large grades inside 32 bits cost one entry each (grade counts are sparse).
-    const res = evaluateRun(parseQrels("1 0 a 2147483647\n1 0 b 1\n"), parseRun("1 Q0 a 1 2 t\n1 Q0 b 2 1 t\n"), ["ndcg_cut.2", "G", "ndcg"]);
+    const res = evaluateRun(
+      parseQrels("1 0 a 2147483647\n1 0 b 1\n"),
+      parseRun("1 Q0 a 1 2 t\n1 Q0 b 2 1 t\n"),
+      ["ndcg_cut.2", "G", "ndcg"],
+    );
     expect(res.mean.get("ndcg_cut_2")).toBe(1);
     expect(res.mean.get("ndcg")).toBe(1);
   });

@@ -15,7 +15,14 @@ import { OFFICIAL } from "../../src/eval/measures/registry.js";
 import type { EvalOptions } from "../../src/eval/types.js";
 
 const dir = join(import.meta.dirname, "../golden/eval");
-interface Case { name: string; flags: string; qrels: string; run: string; output: string; exit: number }
+interface Case {
+  name: string;
+  flags: string;
+  qrels: string;
+  run: string;
+  output: string;
+  exit: number;
+}
 const cases = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as Case[];
 
 function parseFlags(flags: string): { measures: string[]; perQuery: boolean; options: EvalOptions } {
@@ -37,7 +44,8 @@ function parseFlags(flags: string): { measures: string[]; perQuery: boolean; opt
 describe("trec_eval 10.0 goldens", () => {
   it("has the cases the issue asks for", () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
-    for (const flags of ["", "-q", "-m all_trec", "-q -m all_trec"]) expect(cases.some((c) => c.flags.replace(/-c ?/, "").trim() === flags)).toBe(true);
+    for (const flags of ["", "-q", "-m all_trec", "-q -m all_trec"])
+      expect(cases.some((c) => c.flags.replace(/-c ?/, "").trim() === flags)).toBe(true);
   });
   for (const c of cases) {
     it(`${c.name}: trec_eval ${c.flags}`, async () => {
@@ -45,7 +53,10 @@ describe("trec_eval 10.0 goldens", () => {
       const qrels = await readQrels(join(dir, c.qrels));
       if (c.exit !== 0) {
         // trec_eval stopped with this exit status: xlir stops with the same one (an XlirError).
-        const err = await evaluateRunFile(qrels, join(dir, c.run), measures, options).then(() => undefined, (e: unknown) => e);
+        const err = await evaluateRunFile(qrels, join(dir, c.run), measures, options).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(XlirError);
         expect((err as XlirError).exitCode).toBe(c.exit);
         return;
@@ -66,11 +77,21 @@ describe("trec_eval 10.0 goldens", () => {
     const qrels = await readQrels(join(dir, "qrels.txt"));
     const run = await readRun(join(dir, "run_main.txt"));
     const mrr = readFileSync(join(dir, "out/main_c_mrr10.txt"), "utf8").trimEnd().split("\n");
-    const a = evaluateRun(qrels, run, ["RR@10", "nDCG@10", "R@100", "P@10", "success@5", "AP"], { complete: true });
-    const b = evaluateRun(qrels, run, ["ndcg_cut.10", "recall.100", "P.10", "success.5", "map"], { complete: true });
+    const a = evaluateRun(qrels, run, ["RR@10", "nDCG@10", "R@100", "P@10", "success@5", "AP"], {
+      complete: true,
+    });
+    const b = evaluateRun(qrels, run, ["ndcg_cut.10", "recall.100", "P.10", "success.5", "map"], {
+      complete: true,
+    });
     const last = mrr[mrr.length - 1].split("\t");
     expect(a.mean.get("RR@10")!.toFixed(4)).toBe(last[2]);
-    for (const [alias, trec] of [["nDCG@10", "ndcg_cut_10"], ["R@100", "recall_100"], ["P@10", "P_10"], ["success@5", "success_5"], ["AP", "map"]]) {
+    for (const [alias, trec] of [
+      ["nDCG@10", "ndcg_cut_10"],
+      ["R@100", "recall_100"],
+      ["P@10", "P_10"],
+      ["success@5", "success_5"],
+      ["AP", "map"],
+    ]) {
       expect(a.mean.get(alias)).toBe(b.mean.get(trec)); // exact
       expect([...a.perQuery.get(alias)!.values()]).toEqual([...b.perQuery.get(trec)!.values()]);
     }

@@ -18,7 +18,20 @@ const run = parseRun("q1 Q0 a 1 0.9 r\nq1 Q0 z 2 0.7 r\nq1 Q0 b 3 0.5 r\nq1 Q0 c
 const close = (a: number | undefined, b: number) => expect(a).toBeCloseTo(b, 12);
 
 describe("hand arithmetic (q1: ranks a=2, z=-, c=1, b=0)", () => {
-  const r = evaluateRun(qrels, run, ["map", "P.1,2,5", "recall.3,10", "recip_rank", "Rprec", "bpref", "ndcg_cut.3", "success.1", "num_rel_ret", "num_ret", "num_rel", "num_q"]);
+  const r = evaluateRun(qrels, run, [
+    "map",
+    "P.1,2,5",
+    "recall.3,10",
+    "recip_rank",
+    "Rprec",
+    "bpref",
+    "ndcg_cut.3",
+    "success.1",
+    "num_rel_ret",
+    "num_ret",
+    "num_rel",
+    "num_q",
+  ]);
   const q1 = (m: string) => r.perQuery.get(m)!.get("q1");
   it("AP = (1/1 + 2/3) / 3", () => close(q1("map"), (1 + 2 / 3) / 3));
   it("P@1 = 1, P@2 = 1/2, P@5 = 2/5 (denominator stays k beyond the list)", () => {
@@ -35,8 +48,10 @@ describe("hand arithmetic (q1: ranks a=2, z=-, c=1, b=0)", () => {
     close(q1("Rprec"), 2 / 3);
     close(q1("success_1"), 1);
   });
-  it("bpref = (1 + (1 - 0/1)) / 3 (one judged non-relevant b, ranked after both)", () => close(q1("bpref"), 2 / 3));
-  it("nDCG@3 = (2/log2 2 + 1/log2 4) / (3/log2 2 + 2/log2 3 + 1/log2 4)", () => close(q1("ndcg_cut_3"), (2 + 1 / 2) / (3 + 2 / Math.log2(3) + 1 / 2)));
+  it("bpref = (1 + (1 - 0/1)) / 3 (one judged non-relevant b, ranked after both)", () =>
+    close(q1("bpref"), 2 / 3));
+  it("nDCG@3 = (2/log2 2 + 1/log2 4) / (3/log2 2 + 2/log2 3 + 1/log2 4)", () =>
+    close(q1("ndcg_cut_3"), (2 + 1 / 2) / (3 + 2 / Math.log2(3) + 1 / 2)));
   it("counts", () => {
     expect(q1("num_rel_ret")).toBe(2);
     expect(q1("num_ret")).toBe(4);
@@ -58,7 +73,9 @@ describe("hand arithmetic (q1: ranks a=2, z=-, c=1, b=0)", () => {
     }
     expect(err).toBeInstanceOf(XlirError);
     expect((err as XlirError).exitCode).toBe(4);
-    expect((err as XlirError).message).toMatch(/judged query 'q2' \(and 1 more judged query\) has no results in the run; .*-c/);
+    expect((err as XlirError).message).toMatch(
+      /judged query 'q2' \(and 1 more judged query\) has no results in the run; .*-c/,
+    );
   });
   it("without -c, with every judged query in the run, only those count", () => {
     const r2 = evaluateRun(parseQrels("q1 0 a 2\nq1 0 d 3\n"), run, ["map", "num_q"], { complete: false });
@@ -80,7 +97,9 @@ describe("hand arithmetic (q1: ranks a=2, z=-, c=1, b=0)", () => {
     expect([...r2.mean.values()]).toEqual([0, 0]);
   });
   it("an empty run without -c is an error (trec_eval: the first judged query is not found)", () => {
-    expect(() => evaluateRun(qrels, new Map(), ["map"], { complete: false })).toThrow(/judged query 'q1' \(and 2 more judged queries\) has no results/);
+    expect(() => evaluateRun(qrels, new Map(), ["map"], { complete: false })).toThrow(
+      /judged query 'q1' \(and 2 more judged queries\) has no results/,
+    );
   });
   it("empty qrels: no queries with both results and judgements", () => {
     expect(() => evaluateRun(new Map(), run, ["map"], { complete: false })).toThrow(/no queries with both/);

@@ -16,7 +16,11 @@ const golden = join(import.meta.dirname, "../golden/eval/run_main.txt");
 
 async function scan(path: string, chunk: number): Promise<Run> {
   const run: Run = new Map();
-  await scanRunFile(path, { entry: (q, d, s) => (run.get(q) ?? run.set(q, []).get(q)!).push({ docno: d, score: s }) }, chunk);
+  await scanRunFile(
+    path,
+    { entry: (q, d, s) => (run.get(q) ?? run.set(q, []).get(q)!).push({ docno: d, score: s }) },
+    chunk,
+  );
   return run;
 }
 
@@ -37,7 +41,9 @@ describe("scanRunFile", () => {
   it("reports a 5-field line with its line number", async () => {
     const p = join(tmp, "bad.txt");
     writeFileSync(p, "q1 Q0 a 1 1 r\n\nq1 Q0 b 2 1\n");
-    await expect(scan(p, 4)).rejects.toThrow(`${p}:3: expected 6 fields (qid iter docno rank score tag), got 5`);
+    await expect(scan(p, 4)).rejects.toThrow(
+      `${p}:3: expected 6 fields (qid iter docno rank score tag), got 5`,
+    );
   });
 });
 
@@ -47,7 +53,8 @@ describe("writeSyntheticEvalData", () => {
     expect(f.runLines).toBe(600);
     const run = await readRun(f.run);
     expect(run.size).toBe(20);
-    for (const e of run.values()) for (let i = 1; i < e.length; i++) expect(e[i - 1].score).toBeGreaterThanOrEqual(e[i].score);
+    for (const e of run.values())
+      for (let i = 1; i < e.length; i++) expect(e[i - 1].score).toBeGreaterThanOrEqual(e[i].score);
     expect(readFileSync(f.qrels, "utf8").split("\n").length - 1).toBe(f.qrelsLines);
     const r = await evaluateRunFile(await readQrels(f.qrels), f.run, ["map", "P.10"], { complete: false });
     expect(r.mean.get("map")).toBeGreaterThan(0);

@@ -15,8 +15,17 @@ import { bonferroni, correct, holm } from "../../src/eval/significance/correctio
 import { pairedRandomization } from "../../src/eval/significance/randomization.js";
 import { pairedTTest } from "../../src/eval/significance/ttest.js";
 
-interface Case { name: string; a: number[]; b: number[]; t: number; p: number; p_randomization_exact?: number }
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, "../golden/eval/significance.json"), "utf8")) as { scipy: string; cases: Case[] };
+interface Case {
+  name: string;
+  a: number[];
+  b: number[];
+  t: number;
+  p: number;
+  p_randomization_exact?: number;
+}
+const golden = JSON.parse(
+  readFileSync(join(import.meta.dirname, "../golden/eval/significance.json"), "utf8"),
+) as { scipy: string; cases: Case[] };
 
 describe(`paired t-test vs scipy ${golden.scipy} ttest_rel`, () => {
   for (const c of golden.cases) {
@@ -44,7 +53,9 @@ describe("paired randomisation test", () => {
     const r1 = pairedRandomization(c.a, c.b, { permutations: 999, seed: 5 });
     const r2 = pairedRandomization(c.a, c.b, { permutations: 999, seed: 5 });
     expect(r1.p).toBe(r2.p);
-    expect(Number.isInteger(r1.p * 1000 - 1 + 1e-9) || Math.abs(r1.p * 1000 - Math.round(r1.p * 1000)) < 1e-9).toBe(true);
+    expect(
+      Number.isInteger(r1.p * 1000 - 1 + 1e-9) || Math.abs(r1.p * 1000 - Math.round(r1.p * 1000)) < 1e-9,
+    ).toBe(true);
     expect(r1.p).toBeGreaterThanOrEqual(1 / 1000);
   });
 });
@@ -66,7 +77,8 @@ describe("corrections (hand arithmetic)", () => {
     // sorted 0.001*5, 0.02*4, 0.04*3, 0.2*2, 0.5*1 (running max does not bind)
     [0.4, 0.005, 0.12, 0.5, 0.08].forEach((v, i) => expect(h[i]).toBeCloseTo(v, 15));
   });
-  it("unknown correction lists the known ones", () => expect(() => correct("sidak", [0.1])).toThrow(/holm, bonferroni, none/));
+  it("unknown correction lists the known ones", () =>
+    expect(() => correct("sidak", [0.1])).toThrow(/holm, bonferroni, none/));
 });
 
 describe("bootstrap CI", () => {
@@ -79,18 +91,44 @@ describe("bootstrap CI", () => {
     // normal approximation: half-width ~ 1.96 * sd / sqrt(n); agree within 15%
     const m = ci.mean;
     const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
-    expect(Math.abs((ci.high - ci.low) / 2 - (1.96 * sd) / Math.sqrt(v.length))).toBeLessThan(0.15 * ((1.96 * sd) / Math.sqrt(v.length)));
-    expect(bootstrapCI([0.5, 0.5, 0.5], { seed: 1, samples: 100 })).toEqual({ mean: 0.5, low: 0.5, high: 0.5 });
+    expect(Math.abs((ci.high - ci.low) / 2 - (1.96 * sd) / Math.sqrt(v.length))).toBeLessThan(
+      0.15 * ((1.96 * sd) / Math.sqrt(v.length)),
+    );
+    expect(bootstrapCI([0.5, 0.5, 0.5], { seed: 1, samples: 100 })).toEqual({
+      mean: 0.5,
+      low: 0.5,
+      high: 0.5,
+    });
   });
 });
 
 describe("compareSystems", () => {
   const qrels = parseQrels(Array.from({ length: 20 }, (_, q) => `q${q} 0 rel${q} 1\n`).join(""));
   const mk = (rankOfRel: (q: number) => number) =>
-    parseRun(Array.from({ length: 20 }, (_, q) => Array.from({ length: 10 }, (_, i) => `q${q} Q0 ${i === rankOfRel(q) ? `rel${q}` : `n${q}-${i}`} ${i + 1} ${10 - i} r\n`).join("")).join(""));
-  const runs = new Map([["base", mk((q) => 5 + (q % 3))], ["good", mk(() => 0)], ["same", mk((q) => 5 + (q % 3))]]);
+    parseRun(
+      Array.from({ length: 20 }, (_, q) =>
+        Array.from(
+          { length: 10 },
+          (_, i) => `q${q} Q0 ${i === rankOfRel(q) ? `rel${q}` : `n${q}-${i}`} ${i + 1} ${10 - i} r\n`,
+        ).join(""),
+      ).join(""),
+    );
+  const runs = new Map([
+    ["base", mk((q) => 5 + (q % 3))],
+    ["good", mk(() => 0)],
+    ["same", mk((q) => 5 + (q % 3))],
+  ]);
   it("marks a large improvement significant, a copy not, with Holm over the two comparisons", () => {
-    const t = compareSystems({ qrels, runs, baseline: "base", measures: ["RR@10", "map"], test: "randomization", permutations: 2000, bootstrap: 500, seed: 9 });
+    const t = compareSystems({
+      qrels,
+      runs,
+      baseline: "base",
+      measures: ["RR@10", "map"],
+      test: "randomization",
+      permutations: 2000,
+      bootstrap: 500,
+      seed: 9,
+    });
     const good = t.rows.find((r) => r.system === "good" && r.measure === "RR@10")!;
     const same = t.rows.find((r) => r.system === "same" && r.measure === "RR@10")!;
     expect(good.mean).toBe(1);

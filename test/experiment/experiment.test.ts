@@ -17,17 +17,44 @@ const TEACHER = resolve("test/fixtures/tiny-bert");
 const MEASURES = ["RR@10", "nDCG@10", "R@100", "AP@100", "Judged@10"];
 
 /** A toy "foreign language": every English word written backwards. */
-const foreign = (s: string): string => s.split(" ").map((w) => [...w].reverse().join("")).join(" ");
+const foreign = (s: string): string =>
+  s
+    .split(" ")
+    .map((w) => [...w].reverse().join(""))
+    .join(" ");
 
 function makeData(dir: string): Record<string, unknown> {
-  const words = ["quick", "brown", "fox", "jump", "over", "lazy", "dog", "hello", "world", "search", "query", "document", "token", "language", "low", "resource", "cafe", "run"];
+  const words = [
+    "quick",
+    "brown",
+    "fox",
+    "jump",
+    "over",
+    "lazy",
+    "dog",
+    "hello",
+    "world",
+    "search",
+    "query",
+    "document",
+    "token",
+    "language",
+    "low",
+    "resource",
+    "cafe",
+    "run",
+  ];
   let state = 7;
   const rnd = (n: number): number => {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state % n;
   };
   const sentence = (n: number): string => Array.from({ length: n }, () => words[rnd(words.length)]).join(" ");
-  const docs = Array.from({ length: 24 }, (_, i) => ({ id: `d${i}`, title: sentence(3), text: sentence(12) }));
+  const docs = Array.from({ length: 24 }, (_, i) => ({
+    id: `d${i}`,
+    title: sentence(3),
+    text: sentence(12),
+  }));
   writeFileSync(join(dir, "corpus.jsonl"), docs.map((d) => JSON.stringify(d)).join("\n") + "\n");
   const queries = docs.slice(0, 10).map((d, i) => ({ qid: `q${i}`, en: d.title, doc: d.id }));
   writeFileSync(join(dir, "queries.tsv"), queries.map((q) => `${q.qid}\t${foreign(q.en)}`).join("\n") + "\n");
@@ -60,21 +87,37 @@ function makeData(dir: string): Record<string, unknown> {
     },
     teacher: { model: TEACHER },
     workers: 2,
-    students: { losses: ["ot", "contrastive"], maxLength: 16, optim: { steps: 4, batchSize: 4, warmupSteps: 1, checkpointEvery: 1 } },
+    students: {
+      losses: ["ot", "contrastive"],
+      maxLength: 16,
+      optim: { steps: 4, batchSize: 4, warmupSteps: 1, checkpointEvery: 1 },
+    },
     search: { k: 10, queryMaxLength: 16 },
     evaluation: { permutations: 1000, bootstrap: 1000 },
   };
 }
 
 interface ReportJson {
-  results: Array<{ benchmark: string; language: string; system: string; measure: string; value: number; ci_low: number; ci_high: number; p_vs_baseline: number | null; seed?: number }>;
+  results: Array<{
+    benchmark: string;
+    language: string;
+    system: string;
+    measure: string;
+    value: number;
+    ci_low: number;
+    ci_high: number;
+    p_vs_baseline: number | null;
+    seed?: number;
+  }>;
   systems: string[];
   languages: string[];
   seeds: number[];
 }
 
-const readReport = (dir: string): ReportJson => JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as ReportJson;
-const values = (r: ReportJson): string[] => r.results.map((x) => `${x.system}/${x.measure}=${x.value}`).sort();
+const readReport = (dir: string): ReportJson =>
+  JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as ReportJson;
+const values = (r: ReportJson): string[] =>
+  r.results.map((x) => `${x.system}/${x.measure}=${x.value}`).sort();
 
 describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF teacher)", () => {
   let root: string;
@@ -88,13 +131,32 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
 
   it("writes a report row for every system x measure, with the keys any tool can read", () => {
     const report = readReport(join(root, "a"));
-    const systems = ["teacher-zero-shot", "dict+teacher", "mt+teacher", "bm25-raw", "bm25-dict", "bm25-mt", "ot", "contrastive", "rrf(bm25-mt,ot)", "rrf(bm25-mt,contrastive)", "teacher-english"];
+    const systems = [
+      "teacher-zero-shot",
+      "dict+teacher",
+      "mt+teacher",
+      "bm25-raw",
+      "bm25-dict",
+      "bm25-mt",
+      "ot",
+      "contrastive",
+      "rrf(bm25-mt,ot)",
+      "rrf(bm25-mt,contrastive)",
+      "teacher-english",
+    ];
     expect(new Set(report.systems)).toEqual(new Set(systems));
     expect(report.languages).toEqual(["xx"]);
     expect(report.seeds).toEqual([5]);
     for (const system of systems)
       for (const measure of MEASURES) {
-        const rows = report.results.filter((r) => r.system === system && r.measure === measure && r.benchmark === "toy" && r.language === "xx" && r.seed === undefined);
+        const rows = report.results.filter(
+          (r) =>
+            r.system === system &&
+            r.measure === measure &&
+            r.benchmark === "toy" &&
+            r.language === "xx" &&
+            r.seed === undefined,
+        );
         expect(rows, `${system} ${measure}`).toHaveLength(1);
         const row = rows[0];
         expect(row.value).toBeGreaterThanOrEqual(0);
@@ -107,7 +169,8 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
     const runs = readdirSync(join(root, "a", "runs", "toy", "xx"));
     expect(runs).toContain("ot.seed5.run");
     expect(runs).toContain("dict_teacher.run");
-    for (const f of ["report.html", "report.md", "config.json"]) expect(readFileSync(join(root, "a", f), "utf8").length).toBeGreaterThan(100);
+    for (const f of ["report.html", "report.md", "config.json"])
+      expect(readFileSync(join(root, "a", f), "utf8").length).toBeGreaterThan(100);
   });
 
   it("a second run reuses every stage and reproduces every number", async () => {
@@ -115,7 +178,10 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
     const again: string[] = [];
     await runExperiment(parseExperimentConfig(raw), { outDir: join(root, "a"), log: (m) => again.push(m) });
     for (const stage of ["teacher", "student-ot-seed5", "student-contrastive-seed5", "search"]) {
-      expect(again.some((m) => m.startsWith(`[${stage}] cached`)), stage).toBe(true);
+      expect(
+        again.some((m) => m.startsWith(`[${stage}] cached`)),
+        stage,
+      ).toBe(true);
     }
     expect(values(readReport(join(root, "a")))).toEqual(before);
   }, 600_000);
@@ -123,7 +189,9 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
   it("a run stopped during a student's training resumes and ends with the same numbers", async () => {
     const b = join(root, "b");
     const config = parseExperimentConfig(raw);
-    await expect(runExperiment(config, { outDir: b, log: () => {}, stopStudentsAfter: 2 })).rejects.toThrow(XlirError);
+    await expect(runExperiment(config, { outDir: b, log: () => {}, stopStudentsAfter: 2 })).rejects.toThrow(
+      XlirError,
+    );
     const resumed: string[] = [];
     await runExperiment(config, { outDir: b, log: (m) => resumed.push(m) });
     expect(resumed.some((m) => m.includes("resuming an interrupted run"))).toBe(true);

@@ -19,10 +19,13 @@ const TEACHER = resolve("test/fixtures/tiny-bert");
 function bitextFrom(dir: string): string {
   const lines: string[] = [];
   for (const line of readFileSync(join(FIX, "topics.jsonl"), "utf8").split("\n").filter(Boolean)) {
-    const t = JSON.parse(line) as { topics: Array<{ lang: string; topic_title: string; topic_description: string }> };
+    const t = JSON.parse(line) as {
+      topics: Array<{ lang: string; topic_title: string; topic_description: string }>;
+    };
     const en = t.topics.find((x) => x.lang === "eng");
     const ha = t.topics.find((x) => x.lang === "hau");
-    if (en && ha) lines.push(`${ha.topic_title}\t${en.topic_title}`, `${ha.topic_description}\t${en.topic_description}`);
+    if (en && ha)
+      lines.push(`${ha.topic_title}\t${en.topic_title}`, `${ha.topic_description}\t${en.topic_description}`);
   }
   const file = join(dir, "ha-en.tsv");
   writeFileSync(file, lines.join("\n") + "\n");
@@ -43,12 +46,18 @@ function ciralConfig(dir: string, over: Record<string, unknown> = {}): Record<st
           direction: "en-xx",
           corpus: join(FIX, "corpus.jsonl.gz"),
           idField: "docid",
-          languages: [{ language: "ha", queries: join(FIX, "topics.xml"), qrels: join(FIX, "qrels.txt"), ...over }],
+          languages: [
+            { language: "ha", queries: join(FIX, "topics.xml"), qrels: join(FIX, "qrels.txt"), ...over },
+          ],
         },
       ],
     },
     teacher: { model: TEACHER },
-    students: { losses: ["ot", "contrastive"], maxLength: 24, optim: { steps: 3, batchSize: 4, warmupSteps: 1 } },
+    students: {
+      losses: ["ot", "contrastive"],
+      maxLength: 24,
+      optim: { steps: 3, batchSize: 4, warmupSteps: 1 },
+    },
     search: { k: 20, queryMaxLength: 16 },
     evaluation: { permutations: 1000, bootstrap: 1000 },
   };
@@ -70,7 +79,10 @@ describe("en-xx configuration errors", () => {
     const raw = ciralConfig(root);
     (raw.data as { bitext: Record<string, string[]> }).bitext = { so: [bitextFrom(root)] };
     const logs: string[] = [];
-    const err = await runExperiment(parseExperimentConfig(raw), { outDir: join(root, "x"), log: (m) => logs.push(m) }).catch((e: unknown) => e);
+    const err = await runExperiment(parseExperimentConfig(raw), {
+      outDir: join(root, "x"),
+      log: (m) => logs.push(m),
+    }).catch((e: unknown) => e);
     expect((err as XlirError).code).toBe("CONFIG");
     expect((err as Error).message).toMatch(/no training bitext for ha/);
     expect(logs.some((m) => m.startsWith("[teacher]") || m.startsWith("[student"))).toBe(false);
@@ -81,7 +93,10 @@ describe.skipIf(!isTorchAvailable())("en-xx on the CIRAL-shape fixture (tiny HF 
   let root: string;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "xlir-rev-"));
-    await runExperiment(parseExperimentConfig(ciralConfig(root)), { outDir: join(root, "out"), log: () => {} });
+    await runExperiment(parseExperimentConfig(ciralConfig(root)), {
+      outDir: join(root, "out"),
+      log: () => {},
+    });
   }, 600_000);
 
   it("searches every en-xx system, the students as document encoders", () => {
@@ -90,13 +105,18 @@ describe.skipIf(!isTorchAvailable())("en-xx on the CIRAL-shape fixture (tiny HF 
       comparisons: Array<{ direction?: string; verdict?: string }>;
     };
     const systems = new Set(report.results.map((r) => r.system));
-    for (const s of ["teacher-zero-shot", "bm25-raw", "ot", "contrastive"]) expect(systems.has(s), s).toBe(true);
+    for (const s of ["teacher-zero-shot", "bm25-raw", "ot", "contrastive"])
+      expect(systems.has(s), s).toBe(true);
     expect(report.results.every((r) => r.direction === "en-xx")).toBe(true);
     for (const r of report.results) expect(r.value).toBeGreaterThanOrEqual(0);
     expect(report.comparisons.length).toBeGreaterThan(0);
-    expect(report.comparisons.every((c) => c.direction === "en-xx" && typeof c.verdict === "string")).toBe(true);
+    expect(report.comparisons.every((c) => c.direction === "en-xx" && typeof c.verdict === "string")).toBe(
+      true,
+    );
     // every English query got a ranking of Hausa passages from the students' indexes
-    const run = readFileSync(join(root, "out", "runs", "ciral-fixture", "ha", "ot.seed2.run"), "utf8").trim().split("\n");
+    const run = readFileSync(join(root, "out", "runs", "ciral-fixture", "ha", "ot.seed2.run"), "utf8")
+      .trim()
+      .split("\n");
     expect(new Set(run.map((l) => l.split(" ")[0])).size).toBe(6);
     expect(run.every((l) => /^10[1-6] Q0 \S+#\d+#\d+ \d+ \S+ ot\.seed2$/.test(l))).toBe(true);
   });

@@ -15,20 +15,45 @@ import { applyTuning, studentSettings } from "../../src/experiment/settings.js";
 import { planTrials, runTuning, type TuningFile } from "../../src/experiment/tune.js";
 
 const TEACHER = resolve("test/fixtures/tiny-bert");
-const foreign = (s: string): string => s.split(" ").map((w) => [...w].reverse().join("")).join(" ");
+const foreign = (s: string): string =>
+  s
+    .split(" ")
+    .map((w) => [...w].reverse().join(""))
+    .join(" ");
 
 function makeData(dir: string): Record<string, unknown> {
-  const words = ["quick", "brown", "fox", "jump", "over", "lazy", "dog", "hello", "world", "search", "query", "document", "token", "language"];
+  const words = [
+    "quick",
+    "brown",
+    "fox",
+    "jump",
+    "over",
+    "lazy",
+    "dog",
+    "hello",
+    "world",
+    "search",
+    "query",
+    "document",
+    "token",
+    "language",
+  ];
   let state = 11;
   const rnd = (n: number): number => {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state % n;
   };
   const sentence = (n: number): string => Array.from({ length: n }, () => words[rnd(words.length)]).join(" ");
-  const docs = Array.from({ length: 20 }, (_, i) => ({ id: `d${i}`, title: sentence(3), text: sentence(10) }));
+  const docs = Array.from({ length: 20 }, (_, i) => ({
+    id: `d${i}`,
+    title: sentence(3),
+    text: sentence(10),
+  }));
   writeFileSync(join(dir, "corpus.jsonl"), docs.map((d) => JSON.stringify(d)).join("\n") + "\n");
   const write = (name: string, from: number, to: number): void => {
-    const qs = docs.slice(from, to).map((d, i) => ({ qid: `${name}${i}`, text: foreign(d.title), doc: d.id }));
+    const qs = docs
+      .slice(from, to)
+      .map((d, i) => ({ qid: `${name}${i}`, text: foreign(d.title), doc: d.id }));
     writeFileSync(join(dir, `${name}.tsv`), qs.map((q) => `${q.qid}\t${q.text}`).join("\n") + "\n");
     writeFileSync(join(dir, `${name}.qrels`), qs.map((q) => `${q.qid} 0 ${q.doc} 1`).join("\n") + "\n");
   };
@@ -58,14 +83,26 @@ function makeData(dir: string): Record<string, unknown> {
       ],
     },
     teacher: { model: TEACHER },
-    students: { losses: ["ot", "contrastive"], maxLength: 16, optim: { steps: 4, batchSize: 4, warmupSteps: 1, checkpointEvery: 1 } },
-    tuning: { trials: 3, steps: [2, 3], learningRate: [1e-3, 2e-3], space: { ot: { epsilon: [0.05, 0.1] }, contrastive: { temperature: [0.05, 0.1] } } },
+    students: {
+      losses: ["ot", "contrastive"],
+      maxLength: 16,
+      optim: { steps: 4, batchSize: 4, warmupSteps: 1, checkpointEvery: 1 },
+    },
+    tuning: {
+      trials: 3,
+      steps: [2, 3],
+      learningRate: [1e-3, 2e-3],
+      space: { ot: { epsilon: [0.05, 0.1] }, contrastive: { temperature: [0.05, 0.1] } },
+    },
     search: { k: 10, queryMaxLength: 16 },
   };
 }
 
 describe("tuning plan and configuration errors", () => {
-  const base = (tuning: unknown) => ({ students: { losses: ["ot", "contrastive", "mse", "ot+contrastive"] }, tuning });
+  const base = (tuning: unknown) => ({
+    students: { losses: ["ot", "contrastive", "mse", "ot+contrastive"] },
+    tuning,
+  });
 
   it("gives every loss the same number of trials and the same total steps", () => {
     const config = parseExperimentConfig(base({ trials: 5, steps: [100, 300] }));
@@ -78,8 +115,14 @@ describe("tuning plan and configuration errors", () => {
     // distinct grid points while the grid has enough of them (ot: 3 learning rates x 3 epsilons)
     const ot = trials.filter((t) => t.loss === "ot").map((t) => JSON.stringify({ ...t.settings, steps: 0 }));
     expect(new Set(ot).size).toBe(5);
-    expect(trials.filter((t) => t.loss === "contrastive").every((t) => t.settings.temperature !== undefined)).toBe(true);
-    expect(trials.filter((t) => t.loss === "ot+contrastive").every((t) => t.settings.weight !== undefined && t.settings.epsilon !== undefined)).toBe(true);
+    expect(
+      trials.filter((t) => t.loss === "contrastive").every((t) => t.settings.temperature !== undefined),
+    ).toBe(true);
+    expect(
+      trials
+        .filter((t) => t.loss === "ot+contrastive")
+        .every((t) => t.settings.weight !== undefined && t.settings.epsilon !== undefined),
+    ).toBe(true);
   });
 
   it("refuses an unknown loss option and an empty grid (CONFIG, exit 9)", () => {
@@ -124,7 +167,9 @@ describe.skipIf(!isTorchAvailable())("xlir tune on user files (tiny HF teacher)"
     rmSync(join(root, "test.qrels"));
     rmSync(join(root, "test.tsv"));
     const config = parseExperimentConfig(raw);
-    await expect(runTuning(config, { outDir: join(root, "t"), log: () => {}, stopStudentsAfter: 1 })).rejects.toThrow(XlirError);
+    await expect(
+      runTuning(config, { outDir: join(root, "t"), log: () => {}, stopStudentsAfter: 1 }),
+    ).rejects.toThrow(XlirError);
     const logs: string[] = [];
     file = await runTuning(config, { outDir: join(root, "t"), log: (m) => logs.push(m) });
     expect(logs.some((m) => m.includes("resuming an interrupted run"))).toBe(true);
@@ -143,7 +188,9 @@ describe.skipIf(!isTorchAvailable())("xlir tune on user files (tiny HF teacher)"
       }
       const best = Math.max(...mine.map((t) => t.mean));
       expect(file.chosen[loss]).toBeDefined();
-      expect(mine.find((t) => JSON.stringify(t.settings) === JSON.stringify(file.chosen[loss]))?.mean).toBe(best);
+      expect(mine.find((t) => JSON.stringify(t.settings) === JSON.stringify(file.chosen[loss]))?.mean).toBe(
+        best,
+      );
     }
     expect(file.stepsPerLoss).toBe(7);
     expect(readFileSync(join(root, "t", "tuning.md"), "utf8")).toMatch(/\| ot \| 0 \|/);
@@ -155,7 +202,11 @@ describe.skipIf(!isTorchAvailable())("xlir tune on user files (tiny HF teacher)"
     expect(ot.optim.steps).toBe(file.chosen.ot?.steps);
     expect(ot.optim.learningRate).toBe(file.chosen.ot?.learningRate);
     expect((ot.lossOptions as { epsilon: number }).epsilon).toBe(file.chosen.ot?.epsilon);
-    expect((studentSettings(config, "contrastive").lossOptions as { temperature: number }).temperature).toBe(file.chosen.contrastive?.temperature);
-    expect(() => applyTuning(parseExperimentConfig(raw), join(root, "t", "config.json"))).toThrow(/not a tuning file/);
+    expect((studentSettings(config, "contrastive").lossOptions as { temperature: number }).temperature).toBe(
+      file.chosen.contrastive?.temperature,
+    );
+    expect(() => applyTuning(parseExperimentConfig(raw), join(root, "t", "config.json"))).toThrow(
+      /not a tuning file/,
+    );
   });
 });

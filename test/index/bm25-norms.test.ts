@@ -28,12 +28,15 @@ describe("Lucene one-byte length norm", () => {
   });
   it("changes BM25 scores only through dl", () => {
     const words = Array.from({ length: 172 }, (_, i) => `w${i}`).join(" ");
-    const docs = [{ id: "a", text: `apple ${words}` }, { id: "b", text: "apple pear" }];
+    const docs = [
+      { id: "a", text: `apple ${words}` },
+      { id: "b", text: "apple pear" },
+    ];
     const exact = Bm25Index.build(docs, { analyzer: "generic" });
     const lucene = Bm25Index.build(docs, { analyzer: "generic", lengthNorm: "lucene" });
     // avgdl = (173 + 2) / 2 = 87.5 in both; doc a: dl 173 (exact) vs 168 (lucene)
     const idf = Math.log(1 + (2 - 2 + 0.5) / (2 + 0.5));
-    const score = (dl: number): number => idf * 1 / (1 + 0.9 * (0.6 + 0.4 * dl / 87.5));
+    const score = (dl: number): number => (idf * 1) / (1 + 0.9 * (0.6 + (0.4 * dl) / 87.5));
     expect(exact.search("apple", 2).find((x) => x.docno === "a")!.score).toBeCloseTo(score(173), 12);
     expect(lucene.search("apple", 2).find((x) => x.docno === "a")!.score).toBeCloseTo(score(168), 12);
     expect(() => Bm25Index.build(docs, { lengthNorm: "nope" as "exact" })).toThrow(/lengthNorm/);

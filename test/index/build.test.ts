@@ -19,31 +19,55 @@ const queries = [
 ];
 
 async function expectXlir(p: Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(XlirError);
   expect((err as XlirError).code).toBe(code);
   for (const part of parts) expect((err as XlirError).message).toContain(part);
 }
 
 describe("vector index build, persistence and search", () => {
-  it.each(["multi-exact", "multi", "single", "single-hnsw"])("%s: round trip gives the same results as a fresh search and a manifest", async (kind) => {
-    const enc = new HashEncoder(32);
-    const out = join(root, `rt-${kind}`);
-    const { manifest, stats } = await buildVectorIndex({ kind, out, encoder: enc, docs, shardSize: 50, batchSize: 16 });
-    expect(manifest).toMatchObject({ kind, encoderHash: enc.hash, dim: 32, docCount: 120, formatVersion: 1 });
-    expect(stats.encodedShards).toBe(3);
-    expect(existsSync(`${out}.tmp-build`)).toBe(false);
-    expect(await readdir(out)).not.toContain("shards");
-    const s = await Searcher.open(out, enc);
-    const run = await s.search(queries, 10);
-    expect([...run.keys()]).toEqual(["q1", "q2", "q3"]);
-    for (const hits of run.values()) {
-      expect(hits.length).toBe(10);
-      for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score).toBeGreaterThanOrEqual(hits[i].score);
-    }
-    // The document whose title is the query should be near the top: d0000 has title "river ..."
-    expect(run.get("q1")?.slice(0, 10).some((h) => h.docno.startsWith("d"))).toBe(true);
-  });
+  it.each(["multi-exact", "multi", "single", "single-hnsw"])(
+    "%s: round trip gives the same results as a fresh search and a manifest",
+    async (kind) => {
+      const enc = new HashEncoder(32);
+      const out = join(root, `rt-${kind}`);
+      const { manifest, stats } = await buildVectorIndex({
+        kind,
+        out,
+        encoder: enc,
+        docs,
+        shardSize: 50,
+        batchSize: 16,
+      });
+      expect(manifest).toMatchObject({
+        kind,
+        encoderHash: enc.hash,
+        dim: 32,
+        docCount: 120,
+        formatVersion: 1,
+      });
+      expect(stats.encodedShards).toBe(3);
+      expect(existsSync(`${out}.tmp-build`)).toBe(false);
+      expect(await readdir(out)).not.toContain("shards");
+      const s = await Searcher.open(out, enc);
+      const run = await s.search(queries, 10);
+      expect([...run.keys()]).toEqual(["q1", "q2", "q3"]);
+      for (const hits of run.values()) {
+        expect(hits.length).toBe(10);
+        for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score).toBeGreaterThanOrEqual(hits[i].score);
+      }
+      // The document whose title is the query should be near the top: d0000 has title "river ..."
+      expect(
+        run
+          .get("q1")
+          ?.slice(0, 10)
+          .some((h) => h.docno.startsWith("d")),
+      ).toBe(true);
+    },
+  );
 
   it("approximate multi-vector search agrees with exact MaxSim on the toy corpus (recall@10 >= 0.95)", async () => {
     const enc = new HashEncoder(32);
@@ -58,7 +82,8 @@ describe("vector index build, persistence and search", () => {
       hit += (ra.get(q.qid) ?? []).filter((h) => truth.has(h.docno)).length;
       // scores of shared documents are exact MaxSim in both (1e-5)
       const exactScore = new Map(re.get(q.qid)?.map((h) => [h.docno, h.score]));
-      for (const h of ra.get(q.qid) ?? []) if (exactScore.has(h.docno)) expect(h.score).toBeCloseTo(exactScore.get(h.docno) as number, 5);
+      for (const h of ra.get(q.qid) ?? [])
+        if (exactScore.has(h.docno)) expect(h.score).toBeCloseTo(exactScore.get(h.docno) as number, 5);
     }
     expect(hit / (qs.length * 10)).toBeGreaterThanOrEqual(0.95);
   });
@@ -71,7 +96,8 @@ describe("vector index build, persistence and search", () => {
     const b = await (await Searcher.open(join(root, "rt-multi-exact"), enc)).search(queries, 5);
     for (const q of queries) {
       const sb = new Map(b.get(q.qid)?.map((h) => [h.docno, h.score]));
-      for (const h of a.get(q.qid) ?? []) if (sb.has(h.docno)) expect(Math.abs(h.score - (sb.get(h.docno) as number))).toBeLessThan(2e-3);
+      for (const h of a.get(q.qid) ?? [])
+        if (sb.has(h.docno)) expect(Math.abs(h.score - (sb.get(h.docno) as number))).toBeLessThan(2e-3);
     }
   });
 
@@ -86,14 +112,23 @@ describe("vector index build, persistence and search", () => {
 
   it("building into an existing index with another encoder is refused with both hashes", async () => {
     const other = new HashEncoder(32, "other");
-    await expectXlir(buildVectorIndex({ kind: "multi", out: join(root, "rt-multi"), encoder: other, docs }), "MISMATCH", new HashEncoder(32).hash, other.hash);
+    await expectXlir(
+      buildVectorIndex({ kind: "multi", out: join(root, "rt-multi"), encoder: other, docs }),
+      "MISMATCH",
+      new HashEncoder(32).hash,
+      other.hash,
+    );
   });
 
   it("resumes after an interruption from the last complete shard and equals a clean build", async () => {
     const out = join(root, "resume");
     const enc = new HashEncoder(32);
     const crash = buildVectorIndex({
-      kind: "multi-exact", out, encoder: enc, docs, shardSize: 25,
+      kind: "multi-exact",
+      out,
+      encoder: enc,
+      docs,
+      shardSize: 25,
       afterShard: (i) => {
         if (i === 1) throw new Error("simulated interruption");
       },
@@ -102,7 +137,12 @@ describe("vector index build, persistence and search", () => {
     expect(existsSync(out)).toBe(false);
     // resuming with another encoder is refused
     const other = new HashEncoder(32, "other");
-    await expectXlir(buildVectorIndex({ kind: "multi-exact", out, encoder: other, docs, shardSize: 25 }), "MISMATCH", enc.hash, other.hash);
+    await expectXlir(
+      buildVectorIndex({ kind: "multi-exact", out, encoder: other, docs, shardSize: 25 }),
+      "MISMATCH",
+      enc.hash,
+      other.hash,
+    );
     const { stats } = await buildVectorIndex({ kind: "multi-exact", out, encoder: enc, docs, shardSize: 25 });
     expect(stats.resumedShards).toBe(2);
     expect(stats.encodedShards).toBe(3);

@@ -37,7 +37,13 @@ describe("exact kernels", () => {
       for (let j = 0; j < nd; j++) {
         const ld = offsets[j + 1] - offsets[j];
         if (ld === 0) empties++;
-        const ref = maxSimReference(q.subarray(qOff[i] * d), qOff[i + 1] - qOff[i], docs.subarray(offsets[j] * d), ld, d);
+        const ref = maxSimReference(
+          q.subarray(qOff[i] * d),
+          qOff[i + 1] - qOff[i],
+          docs.subarray(offsets[j] * d),
+          ld,
+          d,
+        );
         expect(scores[i * nd + j]).toBeCloseTo(ref, 4);
       }
     }
@@ -64,8 +70,19 @@ describe("exact kernels", () => {
     const h = new TopK(2, docnoRanks(docnos));
     [1, 2, 2, 0.5].forEach((s, id) => h.push(id, s));
     // ids 1 (c) and 2 (b) tie at 2: c ranks first (docno descending)
-    expect(h.sorted()).toEqual([{ id: 1, score: 2 }, { id: 2, score: 2 }]);
-    expect([{ docno: "b", score: 1 }, { docno: "c", score: 1 }, { docno: "a", score: 3 }].sort(compareHits).map((x) => x.docno)).toEqual(["a", "c", "b"]);
+    expect(h.sorted()).toEqual([
+      { id: 1, score: 2 },
+      { id: 2, score: 2 },
+    ]);
+    expect(
+      [
+        { docno: "b", score: 1 },
+        { docno: "c", score: 1 },
+        { docno: "a", score: 3 },
+      ]
+        .sort(compareHits)
+        .map((x) => x.docno),
+    ).toEqual(["a", "c", "b"]);
   });
 
   it("float16 round trip is within half-precision error (rel 1e-3)", () => {

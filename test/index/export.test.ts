@@ -14,10 +14,21 @@ describe("export to engines with native MaxSim", () => {
     const enc = new HashEncoder(16);
     const docs = toyCorpus(12);
     const dir = join(root, "p");
-    for (const i of [0, 1]) await buildVectorIndex({ kind: "multi-exact", out: dir, encoder: enc, docs, part: { index: i, count: 2 } });
+    for (const i of [0, 1])
+      await buildVectorIndex({
+        kind: "multi-exact",
+        out: dir,
+        encoder: enc,
+        docs,
+        part: { index: i, count: 2 },
+      });
     const lines: string[] = [];
     expect(await exportIndex(dir, { format: "qdrant-jsonl" }, async (l) => void lines.push(l))).toBe(12);
-    const first = JSON.parse(lines[0]) as { id: number; vector: { colbert: number[][] }; payload: { docno: string } };
+    const first = JSON.parse(lines[0]) as {
+      id: number;
+      vector: { colbert: number[][] };
+      payload: { docno: string };
+    };
     expect(first.payload.docno).toBe("d0000"); // part 0 holds record positions 0, 2, 4, ...
     const tv = await enc.encodeTokens([`${docs[0].title} ${docs[0].text}`]);
     expect(first.vector.colbert.length).toBe(tv.offsets[1]);
@@ -30,7 +41,10 @@ describe("export to engines with native MaxSim", () => {
     expect(JSON.parse(es[1]).colbert).toEqual(first.vector.colbert);
     const vespa: string[] = [];
     await exportIndex(dir, { format: "vespa-jsonl", name: "help" }, async (l) => void vespa.push(l));
-    const v = JSON.parse(vespa[0]) as { put: string; fields: { colbert: { blocks: Record<string, number[]> } } };
+    const v = JSON.parse(vespa[0]) as {
+      put: string;
+      fields: { colbert: { blocks: Record<string, number[]> } };
+    };
     expect(v.put).toBe("id:help:help::d0000");
     expect(v.fields.colbert.blocks["0"]).toEqual(first.vector.colbert[0]);
   });

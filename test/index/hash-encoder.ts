@@ -15,7 +15,11 @@ function fnv(s: string): number {
 export class HashEncoder implements RetrievalEncoder {
   readonly hash: string;
   calls = 0;
-  constructor(readonly dim = 32, readonly salt = "a", readonly maxTokens = 64) {
+  constructor(
+    readonly dim = 32,
+    readonly salt = "a",
+    readonly maxTokens = 64,
+  ) {
     this.hash = createHash("sha256").update(`hash-encoder:${dim}:${salt}`).digest("hex").slice(0, 16);
   }
 
@@ -53,7 +57,8 @@ export class HashEncoder implements RetrievalEncoder {
     texts.forEach((t, i) => {
       const rows = this.tokenRows(t);
       const n = rows.length / this.dim;
-      for (let r = 0; r < n; r++) for (let c = 0; c < this.dim; c++) out[i * this.dim + c] += rows[r * this.dim + c];
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < this.dim; c++) out[i * this.dim + c] += rows[r * this.dim + c];
       let s = 0;
       for (let c = 0; c < this.dim; c++) s += out[i * this.dim + c] ** 2;
       const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
@@ -67,7 +72,24 @@ export class HashEncoder implements RetrievalEncoder {
 
 /** A small corpus whose documents share vocabulary in controlled ways. */
 export function toyCorpus(n: number): Array<{ id: string; title: string; text: string }> {
-  const words = ["river", "mountain", "bread", "music", "engine", "forest", "language", "planet", "garden", "winter", "ocean", "library", "market", "school", "train", "window"];
+  const words = [
+    "river",
+    "mountain",
+    "bread",
+    "music",
+    "engine",
+    "forest",
+    "language",
+    "planet",
+    "garden",
+    "winter",
+    "ocean",
+    "library",
+    "market",
+    "school",
+    "train",
+    "window",
+  ];
   return Array.from({ length: n }, (_, i) => ({
     id: `d${String(i).padStart(4, "0")}`,
     title: `${words[i % words.length]} ${words[(i * 7 + 3) % words.length]}`,

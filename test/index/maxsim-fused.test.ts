@@ -37,7 +37,10 @@ describe("FusedMaxSim (exhaustive MaxSim on ONNX Runtime)", () => {
     for (let q = 0; q < qLengths.length; q++) {
       const qv = queries.vectors.subarray(qOffsets[q] * d, qOffsets[q + 1] * d);
       const ref = lengths
-        .map((len, j) => ({ id: j, score: maxSimReference(qv, qLengths[q], docs.subarray(offsets[j] * d, offsets[j + 1] * d), len, d) }))
+        .map((len, j) => ({
+          id: j,
+          score: maxSimReference(qv, qLengths[q], docs.subarray(offsets[j] * d, offsets[j + 1] * d), len, d),
+        }))
         .sort((a, b) => b.score - a.score)
         .slice(0, 7);
       expect(hits[q].map((h) => h.id)).toEqual(ref.map((r) => r.id));
@@ -49,7 +52,10 @@ describe("FusedMaxSim (exhaustive MaxSim on ONNX Runtime)", () => {
     // three identical one-token documents: equal scores, so the larger docno must come first
     const same = new Float32Array([1, 0, 1, 0, 1, 0]);
     const fused = new FusedMaxSim(same, Int32Array.from([0, 1, 2, 3]), 2, docnoRanks(["b", "c", "a"]));
-    const hits = await fused.search({ dim: 2, vectors: new Float32Array([1, 0]), offsets: Int32Array.from([0, 1]) }, 2);
+    const hits = await fused.search(
+      { dim: 2, vectors: new Float32Array([1, 0]), offsets: Int32Array.from([0, 1]) },
+      2,
+    );
     expect(hits[0].map((h) => h.id)).toEqual([1, 0]); // "c", then "b"
   });
 });

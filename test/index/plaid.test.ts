@@ -5,7 +5,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
 import { buildVectorIndex, writeVectorIndex } from "../../src/index/build.js";
 import { MultiVectorIndex } from "../../src/index/multi.js";
-import { decompress, defaultCentroids, kmeans, packResiduals, PlaidIndex, residualBuckets, type ResidualCodec } from "../../src/index/plaid.js";
+import {
+  decompress,
+  defaultCentroids,
+  kmeans,
+  packResiduals,
+  PlaidIndex,
+  residualBuckets,
+  type ResidualCodec,
+} from "../../src/index/plaid.js";
 import { openVectorIndex } from "../../src/index/registry.js";
 import { clusteredVectors, normalizeRows, randomOffsets } from "../../src/index/synthetic.js";
 import { recallAtK } from "../../src/search/bench.js";
@@ -22,7 +30,11 @@ const all = clusteredVectors({ n: nTokens + 60 * 12, dim, clusters: 200, spread:
 const tokens = all.slice(0, nTokens * dim);
 const offsets = randomOffsets(nTokens, 20, 60, 6);
 const docnos = Array.from({ length: offsets.length - 1 }, (_, i) => `doc${String(i).padStart(4, "0")}`);
-const queries = { dim, vectors: all.slice(nTokens * dim), offsets: Int32Array.from({ length: 61 }, (_, i) => i * 12) };
+const queries = {
+  dim,
+  vectors: all.slice(nTokens * dim),
+  offsets: Int32Array.from({ length: 61 }, (_, i) => i * 12),
+};
 
 async function dirBytes(dir: string): Promise<number> {
   let sum = 0;
@@ -41,8 +53,17 @@ describe("residual codec (ColBERTv2)", () => {
 
   it("packs b bits per dimension and decompresses to normalise(centroid + bucket weight)", () => {
     const d = 8;
-    const centroids = normalizeRows(Float32Array.from({ length: 2 * d }, (_, i) => ((i * 7) % 5) - 2), d);
-    const codec: ResidualCodec = { dim: d, nbits: 2, centroids, cutoffs: [-0.1, 0, 0.1], weights: [-0.2, -0.05, 0.05, 0.2] };
+    const centroids = normalizeRows(
+      Float32Array.from({ length: 2 * d }, (_, i) => ((i * 7) % 5) - 2),
+      d,
+    );
+    const codec: ResidualCodec = {
+      dim: d,
+      nbits: 2,
+      centroids,
+      cutoffs: [-0.1, 0, 0.1],
+      weights: [-0.2, -0.05, 0.05, 0.2],
+    };
     const rand = new Mulberry32(3);
     const x = Float32Array.from({ length: 3 * d }, () => rand.next() - 0.5);
     const codes = Int32Array.from([1, 0, 1]);
@@ -76,19 +97,42 @@ describe("residual codec (ColBERTv2)", () => {
 
 describe("multi-plaid index", () => {
   it("candidates lose nothing against exhaustive search on decompressed vectors; recall and size against float32", async () => {
-    await writeVectorIndex(join(root, "exact"), { kind: "multi-exact", encoderHash: "synthetic", dim, vectors: tokens, offsets, docnos });
+    await writeVectorIndex(join(root, "exact"), {
+      kind: "multi-exact",
+      encoderHash: "synthetic",
+      dim,
+      vectors: tokens,
+      offsets,
+      docnos,
+    });
     const exact = await (await openVectorIndex(join(root, "exact"))).search(queries, 10);
     const ids = (r: typeof exact) => r.map((h) => h.map((x) => x.docno));
     const recall: Record<number, number> = {};
     for (const nbits of [1, 2, 4]) {
       const dir = join(root, `plaid${nbits}`);
-      const { manifest } = await writeVectorIndex(dir, { kind: "multi-plaid", encoderHash: "synthetic", dim, vectors: tokens, offsets, docnos, options: { nbits, centroids: 256 } });
+      const { manifest } = await writeVectorIndex(dir, {
+        kind: "multi-plaid",
+        encoderHash: "synthetic",
+        dim,
+        vectors: tokens,
+        offsets,
+        docnos,
+        options: { nbits, centroids: 256 },
+      });
       expect(manifest.buildParams).toMatchObject({ nbits, centroids: 256 });
       const index = (await openVectorIndex(dir)) as PlaidIndex;
       recall[nbits] = recallAtK(ids(exact), ids(await index.search(queries, 10)), 10);
       // the quantisation ceiling: every document decompressed and scored exhaustively
       const all = index.decompressDocs(Int32Array.from({ length: docnos.length }, (_, i) => i));
-      const ceiling = new MultiVectorIndex("mem", { ...manifest, kind: "multi-exact" }, docnos, all.rows, all.offsets, null, 0);
+      const ceiling = new MultiVectorIndex(
+        "mem",
+        { ...manifest, kind: "multi-exact" },
+        docnos,
+        all.rows,
+        all.offsets,
+        null,
+        0,
+      );
       const ceilingRecall = recallAtK(ids(exact), ids(await ceiling.search(queries, 10)), 10);
       expect(recall[nbits]).toBeGreaterThanOrEqual(ceilingRecall - 0.01);
       const ratio = (nTokens * dim * 4) / (await dirBytes(dir));
@@ -112,11 +156,22 @@ describe("multi-plaid index", () => {
     expect(a.get("q0")?.length).toBe(10);
     const key = (r: typeof a) => qs.map((q) => (r.get(q.qid) ?? []).map((h) => h.docno));
     expect(recallAtK(key(b), key(a), 10)).toBeGreaterThanOrEqual(0.8);
-    for (let i = 1; i >= 0; i--) await buildVectorIndex({ kind: "multi-plaid", out: join(root, "enc-parts"), encoder: enc, docs, part: { index: i, count: 2 }, centroids: 32 });
+    for (let i = 1; i >= 0; i--)
+      await buildVectorIndex({
+        kind: "multi-plaid",
+        out: join(root, "enc-parts"),
+        encoder: enc,
+        docs,
+        part: { index: i, count: 2 },
+        centroids: 32,
+      });
     const p = await (await Searcher.open(join(root, "enc-parts"), enc)).search(qs, 10);
     expect(recallAtK(key(b), key(p), 10)).toBeGreaterThanOrEqual(0.8);
     await truncate(join(out, "residuals.bin"), 10);
-    const err = await openVectorIndex(out).then(() => null, (e: unknown) => e);
+    const err = await openVectorIndex(out).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as XlirError).code).toBe("CORRUPT");
     expect((err as XlirError).message).toContain("residuals.bin");
   }, 300_000);
@@ -124,7 +179,10 @@ describe("multi-plaid index", () => {
   it("refuses a manifest whose codec is damaged", async () => {
     const m = join(root, "plaid1", "manifest.json");
     await writeFile(m, (await readFile(m, "utf8")).replace('"nbits": 1', '"nbits": 3'));
-    const err = await openVectorIndex(join(root, "plaid1")).then(() => null, (e: unknown) => e);
+    const err = await openVectorIndex(join(root, "plaid1")).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as XlirError).code).toBe("CORRUPT");
     expect((err as XlirError).message).toContain("nbits");
   });

@@ -20,7 +20,9 @@ interface Case {
   doc_kept_ids: number[][];
   scores: number[][];
 }
-const G = JSON.parse(readFileSync(path.join(__dirname, "../golden/models/late-interaction.json"), "utf8")) as {
+const G = JSON.parse(
+  readFileSync(path.join(__dirname, "../golden/models/late-interaction.json"), "utf8"),
+) as {
   queries: string[];
   documents: string[];
   colbert: { attend_false: Case; attend_true: Case };
@@ -93,8 +95,17 @@ describe("ColBERT layout (artifact.metadata + linear.weight)", () => {
     const info = await inspectHfFolder(dir);
     expect(info.layout).toBe("colbert");
     expect(info.head).toEqual({ kind: "colbert", dim: 16, pooling: "cls", bias: false });
-    expect(info.interaction.query).toMatchObject({ length: 12, attendExpansion: false, prefixId: info.tokenizer.tokenToId("[unused0]"), expansionId: info.tokenizer.tokenToId("[MASK]") });
-    expect(info.interaction.document).toMatchObject({ length: null, maxLength: 20, prefixId: info.tokenizer.tokenToId("[unused1]") });
+    expect(info.interaction.query).toMatchObject({
+      length: 12,
+      attendExpansion: false,
+      prefixId: info.tokenizer.tokenToId("[unused0]"),
+      expansionId: info.tokenizer.tokenToId("[MASK]"),
+    });
+    expect(info.interaction.document).toMatchObject({
+      length: null,
+      maxLength: 20,
+      prefixId: info.tokenizer.tokenToId("[unused1]"),
+    });
     expect(info.interaction.document.skipIds).toContain(info.tokenizer.tokenToId(","));
     const diff = await checkOnnx(dir, G.colbert.attend_false);
     console.log(`colbert parity (attend false): max score difference ${diff.toExponential(2)}`);
@@ -112,8 +123,16 @@ describe("ColBERT layout (artifact.metadata + linear.weight)", () => {
     const m = await loadHfFolder(path.join(FIX, "tiny-colbert"));
     const enc = TorchEncoder.fromHfModel(m).freeze();
     try {
-      const q = encodeTokenVectors(enc, m.tokenizer, G.queries, { maxLength: 512, role: "query", batchSize: 2 });
-      const d = encodeTokenVectors(enc, m.tokenizer, G.documents, { maxLength: 512, role: "document", batchSize: 3 });
+      const q = encodeTokenVectors(enc, m.tokenizer, G.queries, {
+        maxLength: 512,
+        role: "query",
+        batchSize: 2,
+      });
+      const d = encodeTokenVectors(enc, m.tokenizer, G.documents, {
+        maxLength: 512,
+        role: "document",
+        batchSize: 3,
+      });
       expect(maxDiff(maxsim(q, d), G.colbert.attend_false.scores)).toBeLessThan(1e-4);
     } finally {
       enc.free();
@@ -124,7 +143,10 @@ describe("ColBERT layout (artifact.metadata + linear.weight)", () => {
     const metaFile = path.join(dir, "artifact.metadata");
     const meta = JSON.parse(await fs.readFile(metaFile, "utf8"));
     await fs.writeFile(metaFile, JSON.stringify({ ...meta, dim: 128 }));
-    await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "MISMATCH", message: expect.stringMatching(/'linear\.weight' has shape \[16, 32\], expected \[128, 32\]/) });
+    await expect(loadHfFolder(dir)).rejects.toMatchObject({
+      code: "MISMATCH",
+      message: expect.stringMatching(/'linear\.weight' has shape \[16, 32\], expected \[128, 32\]/),
+    });
   });
 });
 
@@ -143,11 +165,26 @@ describe("PyLate layout (modules.json + Dense modules)", () => {
     const dir = await copy("tiny-pylate");
     const cfgFile = path.join(dir, "2_Dense", "config.json");
     const cfg = JSON.parse(await fs.readFile(cfgFile, "utf8"));
-    await fs.writeFile(cfgFile, JSON.stringify({ ...cfg, activation_function: "torch.nn.modules.activation.Tanh" }));
-    await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "UNSUPPORTED", message: expect.stringMatching(/2_Dense.*Tanh/) });
+    await fs.writeFile(
+      cfgFile,
+      JSON.stringify({ ...cfg, activation_function: "torch.nn.modules.activation.Tanh" }),
+    );
+    await expect(loadHfFolder(dir)).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+      message: expect.stringMatching(/2_Dense.*Tanh/),
+    });
     const mods = JSON.parse(await fs.readFile(path.join(dir, "modules.json"), "utf8"));
-    await fs.writeFile(path.join(dir, "modules.json"), JSON.stringify([mods[0], { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" }]));
-    await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "UNSUPPORTED", message: expect.stringMatching(/Pooling/) });
+    await fs.writeFile(
+      path.join(dir, "modules.json"),
+      JSON.stringify([
+        mods[0],
+        { idx: 1, name: "1", path: "1_Pooling", type: "sentence_transformers.models.Pooling" },
+      ]),
+    );
+    await expect(loadHfFolder(dir)).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+      message: expect.stringMatching(/Pooling/),
+    });
   });
 });
 
@@ -155,6 +192,8 @@ describe("a folder that is neither", () => {
   it("one error naming what is missing", async () => {
     const m = await inspectHfFolder(path.join(FIX, "tiny-xlmr"));
     expect(m.layout).toBe("hf");
-    expect(() => requireLateInteraction(m, "tiny-xlmr")).toThrow(/xlir\.json.*artifact\.metadata.*modules\.json with a Dense module/);
+    expect(() => requireLateInteraction(m, "tiny-xlmr")).toThrow(
+      /xlir\.json.*artifact\.metadata.*modules\.json with a Dense module/,
+    );
   });
 });

@@ -25,7 +25,9 @@ describe("ONNX Runtime execution provider", () => {
     const gpu = await OnnxEncoder.fromFolder(path.join(FIX, "tiny-bert"), { device: "cuda" });
     const again = await OnnxEncoder.fromFolder(path.join(FIX, "tiny-bert"), { device: "cuda" });
     expect(messages).toHaveLength(1); // said once per process
-    expect(messages[0]).toMatch(/runs on the CUDA execution provider \(cuda:0\)|CUDA execution provider is not (installed|usable \(.+\)); running on the CPU provider/);
+    expect(messages[0]).toMatch(
+      /runs on the CUDA execution provider \(cuda:0\)|CUDA execution provider is not (installed|usable \(.+\)); running on the CPU provider/,
+    );
     const a = await cpu.encodeTokens(TEXTS, "query");
     const b = await gpu.encodeTokens(TEXTS, "query");
     expect([...b.offsets]).toEqual([...a.offsets]);

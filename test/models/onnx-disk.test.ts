@@ -20,7 +20,10 @@ afterAll(async () => {
 
 async function copy(name: string): Promise<string> {
   const dst = path.join(tmp, `${name}-${Math.random().toString(36).slice(2)}`);
-  await fs.cp(path.join(FIX, name), dst, { recursive: true, filter: (src) => !src.includes(`${path.sep}onnx`) });
+  await fs.cp(path.join(FIX, name), dst, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}onnx`),
+  });
   return dst;
 }
 
@@ -73,7 +76,10 @@ describe("ONNX file beside tokenizer.json", () => {
       expect(enc.onnxSource).toBe("written");
       const ours = await enc.encodeRaw(TEXTS);
       await enc.dispose();
-      const extractor = await pipeline("feature-extraction", path.basename(dir), { dtype: "fp32", local_files_only: true });
+      const extractor = await pipeline("feature-extraction", path.basename(dir), {
+        dtype: "fp32",
+        local_files_only: true,
+      });
       let worst = 0;
       for (let i = 0; i < TEXTS.length; i++) {
         const out = await extractor(TEXTS[i], { pooling: "none", normalize: false });

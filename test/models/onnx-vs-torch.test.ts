@@ -11,7 +11,12 @@ import { loadHfFolder } from "../../src/models/hf.js";
 import { OnnxEncoder } from "../../src/models/onnx-encoder.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 
-const TEXTS = ["the quick brown fox", "hello world", "low resource language search query document token", "dog"];
+const TEXTS = [
+  "the quick brown fox",
+  "hello world",
+  "low resource language search query document token",
+  "dog",
+];
 
 describe.skipIf(NO_TORCH)(torchSuite("ONNX Runtime path vs libtorch training graph"), () => {
   for (const name of ["tiny-bert", "tiny-xlmr"]) {
@@ -19,7 +24,13 @@ describe.skipIf(NO_TORCH)(torchSuite("ONNX Runtime path vs libtorch training gra
       const src = await loadHfFolder(new URL(`../fixtures/${name}`, import.meta.url).pathname);
       const head = { kind: "colbert" as const, dim: 12, pooling: "cls" as const };
       const torchEnc = TorchEncoder.random(src.config, head, 31); // weights differ from the fixture's
-      const model = { ...src, weights: torchEnc.namedWeights(), head, headWeights: torchEnc.headWeights(), hash: "test" };
+      const model = {
+        ...src,
+        weights: torchEnc.namedWeights(),
+        head,
+        headWeights: torchEnc.headWeights(),
+        hash: "test",
+      };
       const onnx = await OnnxEncoder.fromModel(model, { threads: 1 });
       try {
         const batch = src.tokenizer.encodeBatch(TEXTS, { maxLength: 32 });
@@ -37,9 +48,16 @@ describe.skipIf(NO_TORCH)(torchSuite("ONNX Runtime path vs libtorch training gra
           expect(raw.ids[b]).toEqual(Array.from(batch.ids.subarray(b * batch.length, b * batch.length + n)));
           expect(tv.offsets[b + 1] - tv.offsets[b]).toBe(n);
           for (let i = 0; i < n; i++) {
-            for (let j = 0; j < H; j++) worstHidden = Math.max(worstHidden, Math.abs(raw.hidden[b][i * H + j] - hidden[(b * batch.length + i) * H + j]));
+            for (let j = 0; j < H; j++)
+              worstHidden = Math.max(
+                worstHidden,
+                Math.abs(raw.hidden[b][i * H + j] - hidden[(b * batch.length + i) * H + j]),
+              );
             for (let j = 0; j < 12; j++)
-              worstVector = Math.max(worstVector, Math.abs(tv.vectors[(tv.offsets[b] + i) * 12 + j] - vectors[(b * batch.length + i) * 12 + j]));
+              worstVector = Math.max(
+                worstVector,
+                Math.abs(tv.vectors[(tv.offsets[b] + i) * 12 + j] - vectors[(b * batch.length + i) * 12 + j]),
+              );
           }
         });
         expect(worstHidden).toBeLessThan(1e-4);

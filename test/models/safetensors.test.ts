@@ -4,7 +4,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
-import { f16ToF32, f32ToBf16, f32ToF16, parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from "../../src/models/safetensors.js";
+import {
+  f16ToF32,
+  f32ToBf16,
+  f32ToF16,
+  parseSafetensors,
+  readSafetensors,
+  serializeSafetensors,
+  writeSafetensors,
+} from "../../src/models/safetensors.js";
 import { writeCheckFile, xlirWriteValues } from "../../scripts/dev/hf_xlir_write.js";
 
 const GOLD = path.join(__dirname, "../golden/models");
@@ -71,7 +79,11 @@ describe("safetensors: files written by xlir, read by PyTorch", () => {
     }
     const f = path.join(tmp, "check.safetensors");
     await writeCheckFile(f);
-    expect(createHash("sha256").update(await fs.readFile(f)).digest("hex")).toBe(check.sha256);
+    expect(
+      createHash("sha256")
+        .update(await fs.readFile(f))
+        .digest("hex"),
+    ).toBe(check.sha256);
   });
 });
 
@@ -118,7 +130,9 @@ describe("safetensors: conversions and round trips", () => {
     expect(left).toEqual([]); // atomic write left no temp file
   });
   it("reads from a buffer at an odd byte offset (misaligned F32 data)", () => {
-    const bytes = serializeSafetensors(new Map([["x", { shape: [3], data: Float32Array.of(1.5, -2, 3.25) }]]));
+    const bytes = serializeSafetensors(
+      new Map([["x", { shape: [3], data: Float32Array.of(1.5, -2, 3.25) }]]),
+    );
     const shifted = Buffer.alloc(bytes.length + 1);
     bytes.copy(shifted, 1);
     const { tensors } = parseSafetensors(shifted.subarray(1));
@@ -129,17 +143,42 @@ describe("safetensors: conversions and round trips", () => {
 describe("safetensors: header validation", () => {
   it("a header that lies about a tensor's size", () => {
     const b = rawFile({ w: { dtype: "F32", shape: [2, 3], data_offsets: [0, 20] } }, 20);
-    expectError(() => parseSafetensors(b, "m.safetensors"), "CORRUPT", /m\.safetensors: tensor 'w' \(F32 \[2,3\]\): expected 24 bytes, header says 20/);
+    expectError(
+      () => parseSafetensors(b, "m.safetensors"),
+      "CORRUPT",
+      /m\.safetensors: tensor 'w' \(F32 \[2,3\]\): expected 24 bytes, header says 20/,
+    );
   });
   it("offsets past the end, overlap, gap, uncovered tail", () => {
-    expectError(() => parseSafetensors(rawFile({ w: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, 4)), "CORRUPT", /run past the end/);
     expectError(
-      () => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] }, b: { dtype: "F32", shape: [2], data_offsets: [4, 12] } }, 12)),
+      () => parseSafetensors(rawFile({ w: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, 4)),
+      "CORRUPT",
+      /run past the end/,
+    );
+    expectError(
+      () =>
+        parseSafetensors(
+          rawFile(
+            {
+              a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+              b: { dtype: "F32", shape: [2], data_offsets: [4, 12] },
+            },
+            12,
+          ),
+        ),
       "CORRUPT",
       /overlap/,
     );
-    expectError(() => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, 8)), "CORRUPT", /gap of 4 bytes/);
-    expectError(() => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, 8)), "CORRUPT", /cover 4 bytes but the data buffer has 8/);
+    expectError(
+      () => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, 8)),
+      "CORRUPT",
+      /gap of 4 bytes/,
+    );
+    expectError(
+      () => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, 8)),
+      "CORRUPT",
+      /cover 4 bytes but the data buffer has 8/,
+    );
   });
   it("truncated file, absurd header length, invalid JSON, unknown dtype, bad shape", () => {
     expectError(() => parseSafetensors(Buffer.alloc(5)), "CORRUPT", /too short/);
@@ -152,10 +191,20 @@ describe("safetensors: header validation", () => {
     const bad = Buffer.concat([Buffer.alloc(8), Buffer.from("{not json")]);
     bad.writeBigUInt64LE(9n, 0);
     expectError(() => parseSafetensors(bad), "CORRUPT", /not valid JSON/);
-    expectError(() => parseSafetensors(rawFile({ a: { dtype: "Q4", shape: [1], data_offsets: [0, 1] } }, 1)), "UNSUPPORTED", /dtype "Q4"/);
-    expectError(() => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, 4)), "CORRUPT", /shape/);
+    expectError(
+      () => parseSafetensors(rawFile({ a: { dtype: "Q4", shape: [1], data_offsets: [0, 1] } }, 1)),
+      "UNSUPPORTED",
+      /dtype "Q4"/,
+    );
+    expectError(
+      () => parseSafetensors(rawFile({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, 4)),
+      "CORRUPT",
+      /shape/,
+    );
   });
   it("a missing file is NOT_FOUND", async () => {
-    await expect(readSafetensors(path.join(tmp, "nope.safetensors"))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(readSafetensors(path.join(tmp, "nope.safetensors"))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });

@@ -19,7 +19,9 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder on the HF fixtures"), () => {
   for (const name of ["tiny-bert", "tiny-xlmr"]) {
     it(`${name}: padded batch equals the per-text reference within 1e-4`, async () => {
       const m = await loadHfFolder(new URL(`../fixtures/${name}`, import.meta.url).pathname);
-      const g = JSON.parse(readFileSync(new URL(`../golden/models/${name}.json`, import.meta.url), "utf8")) as Golden;
+      const g = JSON.parse(
+        readFileSync(new URL(`../golden/models/${name}.json`, import.meta.url), "utf8"),
+      ) as Golden;
       const enc = TorchEncoder.fromWeights(m.config, m.weights);
       const B = g.texts.length;
       const L = Math.max(...g.texts.map((t) => t.ids.length));
@@ -34,7 +36,9 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder on the HF fixtures"), () => {
         const h = enc.encodeRaw(ids, mask, B, L).toFloat32(); // [B, L, H]
         const H = m.config.hiddenSize;
         g.texts.forEach((t, b) =>
-          t.hidden.forEach((row, i) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(h[(b * L + i) * H + j] - v))))),
+          t.hidden.forEach((row, i) =>
+            row.forEach((v, j) => (worst = Math.max(worst, Math.abs(h[(b * L + i) * H + j] - v)))),
+          ),
         );
       });
       enc.free();
@@ -55,7 +59,13 @@ describe.skipIf(NO_TORCH)(torchSuite("saving a trained encoder in HF layout"), (
     const root = mkdtempSync(join(tmpdir(), "xlir-save-"));
     const dir = join(root, "model");
     try {
-      await saveHfFolder(dir, { config: a.config, weights: a.namedWeights(), tokenizerJson: src.tokenizer.json, head, headWeights: a.headWeights() });
+      await saveHfFolder(dir, {
+        config: a.config,
+        weights: a.namedWeights(),
+        tokenizerJson: src.tokenizer.json,
+        head,
+        headWeights: a.headWeights(),
+      });
       const b = TorchEncoder.fromHfModel(await loadHfFolder(dir));
       const ids = new Int32Array([0, 9, 14, 2, 0, 21, 2, 1]);
       const mask = new Int32Array([1, 1, 1, 1, 1, 1, 1, 0]);

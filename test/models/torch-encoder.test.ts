@@ -27,7 +27,9 @@ interface Ref {
 
 const dir = (name: string) => new URL(`../golden/engine/${name}/`, import.meta.url).pathname;
 
-async function load(name: string): Promise<{ config: EncoderConfig; weights: NamedWeights; head: NamedWeights; ref: Ref }> {
+async function load(
+  name: string,
+): Promise<{ config: EncoderConfig; weights: NamedWeights; head: NamedWeights; ref: Ref }> {
   const d = dir(name);
   const config = parseHfConfig(JSON.parse(readFileSync(d + "config.json", "utf8")), d + "config.json");
   const weights = (await readSafetensors(d + "model.safetensors")).tensors;
@@ -50,7 +52,12 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder vs plain-torch reference"), (
       const before = liveTensors();
       const ids = Int32Array.from(ref.ids);
       const mask = Int32Array.from(ref.mask);
-      const col = TorchEncoder.fromWeights(config, weights, { kind: "colbert", dim: ref.dim, pooling: "cls" }, head);
+      const col = TorchEncoder.fromWeights(
+        config,
+        weights,
+        { kind: "colbert", dim: ref.dim, pooling: "cls" },
+        head,
+      );
       tidy(() => {
         const h = col.encodeRaw(ids, mask, ref.B, ref.L);
         expect(h.shape).toEqual([ref.B, ref.L, config.hiddenSize]);
@@ -59,7 +66,11 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder vs plain-torch reference"), (
         expect(v.shape).toEqual([ref.B, ref.L, ref.dim]);
         expect(maxAbsDiff(v.toFloat32(), ref.colbert)).toBeLessThan(1e-4);
       });
-      const pooled = TorchEncoder.fromWeights(config, weights, { kind: "pooled", dim: null, pooling: "mean" });
+      const pooled = TorchEncoder.fromWeights(config, weights, {
+        kind: "pooled",
+        dim: null,
+        pooling: "mean",
+      });
       tidy(() => {
         const p = pooled.pooledVectors(ids, mask, ref.B, ref.L);
         expect(p.shape).toEqual([ref.B, config.hiddenSize]);
@@ -71,7 +82,11 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder vs plain-torch reference"), (
         const e = out.get(k.replace(/^(bert|roberta)\./, ""));
         expect(e, k).toBeDefined();
         expect(e!.shape).toEqual(w.shape);
-        expect(Buffer.from(e!.data.buffer).equals(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength))).toBe(true);
+        expect(
+          Buffer.from(e!.data.buffer).equals(
+            Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength),
+          ),
+        ).toBe(true);
       }
       col.free();
       pooled.free();
@@ -83,12 +98,16 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder vs plain-torch reference"), (
     const { config, weights } = await load("tiny-bert");
     const missing = new Map(weights);
     missing.delete("bert.encoder.layer.1.output.dense.bias");
-    expect(() => TorchEncoder.fromWeights(config, missing)).toThrow(/encoder\.layer\.1\.output\.dense\.bias' is missing/);
+    expect(() => TorchEncoder.fromWeights(config, missing)).toThrow(
+      /encoder\.layer\.1\.output\.dense\.bias' is missing/,
+    );
     const bad = new Map(weights);
     bad.set("bert.embeddings.LayerNorm.bias", { dtype: "F32", shape: [31], data: new Float32Array(31) });
     expect(() => TorchEncoder.fromWeights(config, bad)).toThrow(XlirError);
     const enc = TorchEncoder.fromWeights(config, weights);
-    expect(() => enc.forward(new Int32Array([2, 999]), new Int32Array([1, 1]), 1, 2)).toThrow(/outside the vocabulary/);
+    expect(() => enc.forward(new Int32Array([2, 999]), new Int32Array([1, 1]), 1, 2)).toThrow(
+      /outside the vocabulary/,
+    );
     const L = config.maxPositions + 1;
     expect(() => enc.forward(new Int32Array(L).fill(5), new Int32Array(L).fill(1), 1, L)).toThrow(/position/);
     enc.free();
@@ -107,8 +126,14 @@ describe.skipIf(NO_TORCH)(torchSuite("TorchEncoder vs plain-torch reference"), (
     expect([...wa.get("embeddings.LayerNorm.weight")!.data].every((v) => v === 1)).toBe(true);
     expect([...wa.get("encoder.layer.1.output.dense.bias")!.data].every((v) => v === 0)).toBe(true);
     const emb = wa.get("embeddings.word_embeddings.weight")!.data;
-    expect([...emb.subarray(config.padTokenId * 32, config.padTokenId * 32 + 32)].every((v) => v === 0)).toBe(true);
-    expect(Buffer.from(q.buffer).equals(Buffer.from(wb.get("encoder.layer.0.attention.self.query.weight")!.data.buffer))).toBe(true);
+    expect([...emb.subarray(config.padTokenId * 32, config.padTokenId * 32 + 32)].every((v) => v === 0)).toBe(
+      true,
+    );
+    expect(
+      Buffer.from(q.buffer).equals(
+        Buffer.from(wb.get("encoder.layer.0.attention.self.query.weight")!.data.buffer),
+      ),
+    ).toBe(true);
     const ids = new Int32Array([0, 5, 6, 2]);
     const mask = new Int32Array([1, 1, 1, 1]);
     tidy(() => {

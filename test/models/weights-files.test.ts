@@ -11,7 +11,9 @@ import { SafetensorsFile, serializeSafetensors } from "../../src/models/safetens
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 
 const FIX = path.join(__dirname, "../fixtures");
-const G = JSON.parse(readFileSync(path.join(__dirname, "../golden/models/late-interaction.json"), "utf8")) as { sharded: { ids: number[]; hidden: number[][] } };
+const G = JSON.parse(
+  readFileSync(path.join(__dirname, "../golden/models/late-interaction.json"), "utf8"),
+) as { sharded: { ids: number[]; hidden: number[][] } };
 let tmp: string;
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "xlir-weights-"));
@@ -53,16 +55,25 @@ describe("sharded checkpoints", () => {
     const f = path.join(dir, SHARD2);
     const st = await fs.stat(f);
     await fs.truncate(f, st.size - 100);
-    await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "CORRUPT", message: expect.stringMatching(new RegExp(`${SHARD2}: .*truncated`)) });
+    await expect(loadHfFolder(dir)).rejects.toMatchObject({
+      code: "CORRUPT",
+      message: expect.stringMatching(new RegExp(`${SHARD2}: .*truncated`)),
+    });
   });
 
   it("an index naming a missing shard is NOT_FOUND naming the index and the shard", async () => {
     const dir = await copy("tiny-bert-sharded");
     const idxFile = path.join(dir, "model.safetensors.index.json");
     const idx = JSON.parse(await fs.readFile(idxFile, "utf8"));
-    for (const k of Object.keys(idx.weight_map)) if (idx.weight_map[k] === SHARD2) idx.weight_map[k] = "model-00003-of-00003.safetensors";
+    for (const k of Object.keys(idx.weight_map))
+      if (idx.weight_map[k] === SHARD2) idx.weight_map[k] = "model-00003-of-00003.safetensors";
     await fs.writeFile(idxFile, JSON.stringify(idx));
-    await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/model\.safetensors\.index\.json: names shard model-00003-of-00003\.safetensors .* does not exist/) });
+    await expect(loadHfFolder(dir)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringMatching(
+        /model\.safetensors\.index\.json: names shard model-00003-of-00003\.safetensors .* does not exist/,
+      ),
+    });
   });
 
   it("an index that disagrees with a shard header, or a shard name with a path, is refused", async () => {
@@ -70,10 +81,22 @@ describe("sharded checkpoints", () => {
     const idxFile = path.join(dir, "model.safetensors.index.json");
     const idx = JSON.parse(await fs.readFile(idxFile, "utf8"));
     const name = Object.keys(idx.weight_map).find((k) => idx.weight_map[k] === SHARD2)!;
-    await fs.writeFile(idxFile, JSON.stringify({ ...idx, weight_map: { ...idx.weight_map, [name]: "model-00001-of-00002.safetensors" } }));
+    await fs.writeFile(
+      idxFile,
+      JSON.stringify({
+        ...idx,
+        weight_map: { ...idx.weight_map, [name]: "model-00001-of-00002.safetensors" },
+      }),
+    );
     await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "MISMATCH" });
-    await fs.writeFile(idxFile, JSON.stringify({ ...idx, weight_map: { ...idx.weight_map, [name]: "../x.safetensors" } }));
-    await expect(loadHfFolder(dir)).rejects.toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/shard file name in the same folder/) });
+    await fs.writeFile(
+      idxFile,
+      JSON.stringify({ ...idx, weight_map: { ...idx.weight_map, [name]: "../x.safetensors" } }),
+    );
+    await expect(loadHfFolder(dir)).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      message: expect.stringMatching(/shard file name in the same folder/),
+    });
   });
 });
 
@@ -83,7 +106,15 @@ describe("positional reads", () => {
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = (i % 2048) / 64 - 16; // exact in float16
     const file = path.join(tmp, "big.safetensors");
-    await fs.writeFile(file, serializeSafetensors(new Map([["a", { dtype: "F16", shape: [3000, 3000], data }], ["b", { dtype: "F32", shape: [n], data }]])));
+    await fs.writeFile(
+      file,
+      serializeSafetensors(
+        new Map([
+          ["a", { dtype: "F16", shape: [3000, 3000], data }],
+          ["b", { dtype: "F32", shape: [n], data }],
+        ]),
+      ),
+    );
     const f = await SafetensorsFile.open(file);
     try {
       const a = await f.read("a");

@@ -53,11 +53,29 @@ describe("xlir align", () => {
       const program = new Command().exitOverride();
       register(program);
       const fx = "test/fixtures/tiny-bert";
-      await program.parseAsync(["node", "xlir", "align", "--student", fx, "--teacher", fx, "--json", "--svg", svgPath, "the cat sat", "the cat sat"]);
+      await program.parseAsync([
+        "node",
+        "xlir",
+        "align",
+        "--student",
+        fx,
+        "--teacher",
+        fx,
+        "--json",
+        "--svg",
+        svgPath,
+        "the cat sat",
+        "the cat sat",
+      ]);
     } finally {
       spy.mockRestore();
     }
-    const out = JSON.parse(chunks.join("")) as { foreignTokens: string[]; englishTokens: string[]; rows: { token: string; best: string; plan: number[] }[]; converged: boolean };
+    const out = JSON.parse(chunks.join("")) as {
+      foreignTokens: string[];
+      englishTokens: string[];
+      rows: { token: string; best: string; plan: number[] }[];
+      converged: boolean;
+    };
     expect(out.converged).toBe(true);
     expect(out.rows.length).toBe(out.foreignTokens.length);
     for (const r of out.rows) expect(r.plan.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6); // row shares sum to 1
@@ -65,6 +83,8 @@ describe("xlir align", () => {
     out.rows.forEach((r, i) => expect(r.best).toBe(out.englishTokens[i]));
     const svg = readFileSync(svgPath, "utf8");
     expect(svg).toContain("<svg");
-    expect(svg.match(/<rect x=/g)?.length).toBe(out.foreignTokens.length * out.englishTokens.length + out.foreignTokens.length);
+    expect(svg.match(/<rect x=/g)?.length).toBe(
+      out.foreignTokens.length * out.englishTokens.length + out.foreignTokens.length,
+    );
   });
 });

@@ -27,9 +27,19 @@ interface GoldenCase {
   log: SinkhornGolden;
   plain: SinkhornGolden;
   emd: { cost: number; i: number[]; j: number[]; value: number[] };
-  unbalanced?: { epsilon: number; marginalRelaxation: number; cost: number; iterations: number; converged: boolean; logu: number[]; logv: number[] };
+  unbalanced?: {
+    epsilon: number;
+    marginalRelaxation: number;
+    cost: number;
+    iterations: number;
+    converged: boolean;
+    logu: number[];
+    logv: number[];
+  };
 }
-const golden = JSON.parse(readFileSync(new URL("../golden/ot/pot_goldens.json", import.meta.url), "utf8")) as {
+const golden = JSON.parse(
+  readFileSync(new URL("../golden/ot/pot_goldens.json", import.meta.url), "utf8"),
+) as {
   meta: Record<string, string>;
   cases: GoldenCase[];
 };
@@ -44,10 +54,11 @@ function maxDiff(x: Float64Array, y: Float64Array): number {
 function marginals(plan: Float64Array, m: number, n: number): { row: Float64Array; col: Float64Array } {
   const row = new Float64Array(m);
   const col = new Float64Array(n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    row[i] += plan[i * n + j];
-    col[j] += plan[i * n + j];
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      row[i] += plan[i * n + j];
+      col[j] += plan[i * n + j];
+    }
   return { row, col };
 }
 
@@ -78,12 +89,21 @@ describe(`POT ${golden.meta.pot} goldens (numpy ${golden.meta.numpy})`, () => {
 
       for (const method of ["log", "plain"] as const) {
         const g = c[method];
-        const r: OtResult = sinkhorn(p.a, p.b, p.cost, { epsilon: c.epsilon, maxIterations: c.maxIterations, tolerance: c.tolerance, method });
+        const r: OtResult = sinkhorn(p.a, p.b, p.cost, {
+          epsilon: c.epsilon,
+          maxIterations: c.maxIterations,
+          tolerance: c.tolerance,
+          method,
+        });
         const ref = new Float64Array(c.m * c.n);
-        for (let i = 0; i < c.m; i++) for (let j = 0; j < c.n; j++) {
-          const k = Math.exp(-p.cost[i * c.n + j] / c.epsilon);
-          ref[i * c.n + j] = method === "log" ? Math.exp(-p.cost[i * c.n + j] / c.epsilon + g.u[i] + g.v[j]) : g.u[i] * k * g.v[j];
-        }
+        for (let i = 0; i < c.m; i++)
+          for (let j = 0; j < c.n; j++) {
+            const k = Math.exp(-p.cost[i * c.n + j] / c.epsilon);
+            ref[i * c.n + j] =
+              method === "log"
+                ? Math.exp(-p.cost[i * c.n + j] / c.epsilon + g.u[i] + g.v[j])
+                : g.u[i] * k * g.v[j];
+          }
         const d = maxDiff(r.plan, ref);
         worst[method] = Math.max(worst[method], d);
         worst.cost = Math.max(worst.cost, Math.abs(r.cost - g.cost));
@@ -112,9 +132,16 @@ describe(`POT ${golden.meta.pot} goldens (numpy ${golden.meta.numpy})`, () => {
 
       if (c.unbalanced) {
         const g = c.unbalanced;
-        const r = sinkhornUnbalanced(p.a, p.b, p.cost, { epsilon: g.epsilon, marginalRelaxation: g.marginalRelaxation, maxIterations: 1000, tolerance: 1e-9 });
+        const r = sinkhornUnbalanced(p.a, p.b, p.cost, {
+          epsilon: g.epsilon,
+          marginalRelaxation: g.marginalRelaxation,
+          maxIterations: 1000,
+          tolerance: 1e-9,
+        });
         const uref = new Float64Array(c.m * c.n);
-        for (let i = 0; i < c.m; i++) for (let j = 0; j < c.n; j++) uref[i * c.n + j] = Math.exp(g.logu[i] - p.cost[i * c.n + j] / g.epsilon + g.logv[j]);
+        for (let i = 0; i < c.m; i++)
+          for (let j = 0; j < c.n; j++)
+            uref[i * c.n + j] = Math.exp(g.logu[i] - p.cost[i * c.n + j] / g.epsilon + g.logv[j]);
         const du = maxDiff(r.plan, uref);
         worst.unbalanced = Math.max(worst.unbalanced, du);
         expect(du, "unbalanced plan").toBeLessThan(TOL);
@@ -125,7 +152,9 @@ describe(`POT ${golden.meta.pot} goldens (numpy ${golden.meta.numpy})`, () => {
   }
 
   it("reports the largest deviations (all < 1e-6)", () => {
-    console.log(`max |plan - POT|: log ${worst.log.toExponential(2)}, plain ${worst.plain.toExponential(2)}, emd ${worst.emd.toExponential(2)}, unbalanced ${worst.unbalanced.toExponential(2)}; max |cost - POT| ${worst.cost.toExponential(2)}`);
+    console.log(
+      `max |plan - POT|: log ${worst.log.toExponential(2)}, plain ${worst.plain.toExponential(2)}, emd ${worst.emd.toExponential(2)}, unbalanced ${worst.unbalanced.toExponential(2)}; max |cost - POT| ${worst.cost.toExponential(2)}`,
+    );
     expect(Math.max(worst.log, worst.plain, worst.emd, worst.unbalanced, worst.cost)).toBeLessThan(TOL);
   });
 });

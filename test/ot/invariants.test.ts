@@ -11,7 +11,12 @@ describe("sinkhorn invariants", () => {
     for (let seed = 1; seed <= 20; seed++) {
       const p = randomOtProblem(seed, { maxSize: 24 });
       const lg = sinkhorn(p.a, p.b, p.cost, { epsilon: 0.5, tolerance: 1e-12, maxIterations: 5000 });
-      const pl = sinkhorn(p.a, p.b, p.cost, { epsilon: 0.5, tolerance: 1e-12, maxIterations: 5000, method: "plain" });
+      const pl = sinkhorn(p.a, p.b, p.cost, {
+        epsilon: 0.5,
+        tolerance: 1e-12,
+        maxIterations: 5000,
+        method: "plain",
+      });
       expect(lg.converged && pl.converged).toBe(true);
       for (let k = 0; k < lg.plan.length; k++) expect(Math.abs(lg.plan[k] - pl.plan[k])).toBeLessThan(1e-9);
     }
@@ -32,7 +37,12 @@ describe("sinkhorn invariants", () => {
 
   it("plain domain underflow is reported as not converged, not hidden", () => {
     const p = randomOtProblem(7, { m: 20, n: 30 });
-    const r = sinkhorn(p.a, p.b, p.cost.map((c) => c * 1000), { epsilon: 1e-3, method: "plain" });
+    const r = sinkhorn(
+      p.a,
+      p.b,
+      p.cost.map((c) => c * 1000),
+      { epsilon: 1e-3, method: "plain" },
+    );
     expect(r.converged).toBe(false);
     expect(r.plan.every(Number.isFinite)).toBe(true);
   });
@@ -91,16 +101,40 @@ describe("sinkhorn invariants", () => {
 
 describe("input validation (clear XlirError)", () => {
   const bad: Array<[string, () => unknown, RegExp]> = [
-    ["all-zero marginal", () => sinkhorn([0, 0], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1 }), /a is all zero/],
-    ["negative weight", () => sinkhorn([1.5, -0.5], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1 }), /a\[1\] = -0.5 is negative/],
-    ["cost length", () => sinkhorn([0.5, 0.5], [0.5, 0.5], [0, 1, 1], { epsilon: 0.1 }), /cost has 3 entries; expected m \* n = 2 \* 2 = 4/],
-    ["unequal masses", () => sinkhorn([1, 1], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1 }), /total masses differ/],
+    [
+      "all-zero marginal",
+      () => sinkhorn([0, 0], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1 }),
+      /a is all zero/,
+    ],
+    [
+      "negative weight",
+      () => sinkhorn([1.5, -0.5], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1 }),
+      /a\[1\] = -0.5 is negative/,
+    ],
+    [
+      "cost length",
+      () => sinkhorn([0.5, 0.5], [0.5, 0.5], [0, 1, 1], { epsilon: 0.1 }),
+      /cost has 3 entries; expected m \* n = 2 \* 2 = 4/,
+    ],
+    [
+      "unequal masses",
+      () => sinkhorn([1, 1], [0.5, 0.5], [0, 1, 1, 0], { epsilon: 0.1 }),
+      /total masses differ/,
+    ],
     ["NaN cost", () => sinkhorn([1], [1], [NaN], { epsilon: 0.1 }), /cost\[0\] is NaN/],
     ["infinite cost", () => emd([1], [1], [Infinity]), /cost\[0\] is Infinity/],
     ["epsilon 0", () => sinkhorn([1], [1], [0], { epsilon: 0 }), /epsilon = 0/],
-    ["unknown method", () => sinkhorn([1], [1], [0], { epsilon: 0.1, method: "exact" as "log" }), /method 'exact'/],
+    [
+      "unknown method",
+      () => sinkhorn([1], [1], [0], { epsilon: 0.1, method: "exact" as "log" }),
+      /method 'exact'/,
+    ],
     ["empty", () => emd([], [1], []), /non-empty/],
-    ["unbalanced rho", () => sinkhornUnbalanced([1], [1], [0], { epsilon: 0.1, marginalRelaxation: -1 }), /marginalRelaxation/],
+    [
+      "unbalanced rho",
+      () => sinkhornUnbalanced([1], [1], [0], { epsilon: 0.1, marginalRelaxation: -1 }),
+      /marginalRelaxation/,
+    ],
   ];
   for (const [name, f, msg] of bad) {
     it(name, () => {
@@ -133,7 +167,12 @@ describe("sinkhornUnbalanced", () => {
   it("approaches balanced Sinkhorn for large marginalRelaxation", () => {
     const p = randomOtProblem(9, { m: 10, n: 12 });
     const bal = sinkhorn(p.a, p.b, p.cost, { epsilon: 0.1, tolerance: 1e-12 });
-    const unb = sinkhornUnbalanced(p.a, p.b, p.cost, { epsilon: 0.1, marginalRelaxation: 1e6, tolerance: 1e-12, maxIterations: 100000 });
+    const unb = sinkhornUnbalanced(p.a, p.b, p.cost, {
+      epsilon: 0.1,
+      marginalRelaxation: 1e6,
+      tolerance: 1e-12,
+      maxIterations: 100000,
+    });
     for (let k = 0; k < bal.plan.length; k++) expect(Math.abs(bal.plan[k] - unb.plan[k])).toBeLessThan(1e-4);
   });
   it("accepts unequal masses", () => {

@@ -23,13 +23,42 @@ function sampleInput(): ReportInput {
         systems.forEach((system, i) => {
           const value = base[system] + 0.03 * languages.indexOf(language) + (measure === "RR@10" ? 0.05 : 0);
           const isBase = system === "contrastive";
-          results.push({ benchmark, language, system, measure, value, ci_low: value - 0.04, ci_high: value + 0.04, p_vs_baseline: isBase ? null : 0.001 * (i + 1) * (language === "so" ? 100 : 1), baseline: "contrastive", significant: isBase ? null : language !== "so" });
+          results.push({
+            benchmark,
+            language,
+            system,
+            measure,
+            value,
+            ci_low: value - 0.04,
+            ci_high: value + 0.04,
+            p_vs_baseline: isBase ? null : 0.001 * (i + 1) * (language === "so" ? 100 : 1),
+            baseline: "contrastive",
+            significant: isBase ? null : language !== "so",
+          });
         });
       }
     }
   }
-  const comparisons = languages.map((language) => ({ benchmark: "udhr-clir", language, measure: "nDCG@10", systemA: "ot", systemB: "contrastive", meanA: 0.36, meanB: 0.3, p: 0.004, pAdjusted: 0.012, test: "randomization", correction: "holm" }));
-  const lossCurves = ["ot", "contrastive"].map((name, k) => ({ name, points: Array.from({ length: 30 }, (_, s) => ({ step: s * 10, loss: (1.5 - 0.3 * k) * Math.exp(-s / 10) + 0.2 })) }));
+  const comparisons = languages.map((language) => ({
+    benchmark: "udhr-clir",
+    language,
+    measure: "nDCG@10",
+    systemA: "ot",
+    systemB: "contrastive",
+    meanA: 0.36,
+    meanB: 0.3,
+    p: 0.004,
+    pAdjusted: 0.012,
+    test: "randomization",
+    correction: "holm",
+  }));
+  const lossCurves = ["ot", "contrastive"].map((name, k) => ({
+    name,
+    points: Array.from({ length: 30 }, (_, s) => ({
+      step: s * 10,
+      loss: (1.5 - 0.3 * k) * Math.exp(-s / 10) + 0.2,
+    })),
+  }));
   const rowTokens = ["▁ku", "rik", "ula", "mu"];
   const colTokens = ["▁every", "▁person", "▁has", "▁rights", "."];
   const plan = rowTokens.map((_, i) => colTokens.map((_, j) => (i === Math.min(j, 3) ? 0.15 : 0.01)));
@@ -44,7 +73,11 @@ function sampleInput(): ReportInput {
     seeds: [1, 2, 3],
     lossCurves,
     plans: [{ title: "eu query vs English translation", rowTokens, colTokens, plan }],
-    stages: [{ name: "index", seconds: 12.5, cached: true }, { name: "train-ot", seconds: 80.2, cached: false }, { name: "evaluate", seconds: 1.1, cached: false }],
+    stages: [
+      { name: "index", seconds: 12.5, cached: true },
+      { name: "train-ot", seconds: 80.2, cached: false },
+      { name: "evaluate", seconds: 1.1, cached: false },
+    ],
     meta: { encoder: "tiny-bert", hash: "abc123" },
   };
 }
@@ -64,7 +97,18 @@ describe("writeReport", () => {
     const json = JSON.parse(readFileSync(files.json, "utf8")) as Record<string, unknown>;
     const results = json.results as Array<Record<string, unknown>>;
     expect(results.length).toBe(24);
-    for (const r of results) for (const k of ["benchmark", "language", "system", "measure", "value", "ci_low", "ci_high", "p_vs_baseline"]) expect(r).toHaveProperty(k);
+    for (const r of results)
+      for (const k of [
+        "benchmark",
+        "language",
+        "system",
+        "measure",
+        "value",
+        "ci_low",
+        "ci_high",
+        "p_vs_baseline",
+      ])
+        expect(r).toHaveProperty(k);
     expect(json.systems).toEqual(["bm25", "teacher-zero-shot", "contrastive", "ot"]);
     expect(json.languages).toEqual(["eu", "sw", "so"]);
     expect(json.seeds).toEqual([1, 2, 3]);
@@ -86,28 +130,60 @@ describe("writeReport", () => {
     await expect(writeReport(dir, bad)).rejects.toThrow(XlirError);
   });
   const chromium = findChromium();
-  it.skipIf(chromium === undefined)("renders in headless Chromium (screenshot kept in artifacts/report-screenshot.png)", () => {
-    const shot = resolve(import.meta.dirname, "../../artifacts/report-screenshot.png");
-    mkdirSync(resolve(shot, ".."), { recursive: true });
-    rmSync(shot, { force: true });
-    const profile = mkdtempSync(join(tmpdir(), "xlir-chromium-"));
-    const r = spawnSync(chromium as string, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", `--user-data-dir=${profile}`, `--screenshot=${shot}`, "--window-size=1200,2000", `file://${join(dir, "report.html")}`], { encoding: "utf8", timeout: 90_000 });
-    expect(r.error, String(r.stderr)).toBeUndefined();
-    expect(existsSync(shot), r.stderr).toBe(true);
-    expect(statSync(shot).size).toBeGreaterThan(20_000); // a blank 1200x2000 PNG is a few kB
-    rmSync(profile, { recursive: true, force: true });
-  });
-  if (chromium === undefined) it.skip("headless Chromium check skipped: no chromium binary (Debian package `chromium`)", () => {});
+  it.skipIf(chromium === undefined)(
+    "renders in headless Chromium (screenshot kept in artifacts/report-screenshot.png)",
+    () => {
+      const shot = resolve(import.meta.dirname, "../../artifacts/report-screenshot.png");
+      mkdirSync(resolve(shot, ".."), { recursive: true });
+      rmSync(shot, { force: true });
+      const profile = mkdtempSync(join(tmpdir(), "xlir-chromium-"));
+      const r = spawnSync(
+        chromium as string,
+        [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--no-first-run",
+          "--disable-sync",
+          `--user-data-dir=${profile}`,
+          `--screenshot=${shot}`,
+          "--window-size=1200,2000",
+          `file://${join(dir, "report.html")}`,
+        ],
+        { encoding: "utf8", timeout: 90_000 },
+      );
+      expect(r.error, String(r.stderr)).toBeUndefined();
+      expect(existsSync(shot), r.stderr).toBe(true);
+      expect(statSync(shot).size).toBeGreaterThan(20_000); // a blank 1200x2000 PNG is a few kB
+      rmSync(profile, { recursive: true, force: true });
+    },
+  );
+  if (chromium === undefined)
+    it.skip("headless Chromium check skipped: no chromium binary (Debian package `chromium`)", () => {});
 });
 
 describe("report rows from a comparison table", () => {
   it("copies means, CIs, corrected p-values and the baseline", async () => {
     const { compareScores } = await import("../../src/eval/compare.js");
-    const { reportResultsFromTable, reportComparisonsFromTable } = await import("../../src/report/from-comparison.js");
+    const { reportResultsFromTable, reportComparisonsFromTable } =
+      await import("../../src/report/from-comparison.js");
     const q = (vals: number[]) => new Map([["nDCG@10", new Map(vals.map((v, i) => [`q${i}`, v]))]]);
-    const t = compareScores({ scores: new Map([["contrastive", q([0.1, 0.2, 0.3, 0.4])], ["ot", q([0.3, 0.4, 0.5, 0.6])]]), baseline: "contrastive", measures: ["nDCG@10"], bootstrap: 200 });
+    const t = compareScores({
+      scores: new Map([
+        ["contrastive", q([0.1, 0.2, 0.3, 0.4])],
+        ["ot", q([0.3, 0.4, 0.5, 0.6])],
+      ]),
+      baseline: "contrastive",
+      measures: ["nDCG@10"],
+      bootstrap: 200,
+    });
     const rows = reportResultsFromTable(t, "udhr", "eu");
-    expect(rows.map((r) => [r.system, r.baseline])).toEqual([["contrastive", "contrastive"], ["ot", "contrastive"]]);
+    expect(rows.map((r) => [r.system, r.baseline])).toEqual([
+      ["contrastive", "contrastive"],
+      ["ot", "contrastive"],
+    ]);
     expect(rows[0].value).toBeCloseTo(0.25, 12);
     expect(rows[1].value).toBeCloseTo(0.45, 12);
     expect(rows[1].p_vs_baseline).toBe(t.rows[1].pAdjusted);

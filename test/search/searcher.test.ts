@@ -18,26 +18,62 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe("TREC runs and query files", () => {
   it("formats qid Q0 docno rank score tag in trec_eval order (score desc, docno desc on ties)", () => {
-    const run = new Map([["q1", [{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]], ["q2", []]]);
+    const run = new Map([
+      [
+        "q1",
+        [
+          { docno: "b", score: 2 },
+          { docno: "a", score: 1.5 },
+        ],
+      ],
+      ["q2", []],
+    ]);
     expect(formatRun(run, "sys", 8)).toBe("q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n");
     expect(() => formatRun(run, "bad tag", 8)).toThrow(XlirError);
-    const unsorted = new Map([["q3", [{ docno: "a", score: 1 }, { docno: "c", score: 3 }, { docno: "b", score: 1 }]]]);
-    expect(formatRun(unsorted, "t", 8)).toBe("q3 Q0 c 1 3.0000000 t\nq3 Q0 b 2 1.0000000 t\nq3 Q0 a 3 1.0000000 t\n");
+    const unsorted = new Map([
+      [
+        "q3",
+        [
+          { docno: "a", score: 1 },
+          { docno: "c", score: 3 },
+          { docno: "b", score: 1 },
+        ],
+      ],
+    ]);
+    expect(formatRun(unsorted, "t", 8)).toBe(
+      "q3 Q0 c 1 3.0000000 t\nq3 Q0 b 2 1.0000000 t\nq3 Q0 a 3 1.0000000 t\n",
+    );
   });
 
   it("writes runs atomically, gzip when the name ends in .gz, leaving no temporary file", async () => {
     const dir = await mkdtemp(join(root, "w-"));
-    const run = new Map([["q1", [{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]]]);
+    const run = new Map([
+      [
+        "q1",
+        [
+          { docno: "b", score: 2 },
+          { docno: "a", score: 1.5 },
+        ],
+      ],
+    ]);
     await writeRun(join(dir, "r.run.gz"), run, "sys", 8);
-    expect(gunzipSync(await readFile(join(dir, "r.run.gz"))).toString("utf8")).toBe("q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n");
-    expect((await readRun(join(dir, "r.run.gz"))).get("q1")).toEqual([{ docno: "b", score: 2 }, { docno: "a", score: 1.5 }]);
+    expect(gunzipSync(await readFile(join(dir, "r.run.gz"))).toString("utf8")).toBe(
+      "q1 Q0 b 1 2.0000000 sys\nq1 Q0 a 2 1.5000000 sys\n",
+    );
+    expect((await readRun(join(dir, "r.run.gz"))).get("q1")).toEqual([
+      { docno: "b", score: 2 },
+      { docno: "a", score: 1.5 },
+    ]);
     expect(await readdir(dir)).toEqual(["r.run.gz"]);
   });
 
   it("reads TSV queries and refuses lines without a tab with file:line", async () => {
     const f = join(root, "q.tsv");
     await writeFile(f, "q1\triver bank\n\nq2\tmusic\n");
-    expect(await readAllQueries(f, { format: "tsv" })).toEqual([{ qid: "q1", text: "river bank" }, { qid: "q2", text: "music" }]);
+    expect(await readAllQueries(f, { format: "tsv" })).toEqual([
+      { qid: "q1", text: "river bank" },
+      { qid: "q2", text: "music" },
+    ]);
     await writeFile(f, "q1\triver\nq2 music\n");
     await expect(readAllQueries(f, { format: "tsv" })).rejects.toThrow(`${f}:2`);
   });
@@ -45,7 +81,10 @@ describe("TREC runs and query files", () => {
   it("reads JSONL corpora and refuses duplicates and missing text with file:line", async () => {
     const f = join(root, "c.jsonl");
     await writeFile(f, '{"id":"a","title":"T","text":"x"}\n{"id":"b","text":"y"}\n');
-    expect(await readAllCorpus(f, { format: "jsonl" })).toEqual([{ id: "a", title: "T", text: "x" }, { id: "b", title: "", text: "y" }]);
+    expect(await readAllCorpus(f, { format: "jsonl" })).toEqual([
+      { id: "a", title: "T", text: "x" },
+      { id: "b", title: "", text: "y" },
+    ]);
     await writeFile(f, '{"id":"a","text":"x"}\n{"id":"a","text":"y"}\n');
     await expect(readAllCorpus(f, { format: "jsonl" })).rejects.toThrow(`${f}:2: duplicate`);
     await writeFile(f, '{"id":"a"}\n');
@@ -58,7 +97,13 @@ describe("end to end through the ONNX encoder (test/fixtures tiny models)", () =
   it("tiny-bert: build multi + multi-exact, search, write a run; approximate equals exact on this corpus", async () => {
     const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert", { maxLength: 64 });
     try {
-      await buildVectorIndex({ kind: "multi-exact", out: join(root, "tb-exact"), encoder: enc, docs, shardSize: 30 });
+      await buildVectorIndex({
+        kind: "multi-exact",
+        out: join(root, "tb-exact"),
+        encoder: enc,
+        docs,
+        shardSize: 30,
+      });
       await buildVectorIndex({ kind: "multi", out: join(root, "tb-ann"), encoder: enc, docs, shardSize: 30 });
       const qs = docs.slice(0, 10).map((d, i) => ({ qid: `q${i}`, text: d.title }));
       const exact = await (await Searcher.open(join(root, "tb-exact"), enc)).search(qs, 10);

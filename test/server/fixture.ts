@@ -64,27 +64,62 @@ export async function makeToyExperiment(root: string): Promise<ToyExperiment> {
   await writeFile(join(root, "queries.tsv"), "q1\thello world\n");
   await writeFile(join(root, "qrels.txt"), "q1 0 doc-02 1\n");
   const config = parseExperimentConfig({
-    data: { builtin: false, benchmarks: [{ name: "toy", corpus, languages: [{ language: "eu", queries: join(root, "queries.tsv"), qrels: join(root, "qrels.txt") }] }] },
+    data: {
+      builtin: false,
+      benchmarks: [
+        {
+          name: "toy",
+          corpus,
+          languages: [{ language: "eu", queries: join(root, "queries.tsv"), qrels: join(root, "qrels.txt") }],
+        },
+      ],
+    },
     students: { losses: ["ot"] },
   });
   await writeFile(join(dir, "config.json"), JSON.stringify(config, null, 2) + "\n");
 
   const teacher = await loadHfFolder(TINY_BERT);
   const tokenizerJson = teacher.tokenizer.json;
-  const stage = async (name: string, weights: NamedWeights, headWeights: NamedWeights | null, indexEncoderHash?: string): Promise<string> => {
+  const stage = async (
+    name: string,
+    weights: NamedWeights,
+    headWeights: NamedWeights | null,
+    indexEncoderHash?: string,
+  ): Promise<string> => {
     const sdir = join(dir, "stages", name);
     const model = join(sdir, "model");
-    await saveHfFolder(model, { config: teacher.config, weights, tokenizerJson, head: teacher.head, headWeights, indexEncoderHash });
+    await saveHfFolder(model, {
+      config: teacher.config,
+      weights,
+      tokenizerJson,
+      head: teacher.head,
+      headWeights,
+      indexEncoderHash,
+    });
     const hash = (await loadHfFolder(model)).hash;
-    await writeFile(join(sdir, "stage.json"), JSON.stringify({ name, hash: "toy", done: true, seconds: 1, result: { dir: model, hash, losses: [] } }));
+    await writeFile(
+      join(sdir, "stage.json"),
+      JSON.stringify({ name, hash: "toy", done: true, seconds: 1, result: { dir: model, hash, losses: [] } }),
+    );
     return hash;
   };
   const teacherHash = await stage("teacher", teacher.weights, teacher.headWeights);
-  await stage("student-ot-seed13", perturbed(teacher.weights, 7, 0.05), teacher.headWeights && perturbed(teacher.headWeights, 8, 0.05), teacherHash);
+  await stage(
+    "student-ot-seed13",
+    perturbed(teacher.weights, 7, 0.05),
+    teacher.headWeights && perturbed(teacher.headWeights, 8, 0.05),
+    teacherHash,
+  );
 
   const enc = await OnnxEncoder.fromFolder(join(dir, "stages", "teacher", "model"), { maxLength: 64 });
   try {
-    await buildVectorIndex({ kind: "multi-exact", out: join(dir, "indexes", "toy"), encoder: enc, docs: toyDocs(), extraParams: { maxLength: 64 } });
+    await buildVectorIndex({
+      kind: "multi-exact",
+      out: join(dir, "indexes", "toy"),
+      encoder: enc,
+      docs: toyDocs(),
+      extraParams: { maxLength: 64 },
+    });
   } finally {
     await enc.dispose();
   }

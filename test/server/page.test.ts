@@ -16,7 +16,9 @@ import { createServer } from "../../src/server/server.js";
 import { experimentServeOptions, openServeSetup, type ServeSetup } from "../../src/server/setup.js";
 import { EVIL_TITLE, EVIL_TEXT, makeToyExperiment, toyDocs } from "./fixture.js";
 
-const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p): p is string => !!p && existsSync(p));
+const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (p): p is string => !!p && existsSync(p),
+);
 const SHOT = resolve(import.meta.dirname, "../../artifacts/search-page.png");
 
 describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", () => {
@@ -32,9 +34,19 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
     root = await mkdtemp(join(tmpdir(), "xlir-page-"));
     const exp = await makeToyExperiment(root);
     setup = await openServeSetup(experimentServeOptions(exp.dir));
-    app = createServer({ models: setup.models, index: setup.index, defaultModel: setup.defaultModel, corpus: setup.corpus, docEncoder: setup.docEncoder, epsilon: setup.epsilon });
+    app = createServer({
+      models: setup.models,
+      index: setup.index,
+      defaultModel: setup.defaultModel,
+      corpus: setup.corpus,
+      docEncoder: setup.docEncoder,
+      epsilon: setup.epsilon,
+    });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await pw.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    browser = await pw.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on("console", (m) => {
       if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
@@ -42,7 +54,8 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
     page.on("request", (r) => {
-      if (!r.url().startsWith(base) && !r.url().startsWith("data:")) problems.push(`request outside the server: ${r.url()}`);
+      if (!r.url().startsWith(base) && !r.url().startsWith("data:"))
+        problems.push(`request outside the server: ${r.url()}`);
     });
   });
 
@@ -55,9 +68,13 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
 
   it("type a query, press Enter, see ranked results with titles, snippets and scores", async () => {
     await page.goto(base);
-    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length === 3);
+    await page.waitForFunction(
+      () => (document.getElementById("model") as HTMLSelectElement).options.length === 3,
+    );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
-    expect(await page.$$eval("#model option", (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(["teacher", "ot", "bm25"]);
+    expect(await page.$$eval("#model option", (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(
+      ["teacher", "ot", "bm25"],
+    );
     expect(await page.inputValue("#model")).toBe("ot");
     await page.keyboard.type("the quick fox");
     await page.keyboard.press("Enter");
@@ -66,8 +83,19 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
     expect(titles).toHaveLength(10);
     const known = new Set(toyDocs().map((d) => d.title));
     for (const t of titles) expect(known.has(t as string)).toBe(true);
-    expect(await page.$$eval("#results .rank", (rs) => rs.map((r) => r.textContent))).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
-    const scores = (await page.$$eval("#results .score", (ss) => ss.map((s) => Number(s.textContent))));
+    expect(await page.$$eval("#results .rank", (rs) => rs.map((r) => r.textContent))).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+      "10",
+    ]);
+    const scores = await page.$$eval("#results .score", (ss) => ss.map((s) => Number(s.textContent)));
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(await page.textContent("#status")).toMatch(/^10 results from ot · [\d.]+ ms on the server/);
     expect(page.url()).toContain("q=the+quick+fox");
@@ -78,10 +106,12 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
     const order: string[] = [];
     for (let i = 0; i < 5; i++) {
       await page.keyboard.press("Tab");
-      order.push(await page.evaluate(() => {
-        const a = document.activeElement as HTMLElement;
-        return a.id || a.className;
-      }));
+      order.push(
+        await page.evaluate(() => {
+          const a = document.activeElement as HTMLElement;
+          return a.id || a.className;
+        }),
+      );
     }
     expect(order).toEqual(["model", "k", "go", "why", "why"]);
   });
@@ -138,6 +168,7 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
   });
 });
 
-if (chromiumPath === undefined) describe("search page in headless Chromium", () => {
-  it.skip("skipped: no chromium binary (Debian package `chromium`, installed by scripts/setup.sh; or set CHROMIUM_PATH)", () => {});
-});
+if (chromiumPath === undefined)
+  describe("search page in headless Chromium", () => {
+    it.skip("skipped: no chromium binary (Debian package `chromium`, installed by scripts/setup.sh; or set CHROMIUM_PATH)", () => {});
+  });

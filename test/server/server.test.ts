@@ -22,7 +22,10 @@ beforeAll(async () => {
   await buildVectorIndex({ kind: "multi-exact", out: join(root, "idx"), encoder: enc, docs });
   searcher = await Searcher.open(join(root, "idx"), enc);
   app = createServer({
-    models: [searcherModel("default", "model", searcher), bm25Model("bm25", Bm25Index.build(docs, { analyzer: "en" }))],
+    models: [
+      searcherModel("default", "model", searcher),
+      bm25Model("bm25", Bm25Index.build(docs, { analyzer: "en" })),
+    ],
     index: searcher.summary,
     corpus: CorpusStore.fromDocs(docs),
     limits: { maxK: 50, maxQueryChars: 100, bodyLimit: 1024, maxBatch: 4 },
@@ -35,19 +38,32 @@ afterAll(async () => {
 });
 
 const post = (payload: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
-  app.inject({ method: "POST", url: "/search", payload: typeof payload === "string" ? payload : JSON.stringify(payload), headers });
+  app.inject({
+    method: "POST",
+    url: "/search",
+    payload: typeof payload === "string" ? payload : JSON.stringify(payload),
+    headers,
+  });
 
 describe("search server", () => {
   it("GET /health reports the index", async () => {
     const r = await app.inject({ method: "GET", url: "/health" });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ status: "ok", models: ["default", "bm25"], index: { kind: "multi-exact", docCount: 61, dim: 32, encoderHash: new HashEncoder(32).hash } });
+    expect(r.json()).toMatchObject({
+      status: "ok",
+      models: ["default", "bm25"],
+      index: { kind: "multi-exact", docCount: 61, dim: 32, encoderHash: new HashEncoder(32).hash },
+    });
   });
 
   it("POST /search returns k ranked results equal to the library's", async () => {
     const r = await post({ query: "river mountain", k: 5 });
     expect(r.statusCode).toBe(200);
-    const body = r.json() as { model: string; results: Array<{ docno: string; score: number; rank: number; title: string; snippet: string }>; took_ms: number };
+    const body = r.json() as {
+      model: string;
+      results: Array<{ docno: string; score: number; rank: number; title: string; snippet: string }>;
+      took_ms: number;
+    };
     expect(body.model).toBe("default");
     expect(body.results.map((x) => x.rank)).toEqual([1, 2, 3, 4, 5]);
     const docs = new Map(toyCorpus(60).map((d) => [d.id, d]));
@@ -83,7 +99,7 @@ describe("search server", () => {
   });
 
   it("400 on malformed JSON and on a non-JSON body, 413 on an oversized body, 404 on unknown routes", async () => {
-    expect((await post("{\"query\": ")).statusCode).toBe(400);
+    expect((await post('{"query": ')).statusCode).toBe(400);
     expect((await post("query=x", { "content-type": "text/plain" })).statusCode).toBe(400);
     expect((await post("<q/>", { "content-type": "application/xml" })).statusCode).toBe(415);
     const big = await post({ query: "river", pad: "y".repeat(2000) });
@@ -140,9 +156,19 @@ describe("search server", () => {
   });
 
   it("/explain: BM25 term matches as segments of the document's own text; validation as /search", async () => {
-    const r = await app.inject({ method: "POST", url: "/explain", payload: { query: "river music", docno: "d0000", model: "bm25" } });
+    const r = await app.inject({
+      method: "POST",
+      url: "/explain",
+      payload: { query: "river music", docno: "d0000", model: "bm25" },
+    });
     expect(r.statusCode).toBe(200);
-    const e = r.json() as { kind: string; docno: string; query_tokens: Array<{ token: string; match: string | null }>; title: Array<{ text: string; hits: number[] }>; text: Array<{ text: string; hits: number[] }> };
+    const e = r.json() as {
+      kind: string;
+      docno: string;
+      query_tokens: Array<{ token: string; match: string | null }>;
+      title: Array<{ text: string; hits: number[] }>;
+      text: Array<{ text: string; hits: number[] }>;
+    };
     expect(e.kind).toBe("bm25");
     const d0 = toyCorpus(1)[0];
     expect(e.title.map((s) => s.text).join("")).toBe(d0.title);
@@ -150,13 +176,57 @@ describe("search server", () => {
     const river = e.query_tokens.findIndex((t) => t.token === "river");
     expect(e.query_tokens[river].match).toBe("river");
     expect(e.title.find((s) => s.hits.includes(river))?.text).toBe("river");
-    expect((await app.inject({ method: "POST", url: "/explain", payload: { query: "river", docno: "nope", model: "bm25" } })).statusCode).toBe(404);
-    expect((await app.inject({ method: "POST", url: "/explain", payload: { query: "river", docno: "d0000", model: "zzz" } })).statusCode).toBe(400);
-    expect((await app.inject({ method: "POST", url: "/explain", payload: { query: "river", docno: "d0000", extra: 1 } })).statusCode).toBe(400);
-    expect((await app.inject({ method: "POST", url: "/explain", payload: { query: "river", docno: "d0000", plan: "yes" } })).statusCode).toBe(400);
-    expect((await app.inject({ method: "POST", url: "/explain", payload: { query: "river", docno: "d0000", model: "bm25", plan: true } })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/explain",
+          payload: { query: "river", docno: "nope", model: "bm25" },
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/explain",
+          payload: { query: "river", docno: "d0000", model: "zzz" },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/explain",
+          payload: { query: "river", docno: "d0000", extra: 1 },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/explain",
+          payload: { query: "river", docno: "d0000", plan: "yes" },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/explain",
+          payload: { query: "river", docno: "d0000", model: "bm25", plan: true },
+        })
+      ).statusCode,
+    ).toBe(400);
     // a vector model without token vectors (a single encoder given as a Searcher) says why it cannot explain
-    const v = await app.inject({ method: "POST", url: "/explain", payload: { query: "river", docno: "d0000" } });
+    const v = await app.inject({
+      method: "POST",
+      url: "/explain",
+      payload: { query: "river", docno: "d0000" },
+    });
     expect(v.statusCode).toBe(400);
     expect((v.json() as { error: string }).error).toContain("late-interaction");
   });
@@ -169,7 +239,15 @@ describe("search server", () => {
     const hit = (JSON.parse(r.body) as { results: Array<{ title: string; snippet: string }> }).results[0];
     expect(hit.title).toBe(EVIL_TITLE);
     expect(hit.snippet).toBe(EVIL_TEXT);
-    const e = JSON.parse((await app.inject({ method: "POST", url: "/explain", payload: { query: "onerror", docno: "evil-1", model: "bm25" } })).body) as { title: Array<{ text: string }>; text: Array<{ text: string }> };
+    const e = JSON.parse(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/explain",
+          payload: { query: "onerror", docno: "evil-1", model: "bm25" },
+        })
+      ).body,
+    ) as { title: Array<{ text: string }>; text: Array<{ text: string }> };
     expect(e.title.map((s) => s.text).join("")).toBe(EVIL_TITLE);
     expect(e.text.map((s) => s.text).join("")).toBe(EVIL_TEXT);
   });
@@ -180,7 +258,8 @@ describe("search server", () => {
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
     expect(page.body).toContain('<script type="module" src="/assets/app.js">');
     expect(page.body).not.toMatch(/(src|href)="(https?:)?\/\//);
-    for (const a of ["/assets/app.js", "/assets/app.css", "/assets/favicon.svg"]) expect((await app.inject({ method: "GET", url: a })).statusCode).toBe(200);
+    for (const a of ["/assets/app.js", "/assets/app.css", "/assets/favicon.svg"])
+      expect((await app.inject({ method: "GET", url: a })).statusCode).toBe(200);
     expect((await app.inject({ method: "GET", url: "/assets/../server.ts" })).statusCode).toBe(404);
     expect((await app.inject({ method: "GET", url: "/assets/%2e%2e/server.ts" })).statusCode).toBe(404);
   });

@@ -5,7 +5,15 @@ import { analyzerFamily, getAnalyzer, normalizeLang } from "../../src/text/analy
 
 describe("tokenisation", () => {
   it("splits on anything that is not a letter, mark or digit, keeps internal apostrophes", () => {
-    expect(wordTokens("Hello, world! user's 3.5 e-mail")).toEqual(["Hello", "world", "user's", "3", "5", "e", "mail"]);
+    expect(wordTokens("Hello, world! user's 3.5 e-mail")).toEqual([
+      "Hello",
+      "world",
+      "user's",
+      "3",
+      "5",
+      "e",
+      "mail",
+    ]);
   });
   it("keeps Devanagari vowel signs (combining marks) inside words", () => {
     expect(wordTokens("तालिका सम्मिलित")).toEqual(["तालिका", "सम्मिलित"]);
@@ -24,7 +32,13 @@ describe("tokenisation", () => {
 describe("English analyser", () => {
   const en = getAnalyzer("en");
   it("folds case, drops Lucene stopwords and possessives, stems with Porter2", () => {
-    expect(en.analyze("The user's Inserting of Tables is running generously")).toEqual(["user", "insert", "tabl", "run", "generous"]);
+    expect(en.analyze("The user's Inserting of Tables is running generously")).toEqual([
+      "user",
+      "insert",
+      "tabl",
+      "run",
+      "generous",
+    ]);
     expect(en.resolved).toEqual({ stopwords: "lucene", stemmer: "english", ngram: 0, maxSegment: 0 });
   });
   it("original Porter differs from Porter2 on 'generously'", () => {

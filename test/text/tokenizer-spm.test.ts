@@ -18,8 +18,16 @@ afterAll(async () => {
 
 describe.skipIf(!hasSpm)("trainSentencePiece (needs Debian's spm_train; CI installs sentencepiece)", () => {
   it("reproduces the committed tiny-xlmr tokenizer.json (made by the python dev script with sentencepiece) byte for byte in content", async () => {
-    const out = await trainSentencePiece({ inputFiles: [path.join(FIX, "spm_corpus.txt")], vocabSize: 161, characterCoverage: 1.0, seed: 17, outDir: path.join(tmp, "a") });
-    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(JSON.parse(readFileSync(path.join(FIX, "tokenizer.json"), "utf8")));
+    const out = await trainSentencePiece({
+      inputFiles: [path.join(FIX, "spm_corpus.txt")],
+      vocabSize: 161,
+      characterCoverage: 1.0,
+      seed: 17,
+      outDir: path.join(tmp, "a"),
+    });
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(
+      JSON.parse(readFileSync(path.join(FIX, "tokenizer.json"), "utf8")),
+    );
   });
   it("is deterministic and the result loads, tokenising Khmer with U+200B to non-empty", async () => {
     const texts = readFileSync(path.join(FIX, "spm_corpus.txt"), "utf8").trim().split("\n");
@@ -38,7 +46,14 @@ describe.skipIf(!hasSpm)("trainSentencePiece (needs Debian's spm_train; CI insta
 
 describe("trainSentencePiece errors", () => {
   it("a missing binary is NATIVE_MISSING with how to install", async () => {
-    await expect(trainSentencePiece({ texts: ["a b c"], vocabSize: 20, outDir: path.join(tmp, "d"), binary: "spm_train_not_installed" })).rejects.toMatchObject({
+    await expect(
+      trainSentencePiece({
+        texts: ["a b c"],
+        vocabSize: 20,
+        outDir: path.join(tmp, "d"),
+        binary: "spm_train_not_installed",
+      }),
+    ).rejects.toMatchObject({
       code: "NATIVE_MISSING",
       message: expect.stringMatching(/apt-get install sentencepiece/),
     });

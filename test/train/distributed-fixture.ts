@@ -9,7 +9,14 @@ import { tensor, type DType, type ProcessGroup } from "../../src/engine/index.js
 import { getLoss } from "../../src/losses/registry.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { EncoderConfig } from "../../src/models/types.js";
-import { createAdamW, rankSlice, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainResult } from "../../src/train/index.js";
+import {
+  createAdamW,
+  rankSlice,
+  SeededShuffler,
+  trainLoop,
+  warmupLinearSchedule,
+  type TrainResult,
+} from "../../src/train/index.js";
 import { Mulberry32 } from "../../src/util/random.js";
 
 export interface FixtureOptions {
@@ -37,15 +44,29 @@ export interface FixtureResult {
 }
 
 const config: EncoderConfig = {
-  architecture: "xlm-roberta", vocabSize: 60, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,
-  maxPositions: 24, typeVocabSize: 1, layerNormEps: 1e-5, padTokenId: 1, hiddenAct: "gelu", positionOffset: 2,
+  architecture: "xlm-roberta",
+  vocabSize: 60,
+  hiddenSize: 16,
+  numLayers: 2,
+  numHeads: 2,
+  intermediateSize: 32,
+  maxPositions: 24,
+  typeVocabSize: 1,
+  layerNormEps: 1e-5,
+  padTokenId: 1,
+  hiddenAct: "gelu",
+  positionOffset: 2,
 };
 const DIM = 8;
 const N = 24;
 const rng = new Mulberry32(2024);
 /** Example k: token ids (length 3..9, first token 0) and teacher vectors (length 2..6, DIM each). */
-const texts = Array.from({ length: N }, () => Int32Array.from({ length: 3 + rng.int(7) }, (_, i) => (i === 0 ? 0 : 3 + rng.int(57))));
-const teacher = Array.from({ length: N }, () => Float32Array.from({ length: (2 + rng.int(5)) * DIM }, () => rng.next() * 2 - 1));
+const texts = Array.from({ length: N }, () =>
+  Int32Array.from({ length: 3 + rng.int(7) }, (_, i) => (i === 0 ? 0 : 3 + rng.int(57))),
+);
+const teacher = Array.from({ length: N }, () =>
+  Float32Array.from({ length: (2 + rng.int(5)) * DIM }, () => rng.next() * 2 - 1),
+);
 
 /** Pads examples `items` into [b, L] ids/mask and [b, n, DIM] teacher vectors/mask. */
 function batchOf(items: number[], dtype: DType) {
@@ -67,7 +88,10 @@ function batchOf(items: number[], dtype: DType) {
 
 /** Runs the fixture (one process, or this rank of `group`); returns losses and final parameters. */
 export function runFixture(o: FixtureOptions, group?: ProcessGroup): FixtureResult {
-  const enc = TorchEncoder.random(config, { kind: "colbert", dim: DIM, pooling: "cls" }, 5, { dtype: o.dtype, dropout: o.dropout }).train();
+  const enc = TorchEncoder.random(config, { kind: "colbert", dim: DIM, pooling: "cls" }, 5, {
+    dtype: o.dtype,
+    dropout: o.dropout,
+  }).train();
   const shuffler = new SeededShuffler(N, 11);
   const optimizer = createAdamW(enc.namedParameters(), { lr: 1e-2 });
   const mse = getLoss("mse");
@@ -88,7 +112,8 @@ export function runFixture(o: FixtureOptions, group?: ProcessGroup): FixtureResu
         const x = batchOf(items, o.dtype);
         const F = enc.tokenVectors(x.ids, x.mask, x.b, x.L); // [b, L, DIM]
         if (rank === o.killRank && t === o.killAt) process.kill(process.pid, "SIGKILL");
-        if (rank === o.hangRank && t === o.hangAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, o.hangMs ?? 60_000);
+        if (rank === o.hangRank && t === o.hangAt)
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, o.hangMs ?? 60_000);
         return mse.compute(
           {
             student: F,

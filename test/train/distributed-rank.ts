@@ -9,11 +9,19 @@ import { ProcessGroup, distributedFromEnv } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
 import { runFixture, type FixtureOptions } from "./distributed-fixture.js";
 
-const o = JSON.parse(process.argv[2]) as FixtureOptions & { out: string; timeoutMs: number; rendezvousTimeoutMs?: number };
+const o = JSON.parse(process.argv[2]) as FixtureOptions & {
+  out: string;
+  timeoutMs: number;
+  rendezvousTimeoutMs?: number;
+};
 try {
   const env = distributedFromEnv();
   if (!env) throw new Error("distributed-rank.ts needs the torchrun environment");
-  const group = ProcessGroup.init({ ...env, timeoutMs: o.timeoutMs, rendezvousTimeoutMs: o.rendezvousTimeoutMs });
+  const group = ProcessGroup.init({
+    ...env,
+    timeoutMs: o.timeoutMs,
+    rendezvousTimeoutMs: o.rendezvousTimeoutMs,
+  });
   const r = runFixture(o, group);
   writeFileSync(`${o.out}.rank${group.rank}.json`, JSON.stringify(r));
   group.destroy();

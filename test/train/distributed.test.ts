@@ -23,7 +23,10 @@ const script = resolve("test/train/distributed-rank.ts");
 const base: FixtureOptions = { steps: 4, batch: 4, accumulate: 2, dtype: "float32", dropout: 0 };
 
 /** Starts 2 ranks of the fixture; returns the launch result, the merged stderr and the wall time. */
-async function launch(o: FixtureOptions & { out: string; timeoutMs?: number; rendezvousTimeoutMs?: number }, graceMs = 60_000): Promise<{ r: LaunchResult; stderr: string; ms: number }> {
+async function launch(
+  o: FixtureOptions & { out: string; timeoutMs?: number; rendezvousTimeoutMs?: number },
+  graceMs = 60_000,
+): Promise<{ r: LaunchResult; stderr: string; ms: number }> {
   const err = new PassThrough();
   let stderr = "";
   err.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -104,17 +107,32 @@ describe.skipIf(NO_TORCH)(torchSuite("data-parallel training (c10d gloo, loopbac
     expect(r.firstFailure?.rank).toBe(1);
     expect(r.exits[1].signal).toBe("SIGKILL");
     expect(r.exits[0].code, stderr).toBe(10);
-    expect(stderr).toMatch(/\[rank 0\] xlir: distributed gradient allreduce failed on rank 0 of 2 .*Connection (closed|reset) by peer/);
+    expect(stderr).toMatch(
+      /\[rank 0\] xlir: distributed gradient allreduce failed on rank 0 of 2 .*Connection (closed|reset) by peer/,
+    );
     // the survivor notices through the closed connection, long before the 60 s timeout
     expect(r.exits[0].atMs - r.exits[1].atMs).toBeLessThan(20_000);
   });
 
   it("a rank that stalls: the other fails after the 4 s collective timeout instead of hanging", async () => {
     const out = join(dir, "stalled");
-    const { r, stderr } = await launch({ ...base, out, hangRank: 1, hangAt: 1, hangMs: 120_000, timeoutMs: 4_000, rendezvousTimeoutMs: 60_000 }, 1_000);
+    const { r, stderr } = await launch(
+      {
+        ...base,
+        out,
+        hangRank: 1,
+        hangAt: 1,
+        hangMs: 120_000,
+        timeoutMs: 4_000,
+        rendezvousTimeoutMs: 60_000,
+      },
+      1_000,
+    );
     expect(r.firstFailure?.rank, stderr).toBe(0);
     expect(r.exits[0].code, stderr).toBe(10);
-    expect(stderr).toMatch(/\[rank 0\] xlir: distributed gradient allreduce failed on rank 0 of 2 \(a peer process died, hung or exceeded the 4 s timeout\)/);
+    expect(stderr).toMatch(
+      /\[rank 0\] xlir: distributed gradient allreduce failed on rank 0 of 2 \(a peer process died, hung or exceeded the 4 s timeout\)/,
+    );
     expect(r.exits[1].signal).toBe("SIGTERM"); // the launcher ended the stalled rank after the grace period
     expect(r.exits[1].atMs).toBeLessThan(60_000);
   });

@@ -11,19 +11,37 @@ import { NO_TORCH, torchSuite } from "../engine/torch-skip.js";
 import { liveTensors, tensor, type Tensor } from "../../src/engine/index.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { EncoderConfig } from "../../src/models/types.js";
-import { createAdamW, SeededShuffler, trainLoop, warmupLinearSchedule, type TrainLoopOptions } from "../../src/train/index.js";
+import {
+  createAdamW,
+  SeededShuffler,
+  trainLoop,
+  warmupLinearSchedule,
+  type TrainLoopOptions,
+} from "../../src/train/index.js";
 import { Mulberry32 } from "../../src/util/random.js";
 
 const config: EncoderConfig = {
-  architecture: "xlm-roberta", vocabSize: 50, hiddenSize: 16, numLayers: 2, numHeads: 2, intermediateSize: 32,
-  maxPositions: 20, typeVocabSize: 1, layerNormEps: 1e-5, padTokenId: 1, hiddenAct: "gelu", positionOffset: 2,
+  architecture: "xlm-roberta",
+  vocabSize: 50,
+  hiddenSize: 16,
+  numLayers: 2,
+  numHeads: 2,
+  intermediateSize: 32,
+  maxPositions: 20,
+  typeVocabSize: 1,
+  layerNormEps: 1e-5,
+  padTokenId: 1,
+  hiddenAct: "gelu",
+  positionOffset: 2,
 };
 const B = 4;
 const L = 6;
 const N = 10; // examples
 // fixed random dataset of (ids, target) pairs
 const rng = new Mulberry32(99);
-const data = Array.from({ length: N }, () => Int32Array.from({ length: L }, (_, i) => (i === 0 ? 0 : 3 + rng.int(47))));
+const data = Array.from({ length: N }, () =>
+  Int32Array.from({ length: L }, (_, i) => (i === 0 ? 0 : 3 + rng.int(47))),
+);
 const dir = mkdtempSync(join(tmpdir(), "xlir-loop-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,7 +52,13 @@ function setup(initSeed: number, ckpt?: string): { enc: TorchEncoder; opts: Trai
   const shuffler = new SeededShuffler(N, 7);
   const optimizer = createAdamW(enc.namedParameters(), { lr: 1e-3 });
   const opts: TrainLoopOptions<Batch> = {
-    steps: 6, params: enc.namedParameters(), optimizer, seed: 42, config: { model: config, lr: 1e-3 }, accumulate: 2, clipNorm: 0.5,
+    steps: 6,
+    params: enc.namedParameters(),
+    optimizer,
+    seed: 42,
+    config: { model: config, lr: 1e-3 },
+    accumulate: 2,
+    clipNorm: 0.5,
     schedule: warmupLinearSchedule({ peakLr: 1e-2, warmupSteps: 2, totalSteps: 6 }),
     batches: (i) => {
       const idx = shuffler.batch(i, B);
@@ -46,9 +70,19 @@ function setup(initSeed: number, ckpt?: string): { enc: TorchEncoder; opts: Trai
       // a contrastive loss: each text's mean vector should match its own (shifted) copy
       const v = enc.tokenVectors(b.ids, b.mask, B, L).mean(1); // [B, dim]
       const s = v.matmul(v.transpose(0, 1)).mul(20); // [B, B]
-      return s.logSoftmax(1).mul(tensor(new Float32Array(B * B).map((_, i) => (i % (B + 1) === 0 ? -1 : 0)), [B, B])).sum().div(B);
+      return s
+        .logSoftmax(1)
+        .mul(
+          tensor(
+            new Float32Array(B * B).map((_, i) => (i % (B + 1) === 0 ? -1 : 0)),
+            [B, B],
+          ),
+        )
+        .sum()
+        .div(B);
     },
-    checkpointPath: ckpt, checkpointEvery: 3,
+    checkpointPath: ckpt,
+    checkpointEvery: 3,
   };
   return { enc, opts };
 }
@@ -84,7 +118,9 @@ describe.skipIf(NO_TORCH)(torchSuite("trainLoop resume"), () => {
     expect(maxDiff).toBeLessThan(1e-6);
     // and training moved the parameters
     const init = setup(1);
-    const moved = flat(init.enc.namedParameters()).some((a, j) => a.some((v, k) => Math.abs(v - refParams[j][k]) > 1e-4));
+    const moved = flat(init.enc.namedParameters()).some((a, j) =>
+      a.some((v, k) => Math.abs(v - refParams[j][k]) > 1e-4),
+    );
     expect(moved).toBe(true);
     for (const x of [full, second, init]) {
       x.enc.free();
@@ -106,7 +142,9 @@ describe.skipIf(NO_TORCH)(torchSuite("trainLoop resume"), () => {
     const c = setup(1, join(dir, "cut.ckpt"));
     expect(() => trainLoop(c.opts)).toThrow(expect.objectContaining({ code: "CORRUPT" }));
     const d = setup(1, ckpt);
-    expect(() => trainLoop({ ...d.opts, config: { model: config, lr: 2e-3 } })).toThrow(expect.objectContaining({ code: "MISMATCH" }));
+    expect(() => trainLoop({ ...d.opts, config: { model: config, lr: 2e-3 } })).toThrow(
+      expect.objectContaining({ code: "MISMATCH" }),
+    );
     for (const x of [a, b, c, d]) {
       x.enc.free();
       x.opts.optimizer.free();

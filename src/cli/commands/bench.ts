@@ -9,6 +9,8 @@ import { register as train } from "./bench/train.js";
 
 /** `xlir bench <what>`: micro and macro benchmarks, each printing one JSON object with --json. */
 export function register(program: Command): void {
-  const bench = program.command("bench").description("benchmarks that print JSON (train, encode, ot, search, scale, corpus, evaluate)");
+  const bench = program
+    .command("bench")
+    .description("benchmarks that print JSON (train, encode, ot, search, scale, corpus, evaluate)");
   for (const sub of [train, encode, ot, search, scale, corpus, evaluate]) sub(bench);
 }

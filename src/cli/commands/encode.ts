@@ -21,7 +21,9 @@ interface EncodeOptions {
 const num = (v: number): number => Number(v.toPrecision(9));
 
 function rows(data: Float32Array, offset: number, count: number, dim: number): number[][] {
-  return Array.from({ length: count }, (_, t) => Array.from(data.subarray((offset + t) * dim, (offset + t + 1) * dim), num));
+  return Array.from({ length: count }, (_, t) =>
+    Array.from(data.subarray((offset + t) * dim, (offset + t + 1) * dim), num),
+  );
 }
 
 /** Reads one text per line; a final newline does not make an extra line; an empty line is an error naming it. */
@@ -42,10 +44,22 @@ async function readLines(file: string): Promise<string[]> {
 }
 
 async function run(o: EncodeOptions): Promise<void> {
-  if (o.raw && o.pooled) throw new XlirError("USAGE", "--raw and --pooled exclude each other (--raw is the hidden state of every token)");
+  if (o.raw && o.pooled)
+    throw new XlirError(
+      "USAGE",
+      "--raw and --pooled exclude each other (--raw is the hidden state of every token)",
+    );
   const texts = await readLines(o.input);
-  const enc = await OnnxEncoder.fromFolder(o.model, { threads: o.threads, maxLength: o.maxLength, batchSize: o.batchSize, device: o.device });
-  const tmp = path.join(path.dirname(path.resolve(o.output)), `.${path.basename(o.output)}.tmp-${process.pid}`);
+  const enc = await OnnxEncoder.fromFolder(o.model, {
+    threads: o.threads,
+    maxLength: o.maxLength,
+    batchSize: o.batchSize,
+    device: o.device,
+  });
+  const tmp = path.join(
+    path.dirname(path.resolve(o.output)),
+    `.${path.basename(o.output)}.tmp-${process.pid}`,
+  );
   const fh = await fs.open(tmp, "w");
   let truncated = 0;
   try {
@@ -56,19 +70,37 @@ async function run(o: EncodeOptions): Promise<void> {
       if (o.raw) {
         const r = await enc.encodeRaw(part);
         const H = enc.config.hiddenSize;
-        r.hidden.forEach((h, i) => out.push(JSON.stringify({ tokens: r.tokens[i], ids: r.ids[i], vectors: rows(h, 0, r.ids[i].length, H) })));
+        r.hidden.forEach((h, i) =>
+          out.push(
+            JSON.stringify({ tokens: r.tokens[i], ids: r.ids[i], vectors: rows(h, 0, r.ids[i].length, H) }),
+          ),
+        );
         truncated += r.truncated.filter(Boolean).length;
       } else if (o.pooled) {
         const v = await enc.encodePooled(part, "document");
         part.forEach((t, i) => {
           const e = enc.tokenizer.encodeOne(t, enc.maxLength);
           if (e.truncated) truncated++;
-          out.push(JSON.stringify({ tokens: e.tokens, ids: e.ids, vector: Array.from(v.subarray(i * enc.dim, (i + 1) * enc.dim), num) }));
+          out.push(
+            JSON.stringify({
+              tokens: e.tokens,
+              ids: e.ids,
+              vector: Array.from(v.subarray(i * enc.dim, (i + 1) * enc.dim), num),
+            }),
+          );
         });
       } else {
         const r = await enc.encodeTokensDetailed(part);
         const { vectors, offsets, dim } = r.vectors;
-        part.forEach((_, i) => out.push(JSON.stringify({ tokens: r.tokens[i], ids: r.ids[i], vectors: rows(vectors, offsets[i], offsets[i + 1] - offsets[i], dim) })));
+        part.forEach((_, i) =>
+          out.push(
+            JSON.stringify({
+              tokens: r.tokens[i],
+              ids: r.ids[i],
+              vectors: rows(vectors, offsets[i], offsets[i + 1] - offsets[i], dim),
+            }),
+          ),
+        );
         truncated += r.truncated.filter(Boolean).length;
       }
       await fh.write(out.join("\n") + "\n");
@@ -83,7 +115,9 @@ async function run(o: EncodeOptions): Promise<void> {
     await enc.dispose();
   }
   if (truncated > 0) {
-    process.stderr.write(`xlir: ${truncated} of ${texts.length} texts were longer than ${enc.maxLength} tokens and were truncated (first tokens + final special token kept)\n`);
+    process.stderr.write(
+      `xlir: ${truncated} of ${texts.length} texts were longer than ${enc.maxLength} tokens and were truncated (first tokens + final special token kept)\n`,
+    );
   }
 }
 
@@ -96,14 +130,25 @@ export function register(program: Command): void {
         "{tokens, ids, vector} with --pooled (pooled head), or the last hidden state of every token (specials included) with --raw. " +
         "Texts longer than --max-length are truncated (first tokens + the final special token); the count goes to stderr.",
     )
-    .requiredOption("--model <dir>", "Hugging Face model folder (config.json, model.safetensors, tokenizer.json, optional xlir.json head)")
+    .requiredOption(
+      "--model <dir>",
+      "Hugging Face model folder (config.json, model.safetensors, tokenizer.json, optional xlir.json head)",
+    )
     .requiredOption("--input <file>", "text file, one text per line (empty lines are an error)")
     .requiredOption("--output <file>", "JSONL output (written atomically)")
     .option("--raw", "last hidden state before any head, special tokens included")
     .option("--pooled", "one vector per text from the model's pooled head")
-    .option("--max-length <n>", "longest input in tokens, specials included (default: min(512, model maximum))", parseIntOption("--max-length"))
+    .option(
+      "--max-length <n>",
+      "longest input in tokens, specials included (default: min(512, model maximum))",
+      parseIntOption("--max-length"),
+    )
     .option("--batch-size <n>", "texts per ONNX Runtime call", parseIntOption("--batch-size"), 32)
     .option("--threads <n>", "ONNX Runtime intra-op threads", parseIntOption("--threads"), 2)
-    .option("--device <name>", "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)", "cpu")
+    .option(
+      "--device <name>",
+      "cpu, cuda or cuda:N: ONNX Runtime's CUDA execution provider when installed (falls back to the CPU with a message)",
+      "cpu",
+    )
     .action(async (o: EncodeOptions) => run(o));
 }

@@ -20,7 +20,10 @@ export function configWithOverrides(opts: OverrideOptions): ExperimentConfig {
   if (opts.seeds !== undefined) {
     const seeds = opts.seeds.split(",").map((s) => Number(s.trim()));
     if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-      throw new XlirError("USAGE", `--seeds expects comma-separated non-negative integers, got '${opts.seeds}'`);
+      throw new XlirError(
+        "USAGE",
+        `--seeds expects comma-separated non-negative integers, got '${opts.seeds}'`,
+      );
     }
     config.seeds = seeds;
   }
@@ -29,16 +32,21 @@ export function configWithOverrides(opts: OverrideOptions): ExperimentConfig {
     config.students.optim.steps = steps;
     for (const s of Object.values(config.students.perLoss)) s.steps = steps;
   }
-  if (opts.teacherSteps !== undefined) config.teacher.optim.steps = positiveInt("--teacher-steps", opts.teacherSteps);
+  if (opts.teacherSteps !== undefined)
+    config.teacher.optim.steps = positiveInt("--teacher-steps", opts.teacherSteps);
   if (opts.workers !== undefined) config.workers = positiveInt("--workers", opts.workers);
   if (opts.device !== undefined) {
-    if (!/^(cpu|cuda(:\d+)?)$/.test(opts.device)) throw new XlirError("USAGE", `--device expects cpu, cuda or cuda:N, got '${opts.device}'`);
+    if (!/^(cpu|cuda(:\d+)?)$/.test(opts.device))
+      throw new XlirError("USAGE", `--device expects cpu, cuda or cuda:N, got '${opts.device}'`);
     config.device = opts.device;
   }
   if (opts.directions !== undefined) {
     const d = opts.directions.split(",").map((x) => x.trim());
     if (d.length === 0 || d.some((x) => x !== "xx-en" && x !== "en-xx")) {
-      throw new XlirError("USAGE", `--directions expects xx-en, en-xx or both (comma-separated), got '${opts.directions}'`);
+      throw new XlirError(
+        "USAGE",
+        `--directions expects xx-en, en-xx or both (comma-separated), got '${opts.directions}'`,
+      );
     }
     config.directions = d as ExperimentConfig["directions"];
   }
@@ -52,15 +60,24 @@ export function register(program: Command): void {
     .description(
       "the main job: build data, tokenizer, teacher, students (every loss x seed), index, search every system on the test split, evaluate and report",
     )
-    .option("--config <file>", "JSON configuration (unknown keys are rejected); default: the built-in benchmark")
+    .option(
+      "--config <file>",
+      "JSON configuration (unknown keys are rejected); default: the built-in benchmark",
+    )
     .option("--out <dir>", "output folder (report.html/md/json, runs, models, config.json)", "runs/default")
-    .option("--tuned <file>", "a tuning file from `xlir tune` (DIR/tuning.json): its chosen settings replace the students' defaults")
+    .option(
+      "--tuned <file>",
+      "a tuning file from `xlir tune` (DIR/tuning.json): its chosen settings replace the students' defaults",
+    )
     .option("--seeds <list>", "comma-separated student seeds, e.g. 13,14,15 (overrides the config)")
     .option("--steps <n>", "student training steps of every loss (overrides the config and tuned settings)")
     .option("--teacher-steps <n>", "teacher training steps (overrides the config)")
     .option("--workers <n>", "students trained side by side, one process each (overrides the config)")
     .option("--device <device>", "cpu, cuda or cuda:N (overrides the config)")
-    .option("--directions <list>", "xx-en (foreign queries, English documents; the default), en-xx (English queries, foreign documents) or both")
+    .option(
+      "--directions <list>",
+      "xx-en (foreign queries, English documents; the default), en-xx (English queries, foreign documents) or both",
+    )
     .action(async (opts: OverrideOptions & { out: string; tuned?: string }) => {
       const config = configWithOverrides(opts);
       if (opts.tuned !== undefined) config.tuned = opts.tuned;
@@ -70,6 +87,7 @@ export function register(program: Command): void {
 
 export function positiveInt(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new XlirError("USAGE", `${name} expects a positive integer, got '${value}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new XlirError("USAGE", `${name} expects a positive integer, got '${value}'`);
   return n;
 }

@@ -15,5 +15,17 @@ import { register as tune } from "./tune.js";
 
 /** Every sub-command, in the order `xlir --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  experiment, tune, checkRun, data, encode, align, index, search, serve, evaluate, compare, fuse, bench,
+  experiment,
+  tune,
+  checkRun,
+  data,
+  encode,
+  align,
+  index,
+  search,
+  serve,
+  evaluate,
+  compare,
+  fuse,
+  bench,
 ];

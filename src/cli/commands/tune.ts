@@ -9,7 +9,10 @@ export function register(program: Command): void {
     .description(
       "search each student loss's settings on the dev split only (same trials and total steps per loss); writes DIR/tuning.json for `xlir experiment --tuned`",
     )
-    .option("--config <file>", "JSON configuration (its `tuning` section sets the grid); default: the built-in benchmark")
+    .option(
+      "--config <file>",
+      "JSON configuration (its `tuning` section sets the grid); default: the built-in benchmark",
+    )
     .option("--out <dir>", "output folder (tuning.json, tuning.md, trial models and dev runs)", "runs/tune")
     .option("--seeds <list>", "the first seed trains every trial (overrides the config)")
     .option("--teacher-steps <n>", "teacher training steps (overrides the config)")

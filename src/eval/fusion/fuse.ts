@@ -15,11 +15,19 @@ import type { FuseOptions, FusionMethodName, NormalizationName, RankedList } fro
 export const FUSE_DEFAULTS = { k: 60, norm: "minmax" as NormalizationName };
 
 function ranked(entries: readonly RunEntry[], run: string, qid: string): RankedList {
-  const order = trecRankOrder(entries.map((e) => e.docno), entries.map((e) => e.score), entries.length);
+  const order = trecRankOrder(
+    entries.map((e) => e.docno),
+    entries.map((e) => e.score),
+    entries.length,
+  );
   const seen = new Set<string>();
   return order.map((i) => {
     const e = entries[i];
-    if (seen.has(e.docno)) throw new XlirError("BAD_INPUT", `${run}: query '${qid}' retrieves document '${e.docno}' twice; fusion needs one score per document`);
+    if (seen.has(e.docno))
+      throw new XlirError(
+        "BAD_INPUT",
+        `${run}: query '${qid}' retrieves document '${e.docno}' twice; fusion needs one score per document`,
+      );
     seen.add(e.docno);
     return e;
   });
@@ -32,7 +40,11 @@ function checkQuerySets(runs: readonly Run[], names: readonly string[]): void {
     const onlyFirst = sortBytes([...first.keys()].filter((q) => !runs[r].has(q)));
     const onlyThis = sortBytes([...runs[r].keys()].filter((q) => !first.has(q)));
     if (onlyFirst.length === 0 && onlyThis.length === 0) continue;
-    const list = (qs: string[]): string => qs.slice(0, 5).map((q) => `'${q}'`).join(", ") + (qs.length > 5 ? `, ... (${qs.length} in all)` : "");
+    const list = (qs: string[]): string =>
+      qs
+        .slice(0, 5)
+        .map((q) => `'${q}'`)
+        .join(", ") + (qs.length > 5 ? `, ... (${qs.length} in all)` : "");
     const parts: string[] = [];
     if (onlyFirst.length > 0) parts.push(`${list(onlyFirst)} only in ${names[0]}`);
     if (onlyThis.length > 0) parts.push(`${list(onlyThis)} only in ${names[r]}`);
@@ -43,10 +55,18 @@ function checkQuerySets(runs: readonly Run[], names: readonly string[]): void {
 /** Fuses runs with RRF, CombSUM or CombMNZ (ranx's definitions); see FuseOptions for the defaults. */
 export function fuseRuns(runs: readonly Run[], options: FuseOptions): Run {
   const method = FUSION_METHODS[options.method as FusionMethodName];
-  if (method === undefined) throw new XlirError("USAGE", `unknown fusion method '${options.method}'; known: ${Object.keys(FUSION_METHODS).join(", ")}`);
+  if (method === undefined)
+    throw new XlirError(
+      "USAGE",
+      `unknown fusion method '${options.method}'; known: ${Object.keys(FUSION_METHODS).join(", ")}`,
+    );
   const normName = (options.norm ?? FUSE_DEFAULTS.norm) as NormalizationName;
   const normalize = NORMALIZATIONS[normName];
-  if (normalize === undefined) throw new XlirError("USAGE", `unknown normalisation '${options.norm}'; known: ${Object.keys(NORMALIZATIONS).join(", ")}`);
+  if (normalize === undefined)
+    throw new XlirError(
+      "USAGE",
+      `unknown normalisation '${options.norm}'; known: ${Object.keys(NORMALIZATIONS).join(", ")}`,
+    );
   const k = options.k ?? FUSE_DEFAULTS.k;
   if (!Number.isFinite(k) || k < 0) throw new XlirError("USAGE", `RRF's k must be a number >= 0, got ${k}`);
   if (runs.length < 2) throw new XlirError("USAGE", `fusion needs at least two runs, got ${runs.length}`);
@@ -59,7 +79,10 @@ export function fuseRuns(runs: readonly Run[], options: FuseOptions): Run {
       return method.usesScores && list.length > 0 ? normalize(list) : list;
     });
     const fused = method.fuse(lists, k);
-    out.set(qid, [...fused].map(([docno, score]) => ({ docno, score })));
+    out.set(
+      qid,
+      [...fused].map(([docno, score]) => ({ docno, score })),
+    );
   }
   return out;
 }

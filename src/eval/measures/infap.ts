@@ -34,7 +34,11 @@ export const infAP: MeasureFamily = {
         if (j === 0) s += 1;
         else {
           const fj = j;
-          s += 1 / (fj + 1) + (fj / (fj + 1)) * ((rel - 1 + nonrel + unj) / fj) * ((rel - 1 + EPS) / (rel - 1 + nonrel + 2 * EPS));
+          s +=
+            1 / (fj + 1) +
+            (fj / (fj + 1)) *
+              ((rel - 1 + nonrel + unj) / fj) *
+              ((rel - 1 + EPS) / (rel - 1 + nonrel + 2 * EPS));
         }
       }
     }

@@ -17,7 +17,11 @@ function lround(x: number): number {
  * the cut-off c = lround(f * R) in relevant documents, and the value max_{ranks >= the c-th relevant}
  * precision; points with c > R_ret score 0. Walks the ranking backwards once, as trec_eval does.
  */
-function interpolated(q: QueryContext, cutoffs: readonly number[], onValue: (index: number, value: number) => void): void {
+function interpolated(
+  q: QueryContext,
+  cutoffs: readonly number[],
+  onValue: (index: number, value: number) => void,
+): void {
   const numRelRet = numRelRetrieved(q);
   let cur = cutoffs.length - 1;
   while (cur >= 0 && cutoffs[cur] > numRelRet) cur--;
@@ -62,7 +66,11 @@ export const elevenPtAvg: MeasureFamily = {
   defaultParams: ELEVEN,
   compute(q, _k, p) {
     let sum = 0;
-    interpolated(q, p.numbers.map((f) => lround(f * q.numRel)), (_i, x) => (sum += x));
+    interpolated(
+      q,
+      p.numbers.map((f) => lround(f * q.numRel)),
+      (_i, x) => (sum += x),
+    );
     return sum / p.numbers.length;
   },
 };

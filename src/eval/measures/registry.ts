@@ -78,14 +78,73 @@ export const MEASURE_ORDER: readonly string[] = Object.keys(MEASURES);
 export const TREC_MEASURES: readonly string[] = MEASURE_ORDER.filter((m) => MEASURES[m].trec !== false);
 
 /** trec_eval's "official" nickname: the default measure set when no -m is given. */
-export const OFFICIAL: readonly string[] = ["runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "map", "gm_map", "Rprec", "bpref", "recip_rank", "iprec_at_recall", "P"];
+export const OFFICIAL: readonly string[] = [
+  "runid",
+  "num_q",
+  "num_ret",
+  "num_rel",
+  "num_rel_ret",
+  "map",
+  "gm_map",
+  "Rprec",
+  "bpref",
+  "recip_rank",
+  "iprec_at_recall",
+  "P",
+];
 
 /** trec_eval's "all_trec" nickname (every measure computed from standard qrels and runs except dcg, ideal_dcg, yaap). */
 export const ALL_TREC: readonly string[] = [
-  "runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "map", "gm_map", "Rprec", "bpref", "recip_rank", "iprec_at_recall", "P", "relstring",
-  "recall", "unj", "rbp", "rbp_resid", "infAP", "gm_bpref", "utility", "11pt_avg", "ndcg", "relative_P", "Rprec_mult", "success",
-  "map_cut", "ndcg_cut", "ndcg_rel", "Rndcg", "binG", "G", "set_P", "set_recall", "set_relative_P", "set_map", "set_F", "num_nonrel_judged_ret",
+  "runid",
+  "num_q",
+  "num_ret",
+  "num_rel",
+  "num_rel_ret",
+  "map",
+  "gm_map",
+  "Rprec",
+  "bpref",
+  "recip_rank",
+  "iprec_at_recall",
+  "P",
+  "relstring",
+  "recall",
+  "unj",
+  "rbp",
+  "rbp_resid",
+  "infAP",
+  "gm_bpref",
+  "utility",
+  "11pt_avg",
+  "ndcg",
+  "relative_P",
+  "Rprec_mult",
+  "success",
+  "map_cut",
+  "ndcg_cut",
+  "ndcg_rel",
+  "Rndcg",
+  "binG",
+  "G",
+  "set_P",
+  "set_recall",
+  "set_relative_P",
+  "set_map",
+  "set_F",
+  "num_nonrel_judged_ret",
 ];
 
 /** trec_eval's "set" nickname (unranked measures). */
-export const SET_MEASURES: readonly string[] = ["runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "utility", "set_P", "set_recall", "set_relative_P", "set_map", "set_F"];
+export const SET_MEASURES: readonly string[] = [
+  "runid",
+  "num_q",
+  "num_ret",
+  "num_rel",
+  "num_rel_ret",
+  "utility",
+  "set_P",
+  "set_recall",
+  "set_relative_P",
+  "set_map",
+  "set_F",
+];

@@ -13,7 +13,8 @@ export const utility: MeasureFamily = {
   perQuery: true,
   params: "numbers",
   defaultParams: [1.0, -1.0, 0.0, 0.0],
-  validate: (p) => (p.numbers.length === 4 ? undefined : `utility takes exactly 4 coefficients, got ${p.numbers.length}`),
+  validate: (p) =>
+    p.numbers.length === 4 ? undefined : `utility takes exactly 4 coefficients, got ${p.numbers.length}`,
   compute(q, _k, p) {
     const [p1, p2, p3, p4] = p.numbers;
     const a = numRelRetrieved(q);

@@ -32,7 +32,8 @@ export function bootstrapCI(values: readonly number[], options: BootstrapOptions
   const B = options.samples ?? 10000;
   const level = options.level ?? 0.95;
   if (n === 0) throw new XlirError("BAD_INPUT", "bootstrap needs at least one value");
-  if (!(level > 0 && level < 1)) throw new XlirError("USAGE", `confidence level must be in (0, 1), got ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new XlirError("USAGE", `confidence level must be in (0, 1), got ${level}`);
   let mean = 0;
   for (const v of values) mean += v;
   mean /= n;

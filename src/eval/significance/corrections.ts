@@ -49,6 +49,10 @@ export type CorrectionName = "holm" | "bonferroni" | "none";
 
 export function correct(name: string, p: readonly number[]): number[] {
   const f = CORRECTIONS[name];
-  if (f === undefined) throw new XlirError("USAGE", `unknown correction '${name}'; known: ${Object.keys(CORRECTIONS).join(", ")}`);
+  if (f === undefined)
+    throw new XlirError(
+      "USAGE",
+      `unknown correction '${name}'; known: ${Object.keys(CORRECTIONS).join(", ")}`,
+    );
   return f(p);
 }

@@ -21,10 +21,16 @@ export interface RandomizationOptions {
  * console.assert(r.p < 0.05); // only 2 of 64 sign patterns are as extreme
  * ```
  */
-export function pairedRandomization(a: readonly number[], b: readonly number[], options: RandomizationOptions): PairedTestResult {
+export function pairedRandomization(
+  a: readonly number[],
+  b: readonly number[],
+  options: RandomizationOptions,
+): PairedTestResult {
   const n = a.length;
-  if (n !== b.length) throw new XlirError("MISMATCH", `randomisation test needs equal lengths, got ${n} and ${b.length}`);
-  if (!Number.isInteger(options.permutations) || options.permutations < 1) throw new XlirError("USAGE", `permutations must be a positive integer, got ${options.permutations}`);
+  if (n !== b.length)
+    throw new XlirError("MISMATCH", `randomisation test needs equal lengths, got ${n} and ${b.length}`);
+  if (!Number.isInteger(options.permutations) || options.permutations < 1)
+    throw new XlirError("USAGE", `permutations must be a positive integer, got ${options.permutations}`);
   const d = new Float64Array(n);
   let obs = 0;
   for (let i = 0; i < n; i++) {

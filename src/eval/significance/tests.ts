@@ -10,7 +10,9 @@ export interface TestOptions {
   permutations: number;
 }
 
-export const TESTS: Readonly<Record<TestName, (a: readonly number[], b: readonly number[], o: TestOptions) => PairedTestResult>> = {
+export const TESTS: Readonly<
+  Record<TestName, (a: readonly number[], b: readonly number[], o: TestOptions) => PairedTestResult>
+> = {
   t: (a, b) => pairedTTest(a, b),
   randomization: (a, b, o) => pairedRandomization(a, b, { seed: o.seed, permutations: o.permutations }),
 };
@@ -23,7 +25,13 @@ export const TESTS: Readonly<Record<TestName, (a: readonly number[], b: readonly
  * console.assert(r.n === 3);
  * ```
  */
-export function pairedTest(name: string, a: readonly number[], b: readonly number[], o: TestOptions): PairedTestResult {
-  if (!(name in TESTS)) throw new XlirError("USAGE", `unknown test '${name}'; known: ${Object.keys(TESTS).join(", ")}`);
+export function pairedTest(
+  name: string,
+  a: readonly number[],
+  b: readonly number[],
+  o: TestOptions,
+): PairedTestResult {
+  if (!(name in TESTS))
+    throw new XlirError("USAGE", `unknown test '${name}'; known: ${Object.keys(TESTS).join(", ")}`);
   return TESTS[name as TestName](a, b, o);
 }

@@ -31,7 +31,8 @@ export interface PairedTestResult {
  */
 export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTestResult {
   const n = a.length;
-  if (n !== b.length) throw new XlirError("MISMATCH", `paired t-test needs equal lengths, got ${n} and ${b.length}`);
+  if (n !== b.length)
+    throw new XlirError("MISMATCH", `paired t-test needs equal lengths, got ${n} and ${b.length}`);
   if (n < 2) throw new XlirError("BAD_INPUT", `paired t-test needs at least 2 pairs, got ${n}`);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += a[i] - b[i];

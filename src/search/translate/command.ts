@@ -39,7 +39,9 @@ export function stripApertiumMarks(line: string): string {
 
 export class CommandTranslator implements QueryTranslator {
   readonly name: string;
-  private readonly options: Required<Omit<CommandTranslatorOptions, "installHint">> & { installHint?: string };
+  private readonly options: Required<Omit<CommandTranslatorOptions, "installHint">> & {
+    installHint?: string;
+  };
 
   constructor(options: CommandTranslatorOptions) {
     if (!options.command) throw new XlirError("CONFIG", "mt translator: 'command' is required");
@@ -85,9 +87,14 @@ export class CommandTranslator implements QueryTranslator {
     const lines = body.split(/\r?\n/);
     if (lines.length !== queries.length) {
       const err = out.stderr.trim() ? ` (stderr: ${out.stderr.trim().slice(0, 500)})` : "";
-      throw new XlirError("MISMATCH", `${this.name}: produced ${lines.length} lines for ${queries.length} queries; the command must keep one output line per input line${err}`);
+      throw new XlirError(
+        "MISMATCH",
+        `${this.name}: produced ${lines.length} lines for ${queries.length} queries; the command must keep one output line per input line${err}`,
+      );
     }
-    return this.options.stripApertiumMarks ? lines.map((l) => stripApertiumMarks(l).trim()) : lines.map((l) => l.trim());
+    return this.options.stripApertiumMarks
+      ? lines.map((l) => stripApertiumMarks(l).trim())
+      : lines.map((l) => l.trim());
   }
 
   /** Runs the command with `stdinFd` as its stdin; resolves with its output when it exits 0. */
@@ -103,17 +110,29 @@ export class CommandTranslator implements QueryTranslator {
       });
       child.on("error", (err: NodeJS.ErrnoException) => {
         if (err.code === "ENOENT") {
-          reject(new XlirError("NATIVE_MISSING", `translation command '${command}' is not installed; ${this.hint()}`, { cause: err }));
+          reject(
+            new XlirError(
+              "NATIVE_MISSING",
+              `translation command '${command}' is not installed; ${this.hint()}`,
+              { cause: err },
+            ),
+          );
         } else {
-          reject(new XlirError("NATIVE_MISSING", `${this.name}: could not run: ${err.message}`, { cause: err }));
+          reject(
+            new XlirError("NATIVE_MISSING", `${this.name}: could not run: ${err.message}`, { cause: err }),
+          );
         }
       });
       child.on("close", (code, signal) => {
         if (code === 0) return resolvePromise({ stdout: Buffer.concat(stdout).toString("utf8"), stderr });
-        const why = signal ? `was killed (${signal}${signal === "SIGTERM" ? `, timeout ${timeoutMs} ms?` : ""})` : `exited with status ${code}`;
+        const why = signal
+          ? `was killed (${signal}${signal === "SIGTERM" ? `, timeout ${timeoutMs} ms?` : ""})`
+          : `exited with status ${code}`;
         const detail = stderr.trim() ? `: ${stderr.trim()}` : "";
         const missing = code === 127 || /mode .* does not exist/i.test(stderr);
-        reject(new XlirError("NATIVE_MISSING", `${this.name} ${why}${detail}${missing ? `; ${this.hint()}` : ""}`));
+        reject(
+          new XlirError("NATIVE_MISSING", `${this.name} ${why}${detail}${missing ? `; ${this.hint()}` : ""}`),
+        );
       });
     });
   }

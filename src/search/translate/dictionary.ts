@@ -44,9 +44,12 @@ export class DictionaryTranslator implements QueryTranslator {
   private readonly maxWords: number;
 
   constructor(entries: readonly DictionaryEntry[], options: DictionaryOptions = {}, name = "dict") {
-    const t = options.translations ?? "first", u = options.unknown ?? "keep";
-    if (t !== "first" && t !== "all") throw new XlirError("CONFIG", `dictionary option translations='${String(t)}': expected first or all`);
-    if (u !== "keep" && u !== "drop") throw new XlirError("CONFIG", `dictionary option unknown='${String(u)}': expected keep or drop`);
+    const t = options.translations ?? "first",
+      u = options.unknown ?? "keep";
+    if (t !== "first" && t !== "all")
+      throw new XlirError("CONFIG", `dictionary option translations='${String(t)}': expected first or all`);
+    if (u !== "keep" && u !== "drop")
+      throw new XlirError("CONFIG", `dictionary option unknown='${String(u)}': expected keep or drop`);
     this.options = { translations: t, unknown: u, lang: options.lang };
     this.name = name;
     const stemmer = options.lang ? getAnalyzer(options.lang).resolved.stemmer : "none";

@@ -24,14 +24,23 @@ export interface TranslatorConfigs {
 }
 export type TranslatorName = keyof TranslatorConfigs;
 
-export const TRANSLATORS: { [K in TranslatorName]: (config: TranslatorConfigs[K]) => Promise<QueryTranslator> } = {
+export const TRANSLATORS: {
+  [K in TranslatorName]: (config: TranslatorConfigs[K]) => Promise<QueryTranslator>;
+} = {
   dict: async ({ path, ...options }) => DictionaryTranslator.fromTsv(path, options),
   mt: async (options) => new CommandTranslator(options),
 };
 
 /** Creates a translator by registry name; unknown names are refused with the list of known ones. */
-export async function createTranslator<K extends TranslatorName>(name: K, config: TranslatorConfigs[K]): Promise<QueryTranslator> {
+export async function createTranslator<K extends TranslatorName>(
+  name: K,
+  config: TranslatorConfigs[K],
+): Promise<QueryTranslator> {
   const make = TRANSLATORS[name];
-  if (!make) throw new XlirError("USAGE", `translator '${String(name)}' is unknown; known: ${Object.keys(TRANSLATORS).join(", ")}`);
+  if (!make)
+    throw new XlirError(
+      "USAGE",
+      `translator '${String(name)}' is unknown; known: ${Object.keys(TRANSLATORS).join(", ")}`,
+    );
   return make(config);
 }

@@ -30,7 +30,12 @@ function setStatus(text, isError = false) {
 }
 
 async function api(path, body) {
-  const res = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(
+    path,
+    body === undefined
+      ? {}
+      : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+  );
   const data = await res.json().catch(() => null);
   if (!res.ok) throw new Error(data && typeof data.error === "string" ? data.error : `HTTP ${res.status}`);
   return data;
@@ -59,7 +64,11 @@ function renderSegments(target, segments, queryTokens, range) {
     }
     const m = el("mark", "hit", s.text);
     m.dataset.hits = s.hits.join(" ");
-    const who = s.hits.map((i) => queryTokens[i].token + (queryTokens[i].similarity === null ? "" : ` (${fmt(queryTokens[i].similarity)})`));
+    const who = s.hits.map(
+      (i) =>
+        queryTokens[i].token +
+        (queryTokens[i].similarity === null ? "" : ` (${fmt(queryTokens[i].similarity)})`),
+    );
     m.title = `matched by ${who.join(", ")}`;
     if (s.similarity !== null && range) {
       const t = range.max > range.min ? (s.similarity - range.min) / (range.max - range.min) : 1;
@@ -78,8 +87,12 @@ function focusHits(card, i, on) {
 function insertPlan(box, svgText) {
   const doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
   const svg = doc.documentElement;
-  if (svg.nodeName !== "svg" || svg.querySelector("script, foreignObject, parsererror")) throw new Error("the plan image is not a plain SVG");
-  for (const n of svg.querySelectorAll("*")) for (const a of [...n.attributes]) if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)) throw new Error("the plan image is not a plain SVG");
+  if (svg.nodeName !== "svg" || svg.querySelector("script, foreignObject, parsererror"))
+    throw new Error("the plan image is not a plain SVG");
+  for (const n of svg.querySelectorAll("*"))
+    for (const a of [...n.attributes])
+      if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value))
+        throw new Error("the plan image is not a plain SVG");
   box.replaceChildren(document.importNode(svg, true));
 }
 
@@ -89,7 +102,11 @@ async function showPlan(card, hit, query, model, button, box) {
   try {
     const e = await api("/explain", { query, docno: hit.docno, model, plan: true });
     insertPlan(box, e.plan.svg);
-    const cap = el("p", "plan-caption", `Entropic OT between ${e.query_tokens.length} query tokens (rows) and ${e.document_tokens.length} document tokens (columns): ε = ${e.plan.epsilon}, cost ⟨P, C⟩ = ${fmt(e.plan.cost, 4)}, ${e.plan.iterations} Sinkhorn iterations${e.plan.converged ? "" : " (not converged)"}. Darker = more mass; the red square is each row's largest entry.`);
+    const cap = el(
+      "p",
+      "plan-caption",
+      `Entropic OT between ${e.query_tokens.length} query tokens (rows) and ${e.document_tokens.length} document tokens (columns): ε = ${e.plan.epsilon}, cost ⟨P, C⟩ = ${fmt(e.plan.cost, 4)}, ${e.plan.iterations} Sinkhorn iterations${e.plan.converged ? "" : " (not converged)"}. Darker = more mass; the red square is each row's largest entry.`,
+    );
     box.append(cap);
     button.remove();
   } catch (err) {
@@ -122,8 +139,17 @@ async function explain(card, hit, query, model, button) {
 
     panel.replaceChildren();
     const head = el("p", "explain-head");
-    head.append(el("strong", null, e.kind === "bm25" ? "Query terms and the words they matched" : "Each query token and the document token it matched (MaxSim)"));
-    if (e.score !== null) head.append(el("span", "muted", ` · Σ max sim = ${fmt(e.score)} (search score ${fmt(hit.score)})`));
+    head.append(
+      el(
+        "strong",
+        null,
+        e.kind === "bm25"
+          ? "Query terms and the words they matched"
+          : "Each query token and the document token it matched (MaxSim)",
+      ),
+    );
+    if (e.score !== null)
+      head.append(el("span", "muted", ` · Σ max sim = ${fmt(e.score)} (search score ${fmt(hit.score)})`));
     panel.append(head);
     const chips = el("ul", "chips");
     e.query_tokens.forEach((t, i) => {
@@ -159,7 +185,11 @@ function renderResults(data, query, model, clientMs) {
   data.results.forEach((hit) => {
     const card = el("li", "result");
     const head = el("div", "result-head");
-    head.append(el("span", "rank", hit.rank), el("h2", "title", hit.title ?? hit.docno), el("span", "score", fmt(hit.score)));
+    head.append(
+      el("span", "rank", hit.rank),
+      el("h2", "title", hit.title ?? hit.docno),
+      el("span", "score", fmt(hit.score)),
+    );
     head.querySelector(".score").title = "score";
     card.append(head);
     const meta = el("div", "meta");
@@ -179,7 +209,9 @@ function renderResults(data, query, model, clientMs) {
     list.append(card);
   });
   const n = data.results.length;
-  setStatus(`${n} result${n === 1 ? "" : "s"} from ${model} · ${fmt(data.took_ms, 1)} ms on the server, ${fmt(clientMs, 0)} ms in all`);
+  setStatus(
+    `${n} result${n === 1 ? "" : "s"} from ${model} · ${fmt(data.took_ms, 1)} ms on the server, ${fmt(clientMs, 0)} ms in all`,
+  );
 }
 
 async function search() {
@@ -228,9 +260,11 @@ async function init() {
   kSelect.value = String(Math.min(10, info.limits.maxK));
   queryBox.maxLength = info.limits.maxQueryChars;
   const docs = info.corpus ? `${info.corpus.docs} documents with text` : "no corpus loaded (ids only)";
-  $("index-info").textContent = `Index: ${info.index.kind}, ${info.index.docCount} documents · ${docs} · ${info.models.length} model${info.models.length === 1 ? "" : "s"}`;
+  $("index-info").textContent =
+    `Index: ${info.index.kind}, ${info.index.docCount} documents · ${docs} · ${info.models.length} model${info.models.length === 1 ? "" : "s"}`;
   const p = new URLSearchParams(window.location.search);
-  if (p.get("model") && info.models.some((m) => m.name === p.get("model"))) modelSelect.value = p.get("model");
+  if (p.get("model") && info.models.some((m) => m.name === p.get("model")))
+    modelSelect.value = p.get("model");
   if (p.get("k") && [...kSelect.options].some((o) => o.value === p.get("k"))) kSelect.value = p.get("k");
   if (p.get("q")) {
     queryBox.value = p.get("q");

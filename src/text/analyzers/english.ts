@@ -16,8 +16,17 @@ import type { Analyzer, AnalyzerOptions } from "../analyzer.js";
 import { pipelineAnalyzer } from "./pipeline.js";
 
 export function englishAnalyzer(options: AnalyzerOptions): Analyzer {
-  const resolved = resolveOptions(options, { stopwords: "lucene", stemmer: "english", ngram: 0, maxSegment: 0 });
+  const resolved = resolveOptions(options, {
+    stopwords: "lucene",
+    stemmer: "english",
+    ngram: 0,
+    maxSegment: 0,
+  });
   return pipelineAnalyzer({
-    family: "english", spec: { lang: "en", options }, resolved, stopwordLang: "en", possessive: true,
+    family: "english",
+    spec: { lang: "en", options },
+    resolved,
+    stopwordLang: "en",
+    possessive: true,
   });
 }

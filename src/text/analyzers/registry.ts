@@ -18,9 +18,54 @@ import { unsegmentedAnalyzer } from "./unsegmented.js";
 
 /** Spaced languages with no stemmer in our packages: character n-grams. */
 export const NGRAM_LANGS: readonly string[] = [
-  "sw", "so", "yo", "ha", "tl", "fil", "mr", "hi", "ne", "om", "cy", "am", "rw", "zu", "xh", "ig",
-  "bn", "ur", "fa", "ps", "ku", "gu", "pa", "te", "kn", "ml", "si", "mg", "ny", "sn", "st", "tn",
-  "ti", "wo", "ln", "lg", "ak", "ee", "gd", "br", "is", "mt", "lb", "gl", "af", "id", "ms", "vi",
+  "sw",
+  "so",
+  "yo",
+  "ha",
+  "tl",
+  "fil",
+  "mr",
+  "hi",
+  "ne",
+  "om",
+  "cy",
+  "am",
+  "rw",
+  "zu",
+  "xh",
+  "ig",
+  "bn",
+  "ur",
+  "fa",
+  "ps",
+  "ku",
+  "gu",
+  "pa",
+  "te",
+  "kn",
+  "ml",
+  "si",
+  "mg",
+  "ny",
+  "sn",
+  "st",
+  "tn",
+  "ti",
+  "wo",
+  "ln",
+  "lg",
+  "ak",
+  "ee",
+  "gd",
+  "br",
+  "is",
+  "mt",
+  "lb",
+  "gl",
+  "af",
+  "id",
+  "ms",
+  "vi",
 ];
 
 /** Scripts without spaces between words. */
@@ -28,9 +73,30 @@ export const UNSEGMENTED_LANGS: readonly string[] = ["km", "dz", "bo", "th", "lo
 
 /** ISO 639-3 / other aliases -> the code the registry uses. */
 export const LANG_ALIASES: Readonly<Record<string, string>> = {
-  eng: "en", eus: "eu", baq: "eu", swh: "sw", swa: "sw", som: "so", yor: "yo", hau: "ha",
-  tgl: "tl", fil: "tl", mar: "mr", hin: "hi", cym: "cy", wel: "cy", khm: "km", dzo: "dz",
-  bod: "bo", orm: "om", gaz: "om", gle: "ga", amh: "am", kin: "rw", zul: "zu", xho: "xh",
+  eng: "en",
+  eus: "eu",
+  baq: "eu",
+  swh: "sw",
+  swa: "sw",
+  som: "so",
+  yor: "yo",
+  hau: "ha",
+  tgl: "tl",
+  fil: "tl",
+  mar: "mr",
+  hin: "hi",
+  cym: "cy",
+  wel: "cy",
+  khm: "km",
+  dzo: "dz",
+  bod: "bo",
+  orm: "om",
+  gaz: "om",
+  gle: "ga",
+  amh: "am",
+  kin: "rw",
+  zul: "zu",
+  xho: "xh",
 };
 
 /** Normalises a language code: lower case, region dropped (`en-US` -> `en`), aliases applied. */
@@ -62,11 +128,16 @@ export function getAnalyzer(lang: string, options?: AnalyzerOptions): Analyzer {
   const o = checkAnalyzerOptions(options);
   const l = normalizeLang(lang);
   switch (analyzerFamily(l)) {
-    case "english": return englishAnalyzer(o);
-    case "snowball": return snowballAnalyzer(l, o);
-    case "ngram": return ngramAnalyzer(l, o);
-    case "unsegmented": return unsegmentedAnalyzer(l, o);
-    default: return genericAnalyzer(l, o);
+    case "english":
+      return englishAnalyzer(o);
+    case "snowball":
+      return snowballAnalyzer(l, o);
+    case "ngram":
+      return ngramAnalyzer(l, o);
+    case "unsegmented":
+      return unsegmentedAnalyzer(l, o);
+    default:
+      return genericAnalyzer(l, o);
   }
 }
 
@@ -77,6 +148,9 @@ export function analyzerFromSpec(spec: AnalyzerSpec): Analyzer {
 
 /** Two specs describe the same analysis when their resolved options and family agree. */
 export function sameAnalyzer(a: Analyzer, b: Analyzer): boolean {
-  return a.family === b.family && a.spec.lang === b.spec.lang &&
-    JSON.stringify(a.resolved) === JSON.stringify(b.resolved);
+  return (
+    a.family === b.family &&
+    a.spec.lang === b.spec.lang &&
+    JSON.stringify(a.resolved) === JSON.stringify(b.resolved)
+  );
 }

@@ -31,11 +31,31 @@ export function snowballAlgorithms(): string[] {
 
 /** ISO 639-1 code -> Snowball algorithm, for the languages `snowball-stemmers` 0.6 ships. */
 export const SNOWBALL_BY_LANG: Readonly<Record<string, string>> = {
-  ar: "arabic", hy: "armenian", eu: "basque", ca: "catalan", cs: "czech", da: "danish",
-  nl: "dutch", en: "english", fi: "finnish", fr: "french", de: "german", hu: "hungarian",
-  it: "italian", ga: "irish", no: "norwegian", nb: "norwegian", nn: "norwegian",
-  pt: "portuguese", ro: "romanian", ru: "russian", es: "spanish", sl: "slovene",
-  sv: "swedish", ta: "tamil", tr: "turkish",
+  ar: "arabic",
+  hy: "armenian",
+  eu: "basque",
+  ca: "catalan",
+  cs: "czech",
+  da: "danish",
+  nl: "dutch",
+  en: "english",
+  fi: "finnish",
+  fr: "french",
+  de: "german",
+  hu: "hungarian",
+  it: "italian",
+  ga: "irish",
+  no: "norwegian",
+  nb: "norwegian",
+  nn: "norwegian",
+  pt: "portuguese",
+  ro: "romanian",
+  ru: "russian",
+  es: "spanish",
+  sl: "slovene",
+  sv: "swedish",
+  ta: "tamil",
+  tr: "turkish",
 };
 
 const stemCaches = new Map<string, (word: string) => string>();
@@ -49,7 +69,10 @@ export function snowballStemmer(algorithm: string): (word: string) => string {
   if (cached) return cached;
   const known = snowballAlgorithms();
   if (!known.includes(algorithm)) {
-    throw new XlirError("CONFIG", `stemmer '${algorithm}' is unknown; snowball-stemmers has: none, ${known.join(", ")}`);
+    throw new XlirError(
+      "CONFIG",
+      `stemmer '${algorithm}' is unknown; snowball-stemmers has: none, ${known.join(", ")}`,
+    );
   }
   const stemmer = snowballModule().newStemmer(algorithm);
   const memo = new Map<string, string>();
@@ -76,16 +99,47 @@ export function isoStopwords(lang: string): ReadonlySet<string> | undefined {
 
 /** Lucene's default English stopwords (33 words), as used by Anserini's default analyser. */
 export const LUCENE_ENGLISH_STOPWORDS: ReadonlySet<string> = new Set([
-  "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-  "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they",
-  "this", "to", "was", "will", "with",
+  "a",
+  "an",
+  "and",
+  "are",
+  "as",
+  "at",
+  "be",
+  "but",
+  "by",
+  "for",
+  "if",
+  "in",
+  "into",
+  "is",
+  "it",
+  "no",
+  "not",
+  "of",
+  "on",
+  "or",
+  "such",
+  "that",
+  "the",
+  "their",
+  "then",
+  "there",
+  "these",
+  "they",
+  "this",
+  "to",
+  "was",
+  "will",
+  "with",
 ]);
 
 /** Resolves a stopwords option for a language into a set (empty for "none"). */
 export function stopwordSet(lang: string, choice: string): ReadonlySet<string> {
   if (choice === "none") return new Set();
   if (choice === "lucene") {
-    if (lang !== "en") throw new XlirError("CONFIG", `stopwords 'lucene' is the English list; language is '${lang}'`);
+    if (lang !== "en")
+      throw new XlirError("CONFIG", `stopwords 'lucene' is the English list; language is '${lang}'`);
     return LUCENE_ENGLISH_STOPWORDS;
   }
   if (choice === "iso") {

@@ -27,17 +27,42 @@ interface BenchEncodeOptions {
 
 /** Texts for a real model: random words taken from its vocabulary (specials and '##' pieces excluded). */
 function textsFromVocab(vocab: Map<string, number>, n: number, words: number): string[] {
-  const pool = [...vocab.keys()].filter((t) => !/^(\[.*\]|<.*>|##)/.test(t)).map((t) => t.replace(/^\u2581/, ""));
-  if (pool.length === 0) throw new XlirError("BAD_INPUT", "the tokenizer's vocabulary has no plain words to build benchmark texts from");
+  const pool = [...vocab.keys()]
+    .filter((t) => !/^(\[.*\]|<.*>|##)/.test(t))
+    .map((t) => t.replace(/^\u2581/, ""));
+  if (pool.length === 0)
+    throw new XlirError(
+      "BAD_INPUT",
+      "the tokenizer's vocabulary has no plain words to build benchmark texts from",
+    );
   const rnd = mulberry32(7);
-  return Array.from({ length: n }, () => Array.from({ length: words }, () => pool[Math.floor(rnd() * pool.length)]).join(" "));
+  return Array.from({ length: n }, () =>
+    Array.from({ length: words }, () => pool[Math.floor(rnd() * pool.length)]).join(" "),
+  );
 }
 
 async function run(o: BenchEncodeOptions): Promise<void> {
-  if (!o.model === !o.randomConfig) throw new XlirError("USAGE", "give exactly one of --model DIR and --random-config");
-  const m = o.model ? await loadHfFolder(o.model) : randomHfModel({ architecture: o.architecture, layers: o.layers, hidden: o.hidden, heads: o.heads, ffn: o.ffn, vocab: o.vocab, seed: 0 });
-  const texts = o.model ? textsFromVocab(new Map(Object.entries(vocabOf(m.tokenizer.json))), o.texts, o.seq) : randomTexts(o.texts, o.seq - 2, o.vocab);
-  const enc = await OnnxEncoder.fromModel(m, { threads: o.threads, maxLength: o.seq, batchSize: o.batchSize });
+  if (!o.model === !o.randomConfig)
+    throw new XlirError("USAGE", "give exactly one of --model DIR and --random-config");
+  const m = o.model
+    ? await loadHfFolder(o.model)
+    : randomHfModel({
+        architecture: o.architecture,
+        layers: o.layers,
+        hidden: o.hidden,
+        heads: o.heads,
+        ffn: o.ffn,
+        vocab: o.vocab,
+        seed: 0,
+      });
+  const texts = o.model
+    ? textsFromVocab(new Map(Object.entries(vocabOf(m.tokenizer.json))), o.texts, o.seq)
+    : randomTexts(o.texts, o.seq - 2, o.vocab);
+  const enc = await OnnxEncoder.fromModel(m, {
+    threads: o.threads,
+    maxLength: o.seq,
+    batchSize: o.batchSize,
+  });
   await enc.encodeRaw(texts.slice(0, Math.min(texts.length, o.batchSize))); // warm-up
   const times: number[] = [];
   let tokens = 0;
@@ -50,7 +75,8 @@ async function run(o: BenchEncodeOptions): Promise<void> {
   await enc.dispose();
   const best = Math.min(...times);
   const seconds = median(times);
-  const ortVersion = (createRequire(import.meta.url)("onnxruntime-node/package.json") as { version: string }).version;
+  const ortVersion = (createRequire(import.meta.url)("onnxruntime-node/package.json") as { version: string })
+    .version;
   const c = m.config;
   const result = {
     backend: "onnxruntime",
@@ -75,12 +101,16 @@ async function run(o: BenchEncodeOptions): Promise<void> {
     includes: "tokenisation + length-sorted batching + ONNX Runtime forward (last hidden state)",
   };
   if (o.json) printJson(result);
-  else process.stdout.write(`onnxruntime ${result.threads} threads: ${result.tokens_per_s.toFixed(0)} tokens/s (${texts.length} texts, ${tokens} tokens, median ${seconds.toFixed(3)} s)\n`);
+  else
+    process.stdout.write(
+      `onnxruntime ${result.threads} threads: ${result.tokens_per_s.toFixed(0)} tokens/s (${texts.length} texts, ${tokens} tokens, median ${seconds.toFixed(3)} s)\n`,
+    );
 }
 
 function vocabOf(json: Record<string, unknown>): Record<string, number> {
   const model = json.model as { vocab?: unknown };
-  if (Array.isArray(model.vocab)) return Object.fromEntries((model.vocab as [string, number][]).map(([p], i) => [p, i]));
+  if (Array.isArray(model.vocab))
+    return Object.fromEntries((model.vocab as [string, number][]).map(([p], i) => [p, i]));
   return (model.vocab ?? {}) as Record<string, number>;
 }
 
@@ -98,7 +128,12 @@ export function register(bench: Command): void {
     .option("--heads <n>", "attention heads", int("--heads"), 12)
     .option("--ffn <n>", "feed-forward size", int("--ffn"), 3072)
     .option("--vocab <n>", "vocabulary size", int("--vocab"), 8000)
-    .option("--seq <n>", "tokens per text incl. specials (texts are built to reach it; also the max length)", int("--seq"), 128)
+    .option(
+      "--seq <n>",
+      "tokens per text incl. specials (texts are built to reach it; also the max length)",
+      int("--seq"),
+      128,
+    )
     .option("--texts <n>", "number of texts", int("--texts"), 64)
     .option("--batch-size <n>", "texts per ONNX Runtime call", int("--batch-size"), 32)
     .option("--threads <n>", "ONNX Runtime intra-op threads", int("--threads"), 2)

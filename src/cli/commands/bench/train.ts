@@ -32,20 +32,35 @@ export function register(bench: Command): void {
     .option("--steps <n>", "timed steps", parseIntOption("--steps"), 20)
     .option("--warmup <n>", "untimed steps first", parseIntOption("--warmup"), 3)
     .option("--dim <n>", "ColBERT head dimension", parseIntOption("--dim"), 128)
-    .option("--threads <n>", "libtorch intra-op threads (default 1, env XLIR_TORCH_THREADS)", parseIntOption("--threads"))
-    .option("--blas-threads <n>", "OpenBLAS threads (default min(2, cores), env XLIR_BLAS_THREADS)", parseIntOption("--blas-threads"))
+    .option(
+      "--threads <n>",
+      "libtorch intra-op threads (default 1, env XLIR_TORCH_THREADS)",
+      parseIntOption("--threads"),
+    )
+    .option(
+      "--blas-threads <n>",
+      "OpenBLAS threads (default min(2, cores), env XLIR_BLAS_THREADS)",
+      parseIntOption("--blas-threads"),
+    )
     .option("--peak <gflops>", "machine peak for the reported fraction", parseFloatOption("--peak"), 156)
-    .option("--device <name>", "cpu, cuda or cuda:N (CUDA needs the binding built against a CUDA libtorch; see README)", "cpu")
+    .option(
+      "--device <name>",
+      "cpu, cuda or cuda:N (CUDA needs the binding built against a CUDA libtorch; see README)",
+      "cpu",
+    )
     .option("--json", "print one JSON object");
   addDistributedOptions(cmd).action(async (o: BenchTrainCliOptions) => {
     for (const k of ["layers", "hidden", "heads", "ffn", "seq", "batch", "vocab", "steps", "dim"] as const) {
       if (!(o[k] > 0)) throw new XlirError("USAGE", `--${k} must be positive, got ${o[k]}`);
     }
-    if (o.hidden % o.heads !== 0) throw new XlirError("USAGE", `--hidden ${o.hidden} is not a multiple of --heads ${o.heads}`);
+    if (o.hidden % o.heads !== 0)
+      throw new XlirError("USAGE", `--hidden ${o.hidden} is not a multiple of --heads ${o.heads}`);
     if (o.vocab < 2) throw new XlirError("USAGE", "--vocab must be at least 2");
-    if (o.nproc !== undefined && o.batch % o.nproc !== 0) throw new XlirError("USAGE", `--batch ${o.batch} is not a multiple of --nproc ${o.nproc}`);
+    if (o.nproc !== undefined && o.batch % o.nproc !== 0)
+      throw new XlirError("USAGE", `--batch ${o.batch} is not a multiple of --nproc ${o.nproc}`);
     await runRanks(o, (group) => {
-      if (group && o.batch % group.worldSize !== 0) throw new XlirError("USAGE", `--batch ${o.batch} is not a multiple of the ${group.worldSize} ranks`);
+      if (group && o.batch % group.worldSize !== 0)
+        throw new XlirError("USAGE", `--batch ${o.batch} is not a multiple of the ${group.worldSize} ranks`);
       const r = benchTrain({ ...o, peakGflops: o.peak, group: group ?? undefined });
       if (group && group.rank !== 0) return;
       if (o.json) printJson(r);

@@ -203,6 +203,7 @@ describe("fuzzing the TREC readers", () => {
       } catch (err) {
         throw new Error(
           `case ${c}: ${String(err)}\n--- qrels ---\n${JSON.stringify(qrelsText)}\n--- run ---\n${JSON.stringify(runText)}`,
+          { cause: err },
         );
       }
       seen.set(code, (seen.get(code) ?? 0) + 1);
@@ -236,6 +237,7 @@ describe("fuzzing the TREC readers", () => {
       } catch (err) {
         throw new Error(
           `file case ${c}: ${String(err)}\n--- qrels (base64) ---\n${qb.toString("base64")}\n--- run (base64) ---\n${rb.toString("base64")}`,
+          { cause: err },
         );
       }
       seen.set(code, (seen.get(code) ?? 0) + 1);

@@ -311,6 +311,9 @@ export async function buildVectorIndex(
     },
   };
   const buildParams: Record<string, unknown> = { ...o.extraParams, batchSize, shardSize };
+  // a document-side student declares the teacher it was distilled from: that teacher may query this index
+  const teacherHash = (enc as { indexHash?: string }).indexHash;
+  if (teacherHash && buildParams.queryEncoderHash === undefined) buildParams.queryEncoderHash = teacherHash;
   if (o.part)
     Object.assign(buildParams, { part: o.part.index, partCount: o.part.count, partRule: PART_RULE });
   const { manifest, structureSeconds } = await finishIndex(tmp, {

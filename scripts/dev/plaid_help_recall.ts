@@ -3,7 +3,7 @@
  * index of CORPUS with the document encoder MODEL (or reuses them in OUT), searches QUERIES with it,
  * prints JSON with recall@10 of multi-plaid against multi-exact, the on-disk sizes and their ratio.
  *   node --import tsx scripts/dev/plaid_help_recall.ts MODEL [CORPUS] [QUERIES] [OUT] [nbits] [nprobe] [candidates]
- * Defaults: cache/data/help/corpus.jsonl, cache/data/help/eu/queries.en.tsv, /tmp/xlir-plaid-help, 2, 8, 256.
+ * Defaults: cache/data/help/corpus.jsonl, cache/data/help/eu/test/queries.en.tsv, /tmp/xlir-plaid-help, 2, 8, 256.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +16,7 @@ import { openIndex, Searcher } from "../../src/search/searcher.js";
 const [
   model,
   corpus = "cache/data/help/corpus.jsonl",
-  queriesFile = "cache/data/help/eu/queries.en.tsv",
+  queriesFile = "cache/data/help/eu/test/queries.en.tsv",
   out = "/tmp/xlir-plaid-help",
   nbits = "2",
   nprobe = "8",

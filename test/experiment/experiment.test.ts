@@ -12,16 +12,10 @@ import { isTorchAvailable } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
 import { parseExperimentConfig } from "../../src/experiment/config.js";
 import { runExperiment } from "../../src/experiment/run.js";
+import { foreign, toyText } from "./toy.js";
 
 const TEACHER = resolve("test/fixtures/tiny-bert");
 const MEASURES = ["RR@10", "nDCG@10", "R@100", "AP@100", "Judged@10"];
-
-/** A toy "foreign language": every English word written backwards. */
-const foreign = (s: string): string =>
-  s
-    .split(" ")
-    .map((w) => [...w].reverse().join(""))
-    .join(" ");
 
 function makeData(dir: string): Record<string, unknown> {
   const words = [
@@ -44,12 +38,7 @@ function makeData(dir: string): Record<string, unknown> {
     "cafe",
     "run",
   ];
-  let state = 7;
-  const rnd = (n: number): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
-  };
-  const sentence = (n: number): string => Array.from({ length: n }, () => words[rnd(words.length)]).join(" ");
+  const { rnd, sentence } = toyText(7, words);
   const docs = Array.from({ length: 24 }, (_, i) => ({
     id: `d${i}`,
     title: sentence(3),

@@ -13,14 +13,9 @@ import { forbidTestSplit, allowTestSplit, loadBenchmarks } from "../../src/exper
 import { parseExperimentConfig } from "../../src/experiment/config.js";
 import { applyTuning, studentSettings } from "../../src/experiment/settings.js";
 import { planTrials, runTuning, type TuningFile } from "../../src/experiment/tune.js";
+import { foreign, toyText } from "./toy.js";
 
 const TEACHER = resolve("test/fixtures/tiny-bert");
-const foreign = (s: string): string =>
-  s
-    .split(" ")
-    .map((w) => [...w].reverse().join(""))
-    .join(" ");
-
 function makeData(dir: string): Record<string, unknown> {
   const words = [
     "quick",
@@ -38,12 +33,7 @@ function makeData(dir: string): Record<string, unknown> {
     "token",
     "language",
   ];
-  let state = 11;
-  const rnd = (n: number): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
-  };
-  const sentence = (n: number): string => Array.from({ length: n }, () => words[rnd(words.length)]).join(" ");
+  const { rnd, sentence } = toyText(11, words);
   const docs = Array.from({ length: 20 }, (_, i) => ({
     id: `d${i}`,
     title: sentence(3),

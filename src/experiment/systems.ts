@@ -200,6 +200,7 @@ export async function searchAllSystems(o: {
         ): Promise<void> => {
           if (queries) await emit(system, seed, await searcher.search(queries, k), queries.length);
         };
+        const sparseRuns = new Map<string, Run>(); // BM25 runs by system, reused by the fused systems
         const sparse = async (system: string, queries: QueryText[] | null): Promise<void> => {
           if (!queries || !bm25) return;
           const run: Run = new Map(
@@ -208,6 +209,7 @@ export async function searchAllSystems(o: {
               bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score })),
             ]),
           );
+          sparseRuns.set(system, run);
           await emit(system, null, run, queries.length);
         };
         if (!o.only) {
@@ -226,15 +228,9 @@ export async function searchAllSystems(o: {
         }
         // fusion: the translation-based BM25 run (MT where a translator exists, else the dictionary;
         // fixed in advance, not chosen on test) with each student, RRF k = 60
-        const translated = !o.only ? (mt ?? dict) : null;
-        if (translated && bm25 && studentRuns.length) {
-          const base = mt ? "bm25-mt" : "bm25-dict";
-          const bmRun: Run = new Map(
-            translated.map((q) => [
-              q.qid,
-              bm25.search(q.text, k).map((h) => ({ docno: h.docno, score: h.score })),
-            ]),
-          );
+        const base = mt ? "bm25-mt" : "bm25-dict";
+        const bmRun = sparseRuns.get(base);
+        if (bmRun && studentRuns.length) {
           for (const sr of studentRuns) {
             const fused = fuseRuns([bmRun, sr.run], { method: "rrf", k: 60, names: [base, sr.loss] });
             await emit(`rrf(${base},${sr.loss})`, sr.seed, truncateRun(fused, k), task.queries.length);

@@ -77,7 +77,7 @@ export const STUDENT_LOSSES = ["ot", "contrastive", "mse", "ot+contrastive"] as 
 export type LossName = (typeof STUDENT_LOSSES)[number];
 
 /** Settings of one loss's students that override the shared ones (what `xlir tune` chooses). */
-const lossSettingsSchema = z.strictObject({
+export const lossSettingsSchema = z.strictObject({
   learningRate: z.number().positive().optional(),
   steps: z.number().int().positive().optional(),
   epsilon: z.number().positive().optional().describe("ot, ot+contrastive"),

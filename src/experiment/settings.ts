@@ -10,7 +10,13 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { XlirError } from "../errors.js";
 import type { OptimSettings } from "../train/distill.js";
-import { STUDENT_LOSSES, type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
+import {
+  lossSettingsSchema,
+  STUDENT_LOSSES,
+  type ExperimentConfig,
+  type LossName,
+  type LossSettings,
+} from "./config.js";
 
 /** Everything that decides how one loss's student trains (hashed into its stage key). */
 export interface StudentSettings {
@@ -63,13 +69,8 @@ export function studentSettings(config: ExperimentConfig, loss: LossName): Stude
 
 export const TUNING_FORMAT = "xlir-tuning/1";
 
-const chosenSchema = z.strictObject({
-  learningRate: z.number().positive(),
-  steps: z.number().int().positive(),
-  epsilon: z.number().positive().optional(),
-  temperature: z.number().positive().optional(),
-  weight: z.number().nonnegative().optional(),
-});
+/** A tuning file's chosen settings: the per-loss settings, learning rate and steps required. */
+const chosenSchema = lossSettingsSchema.required({ learningRate: true, steps: true });
 
 /** The part of a tuning file the experiment reads. */
 const tuningFileSchema = z.object({

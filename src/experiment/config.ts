@@ -100,16 +100,20 @@ const perLossSchema = z.strictObject({
   "ot+contrastive": lossSettingsSchema.default({}),
 });
 
-const optimSchema = z.strictObject({
-  steps: z.number().int().positive(),
-  batchSize: z.number().int().positive(),
-  learningRate: z.number().positive().default(1e-3),
-  warmupSteps: z.number().int().nonnegative().default(50),
-  weightDecay: z.number().nonnegative().default(0.01),
-  clipNorm: z.number().positive().default(1.0),
-  accumulate: z.number().int().positive().default(1),
-  checkpointEvery: z.number().int().positive().default(100),
-});
+/** Optimiser settings; a partial section is completed with the defaults (`steps` and `batchSize` per model). */
+const optimSchema = (steps: number, batchSize: number) =>
+  z
+    .strictObject({
+      steps: z.number().int().positive().default(steps),
+      batchSize: z.number().int().positive().default(batchSize),
+      learningRate: z.number().positive().default(1e-3),
+      warmupSteps: z.number().int().nonnegative().default(50),
+      weightDecay: z.number().nonnegative().default(0.01),
+      clipNorm: z.number().positive().default(1.0),
+      accumulate: z.number().int().positive().default(1),
+      checkpointEvery: z.number().int().positive().default(100),
+    })
+    .prefault({});
 
 export const experimentConfigSchema = z.strictObject({
   /** Seeds of the students (the teacher and data use the first). `--seeds 1,2,3` repeats students. */
@@ -181,7 +185,7 @@ export const experimentConfigSchema = z.strictObject({
         .string()
         .optional()
         .describe("a Hugging Face folder with an xlir head, used frozen; else trained"),
-      optim: optimSchema.prefault({ steps: 300, batchSize: 48 }),
+      optim: optimSchema(300, 48),
       maxQueryLength: z.number().int().positive().default(32),
       maxDocLength: z.number().int().positive().default(128),
       titleProbability: z.number().min(0).max(1).default(0.3),
@@ -192,7 +196,7 @@ export const experimentConfigSchema = z.strictObject({
     .strictObject({
       init: z.string().default("teacher").describe("'teacher' or a Hugging Face folder (multilingual model)"),
       losses: z.array(z.enum(STUDENT_LOSSES)).min(1).default(["ot", "contrastive"]),
-      optim: optimSchema.prefault({ steps: 1400, batchSize: 64 }),
+      optim: optimSchema(1400, 64),
       maxLength: z.number().int().positive().default(64),
       // the losses' own option schemas (src/losses): one vocabulary, unknown keys and values refused
       ot: otOptionsSchema

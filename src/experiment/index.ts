@@ -17,6 +17,14 @@ export {
   type TrialResult,
   type TuneOptions,
 } from "./tune.js";
+export {
+  runDevEvaluation,
+  renderDevMarkdown,
+  DEV_FORMAT,
+  type DevFile,
+  type DevRow,
+  type DevOptions,
+} from "./dev-eval.js";
 export { applyTuning, studentSettings, TUNING_FORMAT, type StudentSettings } from "./settings.js";
 export {
   loadBenchmarks,

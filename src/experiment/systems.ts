@@ -104,8 +104,11 @@ export async function searchAllSystems(o: {
   indexes: Map<string, string>;
   outDir: string;
   log: Logger;
-  /** Systems to search (default all); the tuner asks for the students only. */
-  only?: "students";
+  /**
+   * Systems to search (default all): the tuner asks for the students only, `xlir dev` for the dense
+   * systems (students, teacher zero-shot and the teacher's English ceiling; no BM25 or translation).
+   */
+  only?: "students" | "dense";
   /** Indexes and translations of the en-xx collections (prepareReversed). */
   reversed?: ReversedAssets;
   teacherHash?: string;
@@ -212,8 +215,8 @@ export async function searchAllSystems(o: {
           sparseRuns.set(system, run);
           await emit(system, null, run, queries.length);
         };
+        if (o.only !== "students") await dense("teacher-zero-shot", teacherSearch, task.queries);
         if (!o.only) {
-          await dense("teacher-zero-shot", teacherSearch, task.queries);
           await dense("dict+teacher", teacherSearch, dict);
           await dense("mt+teacher", teacherSearch, mt);
           await sparse("bm25-raw", task.queries);
@@ -237,7 +240,7 @@ export async function searchAllSystems(o: {
           }
         }
         // UDHR: the English query is the document itself, so this row only checks the pipeline
-        if (!o.only)
+        if (o.only !== "students")
           await dense(
             task.ceilingIsIdentity ? "teacher-english-identity" : "teacher-english",
             teacherSearch,

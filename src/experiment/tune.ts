@@ -21,13 +21,11 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
 import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
-import { evaluateRun } from "../eval/evaluate.js";
-import { readRun } from "../eval/run.js";
 import { Mulberry32, mixSeed } from "../util/random.js";
 import { allowTestSplit, forbidTestSplit, loadBenchmarks } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
 import { prepareModels, RECIPE, trainStudents, type StudentSpec } from "./pipeline.js";
-import { meanOf } from "./results.js";
+import { devScores } from "./dev-eval.js";
 import { studentSettings, TUNING_FORMAT } from "./settings.js";
 import { StageRunner, type Logger } from "./stages.js";
 import { searchAllSystems, type RunRecord } from "./systems.js";
@@ -173,16 +171,8 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
             log,
             only: "students",
           });
-          const perLanguage: Record<string, number> = {};
-          for (const rec of records) {
-            const task = dev
-              .find((b) => b.name === rec.benchmark)
-              ?.tasks.find((t) => t.language === rec.language);
-            if (!task) continue;
-            const ev = evaluateRun(task.qrels, await readRun(rec.path), [measure], { complete: true });
-            perLanguage[`${rec.benchmark}/${rec.language}`] = meanOf(ev.perQuery.get(measure));
-          }
-          return perLanguage;
+          const scores = await devScores(dev, records, measure);
+          return scores.get(`${trial.loss}\t${seed}`) ?? {};
         },
       );
       const values = Object.values(r);

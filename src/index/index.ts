@@ -65,7 +65,7 @@ export {
 } from "./parts.js";
 export {
   PLAID_DEFAULTS,
-  ResidualCodec,
+  type ResidualCodec,
   kmeans,
   residualBuckets,
   trainCodec,

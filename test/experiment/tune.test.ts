@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isTorchAvailable } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
@@ -13,80 +13,7 @@ import { forbidTestSplit, allowTestSplit, loadBenchmarks } from "../../src/exper
 import { parseExperimentConfig } from "../../src/experiment/config.js";
 import { applyTuning, studentSettings } from "../../src/experiment/settings.js";
 import { planTrials, runTuning, type TuningFile } from "../../src/experiment/tune.js";
-import { foreign, toyText } from "./toy.js";
-
-const TEACHER = resolve("test/fixtures/tiny-bert");
-function makeData(dir: string): Record<string, unknown> {
-  const words = [
-    "quick",
-    "brown",
-    "fox",
-    "jump",
-    "over",
-    "lazy",
-    "dog",
-    "hello",
-    "world",
-    "search",
-    "query",
-    "document",
-    "token",
-    "language",
-  ];
-  const { rnd, sentence } = toyText(11, words);
-  const docs = Array.from({ length: 20 }, (_, i) => ({
-    id: `d${i}`,
-    title: sentence(3),
-    text: sentence(10),
-  }));
-  writeFileSync(join(dir, "corpus.jsonl"), docs.map((d) => JSON.stringify(d)).join("\n") + "\n");
-  const write = (name: string, from: number, to: number): void => {
-    const qs = docs
-      .slice(from, to)
-      .map((d, i) => ({ qid: `${name}${i}`, text: foreign(d.title), doc: d.id }));
-    writeFileSync(join(dir, `${name}.tsv`), qs.map((q) => `${q.qid}\t${q.text}`).join("\n") + "\n");
-    writeFileSync(join(dir, `${name}.qrels`), qs.map((q) => `${q.qid} 0 ${q.doc} 1`).join("\n") + "\n");
-  };
-  write("test", 0, 6);
-  write("dev", 6, 12);
-  const bitext = Array.from({ length: 40 }, () => sentence(2 + rnd(4)));
-  writeFileSync(join(dir, "bitext.tsv"), bitext.map((s) => `${foreign(s)}\t${s}`).join("\n") + "\n");
-  return {
-    seeds: [3],
-    workers: 2,
-    data: {
-      builtin: false,
-      bitext: { xx: [join(dir, "bitext.tsv")] },
-      benchmarks: [
-        {
-          name: "toy",
-          corpus: join(dir, "corpus.jsonl"),
-          languages: [
-            {
-              language: "xx",
-              queries: join(dir, "test.tsv"),
-              qrels: join(dir, "test.qrels"),
-              dev: { queries: join(dir, "dev.tsv"), qrels: join(dir, "dev.qrels") },
-            },
-          ],
-        },
-      ],
-    },
-    teacher: { model: TEACHER },
-    students: {
-      losses: ["ot", "contrastive"],
-      maxLength: 16,
-      optim: { steps: 4, batchSize: 4, warmupSteps: 1, checkpointEvery: 1 },
-    },
-    tuning: {
-      trials: 3,
-      steps: [2, 3],
-      learningRate: [1e-3, 2e-3],
-      space: { ot: { epsilon: [0.05, 0.1] }, contrastive: { temperature: [0.05, 0.1] } },
-    },
-    search: { k: 10, queryMaxLength: 16 },
-  };
-}
+import { toyTuningData as makeData } from "./toy.js";
 
 describe("tuning plan and configuration errors", () => {
   const base = (tuning: unknown) => ({

@@ -4,6 +4,7 @@ import { register as bench } from "./bench.js";
 import { register as checkRun } from "./check-run.js";
 import { register as compare } from "./compare.js";
 import { register as data } from "./data.js";
+import { register as dev } from "./dev.js";
 import { register as encode } from "./encode.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as fuse } from "./fuse.js";
@@ -17,6 +18,7 @@ import { register as tune } from "./tune.js";
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   experiment,
   tune,
+  dev,
   checkRun,
   data,
   encode,

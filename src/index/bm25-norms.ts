@@ -26,17 +26,45 @@ function fromInt4(code: number): number {
 /** Codes below this are the length itself: 255 - toInt4(2^31 - 1) = 24. */
 const FREE = 255 - toInt4(0x7fffffff);
 
-/** Lucene's byte encoding of a field length (0..255). */
+/**
+ * Lucene's byte encoding of a field length (0..255).
+ *
+ * @example
+ * ```ts
+ * import { lengthToByte } from "xlir";
+ * // below 24 the code is the length itself; above, lengths share codes (4 significant bits of dl - 24)
+ * console.assert(lengthToByte(10) === 10 && lengthToByte(24) === 24);
+ * console.assert(lengthToByte(168) === lengthToByte(173) && lengthToByte(173) < lengthToByte(184));
+ * ```
+ */
 export function lengthToByte(dl: number): number {
   return dl < FREE ? dl : FREE + toInt4(dl - FREE);
 }
 
-/** Decodes lengthToByte: the length Lucene's BM25 scores with. */
+/**
+ * Decodes lengthToByte: the length Lucene's BM25 scores with.
+ *
+ * @example
+ * ```ts
+ * import { byteToLength, lengthToByte } from "xlir";
+ * // 173 - 24 = 149 = 0b10010101 keeps its top 4 bits: 0b10010000 = 144, + 24 = 168
+ * console.assert(byteToLength(lengthToByte(173)) === 168 && byteToLength(lengthToByte(300)) === 280);
+ * console.assert(byteToLength(lengthToByte(23)) === 23);
+ * ```
+ */
 export function byteToLength(code: number): number {
   return code < FREE ? code : FREE + fromInt4(code - FREE);
 }
 
-/** The document length BM25 uses under a normalisation. */
+/**
+ * The document length BM25 uses under a normalisation.
+ *
+ * @example
+ * ```ts
+ * import { normalisedLength } from "xlir";
+ * console.assert(normalisedLength(173, "exact") === 173 && normalisedLength(173, "lucene") === 168);
+ * ```
+ */
 export function normalisedLength(dl: number, norm: LengthNorm): number {
   return norm === "lucene" ? byteToLength(lengthToByte(dl)) : dl;
 }

@@ -55,7 +55,17 @@ export type Bm25Manifest = z.infer<typeof Manifest>;
 
 const sha256 = (buf: Buffer): string => createHash("sha256").update(buf).digest("hex");
 
-/** A stable hash of what determines the index terms and scores: analyser family, lang, resolved options, k1, b. */
+/**
+ * A stable hash of what determines the index terms and scores: analyser family, lang, resolved options, k1, b.
+ *
+ * @example
+ * ```ts
+ * import { bm25AnalyzerHash, toAnalyzer } from "xlir";
+ * const h = bm25AnalyzerHash(toAnalyzer("en"));
+ * console.assert(/^[0-9a-f]{16}$/.test(h) && h === bm25AnalyzerHash(toAnalyzer("en")));
+ * console.assert(h !== bm25AnalyzerHash(toAnalyzer({ lang: "en", options: { stemmer: "none" } })));
+ * ```
+ */
 export function bm25AnalyzerHash(analyzer: Analyzer): string {
   const key = JSON.stringify({
     family: analyzer.family,
@@ -69,7 +79,23 @@ function u32Bytes(a: Uint32Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Writes the index to `dir` atomically (replacing a previous index there). */
+/**
+ * Writes the index to `dir` atomically (replacing a previous index there).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, saveBm25 } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const index = Bm25Index.build([{ id: "d1", text: "red fox" }, { id: "d2", text: "blue sea" }]);
+ * const m = await saveBm25(index, join(dir, "bm25"));
+ * console.assert(m.docCount === 2 && m.termCount === 4 && m.postingCount === 4 && m.totalLength === 4);
+ * console.assert(readdirSync(join(dir, "bm25")).sort().join() === "docnos.json,manifest.json,postings.bin,terms.json");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function saveBm25(index: Bm25Index, dir: string): Promise<Bm25Manifest> {
   if (endianness() !== "LE")
     throw new XlirError("UNSUPPORTED", "bm25 index files are little-endian; this machine is big-endian");
@@ -144,7 +170,24 @@ export async function saveBm25(index: Bm25Index, dir: string): Promise<Bm25Manif
   return manifest;
 }
 
-/** Reads and validates manifest.json of a BM25 index folder. */
+/**
+ * Reads and validates manifest.json of a BM25 index folder.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, XlirError, readBm25Manifest, saveBm25 } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * await saveBm25(Bm25Index.build([{ id: "d1", text: "red fox" }], { k1: 1.2, b: 0.5 }), dir);
+ * const m = await readBm25Manifest(dir);
+ * console.assert(m.kind === "bm25" && m.k1 === 1.2 && m.b === 0.5 && m.docCount === 1);
+ * const err = await readBm25Manifest(join(dir, "nowhere")).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "NOT_FOUND");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readBm25Manifest(dir: string): Promise<Bm25Manifest> {
   const path = join(dir, "manifest.json");
   if (!existsSync(path))
@@ -197,6 +240,25 @@ function jsonStrings(buf: Buffer, path: string, n: number): string[] {
 /**
  * Loads an index folder. With `expect.analyzer`, refuses (MISMATCH) an index built with another
  * analysis (family, language or resolved options differ).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, XlirError, loadBm25, saveBm25 } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const built = Bm25Index.build([{ id: "d1", text: "red fox" }, { id: "d2", text: "blue sea" }]);
+ * await saveBm25(built, dir);
+ * const loaded = await loadBm25(dir, { analyzer: "en" });
+ * console.assert(JSON.stringify(loaded.search("fox", 2)) === JSON.stringify(built.search("fox", 2)));
+ * const other = await loadBm25(dir, { analyzer: "de" }).catch((e: unknown) => e);
+ * console.assert(other instanceof XlirError && other.code === "MISMATCH");
+ * writeFileSync(join(dir, "terms.json"), "[]"); // no longer what the manifest hashed
+ * const bad = await loadBm25(dir).catch((e: unknown) => e);
+ * console.assert(bad instanceof XlirError && bad.code === "CORRUPT");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function loadBm25(
   dir: string,

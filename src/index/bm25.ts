@@ -57,6 +57,18 @@ export interface Bm25Data {
   docLens: Uint32Array; // [N]
 }
 
+/**
+ * The analyser named by a language code, built from a spec, or given as is (default English).
+ *
+ * @example
+ * ```ts
+ * import { toAnalyzer } from "xlir";
+ * const en = toAnalyzer("en");
+ * console.assert(toAnalyzer(en) === en && toAnalyzer(undefined).family === en.family);
+ * const fromSpec = toAnalyzer({ lang: "en", options: { stopwords: "none" } });
+ * console.assert(fromSpec.analyze("the cats").length === 2 && en.analyze("the cats").length === 1);
+ * ```
+ */
 export function toAnalyzer(a: Analyzer | AnalyzerSpec | string | undefined): Analyzer {
   if (a === undefined) return getAnalyzer("en");
   if (typeof a === "string") return getAnalyzer(a);

@@ -38,7 +38,16 @@ import {
 import { RowFile } from "./vector-file.js";
 import { xlirVersion } from "../util/version.js";
 
-/** The text a document encoder sees: title and body joined by a space. */
+/**
+ * The text a document encoder sees: title and body joined by a space.
+ *
+ * @example
+ * ```ts
+ * import { docText } from "xlir";
+ * console.assert(docText({ id: "d1", title: "Cats", text: "they purr" }) === "Cats they purr");
+ * console.assert(docText({ id: "d2", title: "", text: "no title" }) === "no title");
+ * ```
+ */
 export function docText(d: CorpusDoc): string {
   return d.title ? `${d.title} ${d.text}` : d.text;
 }
@@ -200,7 +209,37 @@ async function* chunksOf(
   if (buf.length) yield buf;
 }
 
-/** Builds (or resumes building) a vector index of `docs` at `out` (or part `part` of it). */
+/**
+ * Builds (or resumes building) a vector index of `docs` at `out` (or part `part` of it).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { OnnxEncoder, XlirError, buildVectorIndex, openVectorIndex } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const encoder = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * const docs = [
+ *   { id: "d1", title: "", text: "red fox" },
+ *   { id: "d2", title: "Sea", text: "blue water" },
+ *   { id: "d3", title: "", text: "green grass" },
+ * ];
+ * const out = join(dir, "index");
+ * // token vectors of every document (ColBERT late interaction), committed in chunks of 2 documents
+ * const { manifest, stats } = await buildVectorIndex({ kind: "multi-exact", out, encoder, docs, shardSize: 2 });
+ * console.assert(manifest.docCount === 3 && manifest.vectorCount > 3 && manifest.encoderHash === encoder.hash);
+ * console.assert(stats.docs === 3 && stats.encodedShards === 2 && stats.resumedShards === 0);
+ * const index = await openVectorIndex(out);
+ * console.assert(index.manifest.dim === encoder.dim && index.queryForm === "tokens");
+ * index.close();
+ * // building over an existing index is refused
+ * const again = await buildVectorIndex({ kind: "multi-exact", out, encoder, docs }).catch((e: unknown) => e);
+ * console.assert(again instanceof XlirError && again.code === "USAGE");
+ * await encoder.dispose();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function buildVectorIndex(
   o: BuildIndexOptions,
 ): Promise<{ manifest: IndexManifest; stats: BuildStats }> {
@@ -350,7 +389,22 @@ export async function buildVectorIndex(
   };
 }
 
-/** Files an index folder is expected to hold (for listings and tests). */
+/**
+ * Files an index folder is expected to hold (for listings and tests).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { indexFiles, writeVectorIndex } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const offsets = Int32Array.of(0, 2, 3); // two documents: 2 and 1 token rows
+ * await writeVectorIndex(dir, { kind: "multi-exact", encoderHash: "demo", dim: 2, vectors: new Float32Array(6), offsets, docnos: ["a", "b"] });
+ * console.assert((await indexFiles(dir)).join() === "docnos.json,manifest.json,offsets.i32,vectors.f32");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function indexFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
 }
@@ -418,6 +472,26 @@ export interface VectorIndexData {
 /**
  * Writes the files of a vector index into `dir` from vectors in memory (benchmarks, tests): the
  * same kind writers as the encoder-driven build, over one chunk.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { openVectorIndex, writeVectorIndex } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const vectors = Float32Array.of(1, 0, 0, 1, 0.6, 0.8); // [3 documents, 2]
+ * const offsets = Int32Array.of(0, 1, 2, 3); // single kinds: one row per document
+ * const data = { kind: "single", encoderHash: "demo", dim: 2, vectors, offsets, docnos: ["a", "b", "c"] };
+ * const { manifest } = await writeVectorIndex(dir, data);
+ * console.assert(manifest.kind === "single" && manifest.docCount === 3 && manifest.storage === "float32");
+ * const index = await openVectorIndex(dir);
+ * const [hits] = await index.search({ dim: 2, vectors: Float32Array.of(0, 1), offsets: Int32Array.of(0, 1) }, 2);
+ * // <(0,1), b> = 1, <(0,1), c> = 0.8, <(0,1), a> = 0
+ * console.assert(hits.map((h) => h.docno).join() === "b,c" && Math.abs(hits[1].score - 0.8) < 1e-6);
+ * index.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function writeVectorIndex(
   dir: string,
@@ -445,7 +519,33 @@ export async function writeVectorIndex(
   return { manifest, hnswSeconds: structureSeconds };
 }
 
-/** Writes a vector index from any chunk source (e.g. generated vectors, a part of a larger collection). */
+/**
+ * Writes a vector index from any chunk source (e.g. generated vectors, a part of a larger collection).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { openVectorIndex, writeVectorIndexFrom } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * // two chunks of token vectors, read one at a time by the kind writer
+ * const chunks = [
+ *   { vectors: Float32Array.of(1, 0, 0, 1), offsets: Int32Array.of(0, 2), docnos: ["a"] },
+ *   { vectors: Float32Array.of(0, 1), offsets: Int32Array.of(0, 1), docnos: ["b"] },
+ * ];
+ * const source = { dim: 2, docCount: 2, vectorCount: 3, chunks: () => chunks };
+ * const { manifest } = await writeVectorIndexFrom(dir, "multi-exact", "demo", source, ["a", "b"]);
+ * console.assert(manifest.docCount === 2 && manifest.vectorCount === 3);
+ * const index = await openVectorIndex(dir);
+ * const q = { dim: 2, vectors: Float32Array.of(1, 0, 0, 1), offsets: Int32Array.of(0, 2) }; // one query, 2 tokens
+ * const [hits] = await index.search(q, 2);
+ * // MaxSim: a = 1 + 1 = 2, b = 0 + 1 = 1
+ * console.assert(hits[0].docno === "a" && Math.abs(hits[0].score - 2) < 1e-6 && Math.abs(hits[1].score - 1) < 1e-6);
+ * index.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeVectorIndexFrom(
   dir: string,
   kind: string,

@@ -126,6 +126,15 @@ function getGemm(): Promise<ort.InferenceSession> {
 
 /**
  * C = A B^T on ONNX Runtime.  A: [m, d], B: [n, d] (row-major) -> C: [m, n].
+ *
+ * @example
+ * ```ts
+ * import { gemmABt } from "xlir";
+ * const a = Float32Array.of(1, 2, 3, 4); // [2, 2]
+ * const b = Float32Array.of(1, 0, 0, 1, 1, 1); // [3, 2]
+ * const c = await gemmABt(a, 2, b, 3, 2); // [2, 3]
+ * console.assert(Array.from(c).join() === "1,2,3,3,4,7");
+ * ```
  */
 export async function gemmABt(
   a: Float32Array,
@@ -147,6 +156,16 @@ export async function gemmABt(
  * queries: [nq, d], docs: [n, d] -> per query, up to k {id, score} best first. Documents are
  * processed in blocks (GEMM + TopK natively, merged with a heap); tieRank breaks equal scores
  * (larger rank first), but a tie exactly at the k-th place of a block may keep either document.
+ *
+ * @example
+ * ```ts
+ * import { denseTopK } from "xlir";
+ * const docs = Float32Array.of(1, 0, 0, 1, 0.6, 0.8); // [3, 2]
+ * const queries = Float32Array.of(0, 1, 1, 0); // [2, 2]
+ * const [first, second] = await denseTopK(queries, 2, docs, 3, 2, 2);
+ * console.assert(first[0].id === 1 && first[1].id === 2 && Math.abs(first[1].score - 0.8) < 1e-6);
+ * console.assert(second[0].id === 0 && second[1].id === 2);
+ * ```
  */
 export async function denseTopK(
   queries: Float32Array,
@@ -189,6 +208,17 @@ export async function denseTopK(
  * queries: TokenVectors (Lq_i rows each, d columns); docs: [T, d] token rows with offsets [N + 1].
  * Returns scores [nq, N] row-major. A document without tokens scores 0.
  * The GEMM runs over blocks of documents so that the block output [sum Lq, T_block] stays <= 64 MiB.
+ *
+ * @example
+ * ```ts
+ * import { maxSimAll } from "xlir";
+ * // one query of two tokens, e1 and e2; doc 0 has tokens e1 and 0.5 e2, doc 1 has e2 only, doc 2 none
+ * const queries = { dim: 2, vectors: Float32Array.of(1, 0, 0, 1), offsets: Int32Array.of(0, 2) };
+ * const docs = Float32Array.of(1, 0, 0, 0.5, 0, 1); // [3 tokens, 2]
+ * const s = await maxSimAll(queries, docs, Int32Array.of(0, 2, 3, 3), 2); // [1, 3]
+ * // doc 0: max(1, 0) + max(0, 0.5) = 1.5; doc 1: 0 + 1 = 1
+ * console.assert(Array.from(s).join() === "1.5,1,0");
+ * ```
  */
 export async function maxSimAll(
   queries: TokenVectors,
@@ -236,6 +266,16 @@ export async function maxSimAll(
 /**
  * Reference MaxSim for tests and tiny inputs, in plain JS (float64 accumulation):
  * s(q, d) = sum_i max_j <q_i, d_j>.  q: [Lq, d], doc: [Ld, d] -> scalar (0 when Ld = 0).
+ *
+ * @example
+ * ```ts
+ * import { maxSimReference } from "xlir";
+ * const q = Float32Array.of(1, 0, 0, 1); // [2, 2]
+ * const doc = Float32Array.of(0.5, 0.5, 0.2, 0.9); // [2, 2]
+ * // token 1: max(0.5, 0.2) = 0.5; token 2: max(0.5, 0.9) = 0.9
+ * console.assert(Math.abs(maxSimReference(q, 2, doc, 2, 2) - 1.4) < 1e-6);
+ * console.assert(maxSimReference(q, 2, doc, 0, 2) === 0);
+ * ```
  */
 export function maxSimReference(
   q: Float32Array,

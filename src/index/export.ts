@@ -79,7 +79,28 @@ async function forEachDocument(
   }
 }
 
-/** Streams the export of `dir` as lines to `write`; returns the number of documents. */
+/**
+ * Streams the export of `dir` as lines to `write`; returns the number of documents.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { exportIndex, writeVectorIndex } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const vectors = Float32Array.of(1, 0, 0, 1, 0.6, 0.8); // doc "a": 2 tokens, doc "b": 1 token
+ * await writeVectorIndex(dir, { kind: "multi-exact", encoderHash: "demo", dim: 2, vectors, offsets: Int32Array.of(0, 2, 3), docnos: ["a", "b"] });
+ * const lines: string[] = [];
+ * const n = await exportIndex(dir, { format: "qdrant-jsonl", decimals: 1 }, async (line) => void lines.push(line));
+ * console.assert(n === 2 && lines.length === 2);
+ * console.assert(lines[1] === '{"id":1,"vector":{"colbert":[[0.6,0.8]]},"payload":{"docno":"b"}}');
+ * const bulk: string[] = [];
+ * await exportIndex(dir, { format: "es-ndjson", name: "docs" }, async (line) => void bulk.push(line));
+ * console.assert(bulk.length === 4 && bulk[0] === '{"index":{"_index":"docs","_id":"a"}}');
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function exportIndex(
   dir: string,
   o: ExportOptions,

@@ -64,7 +64,32 @@ export const HNSW_DEFAULTS: HnswParams = {
   threads: 0,
 };
 
-/** An HNSW graph; search returns row ids and inner products (usearch distance ip = 1 - <q, x>). */
+/**
+ * An HNSW graph; search returns row ids and inner products (usearch distance ip = 1 - <q, x>).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Hnsw, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const rows = Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1, 0.6, 0.8, 0); // [4, 3]
+ * const graph = Hnsw.build(rows, 4, 3);
+ * const { ids, scores } = graph.search(Float32Array.of(0, 1, 0), 1, 2); // [1, 2]
+ * console.assert(ids[0] === 1 && ids[1] === 3 && Math.abs(scores[1] - 0.8) < 1e-6);
+ * graph.save(join(dir, "g.usearch"));
+ * console.assert(Hnsw.load(join(dir, "g.usearch"), 3, 4).size === 4);
+ * let err: unknown;
+ * try {
+ *   Hnsw.load(join(dir, "g.usearch"), 3, 5); // the manifest would say 5 rows
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "CORRUPT");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class Hnsw {
   private constructor(
     private readonly index: UsearchIndex,

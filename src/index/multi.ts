@@ -16,6 +16,33 @@ import { HNSW, readDocnos, readOffsets, readVectors } from "./storage.js";
 import { writeFloatKind } from "./write-float.js";
 import type { DocHit, IndexManifest, VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
 
+/**
+ * A loaded multi-vector index: exact MaxSim over every document (`multi-exact`), or HNSW token candidates re-ranked by exact MaxSim (`multi`).
+ *
+ * @example
+ * ```ts
+ * import { MultiVectorIndex } from "xlir";
+ * // an in-memory exact index: document "a" has tokens e1 and e2, "b" has 0.5 e1
+ * const manifest = {
+ *   formatVersion: 1,
+ *   kind: "multi-exact",
+ *   encoderHash: "demo",
+ *   dim: 2,
+ *   docCount: 2,
+ *   vectorCount: 3,
+ *   storage: "float32" as const,
+ *   buildParams: {},
+ *   createdBy: "example",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ * };
+ * const vectors = Float32Array.of(1, 0, 0, 1, 0.5, 0); // [3 tokens, 2]
+ * const index = new MultiVectorIndex("in-memory", manifest, ["a", "b"], vectors, Int32Array.of(0, 2, 3), null, 64);
+ * const query = { dim: 2, vectors: Float32Array.of(1, 0, 0, 1), offsets: Int32Array.of(0, 2) }; // tokens e1, e2
+ * const [hits] = await index.search(query, 2);
+ * // MaxSim: a = 1 + 1 = 2; b = 0.5 + 0 = 0.5
+ * console.assert(hits[0].docno === "a" && Math.abs(hits[0].score - 2) < 1e-6 && Math.abs(hits[1].score - 0.5) < 1e-6);
+ * ```
+ */
 export class MultiVectorIndex implements VectorIndex {
   readonly queryForm = "tokens" as const;
   private readonly ranks: Int32Array;
@@ -144,7 +171,30 @@ export class MultiVectorIndex implements VectorIndex {
   close(): void {}
 }
 
-function hnswParams(m: IndexManifest, opts: VectorBuildOptions): HnswParams {
+/**
+ * HNSW settings of a loaded index: the graph's build settings from the manifest, `expansionSearch` and `threads` from the load options when given.
+ *
+ * @example
+ * ```ts
+ * import { HNSW_DEFAULTS, hnswParams } from "xlir";
+ * const manifest = {
+ *   formatVersion: 1,
+ *   kind: "single-hnsw",
+ *   encoderHash: "demo",
+ *   dim: 2,
+ *   docCount: 1,
+ *   vectorCount: 1,
+ *   storage: "float32" as const,
+ *   buildParams: {},
+ *   createdBy: "example",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ * };
+ * // the graph's build settings come from the manifest; expansionSearch and threads may be overridden at load
+ * const p = hnswParams({ ...manifest, buildParams: { connectivity: 8 } }, { expansionSearch: 32 });
+ * console.assert(p.connectivity === 8 && p.expansionSearch === 32 && p.expansionAdd === HNSW_DEFAULTS.expansionAdd);
+ * ```
+ */
+export function hnswParams(m: IndexManifest, opts: VectorBuildOptions): HnswParams {
   const bp = m.buildParams as Partial<HnswParams>;
   return {
     connectivity: bp.connectivity ?? HNSW_DEFAULTS.connectivity,
@@ -185,5 +235,3 @@ export const multiExactSpec: VectorKindSpec = {
   load: (dir, m, opts) => loadMulti(dir, m, opts, false),
   write: (dir, source, opts) => writeFloatKind(dir, source, opts, "tokens", false),
 };
-
-export { hnswParams };

@@ -42,15 +42,52 @@ export const PART_RULE = "record position mod partCount";
 
 const PART_DIR = /^part-(\d+)-of-(\d+)$/;
 
+/**
+ * The folder name of part `index` of `count` inside a parted index folder.
+ *
+ * @example
+ * ```ts
+ * import { partName } from "xlir";
+ * console.assert(partName({ index: 0, count: 4 }) === "part-0-of-4");
+ * ```
+ */
 export function partName(p: PartSpec): string {
   return `part-${p.index}-of-${p.count}`;
 }
 
+/**
+ * The folder of part `p` inside the parted index folder `out`.
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { partDir } from "xlir";
+ * console.assert(partDir("indexes/big", { index: 2, count: 3 }) === join("indexes/big", "part-2-of-3"));
+ * ```
+ */
 export function partDir(out: string, p: PartSpec): string {
   return join(out, partName(p));
 }
 
-/** Parses `i/N` (0 <= i < N). */
+/**
+ * Parses `i/N` (0 <= i < N).
+ *
+ * @example
+ * ```ts
+ * import { XlirError, parsePartSpec } from "xlir";
+ * const p = parsePartSpec(" 1/4 ");
+ * console.assert(p.index === 1 && p.count === 4);
+ * for (const bad of ["4/4", "1-4", "0/0"]) {
+ *   let err: unknown;
+ *   try {
+ *     parsePartSpec(bad);
+ *   } catch (e) {
+ *     err = e;
+ *   }
+ *   console.assert(err instanceof XlirError && err.code === "USAGE", bad);
+ * }
+ * ```
+ */
 export function parsePartSpec(text: string): PartSpec {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
@@ -86,7 +123,33 @@ async function sha256File(path: string): Promise<string> {
   return h.digest("hex");
 }
 
-/** Whether OUT holds all `count` parts (each complete: a part folder appears only when its build finished). */
+/**
+ * Whether OUT holds all `count` parts (each complete: a part folder appears only when its build finished).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { partDir, partsComplete, writeVectorIndex } from "xlir";
+ * const out = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const writePart = (out: string, index: number, count: number, vectors: number[], docnos: string[]) =>
+ *   writeVectorIndex(partDir(out, { index, count }), {
+ *     kind: "single",
+ *     encoderHash: "demo",
+ *     dim: 2,
+ *     vectors: Float32Array.from(vectors),
+ *     offsets: Int32Array.from({ length: docnos.length + 1 }, (_, i) => i),
+ *     docnos,
+ *     buildParams: { part: index, partCount: count },
+ *   });
+ * await writePart(out, 0, 2, [1, 0], ["a"]);
+ * console.assert((await partsComplete(out, 2)) === false); // part 1 of 2 is not built yet
+ * await writePart(out, 1, 2, [0, 1], ["b"]);
+ * console.assert((await partsComplete(out, 2)) === true);
+ * rmSync(out, { recursive: true, force: true });
+ * ```
+ */
 export async function partsComplete(out: string, count: number): Promise<boolean> {
   for (let i = 0; i < count; i++)
     if (!existsSync(join(partDir(out, { index: i, count }), MANIFEST))) return false;
@@ -96,6 +159,32 @@ export async function partsComplete(out: string, count: number): Promise<boolean
 /**
  * Before building part `p` into OUT: refuses when OUT already holds parts of another split, or
  * finished parts built with another kind or encoder (naming the part), so that no work is wasted.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { XlirError, checkSiblingParts, partDir, writeVectorIndex } from "xlir";
+ * const out = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const writePart = (out: string, index: number, count: number, vectors: number[], docnos: string[]) =>
+ *   writeVectorIndex(partDir(out, { index, count }), {
+ *     kind: "single",
+ *     encoderHash: "demo",
+ *     dim: 2,
+ *     vectors: Float32Array.from(vectors),
+ *     offsets: Int32Array.from({ length: docnos.length + 1 }, (_, i) => i),
+ *     docnos,
+ *     buildParams: { part: index, partCount: count },
+ *   });
+ * await writePart(out, 0, 2, [1, 0], ["a"]);
+ * await checkSiblingParts(out, { index: 1, count: 2 }, "single", "demo"); // same split, kind and encoder: fine
+ * const otherEncoder = await checkSiblingParts(out, { index: 1, count: 2 }, "single", "other").catch((e: unknown) => e);
+ * const otherSplit = await checkSiblingParts(out, { index: 1, count: 3 }, "single", "demo").catch((e: unknown) => e);
+ * console.assert(otherEncoder instanceof XlirError && otherEncoder.code === "MISMATCH");
+ * console.assert(otherSplit instanceof XlirError && otherSplit.code === "MISMATCH");
+ * rmSync(out, { recursive: true, force: true });
+ * ```
  */
 export async function checkSiblingParts(
   out: string,
@@ -131,6 +220,33 @@ export async function checkSiblingParts(
 /**
  * Writes OUT/manifest.json for the parts in OUT (hashing every file). Refuses a set with a part
  * missing, parts of different splits, or parts that disagree on kind, encoder, dim or storage.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { XlirError, assembleParts, partDir, writeVectorIndex } from "xlir";
+ * const out = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const writePart = (out: string, index: number, count: number, vectors: number[], docnos: string[]) =>
+ *   writeVectorIndex(partDir(out, { index, count }), {
+ *     kind: "single",
+ *     encoderHash: "demo",
+ *     dim: 2,
+ *     vectors: Float32Array.from(vectors),
+ *     offsets: Int32Array.from({ length: docnos.length + 1 }, (_, i) => i),
+ *     docnos,
+ *     buildParams: { part: index, partCount: count },
+ *   });
+ * await writePart(out, 0, 2, [1, 0, 0, 1], ["a", "c"]);
+ * const early = await assembleParts(out).catch((e: unknown) => e);
+ * console.assert(early instanceof XlirError && early.code === "NOT_FOUND"); // part 1 of 2 is missing
+ * await writePart(out, 1, 2, [0.6, 0.8], ["b"]);
+ * const m = await assembleParts(out);
+ * console.assert(m.kind === "parts" && m.docCount === 3 && m.vectorCount === 3 && m.parts.length === 2);
+ * console.assert(m.parts[1].name === "part-1-of-2" && m.parts[1].files.some((f) => f.name === "vectors.f32"));
+ * rmSync(out, { recursive: true, force: true });
+ * ```
  */
 export async function assembleParts(out: string): Promise<PartsManifest> {
   if (!existsSync(out)) throw new XlirError("NOT_FOUND", `${out}: no such folder`);
@@ -217,6 +333,34 @@ function partsOf(dir: string, m: IndexManifest): PartEntry[] {
 /**
  * Checks every listed part: present, its manifest the listed one, every file of the listed size
  * (and, with `hashes`, of the listed sha256). Errors name the part and the file.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { truncateSync } from "node:fs";
+ * import { XlirError, assembleParts, checkParts, partDir, writeVectorIndex } from "xlir";
+ * const out = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const writePart = (out: string, index: number, count: number, vectors: number[], docnos: string[]) =>
+ *   writeVectorIndex(partDir(out, { index, count }), {
+ *     kind: "single",
+ *     encoderHash: "demo",
+ *     dim: 2,
+ *     vectors: Float32Array.from(vectors),
+ *     offsets: Int32Array.from({ length: docnos.length + 1 }, (_, i) => i),
+ *     docnos,
+ *     buildParams: { part: index, partCount: count },
+ *   });
+ * await writePart(out, 0, 2, [1, 0], ["a"]);
+ * await writePart(out, 1, 2, [0, 1], ["b"]);
+ * const m = await assembleParts(out);
+ * await checkParts(out, m, true); // every part present, sizes and hashes as listed
+ * truncateSync(join(partDir(out, { index: 1, count: 2 }), "vectors.f32"), 4);
+ * const err = await checkParts(out, m).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "CORRUPT" && err.message.includes("part-1-of-2"));
+ * rmSync(out, { recursive: true, force: true });
+ * ```
  */
 export async function checkParts(dir: string, m: IndexManifest, hashes = false): Promise<void> {
   for (const e of partsOf(dir, m)) {
@@ -254,7 +398,38 @@ export async function checkParts(dir: string, m: IndexManifest, hashes = false):
   }
 }
 
-/** A parted index: search fans out over the parts and merges their top-k lists. */
+/**
+ * A parted index: search fans out over the parts and merges their top-k lists.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { PartedIndex, assembleParts, openVectorIndex, partDir, writeVectorIndex } from "xlir";
+ * const out = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const writePart = (out: string, index: number, count: number, vectors: number[], docnos: string[]) =>
+ *   writeVectorIndex(partDir(out, { index, count }), {
+ *     kind: "single",
+ *     encoderHash: "demo",
+ *     dim: 2,
+ *     vectors: Float32Array.from(vectors),
+ *     offsets: Int32Array.from({ length: docnos.length + 1 }, (_, i) => i),
+ *     docnos,
+ *     buildParams: { part: index, partCount: count },
+ *   });
+ * await writePart(out, 0, 2, [1, 0, 0, 1], ["a", "c"]);
+ * await writePart(out, 1, 2, [0.6, 0.8], ["b"]);
+ * await assembleParts(out);
+ * const index = await openVectorIndex(out); // a parts folder opens as one index
+ * console.assert(index instanceof PartedIndex && index.isResident && index.manifest.docCount === 3);
+ * const [hits] = await index.search({ dim: 2, vectors: Float32Array.of(0, 1), offsets: Int32Array.of(0, 1) }, 2);
+ * // the merged top 2 over both parts: c (1.0, part 0), b (0.8, part 1)
+ * console.assert(hits.map((h) => h.docno).join() === "c,b");
+ * index.close();
+ * rmSync(out, { recursive: true, force: true });
+ * ```
+ */
 export class PartedIndex implements VectorIndex {
   readonly queryForm: QueryForm;
 

@@ -104,6 +104,17 @@ function normaliseRow(x: Float32Array, at: number, d: number): void {
 /**
  * Spherical k-means by Lloyd iterations: assignment by largest inner product, centres the
  * normalised means; an empty cluster is re-seeded with a random point. x: [n, d] -> [k, d].
+ *
+ * @example
+ * ```ts
+ * import { Mulberry32, kmeans } from "xlir";
+ * // two tight groups on the unit circle: near (1, 0) and near (0, 1)
+ * const x = Float32Array.of(1, 0, 0.995, 0.0998, 0, 1, 0.0998, 0.995); // [4, 2]
+ * const c = await kmeans(x, 4, 2, 2, 5, new Mulberry32(3)); // [2, 2]
+ * const xs = [c[0], c[2]].sort((a, b) => a - b);
+ * console.assert(xs[0] < 0.1 && xs[1] > 0.99); // one centre per group
+ * console.assert(Math.abs(Math.hypot(c[0], c[1]) - 1) < 1e-5 && Math.abs(Math.hypot(c[2], c[3]) - 1) < 1e-5);
+ * ```
  */
 export async function kmeans(
   x: Float32Array,
@@ -154,7 +165,18 @@ function quantile(sorted: Float32Array, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Bucket cutoffs and weights from residual values (ColBERTv2: quantiles of held-out residuals). */
+/**
+ * Bucket cutoffs and weights from residual values (ColBERTv2: quantiles of held-out residuals).
+ *
+ * @example
+ * ```ts
+ * import { residualBuckets } from "xlir";
+ * // 1 bit: cutoff = median, weights = 25th and 75th percentiles (linear interpolation)
+ * const { cutoffs, weights } = residualBuckets(Float32Array.of(0.3, -0.1, -0.3, 0.1), 1);
+ * console.assert(cutoffs.length === 1 && Math.abs(cutoffs[0]) < 1e-7);
+ * console.assert(Math.abs(weights[0] + 0.15) < 1e-6 && Math.abs(weights[1] - 0.15) < 1e-6);
+ * ```
+ */
 export function residualBuckets(
   values: Float32Array,
   nbits: number,
@@ -262,7 +284,28 @@ async function sampleRows(
   return { rows, n };
 }
 
-/** Trains the codec on a sample of the source: k-means centroids, then bucket quantiles on held-out tokens. */
+/**
+ * Trains the codec on a sample of the source: k-means centroids, then bucket quantiles on held-out tokens.
+ *
+ * @example
+ * ```ts
+ * import { Mulberry32, trainCodec } from "xlir";
+ * // 16 unit token vectors of dimension 4, in one chunk of 4 documents with 4 tokens each
+ * const rand = new Mulberry32(1);
+ * const vectors = Float32Array.from({ length: 64 }, () => rand.next() - 0.5);
+ * for (let r = 0; r < 16; r++) {
+ *   const n = Math.hypot(...vectors.subarray(r * 4, r * 4 + 4));
+ *   for (let j = 0; j < 4; j++) vectors[r * 4 + j] /= n;
+ * }
+ * const chunk = { vectors, offsets: Int32Array.of(0, 4, 8, 12, 16), docnos: ["a", "b", "c", "d"] };
+ * const source = { dim: 4, docCount: 4, vectorCount: 16, chunks: () => [chunk] };
+ * const { codec, trainPoints } = await trainCodec(source, { centroids: 4, nbits: 2 });
+ * console.assert(codec.dim === 4 && codec.centroids.length === 4 * 4 && trainPoints === 16);
+ * // 2 bits: 3 cutoffs between 4 bucket weights, all ascending
+ * console.assert(codec.cutoffs.length === 3 && codec.weights.length === 4);
+ * console.assert(codec.weights.every((w, i) => i === 0 || (codec.cutoffs[i - 1] >= codec.weights[i - 1] && w >= codec.cutoffs[i - 1])));
+ * ```
+ */
 export async function trainCodec(
   source: ChunkSource,
   o: VectorBuildOptions,
@@ -320,7 +363,33 @@ export async function trainCodec(
   };
 }
 
-/** Writes a multi-plaid index from encoded documents: codec training (one pass), then codes and residuals (a second pass). */
+/**
+ * Writes a multi-plaid index from encoded documents: codec training (one pass), then codes and residuals (a second pass).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { existsSync } from "node:fs";
+ * import { Mulberry32, writePlaid } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * // 16 unit token vectors of dimension 4, in one chunk of 4 documents with 4 tokens each
+ * const rand = new Mulberry32(1);
+ * const vectors = Float32Array.from({ length: 64 }, () => rand.next() - 0.5);
+ * for (let r = 0; r < 16; r++) {
+ *   const n = Math.hypot(...vectors.subarray(r * 4, r * 4 + 4));
+ *   for (let j = 0; j < 4; j++) vectors[r * 4 + j] /= n;
+ * }
+ * const chunk = { vectors, offsets: Int32Array.of(0, 4, 8, 12, 16), docnos: ["a", "b", "c", "d"] };
+ * const source = { dim: 4, docCount: 4, vectorCount: 16, chunks: () => [chunk] };
+ * const r = await writePlaid(dir, source, { centroids: 4, nbits: 2 });
+ * console.assert(r.buildParams.centroids === 4 && r.buildParams.nbits === 2);
+ * for (const f of ["centroids.f32", "codes.u16", "residuals.bin", "offsets.i32", "ivf.i32", "ivf-offsets.i32"])
+ *   console.assert(existsSync(join(dir, f)), f);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writePlaid(
   dir: string,
   source: ChunkSource,
@@ -430,6 +499,38 @@ function topIndices(score: Float32Array, count: number, m: number): Int32Array {
   return idx.sort((a, b) => score[b] - score[a] || a - b).slice(0, m);
 }
 
+/**
+ * A loaded `multi-plaid` index: centroids, codes and inverted file in memory, residuals read from disk (see the module comment).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Mulberry32, PlaidIndex, openVectorIndex, writeVectorIndexFrom } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * // 16 unit token vectors of dimension 4, in one chunk of 4 documents with 4 tokens each
+ * const rand = new Mulberry32(1);
+ * const vectors = Float32Array.from({ length: 64 }, () => rand.next() - 0.5);
+ * for (let r = 0; r < 16; r++) {
+ *   const n = Math.hypot(...vectors.subarray(r * 4, r * 4 + 4));
+ *   for (let j = 0; j < 4; j++) vectors[r * 4 + j] /= n;
+ * }
+ * const chunk = { vectors, offsets: Int32Array.of(0, 4, 8, 12, 16), docnos: ["a", "b", "c", "d"] };
+ * const source = { dim: 4, docCount: 4, vectorCount: 16, chunks: () => [chunk] };
+ * await writeVectorIndexFrom(dir, "multi-plaid", "demo", source, chunk.docnos, { options: { centroids: 4, nbits: 2 } });
+ * const index = await openVectorIndex(dir);
+ * console.assert(index instanceof PlaidIndex);
+ * // the query is document c's own tokens: c ranks first
+ * const q = { dim: 4, vectors: vectors.slice(8 * 4, 12 * 4), offsets: Int32Array.of(0, 4) };
+ * const [hits] = await index.search(q, 2);
+ * console.assert(hits[0].docno === "c" && hits.length === 2);
+ * const { rows, offsets } = (index as PlaidIndex).decompressDocs([2]); // c's 4 tokens, decompressed
+ * console.assert(offsets[1] === 4 && rows.length === 16);
+ * index.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class PlaidIndex implements VectorIndex {
   readonly queryForm = "tokens" as const;
   private readonly ranks: Int32Array;

@@ -17,6 +17,23 @@ export const VECTOR_KINDS: Record<string, VectorKindSpec> = {
 /** Every kind `xlir index --kind` accepts. */
 export const INDEX_KINDS = [...Object.keys(VECTOR_KINDS), "bm25"] as const;
 
+/**
+ * The registry entry of a vector index kind; an unknown kind is refused (USAGE) with the known ones.
+ *
+ * @example
+ * ```ts
+ * import { XlirError, vectorKind } from "xlir";
+ * console.assert(vectorKind("multi-exact").queryForm === "tokens" && !vectorKind("multi-exact").approximate);
+ * console.assert(vectorKind("single-hnsw").queryForm === "pooled" && vectorKind("single-hnsw").approximate);
+ * let err: unknown;
+ * try {
+ *   vectorKind("bm25"); // lexical, not a vector kind
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "USAGE");
+ * ```
+ */
 export function vectorKind(kind: string): VectorKindSpec {
   const spec = VECTOR_KINDS[kind];
   if (!spec)
@@ -30,6 +47,23 @@ export function vectorKind(kind: string): VectorKindSpec {
 /**
  * Opens a vector index folder (manifest checked, files size-checked against it); a parts folder
  * (kind "parts", see parts.ts) opens as one index that fans out over its parts.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { SingleVectorIndex, XlirError, openVectorIndex, writeVectorIndex } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const data = { kind: "single", encoderHash: "demo", dim: 2, vectors: Float32Array.of(1, 0, 0, 1), offsets: Int32Array.of(0, 1, 2), docnos: ["a", "b"] };
+ * await writeVectorIndex(join(dir, "single"), data);
+ * const index = await openVectorIndex(join(dir, "single"));
+ * console.assert(index instanceof SingleVectorIndex && index.manifest.docCount === 2);
+ * index.close();
+ * const err = await openVectorIndex(join(dir, "nothing")).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "NOT_FOUND");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function openVectorIndex(dir: string, opts: VectorBuildOptions = {}): Promise<VectorIndex> {
   const m = await readManifest(dir);

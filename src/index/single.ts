@@ -14,6 +14,32 @@ import { HNSW, readDocnos, readVectors } from "./storage.js";
 import { writeFloatKind } from "./write-float.js";
 import type { DocHit, IndexManifest, VectorBuildOptions, VectorIndex, VectorKindSpec } from "./types.js";
 
+/**
+ * A loaded single-vector index: exact inner-product top-k (`single`), or approximate from an HNSW graph (`single-hnsw`).
+ *
+ * @example
+ * ```ts
+ * import { SingleVectorIndex } from "xlir";
+ * // an in-memory index of three unit vectors (exact search; no HNSW graph)
+ * const manifest = {
+ *   formatVersion: 1,
+ *   kind: "single",
+ *   encoderHash: "demo",
+ *   dim: 2,
+ *   docCount: 3,
+ *   vectorCount: 3,
+ *   storage: "float32" as const,
+ *   buildParams: {},
+ *   createdBy: "example",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ * };
+ * const vectors = Float32Array.of(1, 0, 0, 1, 0.6, 0.8); // [3, 2]
+ * const index = new SingleVectorIndex("in-memory", manifest, ["a", "b", "c"], vectors, null);
+ * const queries = { dim: 2, vectors: Float32Array.of(1, 0, 0, 1), offsets: Int32Array.of(0, 1, 2) }; // 2 pooled queries
+ * const [first, second] = await index.search(queries, 2);
+ * console.assert(first.map((h) => h.docno).join() === "a,c" && second.map((h) => h.docno).join() === "b,c");
+ * ```
+ */
 export class SingleVectorIndex implements VectorIndex {
   readonly queryForm = "pooled" as const;
   private readonly ranks: Int32Array;

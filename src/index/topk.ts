@@ -5,6 +5,15 @@ import type { DocHit } from "./types.js";
  * Keeps the k largest (score, id) pairs with a binary min-heap: O(n log k).
  * Ties on score are broken by the larger `rank` value (callers pass the docno order), so the
  * kept set equals the first k of the full ranking.
+ *
+ * @example
+ * ```ts
+ * import { TopK } from "xlir";
+ * const top = new TopK(2);
+ * [0.1, 0.9, 0.5, 0.9].forEach((score, id) => top.push(id, score));
+ * // the two 0.9s are kept; on the tie the larger id (rank) comes first
+ * console.assert(JSON.stringify(top.sorted().map((h) => h.id)) === "[3,1]" && top.min === 0.9);
+ * ```
  */
 export class TopK {
   private readonly scores: Float64Array;
@@ -78,7 +87,20 @@ export class TopK {
   }
 }
 
-/** Compares two hits in ranking order: score descending, then docno descending (trec_eval's rule). */
+/**
+ * Compares two hits in ranking order: score descending, then docno descending (trec_eval's rule).
+ *
+ * @example
+ * ```ts
+ * import { compareHits } from "xlir";
+ * const hits = [
+ *   { docno: "d1", score: 1 },
+ *   { docno: "d3", score: 2 },
+ *   { docno: "d2", score: 1 },
+ * ].sort(compareHits);
+ * console.assert(hits.map((h) => h.docno).join(" ") === "d3 d2 d1");
+ * ```
+ */
 export function compareHits(a: DocHit, b: DocHit): number {
   if (a.score !== b.score) return b.score - a.score;
   return a.docno < b.docno ? 1 : a.docno > b.docno ? -1 : 0;
@@ -87,6 +109,13 @@ export function compareHits(a: DocHit, b: DocHit): number {
 /**
  * For every document id, its position in ascending docno order: used as the tie rank so that
  * equal scores keep the larger docno, matching trec_eval.  docnos: [N] -> Int32Array [N].
+ *
+ * @example
+ * ```ts
+ * import { docnoRanks } from "xlir";
+ * // "a" sorts first (0), "b" second (1), "c" third (2)
+ * console.assert(Array.from(docnoRanks(["b", "a", "c"])).join() === "1,0,2");
+ * ```
  */
 export function docnoRanks(docnos: readonly string[]): Int32Array {
   const order = docnos

@@ -11,7 +11,31 @@ import type { VectorDtype } from "./types.js";
 /** Largest single read, in bytes (64 MiB). */
 const READ_BLOCK = 1 << 26;
 
-/** A read-only file of `rows` fixed-width records of `rowBytes` bytes, size-checked at open. */
+/**
+ * A read-only file of `rows` fixed-width records of `rowBytes` bytes, size-checked at open.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeFileSync } from "node:fs";
+ * import { RowFile, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "rows.bin"), Uint8Array.of(1, 2, 3, 4, 5, 6)); // 3 rows of 2 bytes
+ * const f = RowFile.open(join(dir, "rows.bin"), 3, 2, "demo rows");
+ * console.assert(Array.from(f.read(1, 3)).join() === "3,4,5,6");
+ * f.close();
+ * let err: unknown;
+ * try {
+ *   RowFile.open(join(dir, "rows.bin"), 4, 2, "demo rows"); // 8 bytes expected, 6 found
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "CORRUPT");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class RowFile {
   private fd: number | null;
 
@@ -65,7 +89,28 @@ export class RowFile {
   }
 }
 
-/** A vector matrix file [rows, dim] of float32 or float16 (little-endian), read as float32 row ranges. */
+/**
+ * A vector matrix file [rows, dim] of float32 or float16 (little-endian), read as float32 row ranges.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeFileSync } from "node:fs";
+ * import { VectorFile } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "v.f32"), new Uint8Array(Float32Array.of(1, 2, 3, 4).buffer)); // [2, 2]
+ * const f32 = VectorFile.open(join(dir, "v.f32"), 2, 2, "float32");
+ * console.assert(Array.from(f32.read(1, 2)).join() === "3,4");
+ * f32.close();
+ * writeFileSync(join(dir, "v.f16"), new Uint8Array(Uint16Array.of(0x3c00, 0xc000).buffer)); // 1.0, -2.0 in half precision
+ * const f16 = VectorFile.open(join(dir, "v.f16"), 1, 2, "float16");
+ * console.assert(Array.from(f16.read(0, 1)).join() === "1,-2");
+ * f16.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class VectorFile {
   private readonly file: RowFile;
   private constructor(

@@ -92,6 +92,18 @@ function queriesLike(o: SearchBenchOptions, n: number): Float32Array {
   return all.vectors.slice(o.vectors * o.dim);
 }
 
+/** An HNSW graph over the `o.vectors` rows [vectors, dim] with the benchmark's settings, and its build time. */
+function buildGraph(o: SearchBenchOptions, rows: Float32Array): { graph: Hnsw; buildSeconds: number } {
+  const t = performance.now();
+  const graph = Hnsw.build(rows, o.vectors, o.dim, {
+    connectivity: o.connectivity,
+    expansionAdd: o.expansionAdd,
+    expansionSearch: o.expansionSearch,
+    threads: 0,
+  });
+  return { graph, buildSeconds: (performance.now() - t) / 1000 };
+}
+
 async function singleBench(o: SearchBenchOptions, docs: Float32Array): Promise<Record<string, unknown>> {
   const q = queriesLike(o, o.queries);
   await denseTopK(q.subarray(0, o.dim), 1, docs, o.vectors, o.dim, o.k); // warm-up (session creation)
@@ -128,14 +140,7 @@ async function singleBench(o: SearchBenchOptions, docs: Float32Array): Promise<R
     singleQueryMs: oneByOneS * 1000,
   };
   if (o.exactOnly) return { exact: exactResult };
-  t = performance.now();
-  const g = Hnsw.build(docs, o.vectors, o.dim, {
-    connectivity: o.connectivity,
-    expansionAdd: o.expansionAdd,
-    expansionSearch: o.expansionSearch,
-    threads: 0,
-  });
-  const buildS = (performance.now() - t) / 1000;
+  const { graph: g, buildSeconds: buildS } = buildGraph(o, docs);
   t = performance.now();
   const { ids } = g.search(q, o.queries, o.k);
   const annS = (performance.now() - t) / 1000;
@@ -185,14 +190,7 @@ async function multiBench(o: SearchBenchOptions, tokens: Float32Array): Promise<
   const exact: DocHit[][] = [];
   for (let i = 0; i < o.multiQueries; i++) exact.push(...(await exactIndex.search(slice(queries, i), o.k)));
   const exactS = (performance.now() - t) / 1000;
-  t = performance.now();
-  const g = Hnsw.build(tokens, o.vectors, o.dim, {
-    connectivity: o.connectivity,
-    expansionAdd: o.expansionAdd,
-    expansionSearch: o.expansionSearch,
-    threads: 0,
-  });
-  const buildS = (performance.now() - t) / 1000;
+  const { graph: g, buildSeconds: buildS } = buildGraph(o, tokens);
   const key = (h: DocHit[][]) => h.map((x) => x.map((y) => y.docno));
   const sweep: Array<Record<string, number>> = [];
   for (const tokenK of o.tokenK)

@@ -37,7 +37,23 @@ export interface IndexSummary {
   encoderHash: string | null;
 }
 
-/** Reads only the `kind` field of DIR/manifest.json. */
+/**
+ * Reads only the `kind` field of DIR/manifest.json.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, XlirError, indexKindOf, saveBm25 } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * await saveBm25(Bm25Index.build([{ id: "d1", text: "red fox" }]), join(dir, "bm25"));
+ * console.assert((await indexKindOf(join(dir, "bm25"))) === "bm25");
+ * const err = await indexKindOf(join(dir, "nothing")).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "NOT_FOUND");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function indexKindOf(dir: string): Promise<string> {
   const path = join(dir, "manifest.json");
   if (!existsSync(path))
@@ -59,6 +75,22 @@ export async function indexKindOf(dir: string): Promise<string> {
  * Accepted: the encoder that built the index; a student distilled from it (the student declares
  * the index encoder as `indexHash`); and, for an index a document-side student built, the teacher
  * it was distilled from (`queryEncoderHash`, recorded in the index manifest's buildParams).
+ *
+ * @example
+ * ```ts
+ * import { OnnxEncoder, XlirError, checkEncoder } from "xlir";
+ * const encoder = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * checkEncoder("idx", encoder.hash, encoder); // the encoder that built the index: accepted
+ * checkEncoder("idx", "teacher", encoder, "the student", encoder.hash); // the index accepts this encoder's queries
+ * let err: unknown;
+ * try {
+ *   checkEncoder("idx", "another-encoder", encoder, "models/tiny-bert");
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "MISMATCH" && err.message.includes("models/tiny-bert"));
+ * await encoder.dispose();
+ * ```
  */
 export function checkEncoder(
   dir: string,
@@ -90,7 +122,31 @@ export interface OpenedIndex {
   close(): void;
 }
 
-/** Opens an index folder once (vector kinds, parts folders, BM25) without a query encoder. */
+/**
+ * Opens an index folder once (vector kinds, parts folders, BM25) without a query encoder.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, Searcher, openIndex, saveBm25, writeVectorIndex } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * await saveBm25(Bm25Index.build([{ id: "d1", text: "red fox" }, { id: "d2", text: "blue sea" }]), join(dir, "bm25"));
+ * const bm25 = await openIndex(join(dir, "bm25"));
+ * console.assert(bm25.summary.kind === "bm25" && bm25.summary.docCount === 2 && bm25.vector === null);
+ * // one opened index shared by several searchers; its owner closes it
+ * const [a, b] = [Searcher.fromIndex(bm25, null), Searcher.fromIndex(bm25, null)];
+ * console.assert((await a.searchText("fox", 1))[0].docno === "d1" && (await b.searchText("sea", 1))[0].docno === "d2");
+ * bm25.close();
+ * const data = { kind: "single", encoderHash: "demo", dim: 2, vectors: Float32Array.of(1, 0), offsets: Int32Array.of(0, 1), docnos: ["a"] };
+ * await writeVectorIndex(join(dir, "single"), data);
+ * const single = await openIndex(join(dir, "single"));
+ * console.assert(single.summary.dim === 2 && single.summary.encoderHash === "demo" && single.vector !== null);
+ * single.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function openIndex(dir: string, opts: VectorBuildOptions = {}): Promise<OpenedIndex> {
   const kind = await indexKindOf(dir);
   if (kind === "bm25") {
@@ -112,6 +168,38 @@ export async function openIndex(dir: string, opts: VectorBuildOptions = {}): Pro
   };
 }
 
+/**
+ * Searches one index: BM25 from query text, vector kinds through the query encoder (checked against the index's encoder).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, OnnxEncoder, Searcher, XlirError, buildVectorIndex, saveBm25 } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const docs = [
+ *   { id: "d1", title: "", text: "the red fox runs" },
+ *   { id: "d2", title: "", text: "the blue sea is deep" },
+ * ];
+ * await saveBm25(Bm25Index.build(docs), join(dir, "bm25"));
+ * const lexical = await Searcher.open(join(dir, "bm25"), null); // BM25 needs no encoder
+ * const run = await lexical.search([{ qid: "q1", text: "deep sea" }, { qid: "q2", text: "foxes" }], 10);
+ * console.assert(run.get("q1")![0].docno === "d2" && run.get("q2")![0].docno === "d1");
+ * lexical.close();
+ * // a vector index needs the query encoder that built it (or a student of it)
+ * const encoder = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * await buildVectorIndex({ kind: "multi-exact", out: join(dir, "dense"), encoder, docs });
+ * const noEncoder = await Searcher.open(join(dir, "dense"), null).catch((e: unknown) => e);
+ * console.assert(noEncoder instanceof XlirError && noEncoder.code === "USAGE");
+ * const dense = await Searcher.open(join(dir, "dense"), encoder);
+ * const hits = await dense.searchText("red fox", 2);
+ * console.assert(hits.length === 2 && hits[0].score >= hits[1].score);
+ * dense.close();
+ * await encoder.dispose();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class Searcher {
   private constructor(
     readonly summary: IndexSummary,

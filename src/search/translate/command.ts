@@ -32,11 +32,37 @@ export interface CommandTranslatorOptions {
   installHint?: string;
 }
 
-/** Removes Apertium's unknown/untranslated/ungenerated marks in front of words. */
+/**
+ * Removes Apertium's unknown/untranslated/ungenerated marks in front of words.
+ *
+ * @example
+ * ```ts
+ * import { stripApertiumMarks } from "xlir";
+ * // *unknown word, @no bilingual entry, #no generation; a mark inside a word or alone is kept
+ * console.assert(stripApertiumMarks("*etxe @zuri #handia a#b *") === "etxe zuri handia a#b *");
+ * ```
+ */
 export function stripApertiumMarks(line: string): string {
   return line.replace(/(?<![\p{L}\p{M}\p{N}])[*@#](?=[\p{L}\p{M}\p{N}])/gu, "");
 }
 
+/**
+ * Translates queries by running a command once per batch (see the module comment).
+ *
+ * @example
+ * ```ts
+ * import { CommandTranslator, XlirError } from "xlir";
+ * const echo = new CommandTranslator({ command: "cat" }); // any stdin -> stdout command, one line per query
+ * console.assert(echo.name === "mt:cat");
+ * const out = await echo.translate(["etxe zuri", "two\nlines"]);
+ * console.assert(out.length === 2 && out[0] === "etxe zuri" && out[1] === "two lines");
+ * const upper = new CommandTranslator({ command: "tr", args: ["a-z", "A-Z"] });
+ * console.assert((await upper.translate(["*kaixo"]))[0] === "*KAIXO");
+ * const missing = new CommandTranslator({ command: "xlir-no-such-translator" });
+ * const err = await missing.translate(["kaixo"]).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "NATIVE_MISSING");
+ * ```
+ */
 export class CommandTranslator implements QueryTranslator {
   readonly name: string;
   private readonly options: Required<Omit<CommandTranslatorOptions, "installHint">> & {

@@ -35,6 +35,27 @@ export interface DictionaryEntry {
 
 const fold = (s: string): string => s.normalize("NFKC").toLowerCase();
 
+/**
+ * Translates queries word by word with a bilingual dictionary (see the module comment).
+ *
+ * @example
+ * ```ts
+ * import { DictionaryTranslator } from "xlir";
+ * const entries = [
+ *   { foreign: "etxe", english: ["house", "home"] },
+ *   { foreign: "etxe zuri", english: ["white house"] },
+ *   { foreign: "handi", english: ["big"] },
+ * ];
+ * const dict = new DictionaryTranslator(entries);
+ * // the longest headword wins; unknown words are kept
+ * console.assert(dict.translateOne("Etxe zuri handi bat") === "white house big bat");
+ * const all = new DictionaryTranslator(entries, { translations: "all", unknown: "drop" });
+ * console.assert(all.translateOne("etxe bat") === "house home" && all.size === 3);
+ * // with a language, stems match too: "etxeak" (the houses) -> stem "etxe"
+ * const eu = new DictionaryTranslator(entries, { lang: "eu", unknown: "drop" });
+ * console.assert((await eu.translate(["etxeak"]))[0] === "house");
+ * ```
+ */
 export class DictionaryTranslator implements QueryTranslator {
   readonly name: string;
   readonly options: Required<Omit<DictionaryOptions, "lang">> & { lang?: string };

@@ -31,7 +31,27 @@ export const TRANSLATORS: {
   mt: async (options) => new CommandTranslator(options),
 };
 
-/** Creates a translator by registry name; unknown names are refused with the list of known ones. */
+/**
+ * Creates a translator by registry name; unknown names are refused with the list of known ones.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeFileSync } from "node:fs";
+ * import { XlirError, createTranslator } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "eu-en.tsv"), "etxe\thouse\nzuri\twhite\n");
+ * const dict = await createTranslator("dict", { path: join(dir, "eu-en.tsv") });
+ * console.assert((await dict.translate(["etxe zuri"]))[0] === "house white");
+ * const mt = await createTranslator("mt", { command: "cat" });
+ * console.assert(mt.name === "mt:cat" && (await mt.translate(["kaixo"]))[0] === "kaixo");
+ * const err = await createTranslator("nmt" as "mt", { command: "cat" }).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "USAGE");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function createTranslator<K extends TranslatorName>(
   name: K,
   config: TranslatorConfigs[K],

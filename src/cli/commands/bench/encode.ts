@@ -6,7 +6,8 @@ import { randomHfModel, randomTexts } from "../../../models/hf-random.js";
 import { mulberry32 } from "../../../util/random.js";
 import { median } from "../../../util/stats.js";
 import { OnnxEncoder } from "../../../models/onnx-encoder.js";
-import { parseIntOption, printJson } from "../../util.js";
+import { printJson } from "../../util.js";
+import { addIntOptions, encoderShapeOptions } from "./options.js";
 
 interface BenchEncodeOptions {
   model?: string;
@@ -116,28 +117,20 @@ function vocabOf(json: Record<string, unknown>): Record<string, number> {
 
 /** Registers `xlir bench encode`: encoder throughput on ONNX Runtime in tokens per second. */
 export function register(bench: Command): void {
-  const int = parseIntOption;
-  bench
+  const cmd = bench
     .command("encode")
     .description("ONNX Runtime encoder throughput (tokens/s) on a model folder or a random configuration")
     .option("--model <dir>", "Hugging Face model folder")
     .option("--random-config", "random weights with the sizes below (synthetic word-level tokenizer)")
-    .option("--architecture <a>", "bert | xlm-roberta (with --random-config)", "bert")
-    .option("--layers <n>", "layers", int("--layers"), 12)
-    .option("--hidden <n>", "hidden size", int("--hidden"), 768)
-    .option("--heads <n>", "attention heads", int("--heads"), 12)
-    .option("--ffn <n>", "feed-forward size", int("--ffn"), 3072)
-    .option("--vocab <n>", "vocabulary size", int("--vocab"), 8000)
-    .option(
-      "--seq <n>",
-      "tokens per text incl. specials (texts are built to reach it; also the max length)",
-      int("--seq"),
-      128,
-    )
-    .option("--texts <n>", "number of texts", int("--texts"), 64)
-    .option("--batch-size <n>", "texts per ONNX Runtime call", int("--batch-size"), 32)
-    .option("--threads <n>", "ONNX Runtime intra-op threads", int("--threads"), 2)
-    .option("--repeats <n>", "timed passes over all texts (median reported)", int("--repeats"), 3)
+    .option("--architecture <a>", "bert | xlm-roberta (with --random-config)", "bert");
+  addIntOptions(cmd, [
+    ...encoderShapeOptions({ layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 8000 }),
+    ["--seq <n>", "tokens per text incl. specials (texts are built to reach it; also the max length)", 128],
+    ["--texts <n>", "number of texts", 64],
+    ["--batch-size <n>", "texts per ONNX Runtime call", 32],
+    ["--threads <n>", "ONNX Runtime intra-op threads", 2],
+    ["--repeats <n>", "timed passes over all texts (median reported)", 3],
+  ])
     .option("--json", "print one JSON object")
     .action(async (o: BenchEncodeOptions) => run(o));
 }

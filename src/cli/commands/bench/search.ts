@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
-import { runSearchBench, SEARCH_BENCH_DEFAULTS } from "../../../search/bench.js";
+import { runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchOptions } from "../../../search/bench.js";
 import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
 
 /** Registers `xlir bench search`: exact vs approximate search on synthetic vectors. */
@@ -58,22 +58,19 @@ export function register(bench: Command): void {
     .option("--exact-only", "single-vector part: skip the HNSW build and search", false)
     .option("--json", "print JSON (the only output format)", true)
     .action(
-      async (o: {
-        vectors: number;
-        dim: number;
-        clustered: boolean;
-        queries: number;
-        multiQueries: number;
-        queryTokens: number;
-        tokenK: string;
-        rerankDepth: string;
-        spread: number;
-        ef: number;
-        parts: string;
-        seed: number;
-        dump?: string;
-        exactOnly: boolean;
-      }) => {
+      async (
+        o: Pick<
+          SearchBenchOptions,
+          "vectors" | "dim" | "clustered" | "queries" | "multiQueries" | "queryTokens" | "spread" | "seed"
+        > & {
+          tokenK: string;
+          rerankDepth: string;
+          ef: number;
+          parts: string;
+          dump?: string;
+          exactOnly: boolean;
+        },
+      ) => {
         const parts = o.parts.split(",").map((s) => s.trim());
         for (const p of parts)
           if (p !== "single" && p !== "multi")

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
 import { benchTrain, type BenchShape } from "../../../train/bench.js";
 import { addDistributedOptions, runRanks, type DistributedCliOptions } from "../../distributed.js";
-import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
+import { parseFloatOption, printJson } from "../../util.js";
+import { addIntOptions, encoderShapeOptions } from "./options.js";
 
 interface BenchTrainCliOptions extends BenchShape, DistributedCliOptions {
   device: string;
@@ -21,27 +22,17 @@ export function register(bench: Command): void {
     .description(
       "time training steps (forward + backward + AdamW) of a random BERT-layout encoder with a ColBERT head on libtorch; " +
         "with --nproc N, N data-parallel ranks share each global batch (threads are per rank) and rank 0 prints the result",
-    )
-    .option("--layers <n>", "transformer layers", parseIntOption("--layers"), 2)
-    .option("--hidden <n>", "hidden size", parseIntOption("--hidden"), 256)
-    .option("--heads <n>", "attention heads", parseIntOption("--heads"), 4)
-    .option("--ffn <n>", "feed-forward size", parseIntOption("--ffn"), 1024)
-    .option("--seq <n>", "tokens per text", parseIntOption("--seq"), 32)
-    .option("--batch <n>", "texts per (global) batch", parseIntOption("--batch"), 16)
-    .option("--vocab <n>", "vocabulary size", parseIntOption("--vocab"), 8000)
-    .option("--steps <n>", "timed steps", parseIntOption("--steps"), 20)
-    .option("--warmup <n>", "untimed steps first", parseIntOption("--warmup"), 3)
-    .option("--dim <n>", "ColBERT head dimension", parseIntOption("--dim"), 128)
-    .option(
-      "--threads <n>",
-      "libtorch intra-op threads (default 1, env XLIR_TORCH_THREADS)",
-      parseIntOption("--threads"),
-    )
-    .option(
-      "--blas-threads <n>",
-      "OpenBLAS threads (default min(2, cores), env XLIR_BLAS_THREADS)",
-      parseIntOption("--blas-threads"),
-    )
+    );
+  addIntOptions(cmd, [
+    ...encoderShapeOptions({ layers: 2, hidden: 256, heads: 4, ffn: 1024, vocab: 8000 }),
+    ["--seq <n>", "tokens per text", 32],
+    ["--batch <n>", "texts per (global) batch", 16],
+    ["--steps <n>", "timed steps", 20],
+    ["--warmup <n>", "untimed steps first", 3],
+    ["--dim <n>", "ColBERT head dimension", 128],
+    ["--threads <n>", "libtorch intra-op threads (default 1, env XLIR_TORCH_THREADS)"],
+    ["--blas-threads <n>", "OpenBLAS threads (default min(2, cores), env XLIR_BLAS_THREADS)"],
+  ])
     .option("--peak <gflops>", "machine peak for the reported fraction", parseFloatOption("--peak"), 156)
     .option(
       "--device <name>",

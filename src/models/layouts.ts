@@ -204,13 +204,11 @@ export async function colbertHead(
         ),
       ]
     : [];
+  /** The id of a role's marker token, named by `key` in artifact.metadata (default `dflt`). */
+  const marker = (key: string, dflt: string, what: string): number =>
+    tokenId(tok, str(meta[key], metaFile, key, dflt), metaFile, what);
   const query: RoleSettings = {
-    prefixId: tokenId(
-      tok,
-      str(meta.query_token_id, metaFile, "query_token_id", "[unused0]"),
-      metaFile,
-      "query marker",
-    ),
+    prefixId: marker("query_token_id", "[unused0]", "query marker"),
     length: num(meta.query_maxlen, metaFile, "query_maxlen", 32),
     expansionId: mask,
     attendExpansion: bool(meta.attend_to_mask_tokens, metaFile, "attend_to_mask_tokens", false),
@@ -218,12 +216,7 @@ export async function colbertHead(
     maxLength: null,
   };
   const document: RoleSettings = {
-    prefixId: tokenId(
-      tok,
-      str(meta.doc_token_id, metaFile, "doc_token_id", "[unused1]"),
-      metaFile,
-      "document marker",
-    ),
+    prefixId: marker("doc_token_id", "[unused1]", "document marker"),
     length: null,
     expansionId: null,
     attendExpansion: false,

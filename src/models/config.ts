@@ -33,7 +33,32 @@ const HfConfigSchema = z.looseObject({
   position_embedding_type: z.string().default("absolute"),
 });
 
-/** Parses a config.json object; `file` names the source in errors. */
+/**
+ * Parses a config.json object; `file` names the source in errors.
+ * @example
+ * ```ts
+ * import { parseHfConfig, XlirError } from "xlir";
+ * const c = parseHfConfig({
+ *   model_type: "xlm-roberta",
+ *   vocab_size: 100,
+ *   hidden_size: 32,
+ *   num_hidden_layers: 2,
+ *   num_attention_heads: 4,
+ *   intermediate_size: 64,
+ *   max_position_embeddings: 66,
+ * });
+ * // XLM-R defaults: pad id 1, positions start after it (offset 2), GELU
+ * console.assert(c.architecture === "xlm-roberta" && c.padTokenId === 1 && c.positionOffset === 2);
+ * console.assert(c.hiddenAct === "gelu" && c.typeVocabSize === 2 && c.layerNormEps === 1e-12);
+ * let code = "";
+ * try {
+ *   parseHfConfig({ model_type: "gpt2" }, "gpt2/config.json");
+ * } catch (e) {
+ *   code = e instanceof XlirError ? e.code : "";
+ * }
+ * console.assert(code === "UNSUPPORTED");
+ * ```
+ */
 export function parseHfConfig(raw: unknown, file = "config.json"): EncoderConfig {
   const mt = (raw as { model_type?: unknown } | null)?.model_type;
   const supported = Object.keys(SUPPORTED_MODEL_TYPES).join(", ");
@@ -91,12 +116,41 @@ export function parseHfConfig(raw: unknown, file = "config.json"): EncoderConfig
   };
 }
 
-/** Longest input (in tokens, specials included) the position table allows. */
+/**
+ * Longest input (in tokens, specials included) the position table allows.
+ * @example
+ * ```ts
+ * import { parseHfConfig, maxSequenceLength } from "xlir";
+ * const base = { vocab_size: 100, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16 };
+ * // BERT uses every position; XLM-R's positions start at pad id + 1 = 2, so 514 rows hold 512 tokens
+ * console.assert(maxSequenceLength(parseHfConfig({ ...base, model_type: "bert", max_position_embeddings: 512 })) === 512);
+ * console.assert(maxSequenceLength(parseHfConfig({ ...base, model_type: "xlm-roberta", max_position_embeddings: 514 })) === 512);
+ * ```
+ */
 export function maxSequenceLength(c: EncoderConfig): number {
   return c.maxPositions - c.positionOffset;
 }
 
-/** EncoderConfig -> config.json with HF field names, loadable by transformers' AutoModel. */
+/**
+ * EncoderConfig -> config.json with HF field names, loadable by transformers' AutoModel.
+ * @example
+ * ```ts
+ * import { parseHfConfig, toHfConfig } from "xlir";
+ * const c = parseHfConfig({
+ *   model_type: "bert",
+ *   vocab_size: 100,
+ *   hidden_size: 8,
+ *   num_hidden_layers: 1,
+ *   num_attention_heads: 2,
+ *   intermediate_size: 16,
+ *   max_position_embeddings: 32,
+ *   hidden_act: "relu",
+ * });
+ * const hf = toHfConfig(c);
+ * console.assert(hf.model_type === "bert" && (hf.architectures as string[])[0] === "BertModel");
+ * console.assert(JSON.stringify(parseHfConfig(hf)) === JSON.stringify(c)); // round trip
+ * ```
+ */
 export function toHfConfig(c: EncoderConfig): Record<string, unknown> {
   const xlmr = c.architecture === "xlm-roberta";
   return {
@@ -124,6 +178,23 @@ export function toHfConfig(c: EncoderConfig): Record<string, unknown> {
 /**
  * Expected weight names and shapes (HF names without the `bert.`/`roberta.` prefix).
  * Pooler weights are optional and not listed.
+ * @example
+ * ```ts
+ * import { expectedWeightShapes, parseHfConfig } from "xlir";
+ * const c = parseHfConfig({
+ *   model_type: "bert",
+ *   vocab_size: 100,
+ *   hidden_size: 8,
+ *   num_hidden_layers: 2,
+ *   num_attention_heads: 2,
+ *   intermediate_size: 16,
+ *   max_position_embeddings: 32,
+ * });
+ * const shapes = expectedWeightShapes(c);
+ * console.assert(shapes.size === 5 + 2 * 16); // 5 embedding tensors, 16 per layer
+ * console.assert(shapes.get("embeddings.word_embeddings.weight")!.join() === "100,8");
+ * console.assert(shapes.get("encoder.layer.1.intermediate.dense.weight")!.join() === "16,8");
+ * ```
  */
 export function expectedWeightShapes(c: EncoderConfig): Map<string, number[]> {
   const H = c.hiddenSize;
@@ -157,7 +228,16 @@ export function expectedWeightShapes(c: EncoderConfig): Map<string, number[]> {
   return m;
 }
 
-/** Canonical HF name: strips a `bert.` / `roberta.` prefix and maps old `gamma`/`beta` LayerNorm names. */
+/**
+ * Canonical HF name: strips a `bert.` / `roberta.` prefix and maps old `gamma`/`beta` LayerNorm names.
+ * @example
+ * ```ts
+ * import { canonicalName } from "xlir";
+ * console.assert(canonicalName("bert.embeddings.LayerNorm.gamma") === "embeddings.LayerNorm.weight");
+ * console.assert(canonicalName("roberta.encoder.layer.0.output.LayerNorm.beta") === "encoder.layer.0.output.LayerNorm.bias");
+ * console.assert(canonicalName("linear.weight") === "linear.weight");
+ * ```
+ */
 export function canonicalName(name: string): string {
   let n = name.replace(/^(bert|roberta)\./, "");
   n = n.replace(/LayerNorm\.gamma$/, "LayerNorm.weight").replace(/LayerNorm\.beta$/, "LayerNorm.bias");

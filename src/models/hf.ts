@@ -115,7 +115,22 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** Checks a name -> shape table against weights; throws MISMATCH naming the first offending tensor. */
+/**
+ * Checks a name -> shape table against weights; throws MISMATCH naming the first offending tensor.
+ * @example
+ * ```ts
+ * import { checkShapes, XlirError } from "xlir";
+ * const weights = new Map([["w", { dtype: "F32" as const, shape: [2, 3], data: new Float32Array(6) }]]);
+ * checkShapes(weights, new Map([["w", [2, 3]]]), "demo.safetensors"); // passes
+ * let err: unknown;
+ * try {
+ *   checkShapes(weights, new Map([["w", [3, 2]]]), "demo.safetensors");
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "MISMATCH" && err.message.includes("[2, 3]"));
+ * ```
+ */
 export function checkShapes(weights: NamedWeights, expected: Map<string, number[]>, file: string): void {
   for (const [name, shape] of expected) {
     const w = weights.get(name);
@@ -177,12 +192,37 @@ export async function loadHfFolder(dir: string): Promise<HfModel> {
 /**
  * Everything but the weights: config, tokenizer, head, interaction and the hash (the weight files
  * are streamed through the hash, not decoded). Enough to reuse an ONNX export written earlier.
+ * @example
+ * ```ts
+ * import { inspectHfFolder, loadHfFolder } from "xlir";
+ * const info = await inspectHfFolder("test/fixtures/tiny-colbert");
+ * console.assert(info.layout === "colbert" && info.head?.dim === 16 && !("weights" in info));
+ * console.assert(info.interaction.query.length === 12); // query_maxlen of artifact.metadata
+ * // the same hash as a full load, without decoding a weight
+ * console.assert(info.hash === (await loadHfFolder("test/fixtures/tiny-colbert")).hash);
+ * ```
  */
 export async function inspectHfFolder(dir: string): Promise<HfModelInfo> {
   return readFolder(dir, false);
 }
 
-/** Throws (CONFIG, naming what is missing) unless the model has a late-interaction (colbert) head. */
+/**
+ * Throws (CONFIG, naming what is missing) unless the model has a late-interaction (colbert) head.
+ * @example
+ * ```ts
+ * import { inspectHfFolder, requireLateInteraction, XlirError } from "xlir";
+ * const teacher = await inspectHfFolder("test/fixtures/tiny-bert"); // xlir.json: colbert head
+ * requireLateInteraction(teacher, "tiny-bert");
+ * const bare = await inspectHfFolder("test/fixtures/tiny-bert-sharded"); // no head
+ * let code = "";
+ * try {
+ *   requireLateInteraction(bare, "tiny-bert-sharded");
+ * } catch (e) {
+ *   code = e instanceof XlirError ? e.code : "";
+ * }
+ * console.assert(bare.head === null && code === "CONFIG");
+ * ```
+ */
 export function requireLateInteraction(m: HfModelInfo, dir: string): void {
   if (!m.head) throw notLateInteraction(dir);
   if (m.head.kind !== "colbert")
@@ -395,6 +435,21 @@ function tokenizerConfigFor(c: EncoderConfig): Record<string, unknown> {
  * tokenizer_config.json, and xlir.json + xlir_head.safetensors when a head is given) into
  * `dir.tmp-*`, then swaps it in with renames, so `dir` is never seen half written.
  * An existing `dir` is replaced as a whole.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { loadHfFolder, saveHfFolder } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * const dir = join(mkdtempSync(join(tmpdir(), "xlir-ex-")), "copy");
+ * await saveHfFolder(dir, { config: m.config, weights: m.weights, tokenizerJson: m.tokenizer.json, head: m.head, headWeights: m.headWeights });
+ * const back = await loadHfFolder(dir); // round trip
+ * const name = "encoder.layer.1.output.dense.weight";
+ * console.assert(JSON.stringify(back.config) === JSON.stringify(m.config) && back.head?.dim === m.head?.dim);
+ * console.assert(back.weights.get(name)!.data.every((v, i) => v === m.weights.get(name)!.data[i]));
+ * rmSync(join(dir, ".."), { recursive: true, force: true });
+ * ```
  */
 export async function saveHfFolder(dir: string, opts: SaveHfOptions): Promise<void> {
   checkShapes(opts.weights, expectedWeightShapes(opts.config), "weights to save");

@@ -51,6 +51,16 @@ const PLAIN_ROLE: RoleSettings = {
 /** xlir's own head: no markers, no augmentation, nothing dropped. */
 export const PLAIN_INTERACTION: InteractionSettings = { query: PLAIN_ROLE, document: PLAIN_ROLE };
 
+/**
+ * Whether neither role inserts a marker, augments or drops tokens (xlir's own head).
+ * @example
+ * ```ts
+ * import { inspectHfFolder, isPlainInteraction, PLAIN_INTERACTION } from "xlir";
+ * console.assert(isPlainInteraction(PLAIN_INTERACTION));
+ * const colbert = await inspectHfFolder("test/fixtures/tiny-colbert"); // [Q]/[D] markers, augmentation
+ * console.assert(!isPlainInteraction(colbert.interaction));
+ * ```
+ */
 export function isPlainInteraction(s: InteractionSettings): boolean {
   const plain = (r: RoleSettings) => r.prefixId === null && r.length === null && r.skipIds.length === 0;
   return plain(s.query) && plain(s.document);
@@ -70,13 +80,33 @@ export interface RoleEncoding {
 /**
  * Longest sequence a role uses: the augmentation length for augmented queries, else the smaller
  * of the caller's limit and the checkpoint's own limit for that role.
+ * @example
+ * ```ts
+ * import { PLAIN_INTERACTION, roleLength } from "xlir";
+ * const plain = PLAIN_INTERACTION.document;
+ * console.assert(roleLength(plain, 64) === 64);
+ * console.assert(roleLength({ ...plain, maxLength: 20 }, 64) === 20 && roleLength({ ...plain, maxLength: 20 }, 8) === 8);
+ * console.assert(roleLength({ ...plain, length: 12, expansionId: 4 }, 64) === 12); // augmented queries: always 12
+ * ```
  */
 export function roleLength(s: RoleSettings, maxLength: number): number {
   if (s.length !== null) return s.length;
   return s.maxLength !== null ? Math.min(s.maxLength, maxLength) : maxLength;
 }
 
-/** Tokenises one text for `role` (see the file comment). */
+/**
+ * Tokenises one text for `role` (see the file comment).
+ * @example
+ * ```ts
+ * import { encodeForRole, inspectHfFolder } from "xlir";
+ * const m = await inspectHfFolder("test/fixtures/tiny-colbert");
+ * const q = m.interaction.query; // ColBERT: [Q] marker, [MASK] augmentation to 12 tokens
+ * const r = encodeForRole(m.tokenizer, q, "hello world", 64);
+ * console.assert(r.ids.length === 12 && r.ids[1] === q.prefixId);
+ * console.assert(r.tokens.slice(0, 5).join(" ") === "[CLS] [unused0] hello world [SEP]" && r.tokens[11] === "[MASK]");
+ * console.assert(r.attend.join("") === "111110000000" && r.keep.every((k) => k === 1)); // masks not attended, all kept
+ * ```
+ */
 export function encodeForRole(
   tokenizer: TextTokenizer,
   s: RoleSettings,
@@ -124,7 +154,18 @@ export interface RoleBatch {
   truncated: boolean[];
 }
 
-/** Tokenises and pads a batch for a role (empty texts refused naming the 1-based text). */
+/**
+ * Tokenises and pads a batch for a role (empty texts refused naming the 1-based text).
+ * @example
+ * ```ts
+ * import { encodeRoleBatch, inspectHfFolder } from "xlir";
+ * const m = await inspectHfFolder("test/fixtures/tiny-colbert");
+ * const b = encodeRoleBatch(m.tokenizer, m.interaction.document, ["hello, world!", "the fox"], 64);
+ * // [CLS] [D] hello , world ! [SEP] | [CLS] [D] the fox [SEP] + padding; punctuation is not kept
+ * console.assert(b.batch === 2 && b.length === 7 && b.kept.join() === "5,5");
+ * console.assert(b.keep.slice(0, 7).join("") === "1110101" && b.ids[13] === m.tokenizer.padId && b.attend[13] === 0);
+ * ```
+ */
 export function encodeRoleBatch(
   tokenizer: TextTokenizer,
   s: RoleSettings,
@@ -160,6 +201,14 @@ export function encodeRoleBatch(
 /**
  * Copies the kept rows of a [B, L, dim] output into one [sum kept, dim] array (texts in batch order).
  * @returns vectors and the per-text kept counts
+ * @example
+ * ```ts
+ * import { gatherKept } from "xlir";
+ * // B = 2 texts, L = 2 positions, dim = 2: vectors [1,1] [2,2] | [3,3] [4,4]
+ * const out = Float32Array.of(1, 1, 2, 2, 3, 3, 4, 4);
+ * const r = gatherKept(out, Uint8Array.of(1, 0, 1, 1), 2, 2, 2);
+ * console.assert(r.counts.join() === "1,2" && Array.from(r.vectors).join() === "1,1,3,3,4,4");
+ * ```
  */
 export function gatherKept(
   out: Float32Array,

@@ -75,7 +75,23 @@ async function readJson(file: string): Promise<{ bytes: Buffer; json: Record<str
   }
 }
 
-/** Which layout `dir` has (xlir.json wins, then modules.json, then ColBERT's marks). */
+/**
+ * Which layout `dir` has (xlir.json wins, then modules.json, then ColBERT's marks).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { detectLayout } from "xlir";
+ * console.assert((await detectLayout("test/fixtures/tiny-bert", {}, new Set())) === "xlir");
+ * console.assert((await detectLayout("test/fixtures/tiny-pylate", {}, new Set())) === "pylate");
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-")); // no layout files at all
+ * console.assert((await detectLayout(dir, {}, new Set())) === "hf");
+ * console.assert((await detectLayout(dir, { architectures: ["HF_ColBERT"] }, new Set())) === "colbert");
+ * console.assert((await detectLayout(dir, {}, new Set(["linear.weight"]))) === "colbert");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function detectLayout(
   dir: string,
   rawConfig: Record<string, unknown>,
@@ -93,7 +109,15 @@ export async function detectLayout(
   return "hf";
 }
 
-/** The error for a folder that has no late-interaction head in any supported layout. */
+/**
+ * The error for a folder that has no late-interaction head in any supported layout.
+ * @example
+ * ```ts
+ * import { notLateInteraction, XlirError } from "xlir";
+ * const e = notLateInteraction("models/bare");
+ * console.assert(e instanceof XlirError && e.code === "CONFIG" && e.message.startsWith("models/bare is not a late-interaction model"));
+ * ```
+ */
 export function notLateInteraction(dir: string): XlirError {
   return new XlirError(
     "CONFIG",
@@ -156,7 +180,22 @@ const str = (v: unknown, file: string, key: string, dflt: string): string => {
   return v;
 };
 
-/** ColBERT / ColBERTv2 folder (see the file comment). `linearShape` is the shape of `linear.weight` in the weights. */
+/**
+ * ColBERT / ColBERTv2 folder (see the file comment). `linearShape` is the shape of `linear.weight` in the weights.
+ * @example
+ * ```ts
+ * import { colbertHead, TextTokenizer, XlirError } from "xlir";
+ * const dir = "test/fixtures/tiny-colbert"; // artifact.metadata: dim 16, query_maxlen 12, doc_maxlen 20
+ * const tok = await TextTokenizer.fromFile(`${dir}/tokenizer.json`);
+ * const h = await colbertHead(dir, tok, 32, [16, 32]);
+ * console.assert(h.head.dim === 16 && h.head.bias === false && h.headInModelWeights);
+ * console.assert(h.interaction.query.length === 12 && h.interaction.document.maxLength === 20);
+ * console.assert(h.interaction.query.prefixId === tok.tokenToId("[unused0]"));
+ * console.assert(h.interaction.document.skipIds.includes(tok.tokenToId(",")!)); // punctuation masked
+ * const err = await colbertHead(dir, tok, 32, [8, 32]).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "MISMATCH"); // linear.weight disagrees with dim
+ * ```
+ */
 export async function colbertHead(
   dir: string,
   tok: TextTokenizer,
@@ -204,13 +243,11 @@ export async function colbertHead(
         ),
       ]
     : [];
+  /** The id of a role's marker token, named by `key` in artifact.metadata (default `dflt`). */
+  const marker = (key: string, dflt: string, what: string): number =>
+    tokenId(tok, str(meta[key], metaFile, key, dflt), metaFile, what);
   const query: RoleSettings = {
-    prefixId: tokenId(
-      tok,
-      str(meta.query_token_id, metaFile, "query_token_id", "[unused0]"),
-      metaFile,
-      "query marker",
-    ),
+    prefixId: marker("query_token_id", "[unused0]", "query marker"),
     length: num(meta.query_maxlen, metaFile, "query_maxlen", 32),
     expansionId: mask,
     attendExpansion: bool(meta.attend_to_mask_tokens, metaFile, "attend_to_mask_tokens", false),
@@ -218,12 +255,7 @@ export async function colbertHead(
     maxLength: null,
   };
   const document: RoleSettings = {
-    prefixId: tokenId(
-      tok,
-      str(meta.doc_token_id, metaFile, "doc_token_id", "[unused1]"),
-      metaFile,
-      "document marker",
-    ),
+    prefixId: marker("doc_token_id", "[unused1]", "document marker"),
     length: null,
     expansionId: null,
     attendExpansion: false,
@@ -247,7 +279,22 @@ interface StModule {
   type: string;
 }
 
-/** PyLate / sentence-transformers folder (see the file comment). */
+/**
+ * PyLate / sentence-transformers folder (see the file comment).
+ * @example
+ * ```ts
+ * import { pylateHead, TextTokenizer } from "xlir";
+ * const dir = "test/fixtures/tiny-pylate"; // Dense 32 -> 24 (no bias), then Dense 24 -> 16 (bias)
+ * const tok = await TextTokenizer.fromFile(`${dir}/tokenizer.json`);
+ * const h = await pylateHead(dir, tok, 32, true);
+ * // the two Dense modules are folded into one linear map [16, 32] + bias [16]
+ * console.assert(h.head.dim === 16 && h.head.bias === true);
+ * console.assert(h.headWeights!.get("linear.weight")!.shape.join() === "16,32" && h.headWeights!.get("linear.bias")!.data.length === 16);
+ * console.assert(h.interaction.query.length === 12 && h.interaction.query.prefixId === tok.tokenToId("[Q] "));
+ * const noWeights = await pylateHead(dir, tok, 32, false);
+ * console.assert(noWeights.headWeights === null && noWeights.head.bias === true);
+ * ```
+ */
 export async function pylateHead(
   dir: string,
   tok: TextTokenizer,

@@ -65,7 +65,33 @@ function weight(ws: NamedWeights, name: string): Float32Array {
   return w.data;
 }
 
-/** Builds the encoder graph and returns the serialised ModelProto. */
+/**
+ * Builds the encoder graph and returns the serialised ModelProto.
+ * @example
+ * ```ts
+ * import { cpSync, mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { exportEncoderOnnx, loadHfFolder, OnnxEncoder, TorchEncoder, tidy } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * const bytes = exportEncoderOnnx({ config: m.config, weights: m.weights, head: m.head, headWeights: m.headWeights, hash: m.hash });
+ * // put the graph where OnnxEncoder looks for it, in a copy of the folder
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * cpSync("test/fixtures/tiny-bert", dir, { recursive: true, filter: (src) => !src.includes("onnx") });
+ * await OnnxEncoder.writeOnnx(dir, m.hash, bytes);
+ * const onnx = await OnnxEncoder.fromFolder(dir);
+ * console.assert(onnx.onnxSource === "reused");
+ * // its token vectors agree with the libtorch forward pass of the same weights
+ * const tv = await onnx.encodeTokens(["hello world"], "document");
+ * const b = m.tokenizer.encodeBatch(["hello world"], { maxLength: 8 });
+ * const torch = TorchEncoder.fromHfModel(m);
+ * const ref = tidy(() => torch.tokenVectors(b.ids, b.mask, b.batch, b.length).toFloat32());
+ * console.assert(tv.vectors.length === ref.length && tv.vectors.every((v, i) => Math.abs(v - ref[i]) < 1e-4));
+ * torch.free();
+ * await onnx.dispose();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function exportEncoderOnnx(m: OnnxExportInput): Uint8Array {
   const c = m.config;
   const g = new GraphBuilder();

@@ -169,7 +169,28 @@ function valueInfoProto(v: OnnxValueInfo): PbWriter {
   return w;
 }
 
-/** Serialises a model as ONNX ModelProto bytes (IR version 8, default domain opset `opset`). */
+/**
+ * Serialises a model as ONNX ModelProto bytes (IR version 8, default domain opset `opset`).
+ * @example
+ * ```ts
+ * import { encodeOnnxModel, OnnxType } from "xlir";
+ * // y = x + b with b an initializer
+ * const bytes = encodeOnnxModel({
+ *   graphName: "add",
+ *   nodes: [{ op: "Add", inputs: ["x", "b"], outputs: ["y"], name: "n_add" }],
+ *   initializers: [{ name: "b", dims: [2], type: OnnxType.FLOAT, data: Float32Array.of(1.5, -2) }],
+ *   inputs: [{ name: "x", type: OnnxType.FLOAT, dims: ["batch", 2] }],
+ *   outputs: [{ name: "y", type: OnnxType.FLOAT, dims: ["batch", 2] }],
+ *   opset: 17,
+ *   metadata: { xlir_hash: "abc" },
+ * });
+ * // ModelProto field 1 (ir_version) = 8, then field 2 (producer_name) = "xlir"
+ * console.assert(Array.from(bytes.subarray(0, 8)).join() === "8,8,18,4,120,108,105,114");
+ * const raw = new Uint8Array(Float32Array.of(1.5, -2).buffer); // raw_data: little-endian float32
+ * const text = Buffer.from(bytes).toString("latin1");
+ * console.assert(text.includes(Buffer.from(raw).toString("latin1")) && text.includes("xlir_hash") && text.includes("batch"));
+ * ```
+ */
 export function encodeOnnxModel(m: OnnxModel): Uint8Array {
   const g = new PbWriter();
   for (const n of m.nodes) g.message(1, nodeProto(n));

@@ -31,7 +31,16 @@ interface HeaderEntry {
   end: number;
 }
 
-/** Reads and validates a safetensors file tensor by tensor (positional reads); all tensors decoded to float32. */
+/**
+ * Reads and validates a safetensors file tensor by tensor (positional reads); all tensors decoded to float32.
+ * @example
+ * ```ts
+ * import { readSafetensors } from "xlir";
+ * const { tensors } = await readSafetensors("test/fixtures/tiny-bert/xlir_head.safetensors");
+ * const w = tensors.get("linear.weight")!; // the colbert head: [dim 16, hidden 32]
+ * console.assert(w.shape.join() === "16,32" && w.data instanceof Float32Array && w.data.length === 16 * 32);
+ * ```
+ */
 export async function readSafetensors(
   file: string,
 ): Promise<{ tensors: NamedWeights; metadata: Record<string, string> }> {
@@ -45,7 +54,23 @@ export async function readSafetensors(
   }
 }
 
-/** Parses safetensors bytes (see readSafetensors); `file` only names the source in errors. */
+/**
+ * Parses safetensors bytes (see readSafetensors); `file` only names the source in errors.
+ * @example
+ * ```ts
+ * import { parseSafetensors, serializeSafetensors, XlirError } from "xlir";
+ * const bytes = serializeSafetensors(new Map([["b", { shape: [3], data: Float32Array.of(1, 2, 3) }]]), { k: "v" });
+ * const { tensors, metadata } = parseSafetensors(bytes, "mem");
+ * console.assert(Array.from(tensors.get("b")!.data).join() === "1,2,3" && metadata.k === "v");
+ * let code = "";
+ * try {
+ *   parseSafetensors(bytes.subarray(0, bytes.length - 4), "cut.safetensors"); // last float missing
+ * } catch (e) {
+ *   code = e instanceof XlirError ? e.code : "";
+ * }
+ * console.assert(code === "CORRUPT");
+ * ```
+ */
 export function parseSafetensors(
   buf: Buffer,
   file = "<buffer>",
@@ -172,7 +197,16 @@ function parseHeaderJson(
   return { entries, metadata };
 }
 
-/** float16 bits -> float32 value (exact). */
+/**
+ * float16 bits -> float32 value (exact).
+ * @example
+ * ```ts
+ * import { f16ToF32 } from "xlir";
+ * console.assert(f16ToF32(0x3c00) === 1 && f16ToF32(0xc000) === -2);
+ * console.assert(f16ToF32(0x7bff) === 65504 && f16ToF32(0x0001) === 2 ** -24); // largest, smallest subnormal
+ * console.assert(f16ToF32(0x7c00) === Infinity && Number.isNaN(f16ToF32(0x7e00)));
+ * ```
+ */
 export function f16ToF32(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
@@ -185,7 +219,17 @@ export function f16ToF32(h: number): number {
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
 
-/** float32 -> float16 bits, round to nearest even (overflow -> inf). */
+/**
+ * float32 -> float16 bits, round to nearest even (overflow -> inf).
+ * @example
+ * ```ts
+ * import { f16ToF32, f32ToF16 } from "xlir";
+ * console.assert(f32ToF16(1) === 0x3c00 && f32ToF16(65504) === 0x7bff && f32ToF16(1e6) === 0x7c00);
+ * console.assert(f16ToF32(f32ToF16(0.1)) === 0.0999755859375); // nearest float16 to 0.1
+ * // 1 + 2^-11 is half-way between 1 and 1 + 2^-10: ties go to the even mantissa (1)
+ * console.assert(f32ToF16(1 + 2 ** -11) === 0x3c00 && f32ToF16(1 + 3 * 2 ** -11) === 0x3c02);
+ * ```
+ */
 export function f32ToF16(v: number): number {
   f32Scratch[0] = v;
   const x = u32Scratch[0];
@@ -211,7 +255,16 @@ export function f32ToF16(v: number): number {
   return sign | half; // carry into exponent (up to inf) is the correct rounding
 }
 
-/** float32 -> bfloat16 bits, round to nearest even (NaN kept quiet). */
+/**
+ * float32 -> bfloat16 bits, round to nearest even (NaN kept quiet).
+ * @example
+ * ```ts
+ * import { f32ToBf16 } from "xlir";
+ * console.assert(f32ToBf16(1) === 0x3f80 && f32ToBf16(-2) === 0xc000);
+ * // bfloat16 keeps 7 mantissa bits: 1 + 2^-8 is a tie (to even: 1), 1 + 3 * 2^-8 rounds up to 1 + 2^-6
+ * console.assert(f32ToBf16(1 + 2 ** -8) === 0x3f80 && f32ToBf16(1 + 3 * 2 ** -8) === 0x3f82);
+ * ```
+ */
 export function f32ToBf16(v: number): number {
   f32Scratch[0] = v;
   const x = u32Scratch[0];
@@ -290,6 +343,28 @@ const CHUNK_BYTES = 16 * 1024 * 1024;
  * file size on open, tensors are then read one at a time with `read` (no whole-file buffer, so
  * files of any size; memory = the tensors kept + one 16 MiB chunk for F16/BF16/F64/integer data).
  * Close it when done.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, statSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { SafetensorsFile, writeSafetensors } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "w.safetensors");
+ * await writeSafetensors(file, new Map([
+ *   ["a", { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }],
+ *   ["h", { dtype: "F16", shape: [2], data: Float32Array.of(0.5, -1) }],
+ * ]));
+ * const f = await SafetensorsFile.open(file);
+ * console.assert(f.entries.get("h")!.dtype === "F16" && f.entries.get("h")!.end - f.entries.get("h")!.start === 4);
+ * const h = await f.read("h"); // widened to float32
+ * console.assert(Array.from(h.data).join() === "0.5,-1");
+ * let streamed = 0;
+ * await f.stream((chunk) => (streamed += chunk.length));
+ * console.assert(streamed === statSync(file).size);
+ * await f.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export class SafetensorsFile {
   private constructor(
@@ -387,7 +462,22 @@ async function readFully(fh: fs.FileHandle, buf: Uint8Array, position: number, f
 
 const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Encodes tensors as safetensors bytes (names sorted, 8-byte aligned data start as the reference library does). */
+/**
+ * Encodes tensors as safetensors bytes (names sorted, 8-byte aligned data start as the reference library does).
+ * @example
+ * ```ts
+ * import { serializeSafetensors } from "xlir";
+ * const bytes = serializeSafetensors(new Map([
+ *   ["z", { shape: [1], data: Float32Array.of(2) }],
+ *   ["a", { dtype: "BF16", shape: [2], data: Float32Array.of(1, -2) }],
+ * ]));
+ * const n = Number(bytes.readBigUInt64LE(0)); // header length
+ * const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf8"));
+ * console.assert(n % 8 === 0 && Object.keys(header).join() === "a,z"); // aligned, names sorted
+ * console.assert(header.a.data_offsets.join() === "0,4" && header.z.data_offsets.join() === "4,8");
+ * console.assert(bytes.readUInt16LE(8 + n) === 0x3f80 && bytes.readFloatLE(8 + n + 4) === 2); // bf16 1, f32 2
+ * ```
+ */
 export function serializeSafetensors(
   tensors: Map<string, TensorToWrite>,
   metadata?: Record<string, string>,
@@ -429,7 +519,23 @@ export function serializeSafetensors(
   return out;
 }
 
-/** Writes a safetensors file atomically (temp file in the same folder, then rename). */
+/**
+ * Writes a safetensors file atomically (temp file in the same folder, then rename).
+ * @example
+ * ```ts
+ * import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { readSafetensors, writeSafetensors } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "model.safetensors");
+ * await writeSafetensors(file, new Map([["w", { shape: [2], data: Float32Array.of(0.25, -4) }]]), { format: "pt" });
+ * const back = await readSafetensors(file);
+ * console.assert(Array.from(back.tensors.get("w")!.data).join() === "0.25,-4" && back.metadata.format === "pt");
+ * console.assert(readdirSync(dir).join() === "model.safetensors"); // no temporary file left
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeSafetensors(
   file: string,
   tensors: Map<string, TensorToWrite>,

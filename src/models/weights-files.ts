@@ -16,7 +16,26 @@ import type { NamedWeights } from "./types.js";
 
 export const WEIGHT_FILES = { single: "model.safetensors", index: "model.safetensors.index.json" } as const;
 
-/** Opened weight files of one folder; close() when done. */
+/**
+ * Opened weight files of one folder; close() when done.
+ * @example
+ * ```ts
+ * import { createHash } from "node:crypto";
+ * import { readFileSync } from "node:fs";
+ * import { WeightFiles } from "xlir";
+ * const dir = "test/fixtures/tiny-bert-sharded"; // model.safetensors.index.json + 2 shards
+ * const w = await WeightFiles.open(dir);
+ * console.assert(w.files.length === 2 && w.indexFile!.endsWith("model.safetensors.index.json"));
+ * const ln = await w.read((name) => name.endsWith("LayerNorm.weight")); // 1 + 2 per layer, 2 layers
+ * console.assert(ln.size === 5 && [...ln.values()].every((t) => t.shape.join() === "32"));
+ * const h = createHash("sha256");
+ * await w.hashInto(h); // index bytes, then each shard's bytes
+ * const ref = createHash("sha256").update(readFileSync(`${dir}/model.safetensors.index.json`));
+ * for (const f of w.files) ref.update(readFileSync(f.file));
+ * console.assert(h.digest("hex") === ref.digest("hex"));
+ * await w.close();
+ * ```
+ */
 export class WeightFiles {
   private constructor(
     /** The index file (sharded checkpoints) or null. */

@@ -54,7 +54,22 @@ export interface Analyzer {
 
 const OPTION_KEYS = new Set(["stopwords", "stemmer", "ngram", "maxSegment"]);
 
-/** Validates an options object (unknown keys and bad values are refused with a CONFIG error). */
+/**
+ * Validates an options object (unknown keys and bad values are refused with a CONFIG error).
+ * @example
+ * ```ts
+ * import { checkAnalyzerOptions, XlirError } from "xlir";
+ * console.assert(checkAnalyzerOptions({ ngram: 3 }).ngram === 3);
+ * console.assert(Object.keys(checkAnalyzerOptions(undefined)).length === 0);
+ * let code = "";
+ * try {
+ *   checkAnalyzerOptions({ ngrams: 3 } as never);
+ * } catch (e) {
+ *   code = e instanceof XlirError ? e.code : "";
+ * }
+ * console.assert(code === "CONFIG");
+ * ```
+ */
 export function checkAnalyzerOptions(options: AnalyzerOptions | undefined): AnalyzerOptions {
   const o = options ?? {};
   for (const key of Object.keys(o)) {
@@ -83,6 +98,12 @@ export function checkAnalyzerOptions(options: AnalyzerOptions | undefined): Anal
 /**
  * Normalisation + case folding: Unicode NFKC (folds ligatures, full-width forms), then
  * `toLowerCase()` (locale-independent full lower-casing).
+ * @example
+ * ```ts
+ * import { foldCase } from "xlir";
+ * // full-width letters and the "ﬁ" ligature are folded by NFKC, then lower-cased
+ * console.assert(foldCase("ＡＢＣ ﬁle Straße") === "abc file straße");
+ * ```
  */
 export function foldCase(text: string): string {
   return text.normalize("NFKC").toLowerCase();
@@ -96,7 +117,16 @@ export function foldCase(text: string): string {
  */
 const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*/gu;
 
-/** Splits folded text into words (see WORD_RE). */
+/**
+ * Splits folded text into words (see WORD_RE).
+ * @example
+ * ```ts
+ * import { wordTokens } from "xlir";
+ * // internal apostrophes stay, other punctuation (and U+200B) separates
+ * const w = wordTokens("user's e-mail, 3.5\u200bkm");
+ * console.assert(w.join("|") === "user's|e|mail|3|5|km");
+ * ```
+ */
 export function wordTokens(text: string): string[] {
   return text.match(WORD_RE) ?? [];
 }
@@ -104,6 +134,13 @@ export function wordTokens(text: string): string[] {
 /**
  * Character n-grams of one word over code points: a word of L code points gives L-n+1 grams;
  * a word with L <= n is returned whole (so short words still match).
+ * @example
+ * ```ts
+ * import { charNgrams } from "xlir";
+ * console.assert(charNgrams("hello", 3).join(" ") === "hel ell llo"); // 5 - 3 + 1 = 3 grams
+ * console.assert(charNgrams("hi", 3).join(" ") === "hi"); // short words stay whole
+ * console.assert(charNgrams("ñandú", 4).length === 2); // code points, not UTF-16 units
+ * ```
  */
 export function charNgrams(word: string, n: number): string[] {
   const cps = Array.from(word);
@@ -113,7 +150,19 @@ export function charNgrams(word: string, n: number): string[] {
   return out;
 }
 
-/** Fills in `resolved` from per-family defaults; shared by the family files. */
+/**
+ * Fills in `resolved` from per-family defaults; shared by the family files.
+ * @example
+ * ```ts
+ * import { resolveOptions } from "xlir";
+ * const r = resolveOptions(
+ *   { stopwords: "default", ngram: 2 },
+ *   { stopwords: "iso", stemmer: "none", ngram: 4, maxSegment: 0 },
+ * );
+ * // "default" and missing options take the family default; given ones win
+ * console.assert(r.stopwords === "iso" && r.stemmer === "none" && r.ngram === 2 && r.maxSegment === 0);
+ * ```
+ */
 export function resolveOptions(
   options: AnalyzerOptions,
   defaults: Required<AnalyzerOptions>,

@@ -57,7 +57,25 @@ function runSpmTrain(binary: string, args: string[]): Promise<void> {
   });
 }
 
-/** Trains with spm_train; writes spm.model, spm.vocab, tokenizer.json, tokenizer_config.json in outDir; returns tokenizer.json's path. */
+/**
+ * Trains with spm_train; writes spm.model, spm.vocab, tokenizer.json, tokenizer_config.json in outDir; returns tokenizer.json's path.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { TextTokenizer, trainSentencePiece } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const texts = ["the cat sat on the mat", "a cat and a hat", "the hat on the cat"];
+ * const file = await trainSentencePiece({ texts: [...texts, ...texts], vocabSize: 24, outDir: dir });
+ * const tok = await TextTokenizer.fromFile(file);
+ * const r = tok.encodeOne("the cat", 16);
+ * // XLM-R layout: <s> ... </s>, ids 0 and 2, <mask> the last id
+ * console.assert(r.tokens[0] === "<s>" && r.tokens.at(-1) === "</s>" && r.ids[0] === 0 && r.ids.at(-1) === 2);
+ * console.assert(tok.tokenToId("<mask>") === tok.vocabSize - 1 && tok.vocabSize <= 24);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function trainSentencePiece(o: TrainSentencePieceOptions): Promise<string> {
   if ((o.modelType ?? "unigram") !== "unigram")
     throw new XlirError("UNSUPPORTED", `model type ${o.modelType} (supported: unigram)`);
@@ -111,7 +129,20 @@ export async function trainSentencePiece(o: TrainSentencePieceOptions): Promise<
   return out;
 }
 
-/** Reads (piece, score) pairs from a SentencePiece ModelProto (field 1: pieces{1: piece, 2: score}). */
+/**
+ * Reads (piece, score) pairs from a SentencePiece ModelProto (field 1: pieces{1: piece, 2: score}).
+ * @example
+ * ```ts
+ * import { readSpmPieces } from "xlir";
+ * // ModelProto { pieces { piece: "▁a" score: -1.5 } trainer_spec {} } written by hand:
+ * // key 0x0a = field 1, length-delimited; 0x15 = field 2, fixed32; 0x12 = field 2 (skipped)
+ * const piece = new TextEncoder().encode("\u2581a");
+ * const score = new Uint8Array(Float32Array.of(-1.5).buffer);
+ * const inner = [0x0a, piece.length, ...piece, 0x15, ...score];
+ * const pieces = readSpmPieces(Uint8Array.from([0x0a, inner.length, ...inner, 0x12, 0x00]));
+ * console.assert(pieces.length === 1 && pieces[0].piece === "\u2581a" && pieces[0].score === -1.5);
+ * ```
+ */
 export function readSpmPieces(model: Uint8Array): { piece: string; score: number }[] {
   const dv = new DataView(model.buffer, model.byteOffset, model.byteLength);
   const dec = new TextDecoder();
@@ -161,7 +192,24 @@ export function readSpmPieces(model: Uint8Array): { piece: string; score: number
   return pieces;
 }
 
-/** SentencePiece Unigram model (ids <s>=0 <pad>=1 </s>=2 <unk>=3) -> tokenizer.json object (+ <mask> last). */
+/**
+ * SentencePiece Unigram model (ids <s>=0 <pad>=1 </s>=2 <unk>=3) -> tokenizer.json object (+ <mask> last).
+ * @example
+ * ```ts
+ * import { spmModelToTokenizerJson, TextTokenizer } from "xlir";
+ * // a ModelProto with the four specials and two pieces, written by hand (see readSpmPieces)
+ * const bytes: number[] = [];
+ * for (const [p, s] of [["<s>", 0], ["<pad>", 0], ["</s>", 0], ["<unk>", 0], ["\u2581a", -1], ["\u2581b", -2]] as const) {
+ *   const piece = new TextEncoder().encode(p);
+ *   const inner = [0x0a, piece.length, ...piece, 0x15, ...new Uint8Array(Float32Array.of(s).buffer)];
+ *   bytes.push(0x0a, inner.length, ...inner);
+ * }
+ * const tok = TextTokenizer.fromJson(spmModelToTokenizerJson(Uint8Array.from(bytes)));
+ * const r = tok.encodeOne("a  b", 8);
+ * console.assert(r.tokens.join(" ") === "<s> \u2581a \u2581b </s>" && r.ids.join(",") === "0,4,5,2");
+ * console.assert(tok.tokenToId("<mask>") === 6);
+ * ```
+ */
 export function spmModelToTokenizerJson(model: Uint8Array): Record<string, unknown> {
   const pieces = readSpmPieces(model);
   SPECIALS.forEach((s, i) => {

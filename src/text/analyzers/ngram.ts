@@ -6,17 +6,9 @@
  * stemming (McNamee & Mayfield 2004, "Character N-Gram Tokenization for European Language
  * Text Retrieval").
  */
-import { resolveOptions } from "../analyzer.js";
 import type { Analyzer, AnalyzerOptions } from "../analyzer.js";
-import { isoStopwords } from "./resources.js";
-import { pipelineAnalyzer } from "./pipeline.js";
+import { isoStopwordAnalyzer } from "./pipeline.js";
 
 export function ngramAnalyzer(lang: string, options: AnalyzerOptions): Analyzer {
-  const resolved = resolveOptions(options, {
-    stopwords: isoStopwords(lang) ? "iso" : "none",
-    stemmer: "none",
-    ngram: 4,
-    maxSegment: 0,
-  });
-  return pipelineAnalyzer({ family: "ngram", spec: { lang, options }, resolved, stopwordLang: lang });
+  return isoStopwordAnalyzer("ngram", lang, options, { stemmer: "none", ngram: 4, maxSegment: 0 });
 }

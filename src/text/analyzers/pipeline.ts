@@ -3,9 +3,9 @@
  *   NFKC + lower case -> words (analyzer.ts WORD_RE) -> [English possessive 's removed]
  *   -> stopwords dropped -> stemmer -> character n-grams (see the maxSegment rule below).
  */
-import { charNgrams, foldCase, wordTokens } from "../analyzer.js";
+import { charNgrams, foldCase, resolveOptions, wordTokens } from "../analyzer.js";
 import type { Analyzer, AnalyzerSpec, AnalyzerOptions } from "../analyzer.js";
-import { snowballStemmer, stopwordSet } from "./resources.js";
+import { isoStopwords, snowballStemmer, stopwordSet } from "./resources.js";
 
 export interface PipelineSettings {
   family: string;
@@ -46,4 +46,19 @@ export function pipelineAnalyzer(s: PipelineSettings): Analyzer {
     return out;
   };
   return { family: s.family, spec: s.spec, resolved, analyze };
+}
+
+/**
+ * The families of languages other than English (snowball, ngram, unsegmented): the stopwords-iso
+ * list of `lang` by default where the package has one (else none), the family's other defaults,
+ * and the user's options over both.
+ */
+export function isoStopwordAnalyzer(
+  family: string,
+  lang: string,
+  options: AnalyzerOptions,
+  defaults: Omit<Required<AnalyzerOptions>, "stopwords">,
+): Analyzer {
+  const resolved = resolveOptions(options, { stopwords: isoStopwords(lang) ? "iso" : "none", ...defaults });
+  return pipelineAnalyzer({ family, spec: { lang, options }, resolved, stopwordLang: lang });
 }

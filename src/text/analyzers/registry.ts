@@ -99,13 +99,30 @@ export const LANG_ALIASES: Readonly<Record<string, string>> = {
   xho: "xh",
 };
 
-/** Normalises a language code: lower case, region dropped (`en-US` -> `en`), aliases applied. */
+/**
+ * Normalises a language code: lower case, region dropped (`en-US` -> `en`), aliases applied.
+ * @example
+ * ```ts
+ * import { normalizeLang } from "xlir";
+ * console.assert(normalizeLang("en-US") === "en" && normalizeLang("sw_KE") === "sw");
+ * console.assert(normalizeLang(" EUS ") === "eu"); // ISO 639-3 alias of Basque
+ * ```
+ */
 export function normalizeLang(lang: string): string {
   const base = lang.trim().toLowerCase().replace(/_/g, "-").split("-")[0];
   return LANG_ALIASES[base] ?? base;
 }
 
-/** Which family `getAnalyzer` uses for a language code. */
+/**
+ * Which family `getAnalyzer` uses for a language code.
+ * @example
+ * ```ts
+ * import { analyzerFamily } from "xlir";
+ * console.assert(analyzerFamily("en-GB") === "english" && analyzerFamily("eu") === "snowball");
+ * console.assert(analyzerFamily("swh") === "ngram" && analyzerFamily("km") === "unsegmented");
+ * console.assert(analyzerFamily("qya") === "generic");
+ * ```
+ */
 export function analyzerFamily(lang: string): "english" | "snowball" | "ngram" | "unsegmented" | "generic" {
   const l = normalizeLang(lang);
   if (l === "en") return "english";
@@ -141,12 +158,31 @@ export function getAnalyzer(lang: string, options?: AnalyzerOptions): Analyzer {
   }
 }
 
-/** Rebuilds an analyser from the spec an index manifest stores. */
+/**
+ * Rebuilds an analyser from the spec an index manifest stores.
+ * @example
+ * ```ts
+ * import { analyzerFromSpec, getAnalyzer, sameAnalyzer } from "xlir";
+ * const a = getAnalyzer("sw", { ngram: 3 });
+ * const b = analyzerFromSpec(JSON.parse(JSON.stringify(a.spec))); // as read back from a manifest
+ * const text = "Habari za asubuhi";
+ * console.assert(sameAnalyzer(a, b) && a.analyze(text).join(" ") === b.analyze(text).join(" "));
+ * ```
+ */
 export function analyzerFromSpec(spec: AnalyzerSpec): Analyzer {
   return getAnalyzer(spec.lang, spec.options);
 }
 
-/** Two specs describe the same analysis when their resolved options and family agree. */
+/**
+ * Two specs describe the same analysis when their resolved options and family agree.
+ * @example
+ * ```ts
+ * import { getAnalyzer, sameAnalyzer } from "xlir";
+ * // options that spell out the defaults of Swahili (ngram family: 4-grams) resolve the same
+ * console.assert(sameAnalyzer(getAnalyzer("sw"), getAnalyzer("sw", { ngram: 4, stopwords: "default" })));
+ * console.assert(!sameAnalyzer(getAnalyzer("sw"), getAnalyzer("sw", { ngram: 3 })));
+ * ```
+ */
 export function sameAnalyzer(a: Analyzer, b: Analyzer): boolean {
   return (
     a.family === b.family &&

@@ -24,7 +24,15 @@ function snowballModule(): SnowballModule {
   return snowball;
 }
 
-/** Snowball algorithm names available (e.g. "english" = Porter2, "porter", "basque", "irish"). */
+/**
+ * Snowball algorithm names available (e.g. "english" = Porter2, "porter", "basque", "irish").
+ * @example
+ * ```ts
+ * import { snowballAlgorithms } from "xlir";
+ * const names = snowballAlgorithms();
+ * console.assert(["english", "porter", "basque", "irish"].every((a) => names.includes(a)));
+ * ```
+ */
 export function snowballAlgorithms(): string[] {
   return snowballModule().algorithms();
 }
@@ -63,6 +71,20 @@ const stemCaches = new Map<string, (word: string) => string>();
 /**
  * A memoised stemming function for a Snowball algorithm. Snowball stemmers keep state between
  * calls, so one instance per algorithm is used synchronously; results are cached per word.
+ * @example
+ * ```ts
+ * import { snowballStemmer, XlirError } from "xlir";
+ * const stem = snowballStemmer("english");
+ * console.assert(stem("running") === "run" && stem("generously") === "generous");
+ * console.assert(snowballStemmer("english") === stem); // one memoised function per algorithm
+ * let code = "";
+ * try {
+ *   snowballStemmer("klingon");
+ * } catch (e) {
+ *   code = e instanceof XlirError ? e.code : "";
+ * }
+ * console.assert(code === "CONFIG");
+ * ```
  */
 export function snowballStemmer(algorithm: string): (word: string) => string {
   const cached = stemCaches.get(algorithm);
@@ -90,7 +112,16 @@ export function snowballStemmer(algorithm: string): (word: string) => string {
 
 let isoLists: Record<string, string[]> | undefined;
 
-/** The `stopwords-iso` list for a language, or undefined when the package has none. */
+/**
+ * The `stopwords-iso` list for a language, or undefined when the package has none.
+ * @example
+ * ```ts
+ * import { isoStopwords } from "xlir";
+ * const sw = isoStopwords("sw");
+ * console.assert(sw !== undefined && sw.has("na") && !sw.has("habari"));
+ * console.assert(isoStopwords("om") === undefined); // Oromo: no list in the package
+ * ```
+ */
 export function isoStopwords(lang: string): ReadonlySet<string> | undefined {
   isoLists ??= require("stopwords-iso") as Record<string, string[]>;
   const list = isoLists[lang];

@@ -8,17 +8,9 @@
  * still searchable, and a short query segment still meets such a run through its 3-grams.
  * Stopwords from stopwords-iso where it has a list (th, my); none otherwise.
  */
-import { resolveOptions } from "../analyzer.js";
 import type { Analyzer, AnalyzerOptions } from "../analyzer.js";
-import { isoStopwords } from "./resources.js";
-import { pipelineAnalyzer } from "./pipeline.js";
+import { isoStopwordAnalyzer } from "./pipeline.js";
 
 export function unsegmentedAnalyzer(lang: string, options: AnalyzerOptions): Analyzer {
-  const resolved = resolveOptions(options, {
-    stopwords: isoStopwords(lang) ? "iso" : "none",
-    stemmer: "none",
-    ngram: 3,
-    maxSegment: 12,
-  });
-  return pipelineAnalyzer({ family: "unsegmented", spec: { lang, options }, resolved, stopwordLang: lang });
+  return isoStopwordAnalyzer("unsegmented", lang, options, { stemmer: "none", ngram: 3, maxSegment: 12 });
 }

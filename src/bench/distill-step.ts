@@ -4,13 +4,12 @@
  */
 import { manualSeed, randn, tensor, tidy, type Tensor } from "../engine/index.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
-import type { EncoderConfig } from "../models/types.js";
 import { createAdamW } from "../train/optimizer.js";
 import { XorShift32 } from "../util/random.js";
 import { median } from "../util/stats.js";
 import { getLoss } from "../losses/registry.js";
 import type { DistillBatch } from "../losses/types.js";
-import type { BenchShape } from "../train/bench.js";
+import { benchEncoderConfig, type BenchShape } from "../train/bench.js";
 
 export interface DistillStepBenchOptions extends BenchShape {
   dim: number;
@@ -32,20 +31,7 @@ export interface DistillStepBenchResult {
 
 /** Times `steps` full student steps for each loss on the same batch (lengths uniform in [seq/4, seq]). */
 export function benchDistillStep(o: DistillStepBenchOptions): DistillStepBenchResult {
-  const config: EncoderConfig = {
-    architecture: "bert",
-    vocabSize: o.vocab,
-    hiddenSize: o.hidden,
-    numLayers: o.layers,
-    numHeads: o.heads,
-    intermediateSize: o.ffn,
-    maxPositions: Math.max(512, o.seq),
-    typeVocabSize: 2,
-    layerNormEps: 1e-12,
-    padTokenId: 0,
-    hiddenAct: "gelu",
-    positionOffset: 0,
-  };
+  const config = benchEncoderConfig(o);
   const rng = new XorShift32(1);
   const B = o.batch;
   const L = o.seq;

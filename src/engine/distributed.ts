@@ -62,7 +62,27 @@ export interface DistributedOptions {
 
 export const DEFAULT_DIST_TIMEOUT_MS = 300_000;
 
-/** A joined gloo process group. */
+/**
+ * A joined gloo process group.
+ * @example
+ * ```ts
+ * import { freeLoopbackPort, ProcessGroup, XlirError } from "xlir";
+ * const masterPort = await freeLoopbackPort();
+ * // a group of one rank: every collective returns this rank's own values
+ * const g = ProcessGroup.init({ rank: 0, worldSize: 1, masterAddr: "127.0.0.1", masterPort, timeoutMs: 10_000 });
+ * console.assert(g.worldSize === 1 && g.localRank === 0);
+ * console.assert(g.allreduceNumbers([1, 2.5], "sum").join() === "1,2.5");
+ * g.barrier();
+ * g.destroy();
+ * let code = "";
+ * try {
+ *   ProcessGroup.init({ rank: 2, worldSize: 2, masterAddr: "127.0.0.1", masterPort });
+ * } catch (e) {
+ *   code = (e as XlirError).code; // rank outside 0..worldSize-1, refused before any connection
+ * }
+ * console.assert(code === "CONFIG");
+ * ```
+ */
 export class ProcessGroup {
   #h: GroupHandle | null;
   readonly rank: number;
@@ -192,6 +212,20 @@ export const TORCHRUN_ENV = ["RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT",
  * Distributed options from the torchrun environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT,
  * LOCAL_RANK), or null when none of RANK / WORLD_SIZE is set. Partial or malformed settings are a
  * CONFIG error naming the variable. LOCAL_RANK defaults to RANK.
+ * @example
+ * ```ts
+ * import { distributedFromEnv, XlirError } from "xlir";
+ * const o = distributedFromEnv({ RANK: "1", WORLD_SIZE: "2", MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29500" });
+ * console.assert(o !== null && o.rank === 1 && o.worldSize === 2 && o.masterPort === 29500);
+ * console.assert(distributedFromEnv({}) === null); // not launched by torchrun: one process
+ * let code = "";
+ * try {
+ *   distributedFromEnv({ RANK: "0", WORLD_SIZE: "2" }); // MASTER_ADDR and MASTER_PORT missing
+ * } catch (e) {
+ *   code = (e as XlirError).code;
+ * }
+ * console.assert(code === "CONFIG");
+ * ```
  */
 export function distributedFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,

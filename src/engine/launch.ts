@@ -41,7 +41,20 @@ export interface LaunchResult {
   masterPort: number;
 }
 
-/** A TCP port free on 127.0.0.1 at the time of asking (the kernel's choice). */
+/**
+ * A TCP port free on 127.0.0.1 at the time of asking (the kernel's choice).
+ * @example
+ * ```ts
+ * import { createServer } from "node:net";
+ * import { freeLoopbackPort } from "xlir";
+ * const port = await freeLoopbackPort();
+ * const srv = createServer();
+ * // the port can be listened on at once
+ * await new Promise<void>((ok, fail) => srv.once("error", fail).listen(port, "127.0.0.1", ok));
+ * console.assert(port > 0 && port < 65536 && (srv.address() as { port: number }).port === port);
+ * await new Promise((ok) => srv.close(ok));
+ * ```
+ */
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -54,12 +67,39 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-/** Human form of a rank's exit ("exited with 10", "was killed by SIGKILL"). */
+/**
+ * Human form of a rank's exit ("exited with 10", "was killed by SIGKILL").
+ * @example
+ * ```ts
+ * import { describeExit } from "xlir";
+ * console.assert(describeExit({ rank: 1, code: 10, signal: null, atMs: 5 }) === "exited with status 10");
+ * console.assert(describeExit({ rank: 0, code: null, signal: "SIGKILL", atMs: 5 }) === "was killed by SIGKILL");
+ * ```
+ */
 export function describeExit(e: RankExit): string {
   return e.signal ? `was killed by ${e.signal}` : `exited with status ${e.code}`;
 }
 
-/** Starts the ranks and waits for all of them; see the file comment. */
+/**
+ * Starts the ranks and waits for all of them; see the file comment.
+ * @example
+ * ```ts
+ * import { Writable } from "node:stream";
+ * import { launchLocalRanks } from "xlir";
+ * let text = "";
+ * const sink = new Writable({
+ *   write(chunk, _encoding, done) {
+ *     text += String(chunk);
+ *     done();
+ *   },
+ * });
+ * // each rank prints its torchrun variables and exits with its rank number
+ * const script = "console.log('rank ' + process.env.RANK + ' of ' + process.env.WORLD_SIZE); process.exitCode = Number(process.env.RANK)";
+ * const r = await launchLocalRanks({ nproc: 2, args: ["-e", script], stdout: sink, stderr: sink, graceMs: 2000 });
+ * console.assert(!r.ok && r.firstFailure?.rank === 1 && r.exits[0].code === 0 && r.exits[1].code === 1);
+ * console.assert(text.includes("rank 0 of 2\n") && text.includes("[rank 1] rank 1 of 2\n"));
+ * ```
+ */
 export async function launchLocalRanks(o: LaunchOptions): Promise<LaunchResult> {
   if (!Number.isInteger(o.nproc) || o.nproc < 1)
     throw new RangeError(`nproc must be a positive integer, got ${o.nproc}`);

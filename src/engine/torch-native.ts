@@ -182,7 +182,20 @@ function candidates(): string[] {
   ];
 }
 
-/** Default thread settings: 1 libtorch intra-op thread, OpenBLAS on min(2, cores) (fastest in docs/stack.md). */
+/**
+ * Default thread settings: 1 libtorch intra-op thread, OpenBLAS on min(2, cores) (fastest in docs/stack.md).
+ * @example
+ * ```ts
+ * import { defaultThreads } from "xlir";
+ * const saved = process.env.XLIR_TORCH_THREADS;
+ * process.env.XLIR_TORCH_THREADS = "3";
+ * console.assert(defaultThreads().torch === 3);
+ * process.env.XLIR_TORCH_THREADS = "many"; // not a positive integer: the default, 1
+ * console.assert(defaultThreads().torch === 1 && defaultThreads().blas >= 1);
+ * if (saved === undefined) delete process.env.XLIR_TORCH_THREADS;
+ * else process.env.XLIR_TORCH_THREADS = saved;
+ * ```
+ */
 export function defaultThreads(): { torch: number; blas: number } {
   const env = (k: string): number | undefined => {
     const v = process.env[k];
@@ -217,7 +230,16 @@ function tryLoad(): NativeTorch | null {
   return cached;
 }
 
-/** True when the libtorch binding is built and loads. */
+/**
+ * True when the libtorch binding is built and loads.
+ * @example
+ * ```ts
+ * import { isTorchAvailable, torchLoadFailure, torchVersion } from "xlir";
+ * // available exactly when nothing failed to load; then libtorch answers
+ * console.assert(isTorchAvailable() === (torchLoadFailure() === null));
+ * if (isTorchAvailable()) console.assert(/^\d+\.\d+/.test(torchVersion()));
+ * ```
+ */
 export function isTorchAvailable(): boolean {
   return tryLoad() !== null;
 }
@@ -282,7 +304,24 @@ export function selectDevice(n: NativeTorch, name: string, source = "device"): s
   return n.setDevice(name);
 }
 
-/** Why the binding did not load (for diagnostics), or null when it did. */
+/**
+ * Why the binding did not load (for diagnostics), or null when it did.
+ * @example
+ * ```ts
+ * import { isTorchAvailable, ones, tidy, torchLoadFailure, XlirError } from "xlir";
+ * const why = torchLoadFailure();
+ * if (why === null) console.assert(tidy(() => ones([3]).sum().item()) === 3);
+ * else {
+ *   let code = "";
+ *   try {
+ *     ones([3]);
+ *   } catch (e) {
+ *     code = (e as XlirError).code;
+ *   }
+ *   console.assert(!isTorchAvailable() && code === "NATIVE_MISSING");
+ * }
+ * ```
+ */
 export function torchLoadFailure(): string | null {
   tryLoad();
   return failure;

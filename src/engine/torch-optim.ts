@@ -45,6 +45,20 @@ export interface SavedAdamWState {
   expAvgSq: Float32Array;
 }
 
+/**
+ * AdamW over parameter groups, its state in the binding (update: see the file comment).
+ * @example
+ * ```ts
+ * import { AdamW, tensor, tidy } from "xlir";
+ * const w = tensor([0], [1]).requireGrad(); // a parameter: lives outside any scope
+ * const opt = new AdamW([{ params: [w], lr: 0.1, weightDecay: 0 }]);
+ * tidy(() => w.sub(3).pow(2).sum().backward()); // gradient 2 (w - 3) = -6
+ * opt.step(); // the first step moves by lr against the gradient's sign: m_hat / sqrt(v_hat) = g / |g|
+ * console.assert(Math.abs(w.item() - 0.1) < 1e-6 && opt.getState()[0]!.step === 1);
+ * opt.free();
+ * w.free();
+ * ```
+ */
 export class AdamW {
   #h: OptimHandle | null;
   readonly groups: ParamGroup[];

@@ -16,6 +16,22 @@ type Operand = Tensor | number;
 
 const scopes: Set<Tensor>[] = [];
 
+/**
+ * A libtorch tensor owning one native handle: ops return new tensors, freed by their `tidy` scope
+ * or by `free()` (see the file comment).
+ * @example
+ * ```ts
+ * import { tensor, tidy } from "xlir";
+ * tidy(() => {
+ *   const x = tensor([1, 2, 3, 4], [2, 2], "float64").requireGrad();
+ *   const y = x.mul(x).sum(); // sum of squares
+ *   y.backward();
+ *   console.assert(y.item() === 30 && x.shape.join() === "2,2");
+ *   console.assert(x.grad!.toFloat64().join() === "2,4,6,8"); // dy/dx = 2x
+ *   console.assert(x.matmul(x).toFloat64().join() === "7,10,15,22");
+ * });
+ * ```
+ */
 export class Tensor {
   #h: Handle | null;
 
@@ -329,7 +345,18 @@ function red(
   return wrap(native()[op](a.handle, dims === undefined ? null : toDims(dims), keep));
 }
 
-/** Wraps a raw handle as a Tensor in the current scope (for code that calls the binding directly). */
+/**
+ * Wraps a raw handle as a Tensor in the current scope (for code that calls the binding directly).
+ * @example
+ * ```ts
+ * import { fromHandle, liveTensors, tensor, tidy } from "xlir";
+ * const before = liveTensors();
+ * const t = tensor([1, 2, 3], [3]); // outside any scope
+ * // the wrapper reads the same native tensor and belongs to the scope it is made in
+ * const sum = tidy(() => fromHandle(t.handle).sum().item());
+ * console.assert(sum === 6 && liveTensors() === before); // the scope freed it
+ * ```
+ */
 export function fromHandle(h: Handle): Tensor {
   return wrap(h);
 }
@@ -381,7 +408,22 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** Takes tensors out of every scope: they live until freed explicitly. Returns its argument. */
+/**
+ * Takes tensors out of every scope: they live until freed explicitly. Returns its argument.
+ * @example
+ * ```ts
+ * import { keep, liveTensors, tensor, tidy } from "xlir";
+ * const before = liveTensors();
+ * const cache = [];
+ * tidy(() => {
+ *   cache.push(keep(tensor([1, 2], [2]))); // stored, not returned: freed with the scope without keep
+ *   tensor([3], [1]); // freed with the scope
+ * });
+ * console.assert(liveTensors() === before + 1 && tidy(() => cache[0].sum().item()) === 3);
+ * cache[0].free();
+ * console.assert(liveTensors() === before);
+ * ```
+ */
 export function keep<T extends Tensor>(t: T): T {
   for (const s of scopes) s.delete(t);
   return t;
@@ -408,7 +450,18 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Number of native tensors currently alive (for leak tests). */
+/**
+ * Number of native tensors currently alive (for leak tests).
+ * @example
+ * ```ts
+ * import { liveTensors, tensor } from "xlir";
+ * const before = liveTensors();
+ * const t = tensor([1], [1]);
+ * console.assert(liveTensors() === before + 1);
+ * t.free();
+ * console.assert(liveTensors() === before && t.isFreed);
+ * ```
+ */
 export function liveTensors(): number {
   return native().liveTensors();
 }

@@ -42,6 +42,53 @@ export function columnLogUpdate(
   for (let j = 0; j < n; j++) v[j] = logb[j] - (Math.log(colSum[j]) + colMax[j]);
 }
 
+/**
+ * The loop shared by the Sinkhorn solvers (POT's): `step` runs up to maxIterations times; after
+ * iterations 0, 10, 20, ... `columnSums` fills its [n] argument with the current plan's column
+ * sums P^T 1, and the loop stops, converged, once ||P^T 1 - b||_2 < tolerance. A step that returns
+ * false ends the loop uncounted and unconverged (machine precision reached; the solver keeps its
+ * previous iterate).
+ */
+export function sinkhornIterations(
+  b: ArrayLike<number>,
+  maxIterations: number,
+  tolerance: number,
+  step: () => boolean,
+  columnSums: (out: Float64Array) => void,
+): { iterations: number; converged: boolean } {
+  const n = b.length;
+  const sums = new Float64Array(n);
+  let it = 0;
+  while (it < maxIterations) {
+    if (!step()) break;
+    const check = it % 10 === 0;
+    it++;
+    if (check) {
+      columnSums(sums);
+      let err = 0;
+      for (let j = 0; j < n; j++) err += (sums[j] - b[j]) ** 2;
+      if (Math.sqrt(err) < tolerance) return { iterations: it, converged: true };
+    }
+  }
+  return { iterations: it, converged: false };
+}
+
+/** The plan diag(u) K diag(v): P_ij = u_i K_ij v_j, K [m, n] row-major. */
+export function scaledPlan(
+  u: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  m: number,
+  n: number,
+): Float64Array {
+  const plan = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const off = i * n;
+    for (let j = 0; j < n; j++) plan[off + j] = u[i] * k[off + j] * v[j];
+  }
+  return plan;
+}
+
 const LOW = 1e-50; // scalings outside [LOW, HIGH] are absorbed into the potentials
 const HIGH = 1e50;
 
@@ -143,40 +190,28 @@ export function sinkhornLogAbsorbed(
     return false;
   };
 
-  let converged = false;
-  let it = 0;
-  while (it < maxIterations) {
-    if (it === 0 || !fastStep()) logStep();
-    else {
-      if (outOfRange(us, a) || outOfRange(vs, b)) {
-        for (let i = 0; i < m; i++) ubar[i] += a[i] > 0 ? Math.log(us[i]) : 0;
-        for (let j = 0; j < n; j++) vbar[j] += b[j] > 0 ? Math.log(vs[j]) : 0;
-        us.fill(1);
-        vs.fill(1);
-        rebuildKernel();
-      }
+  let first = true;
+  const step = (): boolean => {
+    if (first || !fastStep()) logStep();
+    else if (outOfRange(us, a) || outOfRange(vs, b)) {
+      for (let i = 0; i < m; i++) ubar[i] += a[i] > 0 ? Math.log(us[i]) : 0;
+      for (let j = 0; j < n; j++) vbar[j] += b[j] > 0 ? Math.log(vs[j]) : 0;
+      us.fill(1);
+      vs.fill(1);
+      rebuildKernel();
     }
-    const check = it % 10 === 0;
-    it++;
-    if (check) {
-      colSum.fill(0);
-      for (let i = 0; i < m; i++) {
-        const off = i * n;
-        const ui = us[i];
-        for (let j = 0; j < n; j++) colSum[j] += ui * kt[off + j];
-      }
-      let err = 0;
-      for (let j = 0; j < n; j++) err += (colSum[j] * vs[j] - b[j]) ** 2;
-      if (Math.sqrt(err) < tolerance) {
-        converged = true;
-        break;
-      }
+    first = false;
+    return true;
+  };
+  const columnSums = (out: Float64Array): void => {
+    out.fill(0);
+    for (let i = 0; i < m; i++) {
+      const off = i * n;
+      const ui = us[i];
+      for (let j = 0; j < n; j++) out[j] += ui * kt[off + j];
     }
-  }
-  const plan = new Float64Array(mn);
-  for (let i = 0; i < m; i++) {
-    const off = i * n;
-    for (let j = 0; j < n; j++) plan[off + j] = us[i] * kt[off + j] * vs[j];
-  }
-  return { plan, iterations: it, converged };
+    for (let j = 0; j < n; j++) out[j] *= vs[j];
+  };
+  const { iterations, converged } = sinkhornIterations(b, maxIterations, tolerance, step, columnSums);
+  return { plan: scaledPlan(us, kt, vs, m, n), iterations, converged };
 }

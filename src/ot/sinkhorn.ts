@@ -6,7 +6,7 @@
  */
 import type { OtResult, SinkhornOptions } from "./types.js";
 import { XlirError } from "../errors.js";
-import { columnLogUpdate, sinkhornLogAbsorbed } from "./sinkhorn-absorbed.js";
+import { columnLogUpdate, scaledPlan, sinkhornIterations, sinkhornLogAbsorbed } from "./sinkhorn-absorbed.js";
 import { checkIterations, checkPositive, checkProblem, planStats, type OtProblem } from "./validate.js";
 
 /**
@@ -88,9 +88,7 @@ export function sinkhornLog(
   const v = new Float64Array(n);
   const colMax = new Float64Array(n);
   const colSum = new Float64Array(n);
-  let converged = false;
-  let it = 0;
-  while (it < maxIterations) {
+  const step = (): boolean => {
     columnLogUpdate(mr, u, logb, m, n, colMax, colSum, v); // v_j = log b_j - logsumexp_i(mr_ij + u_i)
     // u_i = log a_i - logsumexp_j(mr_ij + v_j): contiguous row reductions.
     for (let i = 0; i < m; i++) {
@@ -105,29 +103,23 @@ export function sinkhornLog(
       for (let j = 0; j < n; j++) s += Math.exp(mr[off + j] + v[j] - mx);
       u[i] = loga[i] - (Math.log(s) + mx);
     }
-    const check = it % 10 === 0;
-    it++;
-    if (check) {
-      colSum.fill(0);
-      for (let i = 0; i < m; i++) {
-        const off = i * n;
-        const ui = u[i];
-        for (let j = 0; j < n; j++) colSum[j] += Math.exp(mr[off + j] + ui + v[j]);
-      }
-      let err = 0;
-      for (let j = 0; j < n; j++) err += (colSum[j] - p.b[j]) ** 2;
-      if (Math.sqrt(err) < tolerance) {
-        converged = true;
-        break;
-      }
+    return true;
+  };
+  const columnSums = (out: Float64Array): void => {
+    out.fill(0);
+    for (let i = 0; i < m; i++) {
+      const off = i * n;
+      const ui = u[i];
+      for (let j = 0; j < n; j++) out[j] += Math.exp(mr[off + j] + ui + v[j]);
     }
-  }
+  };
+  const { iterations, converged } = sinkhornIterations(p.b, maxIterations, tolerance, step, columnSums);
   const plan = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     const off = i * n;
     for (let j = 0; j < n; j++) plan[off + j] = Math.exp(mr[off + j] + u[i] + v[j]);
   }
-  return { plan, iterations: it, converged };
+  return { plan, iterations, converged };
 }
 
 /** Plain-domain Sinkhorn-Knopp iterations (POT sinkhorn_knopp). */
@@ -154,9 +146,8 @@ export function sinkhornPlain(
   let uNew = new Float64Array(m);
   let vNew = new Float64Array(n);
   const ktu = new Float64Array(n);
-  let converged = false;
-  let it = 0;
-  while (it < maxIterations) {
+  /** v = b / (K^T u), u = a / (K v); false, keeping the previous (u, v), on underflow/overflow. */
+  const step = (): boolean => {
     ktu.fill(0);
     for (let i = 0; i < m; i++) {
       const off = i * n;
@@ -176,30 +167,19 @@ export function sinkhornPlain(
     }
     for (let i = 0; i < m && !bad; i++) if (!Number.isFinite(uNew[i])) bad = true;
     for (let j = 0; j < n && !bad; j++) if (!Number.isFinite(vNew[j])) bad = true;
-    if (bad) break; // machine precision reached: keep the previous (u, v), report unconverged
+    if (bad) return false; // machine precision reached: keep the previous (u, v), report unconverged
     [u, uNew] = [uNew, u];
     [v, vNew] = [vNew, v];
-    const check = it % 10 === 0;
-    it++;
-    if (check) {
-      ktu.fill(0);
-      for (let i = 0; i < m; i++) {
-        const off = i * n;
-        const ui = u[i];
-        for (let j = 0; j < n; j++) ktu[j] += ui * k[off + j] * v[j];
-      }
-      let err = 0;
-      for (let j = 0; j < n; j++) err += (ktu[j] - p.b[j]) ** 2;
-      if (Math.sqrt(err) < tolerance) {
-        converged = true;
-        break;
-      }
+    return true;
+  };
+  const columnSums = (out: Float64Array): void => {
+    out.fill(0);
+    for (let i = 0; i < m; i++) {
+      const off = i * n;
+      const ui = u[i];
+      for (let j = 0; j < n; j++) out[j] += ui * k[off + j] * v[j];
     }
-  }
-  const plan = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    const off = i * n;
-    for (let j = 0; j < n; j++) plan[off + j] = u[i] * k[off + j] * v[j];
-  }
-  return { plan, iterations: it, converged };
+  };
+  const { iterations, converged } = sinkhornIterations(p.b, maxIterations, tolerance, step, columnSums);
+  return { plan: scaledPlan(u, k, v, m, n), iterations, converged };
 }

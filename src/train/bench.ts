@@ -37,6 +37,24 @@ export interface BenchShape {
   steps: number;
 }
 
+/** The random BERT-layout encoder a training benchmark builds for `shape` (max positions >= seq, at least 512). */
+export function benchEncoderConfig(shape: BenchShape): EncoderConfig {
+  return {
+    architecture: "bert",
+    vocabSize: shape.vocab,
+    hiddenSize: shape.hidden,
+    numLayers: shape.layers,
+    numHeads: shape.heads,
+    intermediateSize: shape.ffn,
+    maxPositions: Math.max(512, shape.seq),
+    typeVocabSize: 2,
+    layerNormEps: 1e-12,
+    padTokenId: 0,
+    hiddenAct: "gelu",
+    positionOffset: 0,
+  };
+}
+
 export interface TrainBenchOptions extends BenchShape {
   /** Untimed steps first (default 3). */
   warmup?: number;
@@ -106,20 +124,7 @@ export function benchTrain(o: TrainBenchOptions): TrainBenchResult {
   if (o.device !== undefined) setDevice(o.device, "--device");
   const device = getDevice();
   const dim = o.dim ?? 128;
-  const config: EncoderConfig = {
-    architecture: "bert",
-    vocabSize: o.vocab,
-    hiddenSize: o.hidden,
-    numLayers: o.layers,
-    numHeads: o.heads,
-    intermediateSize: o.ffn,
-    maxPositions: Math.max(512, o.seq),
-    typeVocabSize: 2,
-    layerNormEps: 1e-12,
-    padTokenId: 0,
-    hiddenAct: "gelu",
-    positionOffset: 0,
-  };
+  const config = benchEncoderConfig(o);
   const enc = TorchEncoder.random(config, { kind: "colbert", dim, pooling: "cls" }, 0).train();
   const named = enc.namedParameters();
   const params = named.reduce((s, [, p]) => s + p.numel, 0);

@@ -50,7 +50,16 @@ interface Meta {
   worldSize?: number;
 }
 
-/** JSON with object keys sorted, so equal configs hash equally. */
+/**
+ * JSON with object keys sorted, so equal configs hash equally.
+ * @example
+ * ```ts
+ * import { canonicalJson } from "xlir";
+ * // keys sorted at every depth, undefined members left out
+ * const s = canonicalJson({ b: 1, a: [true, { d: null, c: "x" }], u: undefined });
+ * console.assert(s === '{"a":[true,{"c":"x","d":null}],"b":1}');
+ * ```
+ */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
   if (v !== null && typeof v === "object") {
@@ -64,7 +73,18 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** sha256 (hex) of the canonical JSON of a resolved config. */
+/**
+ * sha256 (hex) of the canonical JSON of a resolved config.
+ * @example
+ * ```ts
+ * import { createHash } from "node:crypto";
+ * import { configHash } from "xlir";
+ * const h = configHash({ lr: 1e-4, loss: "ot" });
+ * console.assert(h === configHash({ loss: "ot", lr: 1e-4 })); // key order does not matter
+ * console.assert(h === createHash("sha256").update('{"loss":"ot","lr":0.0001}').digest("hex"));
+ * console.assert(h !== configHash({ loss: "ot", lr: 2e-4 }));
+ * ```
+ */
 export function configHash(config: unknown): string {
   return createHash("sha256").update(canonicalJson(config)).digest("hex");
 }
@@ -85,7 +105,22 @@ function digestOf(blobs: Blob[], meta: string, config: string): string {
   return h.update(meta).update(config).digest("hex");
 }
 
-/** Writes `data` chunks to `file` atomically (temp sibling, fsync, rename, fsync folder). */
+/**
+ * Writes `data` chunks to `file` atomically (temp sibling, fsync, rename, fsync folder).
+ * @example
+ * ```ts
+ * import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeChunksAtomic } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "out.bin");
+ * writeChunksAtomic(file, [Uint8Array.of(1, 2), new TextEncoder().encode("ab")]);
+ * console.assert(readFileSync(file).join() === "1,2,97,98");
+ * console.assert(readdirSync(dir).join() === "out.bin"); // no temp file left behind
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function writeChunksAtomic(file: string, chunks: Uint8Array[]): void {
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${Date.now()}`);
   const fd = openSync(tmp, "w");
@@ -120,7 +155,32 @@ export interface CheckpointContents {
   worldSize?: number;
 }
 
-/** Saves parameters, optimizer state, training state and config to `file` (atomically). */
+/**
+ * Saves parameters, optimizer state, training state and config to `file` (atomically).
+ * @example
+ * ```ts
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { AdamW, CHECKPOINT_FORMAT, saveCheckpoint, tensor, tidy } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "step-1.safetensors");
+ * const w = tensor([1, 2], [2]).requireGrad();
+ * const optimizer = new AdamW([{ params: [w], lr: 0.1, weightDecay: 0 }]);
+ * tidy(() => w.sum().backward());
+ * optimizer.step();
+ * const state = { step: 1, position: 1, seed: 7, losses: [3] };
+ * saveCheckpoint(file, { params: [["w", w]], optimizer, state, config: { lr: 0.1 } });
+ * // a safetensors file: 8-byte header length, JSON header, float32 data
+ * const bytes = readFileSync(file);
+ * const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString("utf8"));
+ * console.assert(header.__metadata__.format === CHECKPOINT_FORMAT && header["param.w"].shape.join() === "2");
+ * console.assert(header["adam.0.m"].dtype === "F32" && JSON.parse(header.__metadata__.state).state.step === 1);
+ * optimizer.free();
+ * w.free();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function saveCheckpoint(file: string, c: CheckpointContents): void {
   const blobs: Blob[] = c.params.map(([n, t]) => ({
     name: `param.${n}`,
@@ -175,6 +235,36 @@ export function saveCheckpoint(file: string, c: CheckpointContents): void {
  * Restores a checkpoint into `params` (in place) and `optimizer`; returns the training state.
  * Refuses (XlirError) a missing file, a corrupt one, another config, other parameters, or a
  * checkpoint written by a run with another world size (`c.worldSize`, default 1).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { AdamW, loadCheckpoint, saveCheckpoint, tensor, tidy, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "ckpt.safetensors");
+ * const w = tensor([1, 2], [2]).requireGrad();
+ * const opt = new AdamW([{ params: [w], lr: 0.1, weightDecay: 0 }]);
+ * tidy(() => w.sum().backward());
+ * opt.step(); // w = [0.9, 1.9]
+ * saveCheckpoint(file, { params: [["w", w]], optimizer: opt, state: { step: 1, position: 1, seed: 7, losses: [3] }, config: { lr: 0.1 } });
+ * // restore into a fresh parameter and optimizer
+ * const w2 = tensor([0, 0], [2]).requireGrad();
+ * const opt2 = new AdamW([{ params: [w2], lr: 0.5, weightDecay: 0 }]);
+ * const state = loadCheckpoint(file, { params: [["w", w2]], optimizer: opt2, config: { lr: 0.1 } });
+ * console.assert(state.step === 1 && w2.toFloat32().join() === w.toFloat32().join() && opt2.getLr() === 0.1);
+ * console.assert(opt2.getState()[0]!.step === 1);
+ * let code = "";
+ * try {
+ *   loadCheckpoint(file, { params: [["w", w2]], optimizer: opt2, config: { lr: 0.2 } }); // another config
+ * } catch (e) {
+ *   code = (e as XlirError).code;
+ * }
+ * console.assert(code === "MISMATCH");
+ * [opt, opt2].forEach((o) => o.free());
+ * [w, w2].forEach((t) => t.free());
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export function loadCheckpoint(file: string, c: Omit<CheckpointContents, "state">): TrainState {
   if (!existsSync(file)) throw new XlirError("NOT_FOUND", `${file}: no such checkpoint`);

@@ -8,7 +8,18 @@
  */
 import type { TextTokenizer } from "../text/tokenizer.js";
 
-/** IDF of token ids over N sentences. */
+/**
+ * IDF of token ids over N sentences.
+ * @example
+ * ```ts
+ * import { IdfTable } from "xlir";
+ * // 3 sentences, token 5 in one of them
+ * const idf = new IdfTable(3, new Map([[5, 1]]));
+ * console.assert(idf.weight(5) === Math.log(4 / 2) + 1 && idf.weight(9) === Math.log(4) + 1); // 9: never seen
+ * const w = idf.batchWeights([5, 9, 0], [1, 1, 0]); // padding gets 0
+ * console.assert(w[0] === Math.fround(Math.log(2) + 1) && w[1] === Math.fround(Math.log(4) + 1) && w[2] === 0);
+ * ```
+ */
 export class IdfTable {
   constructor(
     /** Number of sentences N. */

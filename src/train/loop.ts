@@ -85,6 +85,18 @@ export interface DistributedTraining<B> {
  * Rank r's shard of a global batch: items r, r+W, r+2W, ... (strided, so that length-sorted
  * batches give every rank a similar amount of work). The batch must split evenly (CONFIG error
  * otherwise), so that the mean of the ranks' mean losses is the mean over the global batch.
+ * @example
+ * ```ts
+ * import { rankSlice, XlirError } from "xlir";
+ * console.assert(rankSlice([0, 1, 2, 3, 4, 5], 1, 3).join() === "1,4"); // items r, r+W, ...
+ * let code = "";
+ * try {
+ *   rankSlice([0, 1, 2], 0, 2); // 3 items do not split over 2 ranks
+ * } catch (e) {
+ *   code = (e as XlirError).code;
+ * }
+ * console.assert(code === "CONFIG");
+ * ```
  */
 export function rankSlice<T>(items: readonly T[], rank: number, worldSize: number): T[] {
   if (items.length % worldSize !== 0)
@@ -104,7 +116,38 @@ export interface TrainResult {
   resumedFrom: number | null;
 }
 
-/** Runs (or resumes) the loop; see the file comment for the exact semantics. */
+/**
+ * Runs (or resumes) the loop; see the file comment for the exact semantics.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { AdamW, tensor, trainLoop } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * // fit one weight to 3: loss (w - 3)^2, 4 updates
+ * const run = (checkpointPath?: string, stopAfter?: number) => {
+ *   const w = tensor([0], [1]).requireGrad();
+ *   const optimizer = new AdamW([{ params: [w], lr: 0.5, weightDecay: 0 }]);
+ *   const r = trainLoop({
+ *     steps: 4, params: [["w", w]], optimizer, seed: 1, config: { lr: 0.5 },
+ *     batches: (i) => i, stepFn: () => w.sub(3).pow(2).sum(),
+ *     checkpointPath, checkpointEvery: 1, stopAfter,
+ *   });
+ *   optimizer.free();
+ *   w.free();
+ *   return r;
+ * };
+ * const uninterrupted = run();
+ * const ckpt = join(dir, "ckpt.safetensors");
+ * run(ckpt, 2); // as if killed after 2 updates
+ * const resumed = run(ckpt); // a fresh loop picks up the checkpoint
+ * console.assert(resumed.resumedFrom === 2 && resumed.step === 4);
+ * console.assert(resumed.losses.every((l, t) => Math.abs(l - uninterrupted.losses[t]) < 1e-6));
+ * console.assert(uninterrupted.losses[0] === 9 && uninterrupted.losses[3] < 9);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function trainLoop<B>(o: TrainLoopOptions<B>): TrainResult {
   const A = o.accumulate ?? 1;
   if (!Number.isInteger(A) || A < 1)

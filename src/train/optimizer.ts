@@ -12,7 +12,15 @@ export interface TrainOptimizerOptions extends Partial<AdamWOptions> {
   noDecay?: (name: string) => boolean;
 }
 
-/** Default no-decay rule: biases and LayerNorm weights/biases. */
+/**
+ * Default no-decay rule: biases and LayerNorm weights/biases.
+ * @example
+ * ```ts
+ * import { isNoDecay } from "xlir";
+ * console.assert(isNoDecay("encoder.layer.0.output.LayerNorm.weight") && isNoDecay("pooler.dense.bias"));
+ * console.assert(!isNoDecay("embeddings.word_embeddings.weight"));
+ * ```
+ */
 export function isNoDecay(name: string): boolean {
   return name.endsWith(".bias") || name.includes("LayerNorm") || name.includes("layer_norm");
 }
@@ -20,6 +28,21 @@ export function isNoDecay(name: string): boolean {
 /**
  * Two parameter groups (0: decayed, 1: not decayed), frozen parameters (requires_grad false) left out.
  * Parameter order inside each group follows `named`, so optimizer state is saved and restored by position.
+ * @example
+ * ```ts
+ * import { createAdamW, tensor, type Tensor } from "xlir";
+ * const named: [string, Tensor][] = [
+ *   ["dense.weight", tensor([1, 2], [1, 2]).requireGrad()],
+ *   ["dense.bias", tensor([0], [1]).requireGrad()],
+ *   ["frozen.weight", tensor([1], [1])], // requires no gradient: left out
+ * ];
+ * const opt = createAdamW(named, { lr: 1e-3 });
+ * const [decayed, plain] = opt.groups;
+ * console.assert(decayed.params[0] === named[0][1] && decayed.params.length === 1 && decayed.weightDecay === 0.01);
+ * console.assert(plain.params[0] === named[1][1] && plain.params.length === 1 && plain.weightDecay === 0);
+ * opt.free();
+ * named.forEach(([, t]) => t.free());
+ * ```
  */
 export function createAdamW(named: [string, Tensor][], o: TrainOptimizerOptions): AdamW {
   const rule = o.noDecay ?? isNoDecay;

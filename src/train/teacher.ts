@@ -39,7 +39,27 @@ export interface TeacherTrainingOptions {
   onProgress?: (p: TrainProgress) => void;
 }
 
-/** Trains the teacher in place (resuming from `checkpointPath` when it exists). */
+/**
+ * Trains the teacher in place (resuming from `checkpointPath` when it exists).
+ * @example
+ * ```ts
+ * import { loadHfFolder, TorchEncoder, trainTeacher } from "xlir";
+ * const m = await loadHfFolder("test/fixtures/tiny-bert");
+ * const encoder = TorchEncoder.fromHfModel(m).unfreeze();
+ * const r = trainTeacher({
+ *   encoder, tokenizer: m.tokenizer,
+ *   pairs: [
+ *     { query: "the fox", document: "a fox ran", documentId: 0 },
+ *     { query: "coffee", document: "the cafe", documentId: 1 },
+ *   ],
+ *   optim: { steps: 2, batchSize: 2, learningRate: 1e-3, warmupSteps: 1, weightDecay: 0, clipNorm: 1, accumulate: 1, checkpointEvery: 0 },
+ *   maxQueryLength: 8, maxDocLength: 16, temperature: 0.05, seed: 1, config: {},
+ * });
+ * // InfoNCE over 2 in-batch candidates: finite, non-negative; the encoder is back in eval mode
+ * console.assert(r.step === 2 && r.losses.every((l) => Number.isFinite(l) && l >= 0) && !encoder.training);
+ * encoder.free();
+ * ```
+ */
 export function trainTeacher(o: TeacherTrainingOptions): TrainResult {
   const contrastive = getLoss("contrastive");
   // bucket by document length (the longer side dominates the cost), queries follow

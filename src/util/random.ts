@@ -56,7 +56,17 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** The same generator as a function returning uniform numbers in [0, 1). */
+/**
+ * The same generator as a function returning uniform numbers in [0, 1).
+ * @example
+ * ```ts
+ * import { mulberry32, Mulberry32 } from "xlir";
+ * const next = mulberry32(7);
+ * const twin = new Mulberry32(7);
+ * const xs = [next(), next(), next()];
+ * console.assert(xs.every((x) => x >= 0 && x < 1 && x === twin.next())); // the class's stream
+ * ```
+ */
 export function mulberry32(seed: number): () => number {
   const rng = new Mulberry32(seed);
   return () => rng.next();

@@ -31,7 +31,33 @@ h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{max-width:100%;overflow-x:auto}.chart svg{height:auto}.meta{color:#666;font-size:.85em}`;
 
-/** Builds the HTML text. */
+/**
+ * Builds the HTML text.
+ * @example
+ * ```ts
+ * import { renderReportHtml } from "xlir";
+ * const input = {
+ *   title: "Toy <run>",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ *   results: [
+ *     { benchmark: "help", language: "eu", system: "bm25", measure: "RR@10", value: 0.2, ci_low: 0.1, ci_high: 0.3, p_vs_baseline: null, baseline: null, significant: null },
+ *     { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.4, ci_low: 0.3, ci_high: 0.5, p_vs_baseline: 0.01, baseline: "bm25", significant: true },
+ *   ],
+ *   comparisons: [],
+ *   systems: ["bm25", "ot"],
+ *   languages: ["eu"],
+ *   benchmarks: ["help"],
+ *   seeds: [13],
+ *   lossCurves: [],
+ *   plans: [],
+ *   meta: {},
+ * };
+ * const html = await renderReportHtml(input);
+ * console.assert(html.startsWith("<!DOCTYPE html>") && html.includes("<title>Toy &lt;run&gt;</title>"));
+ * // one bar chart (help: RR@10) inline as SVG, no script
+ * console.assert(html.match(/<svg/g)?.length === 1 && !html.includes("<script"));
+ * ```
+ */
 export async function renderReportHtml(input: ReportInput): Promise<string> {
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);

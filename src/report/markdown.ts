@@ -23,6 +23,32 @@ function mdTable(head: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/**
+ * Builds report.md: the tables of the HTML report as Markdown tables, without charts.
+ * @example
+ * ```ts
+ * import { renderReportMarkdown } from "xlir";
+ * const input = {
+ *   title: "Toy <run>",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ *   results: [
+ *     { benchmark: "help", language: "eu", system: "bm25", measure: "RR@10", value: 0.2, ci_low: 0.1, ci_high: 0.3, p_vs_baseline: null, baseline: null, significant: null },
+ *     { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.4, ci_low: 0.3, ci_high: 0.5, p_vs_baseline: 0.01, baseline: "bm25", significant: true },
+ *   ],
+ *   comparisons: [],
+ *   systems: ["bm25", "ot"],
+ *   languages: ["eu"],
+ *   benchmarks: ["help"],
+ *   seeds: [13],
+ *   lossCurves: [],
+ *   plans: [],
+ *   meta: {},
+ * };
+ * const md = renderReportMarkdown(input);
+ * console.assert(md.startsWith("# Toy <run>\n"));
+ * console.assert(md.includes("| help | eu | ot | RR@10 | 0.4000 | [0.3000, 0.5000] | 0.0100 | - | bm25 | \\* |"));
+ * ```
+ */
 export function renderReportMarkdown(input: ReportInput): string {
   const out = [
     `# ${input.title}`,

@@ -1,26 +1,14 @@
 /** report.html: one self-contained file (inline CSS and SVG, no script, no network). */
 import { lossCurveSpec, renderVegaLite, resultsBarSpec, stagesSpec } from "./charts.js";
 import { planSvgs } from "./plans.js";
-import {
-  COMPARISON_HEAD,
-  RESULT_HEAD,
-  SEED_HEAD,
-  STAGE_HEAD,
-  STUDENT_HEAD,
-  comparisonCells,
-  isSummaryRow,
-  resultCells,
-  seedCells,
-  stageCells,
-  studentCells,
-} from "./tables.js";
+import { isSummaryRow, reportTables, type ReportTable } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function table(head: string[], rows: string[][]): string {
+function table({ head, rows }: ReportTable): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
@@ -85,16 +73,14 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
     }
   }
   parts.push(`</div>`);
-  parts.push(
-    `<h2>Results table</h2>${table(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells))}`,
-  );
-  if (input.comparisons.length > 0) {
+  const tables = reportTables(input);
+  parts.push(`<h2>Results table</h2>${table(tables.results)}`);
+  if (tables.comparisons) {
     parts.push(
-      `<h2>Pairwise comparisons (OT vs contrastive)</h2><p class="meta">p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. &lt; 0.05 and every seed's difference has the same sign.</p>${table(COMPARISON_HEAD, input.comparisons.map(comparisonCells))}`,
+      `<h2>Pairwise comparisons (OT vs contrastive)</h2><p class="meta">p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. &lt; 0.05 and every seed's difference has the same sign.</p>${table(tables.comparisons)}`,
     );
   }
-  const perSeed = input.results.filter((r) => !isSummaryRow(r));
-  if (perSeed.length > 0) parts.push(`<h2>Per seed</h2>${table(SEED_HEAD, perSeed.map(seedCells))}`);
+  if (tables.perSeed) parts.push(`<h2>Per seed</h2>${table(tables.perSeed)}`);
   if (input.lossCurves.length > 0)
     parts.push(
       `<h2>Training loss</h2><div class="chart">${await renderVegaLite(lossCurveSpec(input.lossCurves))}</div>`,
@@ -105,14 +91,14 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
       `<h2>Transport plans</h2><div class="charts">${svgs.map((s) => `<div class="chart">${s}</div>`).join("\n")}</div>`,
     );
   }
-  if (input.students && input.students.length > 0) {
+  if (tables.students) {
     parts.push(
-      `<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(STUDENT_HEAD, input.students.map(studentCells))}`,
+      `<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(tables.students)}`,
     );
   }
-  if (input.stages && input.stages.length > 0) {
+  if (input.stages && tables.stages) {
     parts.push(
-      `<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(STAGE_HEAD, input.stages.map(stageCells))}`,
+      `<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(tables.stages)}`,
     );
   }
   parts.push(`<h2>Run metadata</h2><pre>${escapeHtml(JSON.stringify(input.meta, null, 2))}</pre>`);

@@ -1,21 +1,9 @@
 /** report.md: the same tables as the HTML, without charts. */
-import {
-  COMPARISON_HEAD,
-  RESULT_HEAD,
-  SEED_HEAD,
-  STAGE_HEAD,
-  STUDENT_HEAD,
-  comparisonCells,
-  isSummaryRow,
-  resultCells,
-  seedCells,
-  stageCells,
-  studentCells,
-} from "./tables.js";
+import { reportTables, type ReportTable } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\*/g, "\\*");
-function mdTable(head: string[], rows: string[][]): string {
+function mdTable({ head, rows }: ReportTable): string {
   return [
     `| ${head.map(cell).join(" | ")} |`,
     `|${head.map(() => " --- ").join("|")}|`,
@@ -50,6 +38,7 @@ function mdTable(head: string[], rows: string[][]): string {
  * ```
  */
 export function renderReportMarkdown(input: ReportInput): string {
+  const tables = reportTables(input);
   const out = [
     `# ${input.title}`,
     "",
@@ -59,20 +48,19 @@ export function renderReportMarkdown(input: ReportInput): string {
     "",
     "Value = mean over queries (students: mean over seeds of the per-seed means, ± their standard deviation); 95% bootstrap CI; raw p against the baseline and p corrected across systems; \\* = significant after correction.",
     "",
-    mdTable(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells)),
+    mdTable(tables.results),
   ];
-  if (input.comparisons.length > 0) {
+  if (tables.comparisons) {
     out.push(
       "",
       "## Pairwise comparisons",
       "",
       "p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. < 0.05 and every seed's difference has the same sign.",
       "",
-      mdTable(COMPARISON_HEAD, input.comparisons.map(comparisonCells)),
+      mdTable(tables.comparisons),
     );
   }
-  const perSeed = input.results.filter((r) => !isSummaryRow(r));
-  if (perSeed.length > 0) out.push("", "## Per seed", "", mdTable(SEED_HEAD, perSeed.map(seedCells)));
+  if (tables.perSeed) out.push("", "## Per seed", "", mdTable(tables.perSeed));
   if (input.lossCurves.length > 0) {
     out.push("", "## Training loss (first → last)", "");
     for (const c of input.lossCurves) {
@@ -90,9 +78,7 @@ export function renderReportMarkdown(input: ReportInput): string {
       "",
       `${input.plans.length} heatmap(s) in report.html: ${input.plans.map((p) => p.title).join("; ")}.`,
     );
-  if (input.students && input.students.length > 0)
-    out.push("", "## Students", "", mdTable(STUDENT_HEAD, input.students.map(studentCells)));
-  if (input.stages && input.stages.length > 0)
-    out.push("", "## Stage timings", "", mdTable(STAGE_HEAD, input.stages.map(stageCells)));
+  if (tables.students) out.push("", "## Students", "", mdTable(tables.students));
+  if (tables.stages) out.push("", "## Stage timings", "", mdTable(tables.stages));
   return out.join("\n") + "\n";
 }

@@ -253,6 +253,15 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
         snippet: d ? makeSnippet(d.text, query, limits.snippetChars) : null,
       };
     });
+  /** /search and /search/batch: the request's model (else the default) and k; one hit list per text, in order. */
+  const searchTexts = async (texts: readonly string[], body: { model?: string; k?: number }) => {
+    const model = pick(body.model);
+    const run = await model.search(
+      texts.map((text, i) => ({ qid: String(i), text })),
+      body.k ?? limits.defaultK,
+    );
+    return { model: model.name, results: texts.map((q, i) => withText(run.get(String(i)) ?? [], q)) };
+  };
 
   app.post<{ Body: SearchBody }>(
     "/search",
@@ -278,15 +287,8 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     },
     async (req) => {
       const t = performance.now();
-      const query = nonBlank(req.body.query, "body/query");
-      const model = pick(req.body.model);
-      const k = req.body.k ?? limits.defaultK;
-      const run = await model.search([{ qid: "q", text: query }], k);
-      return {
-        model: model.name,
-        results: withText(run.get("q") ?? [], query),
-        took_ms: performance.now() - t,
-      };
+      const r = await searchTexts([nonBlank(req.body.query, "body/query")], req.body);
+      return { model: r.model, results: r.results[0], took_ms: performance.now() - t };
     },
   );
 
@@ -325,15 +327,10 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     async (req) => {
       const t = performance.now();
       const texts = req.body.queries.map((q, i) => nonBlank(q, `body/queries/${i}`));
-      const model = pick(req.body.model);
-      const k = req.body.k ?? limits.defaultK;
-      const run = await model.search(
-        texts.map((text, i) => ({ qid: String(i), text })),
-        k,
-      );
+      const r = await searchTexts(texts, req.body);
       return {
-        model: model.name,
-        queries: texts.map((q, i) => ({ query: q, results: withText(run.get(String(i)) ?? [], q) })),
+        model: r.model,
+        queries: texts.map((query, i) => ({ query, results: r.results[i] })),
         took_ms: performance.now() - t,
       };
     },

@@ -198,6 +198,27 @@ async function udhrTasks(dataDir: string, languages: readonly string[]): Promise
 /**
  * Loads every benchmark the configuration asks for, for one split (built-in data must already be
  * built). `directions` limits the directions loaded (default: the configuration's).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { loadBenchmarks, parseExperimentConfig, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "corpus.jsonl"), JSON.stringify({ id: "d1", title: "Hello", text: "hello world" }) + "\n");
+ * writeFileSync(join(dir, "queries.tsv"), "q1\tkaixo mundua\nq2\tetxea\n");
+ * writeFileSync(join(dir, "qrels.txt"), "q1 0 d1 1\n");
+ * const languages = [{ language: "eu", queries: join(dir, "queries.tsv"), qrels: join(dir, "qrels.txt") }];
+ * const config = parseExperimentConfig({ data: { builtin: false, benchmarks: [{ name: "toy", corpus: join(dir, "corpus.jsonl"), languages }] } });
+ * const [toy] = await loadBenchmarks(config, "test");
+ * const task = toy.tasks[0];
+ * console.assert(toy.name === "toy" && toy.direction === "xx-en" && toy.tasks.length === 1);
+ * console.assert(task.queries.map((q) => q.text).join("|") === "kaixo mundua|etxea" && task.qrels.get("q1")?.get("d1") === 1);
+ * // no language gives a dev split: nothing to tune on
+ * const dev = await loadBenchmarks(config, "dev").catch((e: unknown) => e);
+ * console.assert(dev instanceof XlirError && dev.code === "CONFIG");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function loadBenchmarks(
   config: ExperimentConfig,

@@ -276,7 +276,22 @@ export const experimentConfigSchema = z.strictObject({
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type UserBenchmark = z.infer<typeof userBenchmarkSchema>;
 
-/** Validates a raw object; every problem is reported with its path, unknown keys included. */
+/**
+ * Validates a raw object; every problem is reported with its path, unknown keys included.
+ * @example
+ * ```ts
+ * import { parseExperimentConfig, XlirError } from "xlir";
+ * const config = parseExperimentConfig({ seeds: [1], students: { losses: ["ot"] } });
+ * // defaults filled in: the OT students' built-in per-loss settings among them
+ * console.assert(config.seeds[0] === 1 && config.students.perLoss.ot.epsilon === 0.02 && config.data.builtin);
+ * try {
+ *   parseExperimentConfig({ students: { lossses: ["ot"] } }, "my.json");
+ *   console.assert(false, "an unknown key was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "CONFIG" && e.message.includes("my.json is invalid"));
+ * }
+ * ```
+ */
 export function parseExperimentConfig(raw: unknown, source = "configuration"): ExperimentConfig {
   const result = experimentConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
@@ -314,7 +329,29 @@ function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentC
   return config;
 }
 
-/** Reads and validates a JSON config file. */
+/**
+ * Reads and validates a JSON config file (no path: the default configuration).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { loadExperimentConfig, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "config.json"), JSON.stringify({ seeds: [7], workers: 1 }));
+ * const config = loadExperimentConfig(join(dir, "config.json"));
+ * console.assert(config.seeds.join() === "7" && config.workers === 1);
+ * console.assert(loadExperimentConfig(undefined).seeds.join() === "13,14,15");
+ * writeFileSync(join(dir, "bad.json"), "{ seeds: [7] }");
+ * try {
+ *   loadExperimentConfig(join(dir, "bad.json"));
+ *   console.assert(false, "a file that is not JSON was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "CONFIG" && e.message.includes("not valid JSON"));
+ * }
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function loadExperimentConfig(path: string | undefined): ExperimentConfig {
   if (path === undefined) return parseExperimentConfig({}, "default configuration");
   let text: string;
@@ -332,7 +369,18 @@ export function loadExperimentConfig(path: string | undefined): ExperimentConfig
   return parseExperimentConfig(raw, path);
 }
 
-/** sha256 of the canonical JSON of the arguments, hex, first 16 characters. */
+/**
+ * sha256 of the canonical JSON of the arguments, hex, first 16 characters.
+ * @example
+ * ```ts
+ * import { hashOf } from "xlir";
+ * const h = hashOf({ lr: 0.001, steps: 10 }, "ot");
+ * console.assert(/^[0-9a-f]{16}$/.test(h));
+ * // key order does not matter, values and argument boundaries do
+ * console.assert(h === hashOf({ steps: 10, lr: 0.001 }, "ot"));
+ * console.assert(h !== hashOf({ lr: 0.001, steps: 11 }, "ot") && hashOf("ab", "c") !== hashOf("a", "bc"));
+ * ```
+ */
 export function hashOf(...parts: unknown[]): string {
   const h = createHash("sha256");
   for (const p of parts) h.update(canonicalJson(p)).update("\u0000");

@@ -119,7 +119,32 @@ export async function teacherIndexes(
   return out;
 }
 
-/** Runs (or resumes) the whole experiment; see the file comment. */
+/**
+ * Runs (or resumes) the whole experiment; see the file comment. A configuration that cannot work
+ * is refused before any training, as here (a benchmark language without bitext to learn from).
+ * @example
+ * ```ts
+ * import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { parseExperimentConfig, runExperiment, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "corpus.jsonl"), JSON.stringify({ id: "d1", title: "Hello", text: "hello world" }) + "\n");
+ * writeFileSync(join(dir, "queries.tsv"), "q1\tkaixo mundua\n");
+ * writeFileSync(join(dir, "qrels.txt"), "q1 0 d1 1\n");
+ * const languages = [{ language: "eu", queries: join(dir, "queries.tsv"), qrels: join(dir, "qrels.txt") }];
+ * const config = parseExperimentConfig({
+ *   data: { builtin: false, benchmarks: [{ name: "toy", corpus: join(dir, "corpus.jsonl"), languages }] },
+ *   teacher: { model: "test/fixtures/tiny-bert" },
+ * });
+ * const log: string[] = [];
+ * const err = await runExperiment(config, { outDir: join(dir, "out"), log: (m) => log.push(m) }).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "CONFIG" && err.message.includes("no training bitext for eu"));
+ * console.assert(existsSync(join(dir, "out", "config.json"))); // the configuration it was given is kept
+ * console.assert(!log.some((m) => m.startsWith("[teacher]") || m.startsWith("[student")));
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function runExperiment(
   input: ExperimentConfig,
   opts: ExperimentOptions,

@@ -32,7 +32,20 @@ export interface StudentSettings {
   init: string;
 }
 
-/** Resolves the settings of `loss`'s students from the configuration. */
+/**
+ * Resolves the settings of `loss`'s students from the configuration.
+ * @example
+ * ```ts
+ * import { parseExperimentConfig, studentSettings } from "xlir";
+ * // the built-in per-loss settings (the committed sweep's choices)
+ * const ot = studentSettings(parseExperimentConfig({}), "ot");
+ * console.assert(ot.tuned.learningRate === 0.0005 && ot.tuned.steps === 2000 && ot.tuned.epsilon === 0.02);
+ * console.assert(ot.optim.steps === 2000 && ot.lossOptions.epsilon === 0.02);
+ * // a setting written at the shared level applies to every loss that does not set its own
+ * const config = parseExperimentConfig({ students: { optim: { steps: 50, batchSize: 8 }, perLoss: { contrastive: { steps: 5 } } } });
+ * console.assert(studentSettings(config, "ot").optim.steps === 50 && studentSettings(config, "contrastive").optim.steps === 5);
+ * ```
+ */
 export function studentSettings(config: ExperimentConfig, loss: LossName): StudentSettings {
   const s = config.students;
   const over = s.perLoss[loss];
@@ -78,7 +91,32 @@ const tuningFileSchema = z.object({
   chosen: z.partialRecord(z.enum(STUDENT_LOSSES), chosenSchema),
 });
 
-/** Reads a tuning file and returns a copy of `config` whose `students.perLoss` holds its chosen settings. */
+/**
+ * Reads a tuning file and returns a copy of `config` whose `students.perLoss` holds its chosen settings.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { applyTuning, parseExperimentConfig, studentSettings, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "tuning.json");
+ * writeFileSync(file, JSON.stringify({ format: "xlir-tuning/1", chosen: { ot: { learningRate: 0.002, steps: 300, epsilon: 0.05 } } }));
+ * const config = parseExperimentConfig({});
+ * const tuned = applyTuning(config, file);
+ * const ot = studentSettings(tuned, "ot");
+ * console.assert(ot.tuned.epsilon === 0.05 && ot.optim.learningRate === 0.002 && tuned.tuned === file);
+ * console.assert(config.students.perLoss.ot.epsilon === 0.02); // the input is left as it was
+ * writeFileSync(file, JSON.stringify({ format: "xlir-tuning/1", chosen: { ot: { epsilon: 0.05 } } }));
+ * try {
+ *   applyTuning(config, file); // chosen settings need learningRate and steps
+ *   console.assert(false, "an incomplete tuning file was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "CONFIG");
+ * }
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function applyTuning(config: ExperimentConfig, file: string): ExperimentConfig {
   let raw: unknown;
   try {

@@ -26,6 +26,29 @@ export interface StageTiming {
 
 export type Logger = (message: string) => void;
 
+/**
+ * Runs named stages under DIR/stages/<name>/, each skipped when it finished with the same input hash.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { StageRunner } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const log: string[] = [];
+ * const stages = new StageRunner(dir, (m) => log.push(m));
+ * let calls = 0;
+ * const square = (x: number) => async () => (calls++, x * x);
+ * console.assert((await stages.run("square", "h1", square(3))) === 9);
+ * // same inputs: the recorded result, without running again
+ * console.assert((await new StageRunner(dir, (m) => log.push(m)).run("square", "h1", square(3))) === 9 && calls === 1);
+ * console.assert(log.includes("[square] cached (h1)"));
+ * // other inputs: run again
+ * console.assert((await stages.run("square", "h2", square(4))) === 16 && calls === 2);
+ * console.assert(stages.timings.map((t) => t.cached).join() === "false,false");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class StageRunner {
   readonly timings: StageTiming[] = [];
   constructor(

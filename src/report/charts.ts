@@ -6,7 +6,21 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { ReportLossCurve, ReportResult, ReportStage } from "./types.js";
 
-/** Renders a Vega-Lite spec to an SVG string. */
+/**
+ * Renders a Vega-Lite spec to an SVG string.
+ * @example
+ * ```ts
+ * import { renderVegaLite } from "xlir";
+ * const svg = await renderVegaLite({
+ *   data: { values: [{ system: "bm25", value: 0.2 }, { system: "ot", value: 0.4 }] },
+ *   mark: "bar",
+ *   encoding: { x: { field: "system", type: "nominal" }, y: { field: "value", type: "quantitative" } },
+ * });
+ * // one <path> per bar, no script
+ * console.assert(svg.startsWith("<svg") && svg.match(/aria-roledescription="bar"/g)?.length === 2);
+ * console.assert(!svg.includes("<script"));
+ * ```
+ */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {

@@ -71,7 +71,22 @@ function key(r: { benchmark: string; language: string; system: string; measure: 
   return JSON.stringify([r.benchmark, r.language, r.system, r.measure]);
 }
 
-/** Checks a parsed expected-scores object; duplicate keys are refused. `source` names it in errors. */
+/**
+ * Checks a parsed expected-scores object; duplicate keys are refused. `source` names it in errors.
+ * @example
+ * ```ts
+ * import { parseExpectedScores, XlirError } from "xlir";
+ * const score = { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.35, tolerance: 0.01 };
+ * const ok = parseExpectedScores({ format: "xlir-expected/1", command: "xlir experiment", scores: [score] }, "a.json");
+ * console.assert(ok.scores[0].value === 0.35);
+ * try {
+ *   parseExpectedScores({ format: "xlir-expected/1", command: "xlir experiment", scores: [score, score] }, "a.json");
+ *   console.assert(false, "a repeated score was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "BAD_INPUT" && /scores\[1\] repeats scores\[0\]/.test(e.message));
+ * }
+ * ```
+ */
 export function parseExpectedScores(raw: unknown, source: string): ExpectedScores {
   const r = expectedScoresSchema.safeParse(raw);
   if (!r.success) {
@@ -107,7 +122,24 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-/** Reads and checks an expected-scores file. */
+/**
+ * Reads and checks an expected-scores file.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { readExpectedScores, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "expected.json");
+ * const scores = [{ benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.35, tolerance: 0.01 }];
+ * writeFileSync(file, JSON.stringify({ format: "xlir-expected/1", command: "xlir experiment", scores }));
+ * console.assert((await readExpectedScores(file)).scores[0].system === "ot");
+ * const missing = await readExpectedScores(join(dir, "nope.json")).catch((e: unknown) => e);
+ * console.assert(missing instanceof XlirError && missing.code === "NOT_FOUND");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readExpectedScores(path: string): Promise<ExpectedScores> {
   return parseExpectedScores(await readJson(path, "expected-scores file"), path);
 }
@@ -115,6 +147,22 @@ export async function readExpectedScores(path: string): Promise<ExpectedScores> 
 /**
  * The seed-mean result rows of a parsed report.json (rows without a `seed`); refuses anything that
  * is not an xlir report and two seed-mean rows for one (benchmark, language, system, measure).
+ * @example
+ * ```ts
+ * import { reportRows, XlirError } from "xlir";
+ * const row = { benchmark: "help", language: "eu", system: "ot", measure: "RR@10" };
+ * const rows = reportRows(
+ *   { format: "xlir-report/1", results: [{ ...row, value: 0.4 }, { ...row, value: 0.38, seed: 13 }] },
+ *   "report.json",
+ * );
+ * console.assert(rows.length === 1 && rows[0].value === 0.4); // the per-seed row is left out
+ * try {
+ *   reportRows({ results: [] }, "report.json");
+ *   console.assert(false, "a file without the format tag was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "BAD_INPUT");
+ * }
+ * ```
  */
 export function reportRows(raw: unknown, source: string): ReportRow[] {
   const doc = raw as { format?: unknown; results?: unknown };
@@ -151,7 +199,25 @@ export function reportRows(raw: unknown, source: string): ReportRow[] {
   return rows;
 }
 
-/** Reads the seed-mean rows of a report.json file. */
+/**
+ * Reads the seed-mean rows of a report.json file.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { readReportRows, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "report.json");
+ * const row = { benchmark: "help", language: "eu", system: "bm25", measure: "nDCG@10", value: 0.5 };
+ * writeFileSync(file, JSON.stringify({ format: "xlir-report/1", results: [row] }));
+ * console.assert((await readReportRows(file))[0].value === 0.5);
+ * writeFileSync(file, "{ not json");
+ * const bad = await readReportRows(file).catch((e: unknown) => e);
+ * console.assert(bad instanceof XlirError && bad.code === "BAD_INPUT");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readReportRows(path: string): Promise<ReportRow[]> {
   return reportRows(await readJson(path, "report"), path);
 }
@@ -190,6 +256,18 @@ export function checkReport(expected: ExpectedScores, rows: readonly ReportRow[]
 /**
  * An expected-scores object from a finished run's seed-mean rows (optionally only some measures),
  * each with the same tolerance: what a maintainer commits after a reference run.
+ * @example
+ * ```ts
+ * import { checkReport, expectedFromReport } from "xlir";
+ * const rows = [
+ *   { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.41 },
+ *   { benchmark: "help", language: "eu", system: "ot", measure: "nDCG@10", value: 0.47 },
+ * ];
+ * const expected = expectedFromReport(rows, { command: "xlir experiment", tolerance: 0.01, measures: ["RR@10"] });
+ * console.assert(expected.scores.length === 1 && expected.scores[0].tolerance === 0.01);
+ * // the run it came from passes its own check
+ * console.assert(checkReport(expected, rows).failures === 0);
+ * ```
  */
 export function expectedFromReport(
   rows: readonly ReportRow[],
@@ -219,7 +297,18 @@ export function expectedFromReport(
   );
 }
 
-/** Plain-text table of a check: one line per score, then a summary line. */
+/**
+ * Plain-text table of a check: one line per score, then a summary line.
+ * @example
+ * ```ts
+ * import { checkReport, formatCheck } from "xlir";
+ * const score = { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.35, tolerance: 0.01 };
+ * const result = checkReport({ format: "xlir-expected/1", command: "xlir experiment", scores: [score] }, []);
+ * const lines = formatCheck(result).trimEnd().split("\n");
+ * console.assert(lines.length === 3 && lines[0].startsWith("status"));
+ * console.assert(lines[1].startsWith("MISSING") && lines[2] === "1 of 1 scores differ beyond tolerance or are missing");
+ * ```
+ */
 export function formatCheck(result: CheckResult): string {
   const f = (x: number | null): string => (x === null ? "-" : x.toFixed(4));
   const head = [

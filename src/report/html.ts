@@ -1,26 +1,14 @@
 /** report.html: one self-contained file (inline CSS and SVG, no script, no network). */
 import { lossCurveSpec, renderVegaLite, resultsBarSpec, stagesSpec } from "./charts.js";
 import { planSvgs } from "./plans.js";
-import {
-  COMPARISON_HEAD,
-  RESULT_HEAD,
-  SEED_HEAD,
-  STAGE_HEAD,
-  STUDENT_HEAD,
-  comparisonCells,
-  isSummaryRow,
-  resultCells,
-  seedCells,
-  stageCells,
-  studentCells,
-} from "./tables.js";
+import { isSummaryRow, reportTables, type ReportTable } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function table(head: string[], rows: string[][]): string {
+function table({ head, rows }: ReportTable): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
@@ -31,7 +19,33 @@ h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}table{border
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{max-width:100%;overflow-x:auto}.chart svg{height:auto}.meta{color:#666;font-size:.85em}`;
 
-/** Builds the HTML text. */
+/**
+ * Builds the HTML text.
+ * @example
+ * ```ts
+ * import { renderReportHtml } from "xlir";
+ * const input = {
+ *   title: "Toy <run>",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ *   results: [
+ *     { benchmark: "help", language: "eu", system: "bm25", measure: "RR@10", value: 0.2, ci_low: 0.1, ci_high: 0.3, p_vs_baseline: null, baseline: null, significant: null },
+ *     { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.4, ci_low: 0.3, ci_high: 0.5, p_vs_baseline: 0.01, baseline: "bm25", significant: true },
+ *   ],
+ *   comparisons: [],
+ *   systems: ["bm25", "ot"],
+ *   languages: ["eu"],
+ *   benchmarks: ["help"],
+ *   seeds: [13],
+ *   lossCurves: [],
+ *   plans: [],
+ *   meta: {},
+ * };
+ * const html = await renderReportHtml(input);
+ * console.assert(html.startsWith("<!DOCTYPE html>") && html.includes("<title>Toy &lt;run&gt;</title>"));
+ * // one bar chart (help: RR@10) inline as SVG, no script
+ * console.assert(html.match(/<svg/g)?.length === 1 && !html.includes("<script"));
+ * ```
+ */
 export async function renderReportHtml(input: ReportInput): Promise<string> {
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(input.title)}</h1>`);
@@ -59,16 +73,14 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
     }
   }
   parts.push(`</div>`);
-  parts.push(
-    `<h2>Results table</h2>${table(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells))}`,
-  );
-  if (input.comparisons.length > 0) {
+  const tables = reportTables(input);
+  parts.push(`<h2>Results table</h2>${table(tables.results)}`);
+  if (tables.comparisons) {
     parts.push(
-      `<h2>Pairwise comparisons (OT vs contrastive)</h2><p class="meta">p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. &lt; 0.05 and every seed's difference has the same sign.</p>${table(COMPARISON_HEAD, input.comparisons.map(comparisonCells))}`,
+      `<h2>Pairwise comparisons (OT vs contrastive)</h2><p class="meta">p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. &lt; 0.05 and every seed's difference has the same sign.</p>${table(tables.comparisons)}`,
     );
   }
-  const perSeed = input.results.filter((r) => !isSummaryRow(r));
-  if (perSeed.length > 0) parts.push(`<h2>Per seed</h2>${table(SEED_HEAD, perSeed.map(seedCells))}`);
+  if (tables.perSeed) parts.push(`<h2>Per seed</h2>${table(tables.perSeed)}`);
   if (input.lossCurves.length > 0)
     parts.push(
       `<h2>Training loss</h2><div class="chart">${await renderVegaLite(lossCurveSpec(input.lossCurves))}</div>`,
@@ -79,14 +91,14 @@ export async function renderReportHtml(input: ReportInput): Promise<string> {
       `<h2>Transport plans</h2><div class="charts">${svgs.map((s) => `<div class="chart">${s}</div>`).join("\n")}</div>`,
     );
   }
-  if (input.students && input.students.length > 0) {
+  if (tables.students) {
     parts.push(
-      `<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(STUDENT_HEAD, input.students.map(studentCells))}`,
+      `<h2>Students</h2><p class="meta">settings each loss trained with (chosen on dev by <code>xlir tune</code> when a tuning file is given) and the mean of its statistics over training, Sinkhorn convergence included.</p>${table(tables.students)}`,
     );
   }
-  if (input.stages && input.stages.length > 0) {
+  if (input.stages && tables.stages) {
     parts.push(
-      `<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(STAGE_HEAD, input.stages.map(stageCells))}`,
+      `<h2>Stage timings</h2><div class="chart">${await renderVegaLite(stagesSpec(input.stages))}</div>${table(tables.stages)}`,
     );
   }
   parts.push(`<h2>Run metadata</h2><pre>${escapeHtml(JSON.stringify(input.meta, null, 2))}</pre>`);

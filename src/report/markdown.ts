@@ -1,21 +1,9 @@
 /** report.md: the same tables as the HTML, without charts. */
-import {
-  COMPARISON_HEAD,
-  RESULT_HEAD,
-  SEED_HEAD,
-  STAGE_HEAD,
-  STUDENT_HEAD,
-  comparisonCells,
-  isSummaryRow,
-  resultCells,
-  seedCells,
-  stageCells,
-  studentCells,
-} from "./tables.js";
+import { reportTables, type ReportTable } from "./tables.js";
 import type { ReportInput } from "./types.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\*/g, "\\*");
-function mdTable(head: string[], rows: string[][]): string {
+function mdTable({ head, rows }: ReportTable): string {
   return [
     `| ${head.map(cell).join(" | ")} |`,
     `|${head.map(() => " --- ").join("|")}|`,
@@ -23,7 +11,34 @@ function mdTable(head: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/**
+ * Builds report.md: the tables of the HTML report as Markdown tables, without charts.
+ * @example
+ * ```ts
+ * import { renderReportMarkdown } from "xlir";
+ * const input = {
+ *   title: "Toy <run>",
+ *   createdAt: "2026-01-01T00:00:00Z",
+ *   results: [
+ *     { benchmark: "help", language: "eu", system: "bm25", measure: "RR@10", value: 0.2, ci_low: 0.1, ci_high: 0.3, p_vs_baseline: null, baseline: null, significant: null },
+ *     { benchmark: "help", language: "eu", system: "ot", measure: "RR@10", value: 0.4, ci_low: 0.3, ci_high: 0.5, p_vs_baseline: 0.01, baseline: "bm25", significant: true },
+ *   ],
+ *   comparisons: [],
+ *   systems: ["bm25", "ot"],
+ *   languages: ["eu"],
+ *   benchmarks: ["help"],
+ *   seeds: [13],
+ *   lossCurves: [],
+ *   plans: [],
+ *   meta: {},
+ * };
+ * const md = renderReportMarkdown(input);
+ * console.assert(md.startsWith("# Toy <run>\n"));
+ * console.assert(md.includes("| help | eu | ot | RR@10 | 0.4000 | [0.3000, 0.5000] | 0.0100 | - | bm25 | \\* |"));
+ * ```
+ */
 export function renderReportMarkdown(input: ReportInput): string {
+  const tables = reportTables(input);
   const out = [
     `# ${input.title}`,
     "",
@@ -33,20 +48,19 @@ export function renderReportMarkdown(input: ReportInput): string {
     "",
     "Value = mean over queries (students: mean over seeds of the per-seed means, ± their standard deviation); 95% bootstrap CI; raw p against the baseline and p corrected across systems; \\* = significant after correction.",
     "",
-    mdTable(RESULT_HEAD, input.results.filter(isSummaryRow).map(resultCells)),
+    mdTable(tables.results),
   ];
-  if (input.comparisons.length > 0) {
+  if (tables.comparisons) {
     out.push(
       "",
       "## Pairwise comparisons",
       "",
       "p: paired test on per-query values averaged over seeds; p adj.: corrected across the languages of one benchmark and measure; a verdict names a winner only when p adj. < 0.05 and every seed's difference has the same sign.",
       "",
-      mdTable(COMPARISON_HEAD, input.comparisons.map(comparisonCells)),
+      mdTable(tables.comparisons),
     );
   }
-  const perSeed = input.results.filter((r) => !isSummaryRow(r));
-  if (perSeed.length > 0) out.push("", "## Per seed", "", mdTable(SEED_HEAD, perSeed.map(seedCells)));
+  if (tables.perSeed) out.push("", "## Per seed", "", mdTable(tables.perSeed));
   if (input.lossCurves.length > 0) {
     out.push("", "## Training loss (first → last)", "");
     for (const c of input.lossCurves) {
@@ -64,9 +78,7 @@ export function renderReportMarkdown(input: ReportInput): string {
       "",
       `${input.plans.length} heatmap(s) in report.html: ${input.plans.map((p) => p.title).join("; ")}.`,
     );
-  if (input.students && input.students.length > 0)
-    out.push("", "## Students", "", mdTable(STUDENT_HEAD, input.students.map(studentCells)));
-  if (input.stages && input.stages.length > 0)
-    out.push("", "## Stage timings", "", mdTable(STAGE_HEAD, input.stages.map(stageCells)));
+  if (tables.students) out.push("", "## Students", "", mdTable(tables.students));
+  if (tables.stages) out.push("", "## Stage timings", "", mdTable(tables.stages));
   return out.join("\n") + "\n";
 }

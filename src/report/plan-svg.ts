@@ -22,6 +22,20 @@ export interface PlanSvgOptions {
  * each row's largest entry outlined, row labels = rowTokens (left), column labels = colTokens
  * (top, rotated); a <title> tooltip on each cell gives P_ij and the row share P_ij / sum_j P_ij.
  * Pure function: returns the SVG document as a string.
+ * @example
+ * ```ts
+ * import { transportPlanSvg, XlirError } from "xlir";
+ * const svg = transportPlanSvg([0.4, 0.1, 0.0, 0.5], ["etxe", "<b>"], ["house", "the"], { title: "plan" });
+ * // one shaded cell per entry, each row's largest outlined, token text escaped
+ * console.assert(svg.match(/stroke="#ddd"/g)?.length === 4 && svg.match(/stroke="#d62728"/g)?.length === 2);
+ * console.assert(svg.includes("&lt;b&gt;") && !svg.includes("<b>"));
+ * try {
+ *   transportPlanSvg([1, 2, 3], ["a", "b"], ["c", "d"]);
+ *   console.assert(false, "a plan of the wrong size was drawn");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "BAD_INPUT");
+ * }
+ * ```
  */
 export function transportPlanSvg(
   plan: ArrayLike<number>,

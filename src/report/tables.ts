@@ -1,9 +1,9 @@
 /** Table rows shared by the HTML and markdown reports. */
-import type { ReportComparison, ReportResult, ReportStage, ReportStudent } from "./types.js";
+import type { ReportComparison, ReportInput, ReportResult, ReportStage, ReportStudent } from "./types.js";
 
-export const f4 = (x: number | null | undefined): string =>
+const f4 = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(4);
-export const fp = (x: number | null | undefined): string =>
+const fp = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? "-" : x < 1e-4 ? x.toExponential(1) : x.toFixed(4);
 
 /** Seed-mean rows (and rows of systems without seeds); per-seed rows carry a `seed`. */
@@ -12,7 +12,7 @@ export const isSummaryRow = (r: ReportResult): boolean => r.seed === undefined;
 const meanSd = (m: number, sd: number | undefined): string =>
   sd === undefined ? f4(m) : `${f4(m)} ± ${f4(sd)}`;
 
-export const RESULT_HEAD = [
+const RESULT_HEAD = [
   "benchmark",
   "language",
   "system",
@@ -24,7 +24,7 @@ export const RESULT_HEAD = [
   "baseline",
   "sig.",
 ];
-export function resultCells(r: ReportResult): string[] {
+function resultCells(r: ReportResult): string[] {
   return [
     r.benchmark,
     r.language,
@@ -39,12 +39,12 @@ export function resultCells(r: ReportResult): string[] {
   ];
 }
 
-export const SEED_HEAD = ["benchmark", "language", "system", "measure", "seed", "value"];
-export function seedCells(r: ReportResult): string[] {
+const SEED_HEAD = ["benchmark", "language", "system", "measure", "seed", "value"];
+function seedCells(r: ReportResult): string[] {
   return [r.benchmark, r.language, r.system, r.measure, String(r.seed ?? "-"), f4(r.value)];
 }
 
-export const COMPARISON_HEAD = [
+const COMPARISON_HEAD = [
   "benchmark",
   "language",
   "measure",
@@ -59,7 +59,7 @@ export const COMPARISON_HEAD = [
   "test",
   "correction",
 ];
-export function comparisonCells(c: ReportComparison): string[] {
+function comparisonCells(c: ReportComparison): string[] {
   return [
     c.benchmark,
     c.language,
@@ -77,12 +77,12 @@ export function comparisonCells(c: ReportComparison): string[] {
   ];
 }
 
-export const STAGE_HEAD = ["stage", "seconds", "cached"];
-export function stageCells(s: ReportStage): string[] {
+const STAGE_HEAD = ["stage", "seconds", "cached"];
+function stageCells(s: ReportStage): string[] {
   return [s.name, s.seconds.toFixed(2), s.cached ? "yes" : "no"];
 }
 
-export const STUDENT_HEAD = [
+const STUDENT_HEAD = [
   "loss",
   "seed",
   "settings",
@@ -90,7 +90,7 @@ export const STUDENT_HEAD = [
   "Sinkhorn converged (fraction)",
   "final loss statistics",
 ];
-export function studentCells(s: ReportStudent): string[] {
+function studentCells(s: ReportStudent): string[] {
   const pick = (suffix: string): number | undefined => {
     const k = Object.keys(s.training).find((x) => x === suffix || x.endsWith(`.${suffix}`));
     return k === undefined ? undefined : s.training[k];
@@ -113,4 +113,33 @@ export function studentCells(s: ReportStudent): string[] {
     conv === undefined ? "-" : conv.toFixed(3),
     other || "-",
   ];
+}
+
+/** One table of a report: header cells and body rows. */
+export interface ReportTable {
+  head: string[];
+  rows: string[][];
+}
+
+/**
+ * The tables both reports show, from one input: the seed-mean results (always), and the pairwise
+ * comparisons, per-seed rows, students and stage timings when the input has any (else null).
+ */
+export function reportTables(input: ReportInput): {
+  results: ReportTable;
+  comparisons: ReportTable | null;
+  perSeed: ReportTable | null;
+  students: ReportTable | null;
+  stages: ReportTable | null;
+} {
+  const perSeed = input.results.filter((r) => !isSummaryRow(r));
+  const some = (head: string[], rows: string[][]): ReportTable | null =>
+    rows.length > 0 ? { head, rows } : null;
+  return {
+    results: { head: RESULT_HEAD, rows: input.results.filter(isSummaryRow).map(resultCells) },
+    comparisons: some(COMPARISON_HEAD, input.comparisons.map(comparisonCells)),
+    perSeed: some(SEED_HEAD, perSeed.map(seedCells)),
+    students: some(STUDENT_HEAD, (input.students ?? []).map(studentCells)),
+    stages: some(STAGE_HEAD, (input.stages ?? []).map(stageCells)),
+  };
 }

@@ -29,7 +29,37 @@ export interface ServedModel {
   readonly analyzer?: Analyzer;
 }
 
-/** A query encoder searching the shared index through the router. */
+/**
+ * A query encoder searching the shared index through the router.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { buildVectorIndex, OnnxEncoder, QueryEncoderRouter, Searcher, vectorModel } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * const docs = [
+ *   { id: "d1", title: "Fox", text: "the quick brown fox" },
+ *   { id: "d2", title: "World", text: "hello world" },
+ *   { id: "d3", title: "Cafe", text: "a cafe with a lazy dog" },
+ * ];
+ * await buildVectorIndex({ kind: "multi-exact", out: join(dir, "idx"), encoder: enc, docs });
+ * const router = new QueryEncoderRouter(enc.hash, enc.dim, join(dir, "idx"));
+ * const shared = await Searcher.open(join(dir, "idx"), router);
+ * const model = vectorModel({ name: "teacher", role: "teacher", searcher: shared, router, encoder: enc });
+ * const run = await model.search([{ qid: "q", text: "quick fox" }], 3);
+ * // the routed search ranks as the encoder searching the index on its own
+ * const own = await Searcher.open(join(dir, "idx"), enc);
+ * const direct = await own.searchText("quick fox", 3);
+ * console.assert(JSON.stringify(run.get("q")) === JSON.stringify(direct));
+ * console.assert(model.kind === "vector" && model.tokenEncoder === enc); // a colbert head: explainable
+ * own.close();
+ * shared.close();
+ * await enc.dispose();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function vectorModel(o: {
   name: string;
   role: ModelRole;
@@ -47,7 +77,28 @@ export function vectorModel(o: {
   };
 }
 
-/** A Searcher used as it is (a BM25 index folder, or one vector index with its own encoder). */
+/**
+ * A Searcher used as it is (a BM25 index folder, or one vector index with its own encoder).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, saveBm25, Searcher, searcherModel } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const docs = [
+ *   { id: "d1", title: "Printing", text: "print a document" },
+ *   { id: "d2", title: "Saving", text: "save a file to disk" },
+ * ];
+ * await saveBm25(Bm25Index.build(docs), join(dir, "bm25"));
+ * const searcher = await Searcher.open(join(dir, "bm25"), null);
+ * const model = searcherModel("bm25", "bm25", searcher);
+ * const run = await model.search([{ qid: "q1", text: "saving files" }], 1);
+ * console.assert(model.kind === "bm25" && run.get("q1")?.[0].docno === "d2");
+ * searcher.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function searcherModel(name: string, role: ModelRole, searcher: Searcher): ServedModel {
   return {
     name,
@@ -81,6 +132,16 @@ export function bm25Model(name: string, index: Bm25Index): ServedModel {
  * A window of `text` of about `maxChars` characters (white space collapsed): around the first
  * occurrence of a query word of 3+ letters when there is one, else the beginning; cut at word
  * boundaries, with "…" where text was left out.
+ * @example
+ * ```ts
+ * import { makeSnippet } from "xlir";
+ * const text = "aaa ".repeat(100) + "the river runs " + "bbb ".repeat(100);
+ * const s = makeSnippet(text, "a river", 60);
+ * // a window around "river" (words under 3 letters are not looked for), cut at spaces
+ * console.assert(s.startsWith("… aaa") && s.endsWith("bbb …") && s.includes("the river runs"));
+ * console.assert(s.length <= 60 + 4);
+ * console.assert(makeSnippet("short\n  text", "x") === "short text");
+ * ```
  */
 export function makeSnippet(text: string, query: string, maxChars = 240): string {
   const t = text.replace(/\s+/g, " ").trim();
@@ -104,7 +165,27 @@ export function makeSnippet(text: string, query: string, maxChars = 240): string
   return (start > 0 ? "… " : "") + t.slice(start, end) + (end < t.length ? " …" : "");
 }
 
-/** The documents by id, for titles, snippets and explanations. */
+/**
+ * The documents by id, for titles, snippets and explanations.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { CorpusStore, writeCorpusJsonl } from "xlir";
+ * const docs = [
+ *   { id: "d1", title: "Hello", text: "hello world" },
+ *   { id: "d2", title: "Fox", text: "the quick brown fox" },
+ * ];
+ * const store = CorpusStore.fromDocs(docs);
+ * console.assert(store.size === 2 && store.get("d2")?.title === "Fox" && store.get("d3") === undefined);
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * await writeCorpusJsonl(join(dir, "corpus.jsonl"), docs);
+ * const read = await CorpusStore.fromFile(join(dir, "corpus.jsonl"));
+ * console.assert([...read.all()].map((d) => d.text).join("|") === "hello world|the quick brown fox");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class CorpusStore {
   private constructor(private readonly docs: Map<string, CorpusDoc>) {}
 

@@ -153,6 +153,22 @@ function documentSegments(
  * @param queryEncoder the query model (colbert head), its own maximum length
  * @param docEncoder   the encoder that built the index, with the index's document length
  * @param plan         compute the OT plan with this epsilon (> 0), or leave it out
+ * @example
+ * ```ts
+ * import { explainLateInteraction, OnnxEncoder } from "xlir";
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * const doc = { id: "d1", title: "Fox", text: "the quick brown fox" };
+ * const e = await explainLateInteraction({ query: "quick fox", doc, queryEncoder: enc, docEncoder: enc, plan: { epsilon: 0.05 } });
+ * console.assert(e.query_tokens.map((t) => t.token).join(" ") === "[CLS] quick fox [SEP]");
+ * // s(q, d) = sum over query tokens of the best match's similarity; each match is a document token
+ * const sum = e.query_tokens.reduce((s, t) => s + t.similarity!, 0);
+ * console.assert(Math.abs(sum - e.score!) < 1e-5);
+ * console.assert(e.query_tokens.every((t) => e.document_tokens[t.doc_index!] === t.match));
+ * // the document comes back as its own text, in segments
+ * console.assert(e.title.map((s) => s.text).join("") === "Fox" && e.text.map((s) => s.text).join("") === doc.text);
+ * console.assert(e.plan!.converged && e.plan!.svg.startsWith("<svg"));
+ * await enc.dispose();
+ * ```
  */
 export async function explainLateInteraction(o: {
   query: string;

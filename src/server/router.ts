@@ -10,6 +10,33 @@ import type { QueryEncoder } from "../search/searcher.js";
 import { checkEncoder } from "../search/searcher.js";
 import type { TokenVectors } from "../models/types.js";
 
+/**
+ * A query encoder that hands every call to the encoder chosen for the current request (`run`).
+ * @example
+ * ```ts
+ * import { OnnxEncoder, QueryEncoderRouter, XlirError } from "xlir";
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * const router = new QueryEncoderRouter(enc.hash, enc.dim, "indexes/toy");
+ * router.accept(enc, "teacher"); // built the index: accepted
+ * try {
+ *   router.accept({ ...enc, hash: "0123456789abcdef" }, "another index's encoder");
+ *   console.assert(false, "an encoder of another index was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "MISMATCH");
+ * }
+ * const routed = await router.run(enc, () => router.encodeTokens(["hello world"], "query"));
+ * const own = await enc.encodeTokens(["hello world"], "query");
+ * console.assert(routed.vectors.length > 0 && routed.vectors.every((x, i) => x === own.vectors[i]));
+ * // outside run() there is no encoder to route to
+ * try {
+ *   await router.encodeTokens(["hello"], "query");
+ *   console.assert(false, "the router encoded outside run()");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "INTERNAL");
+ * }
+ * await enc.dispose();
+ * ```
+ */
 export class QueryEncoderRouter implements QueryEncoder {
   private readonly current = new AsyncLocalStorage<QueryEncoder>();
 

@@ -113,7 +113,33 @@ function modelKindLabel(m: ServedModel, docEncoder: OnnxEncoder | null): "late-i
   return m.tokenEncoder && docEncoder ? "late-interaction" : null;
 }
 
-/** Builds the fastify app (not listening yet: call `listen`, or `inject` in tests). */
+/**
+ * Builds the fastify app (not listening yet: call `listen`, or `inject` in tests).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, createServer, saveBm25, Searcher } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const docs = [
+ *   { id: "d1", title: "Printing", text: "print a document" },
+ *   { id: "d2", title: "Saving", text: "save a file to disk" },
+ * ];
+ * await saveBm25(Bm25Index.build(docs), join(dir, "bm25"));
+ * const searcher = await Searcher.open(join(dir, "bm25"), null);
+ * const app = createServer({ searcher, page: false, limits: { maxK: 5 } });
+ * const r = await app.inject({ method: "POST", url: "/search", payload: { query: "saving files", k: 1 } });
+ * const body = r.json() as { model: string; results: Array<{ rank: number; docno: string }> };
+ * console.assert(r.statusCode === 200 && body.model === "default" && body.results[0].docno === "d2");
+ * // requests are validated: k over the limit is a 400 with a message
+ * const bad = await app.inject({ method: "POST", url: "/search", payload: { query: "file", k: 6 } });
+ * console.assert(bad.statusCode === 400 && typeof bad.json().error === "string");
+ * await app.close();
+ * searcher.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function createServer(o: CreateServerOptions): FastifyInstance {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...o.limits };
   const models = [
@@ -227,6 +253,15 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
         snippet: d ? makeSnippet(d.text, query, limits.snippetChars) : null,
       };
     });
+  /** /search and /search/batch: the request's model (else the default) and k; one hit list per text, in order. */
+  const searchTexts = async (texts: readonly string[], body: { model?: string; k?: number }) => {
+    const model = pick(body.model);
+    const run = await model.search(
+      texts.map((text, i) => ({ qid: String(i), text })),
+      body.k ?? limits.defaultK,
+    );
+    return { model: model.name, results: texts.map((q, i) => withText(run.get(String(i)) ?? [], q)) };
+  };
 
   app.post<{ Body: SearchBody }>(
     "/search",
@@ -252,15 +287,8 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     },
     async (req) => {
       const t = performance.now();
-      const query = nonBlank(req.body.query, "body/query");
-      const model = pick(req.body.model);
-      const k = req.body.k ?? limits.defaultK;
-      const run = await model.search([{ qid: "q", text: query }], k);
-      return {
-        model: model.name,
-        results: withText(run.get("q") ?? [], query),
-        took_ms: performance.now() - t,
-      };
+      const r = await searchTexts([nonBlank(req.body.query, "body/query")], req.body);
+      return { model: r.model, results: r.results[0], took_ms: performance.now() - t };
     },
   );
 
@@ -299,15 +327,10 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     async (req) => {
       const t = performance.now();
       const texts = req.body.queries.map((q, i) => nonBlank(q, `body/queries/${i}`));
-      const model = pick(req.body.model);
-      const k = req.body.k ?? limits.defaultK;
-      const run = await model.search(
-        texts.map((text, i) => ({ qid: String(i), text })),
-        k,
-      );
+      const r = await searchTexts(texts, req.body);
       return {
-        model: model.name,
-        queries: texts.map((q, i) => ({ query: q, results: withText(run.get(String(i)) ?? [], q) })),
+        model: r.model,
+        queries: texts.map((query, i) => ({ query, results: r.results[i] })),
         took_ms: performance.now() - t,
       };
     },
@@ -384,6 +407,31 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
 /**
  * Closes the app on SIGINT/SIGTERM: stops accepting connections, lets in-flight requests finish,
  * then runs `onClosed`. Returns a function that removes the handlers.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Bm25Index, closeOnSignals, createServer, saveBm25, Searcher } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * await saveBm25(Bm25Index.build([{ id: "d1", title: "", text: "hello world" }]), join(dir, "bm25"));
+ * const searcher = await Searcher.open(join(dir, "bm25"), null);
+ * const app = createServer({ searcher, page: false });
+ * await app.listen({ host: "127.0.0.1", port: 0 });
+ * const before = process.listenerCount("SIGTERM");
+ * let closed = (): void => {};
+ * const done = new Promise<void>((r) => (closed = r));
+ * const remove = closeOnSignals(app, () => closed());
+ * console.assert(process.listenerCount("SIGTERM") === before + 1);
+ * // what a SIGTERM runs: the server stops listening, then onClosed is called
+ * (process.listeners("SIGTERM").at(-1) as (signal: NodeJS.Signals) => void)("SIGTERM");
+ * await done;
+ * console.assert(!app.server.listening);
+ * remove();
+ * console.assert(process.listenerCount("SIGTERM") === before);
+ * searcher.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export function closeOnSignals(
   app: FastifyInstance,

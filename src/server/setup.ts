@@ -62,7 +62,21 @@ export interface ServeSetup {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
 
-/** `NAME=DIR` or `DIR` (named after the folder) -> a model spec. */
+/**
+ * `NAME=DIR` or `DIR` (named after the folder) -> a model spec.
+ * @example
+ * ```ts
+ * import { parseModelSpec, XlirError } from "xlir";
+ * console.assert(JSON.stringify(parseModelSpec("ot=runs/x/model")) === JSON.stringify({ name: "ot", dir: "runs/x/model" }));
+ * console.assert(parseModelSpec("runs/x/student-eu/").name === "student-eu");
+ * try {
+ *   parseModelSpec("runs/x/ bad name");
+ *   console.assert(false, "a name with a space was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "USAGE");
+ * }
+ * ```
+ */
 export function parseModelSpec(value: string): ModelSpec {
   const eq = value.indexOf("=");
   if (eq > 0 && NAME.test(value.slice(0, eq))) return { name: value.slice(0, eq), dir: value.slice(eq + 1) };
@@ -97,7 +111,38 @@ async function manifestEncoder(indexDir: string): Promise<{ encoderHash: string;
   }
 }
 
-/** Opens index, models, corpus and the document encoder. */
+/**
+ * Opens index, models, corpus and the document encoder.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { buildVectorIndex, OnnxEncoder, openServeSetup, writeCorpusJsonl } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const docs = [
+ *   { id: "d1", title: "Fox", text: "the quick brown fox" },
+ *   { id: "d2", title: "World", text: "hello world" },
+ * ];
+ * await writeCorpusJsonl(join(dir, "corpus.jsonl"), docs);
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * await buildVectorIndex({ kind: "multi-exact", out: join(dir, "idx"), encoder: enc, docs });
+ * await enc.dispose();
+ * const setup = await openServeSetup({
+ *   index: join(dir, "idx"),
+ *   models: [{ name: "teacher", dir: "test/fixtures/tiny-bert" }],
+ *   corpus: join(dir, "corpus.jsonl"),
+ *   bm25: true,
+ * });
+ * // the model that built the index is the teacher (and, with its colbert head, the document encoder)
+ * console.assert(setup.models.map((m) => `${m.name}:${m.role}`).join(" ") === "teacher:teacher bm25:bm25");
+ * console.assert(setup.defaultModel === "teacher" && setup.docEncoder !== null && setup.corpus?.size === 2);
+ * const run = await setup.models[1].search([{ qid: "q", text: "hello" }], 1);
+ * console.assert(run.get("q")?.[0].docno === "d2");
+ * await setup.close();
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function openServeSetup(o: ServeSetupOptions): Promise<ServeSetup> {
   const kind = await indexKindOf(o.index);
   const encoders: OnnxEncoder[] = [];
@@ -215,6 +260,36 @@ function stageModel(stageDir: string): string | null {
  * several seeds), BM25 over the benchmark's corpus, the experiment's query/document lengths and
  * OT epsilon. The corpus path comes from DIR/config.json (relative paths are relative to where the
  * experiment ran) unless `corpus` is given.
+ * @example
+ * ```ts
+ * import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { buildVectorIndex, experimentServeOptions, OnnxEncoder, parseExperimentConfig, writeCorpusJsonl, XlirError } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const docs = [{ id: "d1", title: "Fox", text: "the quick brown fox" }];
+ * await writeCorpusJsonl(join(dir, "corpus.jsonl"), docs);
+ * // an experiment folder as `xlir experiment` leaves it: config, the teacher's stage, the benchmark's index
+ * const exp = join(dir, "exp");
+ * const benchmark = { name: "toy", corpus: join(dir, "corpus.jsonl"), languages: [{ language: "eu", queries: "q.tsv", qrels: "qrels.txt" }] };
+ * const config = parseExperimentConfig({ data: { builtin: false, benchmarks: [benchmark] }, students: { losses: ["ot"] } });
+ * mkdirSync(join(exp, "stages", "teacher"), { recursive: true });
+ * writeFileSync(join(exp, "config.json"), JSON.stringify(config));
+ * writeFileSync(join(exp, "stages", "teacher", "stage.json"), JSON.stringify({ done: true, result: { dir: "test/fixtures/tiny-bert" } }));
+ * const enc = await OnnxEncoder.fromFolder("test/fixtures/tiny-bert");
+ * await buildVectorIndex({ kind: "multi-exact", out: join(exp, "stages", "index-toy", "index"), encoder: enc, docs });
+ * await enc.dispose();
+ * const o = experimentServeOptions(exp);
+ * console.assert(o.index === join(exp, "stages", "index-toy", "index") && o.corpus === join(dir, "corpus.jsonl"));
+ * console.assert(o.models.length === 1 && o.models[0].name === "teacher" && o.bm25 === true && o.epsilon === 0.02);
+ * try {
+ *   experimentServeOptions(exp, { benchmark: "help" });
+ *   console.assert(false, "a benchmark without an index was accepted");
+ * } catch (e) {
+ *   console.assert(e instanceof XlirError && e.code === "NOT_FOUND");
+ * }
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export function experimentServeOptions(
   dir: string,

@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
+import { renderReportHtml } from "../../src/report/html.js";
+import { renderReportMarkdown } from "../../src/report/markdown.js";
 import { writeReport } from "../../src/report/write.js";
 import type { ReportInput } from "../../src/report/types.js";
 
@@ -162,6 +164,47 @@ describe("writeReport", () => {
   );
   if (chromium === undefined)
     it.skip("headless Chromium check skipped: no chromium binary (Debian package `chromium`)", () => {});
+});
+
+describe("the tables of report.md and report.html", () => {
+  const sections: Array<[string, string]> = [
+    ["## Pairwise comparisons", "<h2>Pairwise comparisons"],
+    ["## Per seed", "<h2>Per seed</h2>"],
+    ["## Students", "<h2>Students</h2>"],
+    ["## Stage timings", "<h2>Stage timings</h2>"],
+  ];
+
+  it("both show each table when the input has rows for it, with the same cells", async () => {
+    const input = sampleInput();
+    input.results.push({ ...input.results[3], seed: 2, value: 0.3125, ci_low: null, ci_high: null });
+    input.students = [
+      { loss: "ot", seed: 2, settings: { epsilon: 0.02 }, training: { "ot.meanIterations": 41.5 } },
+    ];
+    const md = renderReportMarkdown(input);
+    const html = await renderReportHtml(input);
+    for (const [m, h] of sections) {
+      expect(md).toContain(m);
+      expect(html).toContain(h);
+    }
+    expect(md).toContain("| udhr-clir | eu | ot | nDCG@10 | 2 | 0.3125 |");
+    expect(html).toContain(
+      "<td>udhr-clir</td><td>eu</td><td>ot</td><td>nDCG@10</td><td>2</td><td>0.3125</td>",
+    );
+    expect(md).toContain("| ot | 2 | epsilon 0.02 | 41.5 | - | - |");
+    expect(html).toContain("<td>ot</td><td>2</td><td>epsilon 0.02</td><td>41.5</td><td>-</td><td>-</td>");
+  });
+
+  it("neither shows a table the input has no rows for; the results table is always there", async () => {
+    const input = { ...sampleInput(), comparisons: [], stages: [], students: undefined };
+    const md = renderReportMarkdown(input);
+    const html = await renderReportHtml(input);
+    for (const [m, h] of sections) {
+      expect(md).not.toContain(m);
+      expect(html).not.toContain(h);
+    }
+    expect(md).toContain("## Results");
+    expect(html).toContain("<h2>Results table</h2>");
+  });
 });
 
 describe("report rows from a comparison table", () => {

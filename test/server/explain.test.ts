@@ -10,14 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { XlirError } from "../../src/errors.js";
 import { tokenSpans, tokenSurface } from "../../src/server/explain.js";
-import { createServer } from "../../src/server/server.js";
 import {
   experimentServeOptions,
   openServeSetup,
   parseModelSpec,
   type ServeSetup,
 } from "../../src/server/setup.js";
-import { makeToyExperiment, toyDocs, type ToyExperiment } from "./fixture.js";
+import { postJson, serveToyExperiment, toyDocs, type ToyExperiment } from "./fixture.js";
 
 let root: string;
 let exp: ToyExperiment;
@@ -26,18 +25,16 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "xlir-explain-"));
-  exp = await makeToyExperiment(root);
-  setup = await openServeSetup(experimentServeOptions(exp.dir));
-  app = createServer({
-    models: setup.models,
-    index: setup.index,
-    defaultModel: setup.defaultModel,
-    corpus: setup.corpus,
-    docEncoder: setup.docEncoder,
-    epsilon: setup.epsilon,
-  });
+  ({ exp, setup, app } = await serveToyExperiment(root));
   await app.ready();
 });
+/** POST /explain, expecting 200: the explanation, as the type the caller reads. */
+async function explained<T>(payload: object): Promise<T> {
+  const r = await postJson(app, "/explain", payload);
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json() as T;
+}
+
 afterAll(async () => {
   await app?.close();
   await setup?.close();
@@ -106,17 +103,11 @@ describe("serving an experiment folder", () => {
 
   it("/explain: MaxSim matches per query token sum to the search score; highlights are pieces of the text", async () => {
     for (const model of ["teacher", "ot"]) {
-      const hits = (
-        await app.inject({ method: "POST", url: "/search", payload: { query: "quick fox", k: 3, model } })
-      ).json() as { results: Array<{ docno: string; score: number }> };
+      const hits = (await postJson(app, "/search", { query: "quick fox", k: 3, model })).json() as {
+        results: Array<{ docno: string; score: number }>;
+      };
       for (const h of hits.results) {
-        const r = await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "quick fox", docno: h.docno, model },
-        });
-        expect(r.statusCode).toBe(200);
-        const e = r.json() as {
+        const e = await explained<{
           kind: string;
           score: number;
           query_tokens: Array<{ token: string; match: string; doc_index: number; similarity: number }>;
@@ -125,7 +116,7 @@ describe("serving an experiment folder", () => {
           text: Array<{ text: string; hits: number[] }>;
           truncated: boolean;
           plan: null;
-        };
+        }>({ query: "quick fox", docno: h.docno, model });
         expect(e.kind).toBe("late-interaction");
         expect(e.score).toBeCloseTo(h.score, 4);
         expect(e.query_tokens.map((t) => t.token)).toEqual(["[CLS]", "quick", "fox", "[SEP]"]);
@@ -144,17 +135,11 @@ describe("serving an experiment folder", () => {
       }
     }
     // every query token's matched document token is highlighted where it stands in the text
-    const e = (
-      await app.inject({
-        method: "POST",
-        url: "/explain",
-        payload: { query: "quick fox", docno: "doc-01", model: "teacher" },
-      })
-    ).json() as {
+    const e = await explained<{
       query_tokens: Array<{ match: string }>;
       title: Array<{ text: string; hits: number[] }>;
       text: Array<{ text: string; hits: number[] }>;
-    };
+    }>({ query: "quick fox", docno: "doc-01", model: "teacher" });
     const marked = [...e.title, ...e.text].filter((s) => s.hits.length).map((s) => s.text.toLowerCase());
     const words = e.query_tokens.map((t) => t.match).filter((m) => !m.startsWith("["));
     expect(words.length).toBeGreaterThan(0);
@@ -162,17 +147,11 @@ describe("serving an experiment folder", () => {
   });
 
   it("/explain with plan: the OT plan between the token sets, drawn as the report's SVG heatmap", async () => {
-    const r = await app.inject({
-      method: "POST",
-      url: "/explain",
-      payload: { query: "hello world", docno: "doc-02", model: "ot", plan: true },
-    });
-    expect(r.statusCode).toBe(200);
-    const e = r.json() as {
+    const e = await explained<{
       query_tokens: unknown[];
       document_tokens: string[];
       plan: { svg: string; epsilon: number; cost: number; converged: boolean };
-    };
+    }>({ query: "hello world", docno: "doc-02", model: "ot", plan: true });
     expect(e.plan.epsilon).toBe(0.02);
     expect(e.plan.converged).toBe(true);
     expect(e.plan.svg.startsWith("<svg")).toBe(true);
@@ -185,13 +164,12 @@ describe("serving an experiment folder", () => {
   });
 
   it("the experiment's own documents with HTML are explained as text, the SVG carries no markup from them", async () => {
-    const r = await app.inject({
-      method: "POST",
-      url: "/explain",
-      payload: { query: "<b>hello</b> <script>", docno: "evil-1", model: "teacher", plan: true },
+    const e = await explained<{ plan: { svg: string } }>({
+      query: "<b>hello</b> <script>",
+      docno: "evil-1",
+      model: "teacher",
+      plan: true,
     });
-    expect(r.statusCode).toBe(200);
-    const e = r.json() as { plan: { svg: string } };
     expect(e.plan.svg).not.toMatch(/<(script|b)[ >]/);
   });
 

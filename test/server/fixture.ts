@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import type { CorpusDoc } from "../../src/data/corpus.js";
 import { writeCorpusJsonl } from "../../src/data/corpus.js";
 import { parseExperimentConfig } from "../../src/experiment/config.js";
@@ -13,6 +14,8 @@ import { buildVectorIndex } from "../../src/index/build.js";
 import { loadHfFolder, saveHfFolder } from "../../src/models/hf.js";
 import { OnnxEncoder } from "../../src/models/onnx-encoder.js";
 import type { NamedWeights } from "../../src/models/types.js";
+import { createServer } from "../../src/server/server.js";
+import { experimentServeOptions, openServeSetup, type ServeSetup } from "../../src/server/setup.js";
 import { Mulberry32 } from "../../src/util/random.js";
 
 export const TINY_BERT = resolve(import.meta.dirname, "../fixtures/tiny-bert");
@@ -124,4 +127,33 @@ export async function makeToyExperiment(root: string): Promise<ToyExperiment> {
     await enc.dispose();
   }
   return { dir, corpus, teacherHash };
+}
+
+/**
+ * The toy experiment under `root`, opened as `xlir serve --experiment` opens it, and the app over it
+ * (not yet ready or listening). The caller closes the app, then the setup.
+ */
+export async function serveToyExperiment(
+  root: string,
+): Promise<{ exp: ToyExperiment; setup: ServeSetup; app: FastifyInstance }> {
+  const exp = await makeToyExperiment(root);
+  const setup = await openServeSetup(experimentServeOptions(exp.dir));
+  const app = createServer({
+    models: setup.models,
+    index: setup.index,
+    defaultModel: setup.defaultModel,
+    corpus: setup.corpus,
+    docEncoder: setup.docEncoder,
+    epsilon: setup.epsilon,
+  });
+  return { exp, setup, app };
+}
+
+/** POSTs a JSON body to `url` of the app (in process, no socket). */
+export function postJson(
+  app: FastifyInstance,
+  url: string,
+  payload: object,
+): Promise<LightMyRequestResponse> {
+  return app.inject({ method: "POST", url, payload });
 }

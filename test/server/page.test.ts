@@ -12,9 +12,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { chromium as pw, type Browser, type Page } from "playwright-core";
-import { createServer } from "../../src/server/server.js";
-import { experimentServeOptions, openServeSetup, type ServeSetup } from "../../src/server/setup.js";
-import { EVIL_TITLE, EVIL_TEXT, makeToyExperiment, toyDocs } from "./fixture.js";
+import type { ServeSetup } from "../../src/server/setup.js";
+import { EVIL_TITLE, EVIL_TEXT, serveToyExperiment, toyDocs } from "./fixture.js";
 
 const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
   (p): p is string => !!p && existsSync(p),
@@ -32,16 +31,7 @@ describe.skipIf(chromiumPath === undefined)("search page in headless Chromium", 
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "xlir-page-"));
-    const exp = await makeToyExperiment(root);
-    setup = await openServeSetup(experimentServeOptions(exp.dir));
-    app = createServer({
-      models: setup.models,
-      index: setup.index,
-      defaultModel: setup.defaultModel,
-      corpus: setup.corpus,
-      docEncoder: setup.docEncoder,
-      epsilon: setup.epsilon,
-    });
+    ({ setup, app } = await serveToyExperiment(root));
     base = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await pw.launch({
       executablePath: chromiumPath,

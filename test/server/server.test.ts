@@ -9,7 +9,7 @@ import { Bm25Index } from "../../src/index/bm25.js";
 import { bm25Model, CorpusStore, searcherModel } from "../../src/server/catalog.js";
 import { createServer } from "../../src/server/server.js";
 import { HashEncoder, toyCorpus } from "../index/hash-encoder.js";
-import { EVIL_TEXT, EVIL_TITLE } from "./fixture.js";
+import { EVIL_TEXT, EVIL_TITLE, postJson } from "./fixture.js";
 
 let root: string;
 let app: FastifyInstance;
@@ -132,7 +132,7 @@ describe("search server", () => {
 
   it("POST /search/batch equals one /search per query, in order", async () => {
     const queries = ["river mountain", "music", "garden winter"];
-    const r = await app.inject({ method: "POST", url: "/search/batch", payload: { queries, k: 4 } });
+    const r = await postJson(app, "/search/batch", { queries, k: 4 });
     expect(r.statusCode).toBe(200);
     const body = r.json() as { model: string; queries: Array<{ query: string; results: unknown[] }> };
     expect(body.queries.map((q) => q.query)).toEqual(queries);
@@ -150,17 +150,13 @@ describe("search server", () => {
     ["queries not an array", { queries: "river" }, "queries"],
     ["unknown model", { queries: ["river"], model: "nope" }, "model"],
   ])("/search/batch: 400 for %s", async (_name, payload, word) => {
-    const r = await app.inject({ method: "POST", url: "/search/batch", payload });
+    const r = await postJson(app, "/search/batch", payload);
     expect(r.statusCode).toBe(400);
     expect((r.json() as { error: string }).error).toContain(word);
   });
 
   it("/explain: BM25 term matches as segments of the document's own text; validation as /search", async () => {
-    const r = await app.inject({
-      method: "POST",
-      url: "/explain",
-      payload: { query: "river music", docno: "d0000", model: "bm25" },
-    });
+    const r = await postJson(app, "/explain", { query: "river music", docno: "d0000", model: "bm25" });
     expect(r.statusCode).toBe(200);
     const e = r.json() as {
       kind: string;
@@ -176,57 +172,17 @@ describe("search server", () => {
     const river = e.query_tokens.findIndex((t) => t.token === "river");
     expect(e.query_tokens[river].match).toBe("river");
     expect(e.title.find((s) => s.hits.includes(river))?.text).toBe("river");
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "river", docno: "nope", model: "bm25" },
-        })
-      ).statusCode,
-    ).toBe(404);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "river", docno: "d0000", model: "zzz" },
-        })
-      ).statusCode,
-    ).toBe(400);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "river", docno: "d0000", extra: 1 },
-        })
-      ).statusCode,
-    ).toBe(400);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "river", docno: "d0000", plan: "yes" },
-        })
-      ).statusCode,
-    ).toBe(400);
-    expect(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "river", docno: "d0000", model: "bm25", plan: true },
-        })
-      ).statusCode,
-    ).toBe(400);
+    const status = async (payload: object) => (await postJson(app, "/explain", payload)).statusCode;
+    expect(await status({ query: "river", docno: "nope", model: "bm25" })).toBe(404);
+    for (const payload of [
+      { query: "river", docno: "d0000", model: "zzz" },
+      { query: "river", docno: "d0000", extra: 1 },
+      { query: "river", docno: "d0000", plan: "yes" },
+      { query: "river", docno: "d0000", model: "bm25", plan: true },
+    ])
+      expect(await status(payload), JSON.stringify(payload)).toBe(400);
     // a vector model without token vectors (a single encoder given as a Searcher) says why it cannot explain
-    const v = await app.inject({
-      method: "POST",
-      url: "/explain",
-      payload: { query: "river", docno: "d0000" },
-    });
+    const v = await postJson(app, "/explain", { query: "river", docno: "d0000" });
     expect(v.statusCode).toBe(400);
     expect((v.json() as { error: string }).error).toContain("late-interaction");
   });
@@ -240,13 +196,7 @@ describe("search server", () => {
     expect(hit.title).toBe(EVIL_TITLE);
     expect(hit.snippet).toBe(EVIL_TEXT);
     const e = JSON.parse(
-      (
-        await app.inject({
-          method: "POST",
-          url: "/explain",
-          payload: { query: "onerror", docno: "evil-1", model: "bm25" },
-        })
-      ).body,
+      (await postJson(app, "/explain", { query: "onerror", docno: "evil-1", model: "bm25" })).body,
     ) as { title: Array<{ text: string }>; text: Array<{ text: string }> };
     expect(e.title.map((s) => s.text).join("")).toBe(EVIL_TITLE);
     expect(e.text.map((s) => s.text).join("")).toBe(EVIL_TEXT);

@@ -68,7 +68,24 @@ function grid(axes: Array<[string, number[]]>): Array<Record<string, number>> {
   return out;
 }
 
-/** The trials of every loss (see the file comment for the budget rules). */
+/**
+ * The trials of every loss (see the file comment for the budget rules).
+ * @example
+ * ```ts
+ * import { parseExperimentConfig, planTrials } from "xlir";
+ * const config = parseExperimentConfig({
+ *   students: { losses: ["ot", "contrastive"] },
+ *   tuning: { trials: 3, steps: [1000, 2000], learningRate: [5e-4, 1e-3] },
+ * });
+ * const trials = planTrials(config);
+ * // the same budget for every loss: 3 trials each, 1000 + 2000 + 1000 steps
+ * for (const loss of ["ot", "contrastive"]) {
+ *   const mine = trials.filter((t) => t.loss === loss);
+ *   console.assert(mine.map((t) => t.settings.steps).join() === "1000,2000,1000");
+ * }
+ * console.assert(trials.filter((t) => t.loss === "ot").every((t) => t.settings.epsilon !== undefined));
+ * ```
+ */
 export function planTrials(config: ExperimentConfig): Trial[] {
   const t = config.tuning;
   const trials: Trial[] = [];
@@ -120,7 +137,45 @@ export interface TuneOptions {
   stopStudentsAfter?: number;
 }
 
-/** Runs (or resumes) the dev sweep and writes DIR/tuning.json and DIR/tuning.md. */
+/**
+ * Runs (or resumes) the dev sweep and writes DIR/tuning.json and DIR/tuning.md.
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { parseExperimentConfig, runTuning } from "xlir";
+ * // a toy language (English words written backwards) and the repository's tiny test teacher
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-tune-"));
+ * const titles = ["quick brown fox", "lazy dog", "hello world", "search query"];
+ * const back = (s: string) => s.split(" ").map((w) => [...w].reverse().join("")).join(" ");
+ * const docs = titles.map((t, i) => JSON.stringify({ id: `d${i}`, title: t, text: t }));
+ * writeFileSync(join(dir, "corpus.jsonl"), docs.join("\n") + "\n");
+ * writeFileSync(join(dir, "dev.tsv"), `q0\t${back(titles[0])}\nq1\t${back(titles[1])}\n`);
+ * writeFileSync(join(dir, "dev.qrels"), "q0 0 d0 1\nq1 0 d1 1\n");
+ * writeFileSync(join(dir, "bitext.tsv"), [...titles, ...titles].map((t) => `${back(t)}\t${t}`).join("\n") + "\n");
+ * const files = { queries: join(dir, "dev.tsv"), qrels: join(dir, "dev.qrels") };
+ * const config = parseExperimentConfig({
+ *   seeds: [1],
+ *   workers: 1,
+ *   data: {
+ *     builtin: false,
+ *     bitext: { xx: [join(dir, "bitext.tsv")] },
+ *     benchmarks: [{ name: "toy", corpus: join(dir, "corpus.jsonl"), languages: [{ language: "xx", ...files, dev: files }] }],
+ *   },
+ *   teacher: { model: "test/fixtures/tiny-bert" },
+ *   students: { losses: ["ot"], maxLength: 16, optim: { batchSize: 4, warmupSteps: 1 } },
+ *   tuning: { trials: 2, steps: [1, 2], learningRate: [1e-3], space: { ot: { epsilon: [0.05, 0.1] } } },
+ *   search: { k: 10, queryMaxLength: 16 },
+ * });
+ * const t = await runTuning(config, { outDir: join(dir, "tune"), log: () => {} });
+ * // two trials of 1 and 2 steps; the chosen setting is the trial with the best dev RR@10
+ * const best = Math.max(...t.trials.map((x) => x.mean));
+ * console.assert(t.trials.length === 2 && t.stepsPerLoss === 3 && t.split === "dev");
+ * console.assert(t.trials.some((x) => x.mean === best && x.settings.epsilon === t.chosen.ot?.epsilon));
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Promise<TuningFile> {
   const started = performance.now();
   forbidTestSplit("xlir tune");

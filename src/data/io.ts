@@ -33,7 +33,23 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** Opens a file as a byte stream, gunzipping when needed; missing files raise NOT_FOUND. */
+/**
+ * Opens a file as a byte stream, gunzipping when needed; missing files raise NOT_FOUND.
+ * @example
+ * ```ts
+ * import { openBytes, writeFileAtomic } from "xlir";
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "a.txt.gz");
+ * await writeFileAtomic(file, "hello\n"); // `.gz`: written gzipped
+ * const chunks: Buffer[] = [];
+ * for await (const c of await openBytes(file)) chunks.push(c as Buffer);
+ * console.assert(Buffer.concat(chunks).toString("utf8") === "hello\n"); // read back gunzipped
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function openBytes(file: string): Promise<Readable> {
   try {
     await fsp.access(file);
@@ -72,6 +88,20 @@ function decodeLines(file: string, bytes: Buffer, firstLineNo: number, decoder: 
 /**
  * Yields every line of `file` (gzip-aware, BOM and CR stripped, UTF-8 validated). A final
  * empty line after the last newline is not yielded.
+ * @example
+ * ```ts
+ * import { readLines } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "a.txt");
+ * writeFileSync(file, "\uFEFFfirst\r\nsecond\n"); // BOM, CRLF then LF
+ * const lines = [];
+ * for await (const l of readLines(file)) lines.push(`${l.lineNo}:${l.text}`);
+ * console.assert(lines.join("|") === "1:first|2:second");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function* readLines(file: string): AsyncGenerator<TextLine> {
   const stream = await openBytes(file);
@@ -110,7 +140,23 @@ export async function* readLines(file: string): AsyncGenerator<TextLine> {
   if (carry.length) yield* emit(carry, true);
 }
 
-/** Reads a whole text file into memory (gzip-aware, BOM stripped, UTF-8 validated). */
+/**
+ * Reads a whole text file into memory (gzip-aware, BOM stripped, UTF-8 validated).
+ * @example
+ * ```ts
+ * import { readText, XlirError } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "ok.txt"), "\uFEFFeuskara\n");
+ * console.assert((await readText(join(dir, "ok.txt"))) === "euskara\n");
+ * writeFileSync(join(dir, "bad.txt"), Buffer.from([0x61, 0x0a, 0xff, 0x0a])); // line 2 is not UTF-8
+ * const err = await readText(join(dir, "bad.txt")).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.message.endsWith("bad.txt:2: invalid UTF-8 (expected UTF-8 text)"));
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readText(file: string): Promise<string> {
   const stream = await openBytes(file);
   const chunks: Buffer[] = [];
@@ -129,7 +175,22 @@ function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
 }
 
-/** Writes `data` to `path` atomically (temp file in the same folder, then rename); `.gz` gzips. */
+/**
+ * Writes `data` to `path` atomically (temp file in the same folder, then rename); `.gz` gzips.
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "xlir";
+ * import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "sub", "out.txt"); // missing folders are created
+ * await writeFileAtomic(file, "v1");
+ * await writeFileAtomic(file, "v2");
+ * console.assert(readFileSync(file, "utf8") === "v2" && readdirSync(join(dir, "sub")).join() === "out.txt");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = tempName(path);
@@ -145,7 +206,25 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** A streaming writer that becomes visible at `path` only when `close()` succeeds. */
+/**
+ * A streaming writer that becomes visible at `path` only when `close()` succeeds.
+ * @example
+ * ```ts
+ * import { AtomicLineWriter } from "xlir";
+ * import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "lines.txt");
+ * const w = await AtomicLineWriter.create(file);
+ * await w.write("a");
+ * await w.write("b");
+ * console.assert(!existsSync(file)); // not visible before close()
+ * await w.close();
+ * console.assert(readFileSync(file, "utf8") === "a\nb\n");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class AtomicLineWriter {
   private readonly tmp: string;
   private readonly out: ReturnType<typeof createWriteStream>;
@@ -175,7 +254,21 @@ export class AtomicLineWriter {
   }
 }
 
-/** Writes lines atomically (each followed by a newline). */
+/**
+ * Writes lines atomically (each followed by a newline).
+ * @example
+ * ```ts
+ * import { writeLinesAtomic } from "xlir";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "out.txt");
+ * await writeLinesAtomic(file, ["x", "y"]);
+ * console.assert(readFileSync(file, "utf8") === "x\ny\n");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
   const parts: string[] = [];
   for (const l of lines) parts.push(l, "\n");
@@ -189,7 +282,24 @@ export async function writeLinesAtomic(path: string, lines: Iterable<string>): P
  */
 export type DuplicatePolicy = "error" | "keep-first" | "unchecked";
 
-/** Tracks ids seen by a reader and applies the duplicate policy. Returns false to skip a record. */
+/**
+ * Tracks ids seen by a reader and applies the duplicate policy. Returns false to skip a record.
+ * @example
+ * ```ts
+ * import { IdGuard, XlirError } from "xlir";
+ * const keep = new IdGuard("docs.jsonl", "keep-first");
+ * console.assert(keep.accept("d1", 1) && !keep.accept("d1", 2) && keep.accept("d2", 3));
+ * const strict = new IdGuard("docs.jsonl"); // default policy: "error"
+ * strict.accept("d1", 1);
+ * let err: unknown;
+ * try {
+ *   strict.accept("d1", 4);
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "BAD_INPUT" && err.message.startsWith("docs.jsonl:4: duplicate id 'd1'"));
+ * ```
+ */
 export class IdGuard {
   private readonly seen = new Map<string, number>();
   constructor(
@@ -212,7 +322,18 @@ export class IdGuard {
   }
 }
 
-/** Drains an async iterator into an array. */
+/**
+ * Drains an async iterator into an array.
+ * @example
+ * ```ts
+ * import { drain } from "xlir";
+ * async function* gen() {
+ *   yield 1;
+ *   yield 2;
+ * }
+ * console.assert((await drain(gen())).join() === "1,2");
+ * ```
+ */
 export async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);

@@ -8,7 +8,7 @@
  * format comes from the extension (`.jsonl`, `.json`, `.tsv`, `.txt`, each optionally `.gz`).
  */
 import { inputError, XlirError } from "../errors.js";
-import { AtomicLineWriter, drain, IdGuard, readLines, type DuplicatePolicy } from "./io.js";
+import { AtomicLineWriter, drain, IdGuard, parseJsonLine, readLines, type DuplicatePolicy } from "./io.js";
 
 export interface CorpusDoc {
   id: string;
@@ -117,19 +117,7 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
     if (text.trim() === "") continue;
     let doc: CorpusDoc;
     if (fmt === "jsonl") {
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch (e) {
-        throw inputError(
-          file,
-          lineNo,
-          `invalid JSON (${(e as Error).message}); expected one JSON object per line`,
-        );
-      }
-      if (typeof obj !== "object" || obj === null || Array.isArray(obj))
-        throw inputError(file, lineNo, "expected a JSON object");
-      const o = obj as Record<string, unknown>;
+      const o = parseJsonLine(text, file, lineNo, "JSON object");
       doc = {
         id: pick(o, idF, file, lineNo, "id", true),
         title: pick(o, titleF, file, lineNo, "title", false),

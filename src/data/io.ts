@@ -11,8 +11,9 @@
 import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
-import { createGunzip, gzipSync } from "node:zlib";
-import type { Readable } from "node:stream";
+import { createGunzip, createGzip, gzipSync } from "node:zlib";
+import type { Readable, Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { XlirError, inputError } from "../errors.js";
 
 /** One line of a text file; `lineNo` counts from 1. */
@@ -207,7 +208,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /**
- * A streaming writer that becomes visible at `path` only when `close()` succeeds.
+ * A streaming writer that becomes visible at `path` only when `close()` succeeds; `.gz` gzips.
  * @example
  * ```ts
  * import { AtomicLineWriter } from "xlir";
@@ -227,12 +228,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export class AtomicLineWriter {
   private readonly tmp: string;
-  private readonly out: ReturnType<typeof createWriteStream>;
+  private readonly file: ReturnType<typeof createWriteStream>;
+  /** What lines are written to: the file, or a gzip stream into it when the path ends in `.gz`. */
+  private readonly out: Writable;
   private failed: Error | undefined;
   constructor(readonly path: string) {
     this.tmp = tempName(path);
-    this.out = createWriteStream(this.tmp);
-    this.out.on("error", (e) => (this.failed = e));
+    this.file = createWriteStream(this.tmp);
+    this.file.on("error", (e) => (this.failed = e));
+    if (path.endsWith(".gz")) {
+      const gz = createGzip({ level: 6 });
+      gz.on("error", (e) => (this.failed = e));
+      gz.pipe(this.file);
+      this.out = gz;
+    } else this.out = this.file;
   }
   static async create(path: string): Promise<AtomicLineWriter> {
     await fsp.mkdir(dirname(path), { recursive: true });
@@ -244,12 +253,14 @@ export class AtomicLineWriter {
     if (!this.out.write(line + "\n")) await new Promise<void>((r) => this.out.once("drain", () => r()));
   }
   async close(): Promise<void> {
-    await new Promise<void>((res, rej) => this.out.end((e?: Error | null) => (e ? rej(e) : res())));
+    this.out.end();
+    await Promise.all([finished(this.out), finished(this.file)]);
     if (this.failed) throw this.failed;
     await fsp.rename(this.tmp, this.path);
   }
   async abort(): Promise<void> {
     this.out.destroy();
+    this.file.destroy();
     await fsp.rm(this.tmp, { force: true });
   }
 }
@@ -320,6 +331,27 @@ export class IdGuard {
     this.seen.set(id, lineNo);
     return true;
   }
+}
+
+/**
+ * Parses one line of a JSONL file that must hold a JSON object; `what` names the record expected
+ * (e.g. "JSON object", "NeuCLIR topic object") in the error, which names file and line.
+ */
+export function parseJsonLine(
+  text: string,
+  file: string,
+  lineNo: number,
+  what: string,
+): Record<string, unknown> {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw inputError(file, lineNo, `invalid JSON (${(e as Error).message}); expected one ${what} per line`);
+  }
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+    throw inputError(file, lineNo, "expected a JSON object");
+  return obj as Record<string, unknown>;
 }
 
 /**

@@ -11,7 +11,7 @@
  * - `qid<TAB>text` lines (CIRAL, ir_datasets exports) — anything else.
  */
 import { inputError } from "../errors.js";
-import { drain, IdGuard, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
+import { drain, IdGuard, parseJsonLine, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
 import { collapseSpace } from "./text.js";
 
 export interface Topic {
@@ -50,19 +50,7 @@ function sameLang(a: string, b: string): boolean {
 }
 
 function parseJsonTopic(text: string, file: string, line: number, lang: string): Topic {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw inputError(
-      file,
-      line,
-      `invalid JSON (${(e as Error).message}); expected one NeuCLIR topic object per line`,
-    );
-  }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
-    throw inputError(file, line, "expected a JSON object");
-  const o = obj as Record<string, unknown>;
+  const o = parseJsonLine(text, file, line, "NeuCLIR topic object");
   const id = o.topic_id ?? o.query_id ?? o.qid;
   if (typeof id !== "string" && typeof id !== "number")
     throw inputError(file, line, "no topic_id (expected a string or number)");

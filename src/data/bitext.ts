@@ -19,7 +19,30 @@ export interface BitextPair {
   line: number;
 }
 
-/** Streams `foreign<TAB>english` pairs. */
+/**
+ * Streams `foreign<TAB>english` pairs.
+ * @example
+ * ```ts
+ * import { readBitextTsv, XlirError } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "ok.tsv"), "kaixo\thello\n\nagur\tbye\n");
+ * const pairs = [];
+ * for await (const p of readBitextTsv(join(dir, "ok.tsv"))) pairs.push(`${p.line}:${p.foreign}=${p.english}`);
+ * console.assert(pairs.join("|") === "1:kaixo=hello|3:agur=bye"); // blank line skipped, lines kept
+ * writeFileSync(join(dir, "bad.tsv"), "kaixo\thello\tthird\n");
+ * let err: unknown;
+ * try {
+ *   for await (const _ of readBitextTsv(join(dir, "bad.tsv")));
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.message.includes("bad.tsv:1: expected 'foreign<TAB>english'"));
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function* readBitextTsv(file: string): AsyncGenerator<BitextPair> {
   for await (const { text, lineNo } of readLines(file)) {
     if (text.trim() === "") continue;
@@ -30,7 +53,32 @@ export async function* readBitextTsv(file: string): AsyncGenerator<BitextPair> {
   }
 }
 
-/** Streams pairs from two aligned files (Moses style). */
+/**
+ * Streams pairs from two aligned files (Moses style).
+ * @example
+ * ```ts
+ * import { readBitextMoses, XlirError } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const [eu, en, short] = ["c.eu", "c.en", "short.en"].map((f) => join(dir, f));
+ * writeFileSync(eu, "kaixo\nagur\n");
+ * writeFileSync(en, "hello\nbye\n");
+ * writeFileSync(short, "hello\n");
+ * const pairs = [];
+ * for await (const p of readBitextMoses(eu, en)) pairs.push(`${p.foreign}=${p.english}`);
+ * console.assert(pairs.join("|") === "kaixo=hello|agur=bye");
+ * let err: unknown;
+ * try {
+ *   for await (const _ of readBitextMoses(eu, short));
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.message.startsWith(`${short}:1: has 1 lines`)); // unequal line counts
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function* readBitextMoses(foreignFile: string, englishFile: string): AsyncGenerator<BitextPair> {
   const a = readLines(foreignFile)[Symbol.asyncIterator]();
   const b = readLines(englishFile)[Symbol.asyncIterator]();
@@ -71,7 +119,15 @@ function primary(tag: string): string {
   return tag.toLowerCase().split(/[-_]/)[0];
 }
 
-/** Parses one `<tu>…</tu>` block into language -> segment text. */
+/**
+ * Parses one `<tu>…</tu>` block into language -> segment text.
+ * @example
+ * ```ts
+ * import { parseTu } from "xlir";
+ * const tu = parseTu('<tuv xml:lang="eu-ES"><seg>Kaixo &amp; agur</seg></tuv><tuv lang="EN"><seg>Hello <ph>{1}</ph>&amp;  bye</seg></tuv>');
+ * console.assert(tu.get("eu") === "Kaixo & agur" && tu.get("en") === "Hello & bye"); // primary subtags, markup removed
+ * ```
+ */
 export function parseTu(block: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of block.matchAll(/<tuv\b([^>]*)>([\s\S]*?)<\/tuv>/g)) {
@@ -84,7 +140,26 @@ export function parseTu(block: string): Map<string, string> {
   return out;
 }
 
-/** Streams pairs from a TMX file. */
+/**
+ * Streams pairs from a TMX file.
+ * @example
+ * ```ts
+ * import { readBitextTmx } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "memory.tmx");
+ * const tuv = (lang: string, seg: string) => `<tuv xml:lang="${lang}"><seg>${seg}</seg></tuv>`;
+ * writeFileSync(file, `<tmx><body>\n<tu>${tuv("eu", "Gorde")}${tuv("en", "Save")}</tu>\n<tu>${tuv("eu", "Itxi")}</tu>\n</body></tmx>\n`);
+ * const skipped: string[] = [];
+ * const pairs = [];
+ * for await (const p of readBitextTmx(file, { foreignLang: "eu", onSkip: (line, why) => skipped.push(`${line}: ${why}`) }))
+ *   pairs.push(`${p.foreign}=${p.english}`);
+ * console.assert(pairs.join() === "Gorde=Save" && skipped.join() === "3: no en segment");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function* readBitextTmx(file: string, opts: TmxOptions): AsyncGenerator<BitextPair> {
   const fl = primary(opts.foreignLang);
   const el = primary(opts.englishLang ?? "en");
@@ -123,11 +198,41 @@ export async function* readBitextTmx(file: string, opts: TmxOptions): AsyncGener
   if (start) throw inputError(file, start, "<tu> not closed (expected </tu>)");
 }
 
+/**
+ * Drains a bitext reader into an array.
+ * @example
+ * ```ts
+ * import { readAllBitext, readBitextTsv } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "b.tsv"), "kaixo\thello\nagur\tbye\n");
+ * const pairs = await readAllBitext(readBitextTsv(join(dir, "b.tsv")));
+ * console.assert(pairs.length === 2 && pairs[1].foreign === "agur" && pairs[1].line === 2);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readAllBitext(it: AsyncIterable<BitextPair>): Promise<BitextPair[]> {
   return drain(it);
 }
 
-/** Writes pairs as `foreign<TAB>english` (atomically; tabs and newlines inside become spaces). */
+/**
+ * Writes pairs as `foreign<TAB>english` (atomically; tabs and newlines inside become spaces).
+ * @example
+ * ```ts
+ * import { readAllBitext, readBitextTsv, writeBitextTsv } from "xlir";
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "b.tsv");
+ * await writeBitextTsv(file, [{ foreign: "kaixo\tmundua", english: "hello world" }]);
+ * const [p] = await readAllBitext(readBitextTsv(file));
+ * console.assert(p.foreign === "kaixo mundua" && p.english === "hello world"); // the tab became a space
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeBitextTsv(
   file: string,
   pairs: Iterable<{ foreign: string; english: string }>,

@@ -8,7 +8,7 @@
  * format comes from the extension (`.jsonl`, `.json`, `.tsv`, `.txt`, each optionally `.gz`).
  */
 import { inputError, XlirError } from "../errors.js";
-import { AtomicLineWriter, drain, IdGuard, readLines, type DuplicatePolicy } from "./io.js";
+import { AtomicLineWriter, drain, IdGuard, parseJsonLine, readLines, type DuplicatePolicy } from "./io.js";
 
 export interface CorpusDoc {
   id: string;
@@ -44,7 +44,21 @@ export const DEFAULT_TITLE_FIELDS = ["title"];
 export const DEFAULT_TEXT_FIELDS = ["text", "contents", "body", "query"];
 export const DEFAULT_LANG_FIELDS = ["lang", "language"];
 
-/** The record format implied by a file name. */
+/**
+ * The record format implied by a file name.
+ * @example
+ * ```ts
+ * import { formatOf, XlirError } from "xlir";
+ * console.assert(formatOf("corpus.jsonl.gz") === "jsonl" && formatOf("queries.tsv") === "tsv");
+ * let err: unknown;
+ * try {
+ *   formatOf("corpus.csv");
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "UNSUPPORTED");
+ * ```
+ */
 export function formatOf(file: string): "jsonl" | "tsv" {
   const f = file.replace(/\.gz$/, "");
   if (/\.(jsonl|json|ndjson)$/.test(f)) return "jsonl";
@@ -74,7 +88,24 @@ function pick(
   return "";
 }
 
-/** Streams documents from a JSONL or TSV corpus. Blank lines are skipped. */
+/**
+ * Streams documents from a JSONL or TSV corpus. Blank lines are skipped.
+ * @example
+ * ```ts
+ * import { readCorpus } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "corpus.jsonl");
+ * // BEIR-style fields (`_id`, `title`, `text`) and an optional language
+ * writeFileSync(file, '{"_id":"d1","title":"Print","text":"Printing a page"}\n\n{"_id":"d2","text":"Gorde","lang":"eu"}\n');
+ * const docs = [];
+ * for await (const d of readCorpus(file)) docs.push(d);
+ * console.assert(docs.length === 2 && docs[0].title === "Print" && docs[1].title === "" && docs[1].lang === "eu");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<CorpusDoc> {
   const fmt = opts.format ?? formatOf(file);
   const guard = new IdGuard(file, opts.duplicates);
@@ -86,19 +117,7 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
     if (text.trim() === "") continue;
     let doc: CorpusDoc;
     if (fmt === "jsonl") {
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch (e) {
-        throw inputError(
-          file,
-          lineNo,
-          `invalid JSON (${(e as Error).message}); expected one JSON object per line`,
-        );
-      }
-      if (typeof obj !== "object" || obj === null || Array.isArray(obj))
-        throw inputError(file, lineNo, "expected a JSON object");
-      const o = obj as Record<string, unknown>;
+      const o = parseJsonLine(text, file, lineNo, "JSON object");
       doc = {
         id: pick(o, idF, file, lineNo, "id", true),
         title: pick(o, titleF, file, lineNo, "title", false),
@@ -141,11 +160,43 @@ export async function* readCorpus(file: string, opts: CorpusReadOptions = {}): A
   }
 }
 
+/**
+ * Reads a whole corpus into memory (see readCorpus).
+ * @example
+ * ```ts
+ * import { readAllCorpus } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "corpus.tsv");
+ * writeFileSync(file, "d1\tTitle\tSome text\nd2\tOther\tMore\ttext\n"); // id, title, text (tabs kept in the text)
+ * const docs = await readAllCorpus(file);
+ * console.assert(docs.length === 2 && docs[0].title === "Title" && docs[1].text === "More\ttext");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readAllCorpus(file: string, opts: CorpusReadOptions = {}): Promise<CorpusDoc[]> {
   return drain(readCorpus(file, opts));
 }
 
-/** Streams queries from JSONL (`query_id`/`_id`/`qid` + `text`/`query`) or TSV (`qid<TAB>text`). */
+/**
+ * Streams queries from JSONL (`query_id`/`_id`/`qid` + `text`/`query`) or TSV (`qid<TAB>text`).
+ * @example
+ * ```ts
+ * import { readQueries } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "queries.jsonl");
+ * writeFileSync(file, '{"query_id":"q1","text":"inprimatu orria"}\n{"query_id":"q2","text":"gorde"}\n');
+ * const qids = [];
+ * for await (const q of readQueries(file)) qids.push(`${q.qid}=${q.text}`);
+ * console.assert(qids.join("|") === "q1=inprimatu orria|q2=gorde");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function* readQueries(file: string, opts: CorpusReadOptions = {}): AsyncGenerator<QueryRecord> {
   const o: CorpusReadOptions = {
     requireText: true,
@@ -156,11 +207,47 @@ export async function* readQueries(file: string, opts: CorpusReadOptions = {}): 
   for await (const d of readCorpus(file, o)) yield { qid: d.id, text: d.title && !d.text ? d.title : d.text };
 }
 
+/**
+ * Reads every query of a file into memory (see readQueries).
+ * @example
+ * ```ts
+ * import { readAllQueries, XlirError } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "q.tsv"), "q1\tkaixo mundua\n");
+ * const qs = await readAllQueries(join(dir, "q.tsv"));
+ * console.assert(qs.length === 1 && qs[0].qid === "q1" && qs[0].text === "kaixo mundua");
+ * writeFileSync(join(dir, "empty.tsv"), "q1\t \n"); // a query needs text
+ * const err = await readAllQueries(join(dir, "empty.tsv")).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.message.endsWith("empty.tsv:1: 'q1' has no text"));
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readAllQueries(file: string, opts: CorpusReadOptions = {}): Promise<QueryRecord[]> {
   return drain(readQueries(file, opts));
 }
 
-/** Writes documents as JSONL `{"id","title","text"}` plus `"lang"` when a document has one (atomically). */
+/**
+ * Writes documents as JSONL `{"id","title","text"}` plus `"lang"` when a document has one (atomically).
+ * @example
+ * ```ts
+ * import { readAllCorpus, writeCorpusJsonl } from "xlir";
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "corpus.jsonl.gz");
+ * const docs = [
+ *   { id: "d1", title: "Print", text: "Printing a page" },
+ *   { id: "d2", title: "", text: "Gorde", lang: "eu" },
+ * ];
+ * await writeCorpusJsonl(file, docs);
+ * console.assert(JSON.stringify(await readAllCorpus(file)) === JSON.stringify(docs)); // round trip
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeCorpusJsonl(
   file: string,
   docs: Iterable<CorpusDoc> | AsyncIterable<CorpusDoc>,
@@ -182,7 +269,21 @@ export async function writeCorpusJsonl(
   }
 }
 
-/** Writes queries as `qid<TAB>text` (atomically; tabs and newlines in text become spaces). */
+/**
+ * Writes queries as `qid<TAB>text` (atomically; tabs and newlines in text become spaces).
+ * @example
+ * ```ts
+ * import { writeQueriesTsv } from "xlir";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "queries.tsv");
+ * await writeQueriesTsv(file, [{ qid: "q1", text: "two\tlines\nof text" }]);
+ * console.assert(readFileSync(file, "utf8") === "q1\ttwo lines of text\n");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeQueriesTsv(file: string, queries: Iterable<QueryRecord>): Promise<void> {
   const w = await AtomicLineWriter.create(file);
   try {

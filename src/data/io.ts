@@ -11,8 +11,9 @@
 import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
-import { createGunzip, gzipSync } from "node:zlib";
-import type { Readable } from "node:stream";
+import { createGunzip, createGzip, gzipSync } from "node:zlib";
+import type { Readable, Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { XlirError, inputError } from "../errors.js";
 
 /** One line of a text file; `lineNo` counts from 1. */
@@ -33,7 +34,23 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** Opens a file as a byte stream, gunzipping when needed; missing files raise NOT_FOUND. */
+/**
+ * Opens a file as a byte stream, gunzipping when needed; missing files raise NOT_FOUND.
+ * @example
+ * ```ts
+ * import { openBytes, writeFileAtomic } from "xlir";
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "a.txt.gz");
+ * await writeFileAtomic(file, "hello\n"); // `.gz`: written gzipped
+ * const chunks: Buffer[] = [];
+ * for await (const c of await openBytes(file)) chunks.push(c as Buffer);
+ * console.assert(Buffer.concat(chunks).toString("utf8") === "hello\n"); // read back gunzipped
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function openBytes(file: string): Promise<Readable> {
   try {
     await fsp.access(file);
@@ -72,6 +89,20 @@ function decodeLines(file: string, bytes: Buffer, firstLineNo: number, decoder: 
 /**
  * Yields every line of `file` (gzip-aware, BOM and CR stripped, UTF-8 validated). A final
  * empty line after the last newline is not yielded.
+ * @example
+ * ```ts
+ * import { readLines } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "a.txt");
+ * writeFileSync(file, "\uFEFFfirst\r\nsecond\n"); // BOM, CRLF then LF
+ * const lines = [];
+ * for await (const l of readLines(file)) lines.push(`${l.lineNo}:${l.text}`);
+ * console.assert(lines.join("|") === "1:first|2:second");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function* readLines(file: string): AsyncGenerator<TextLine> {
   const stream = await openBytes(file);
@@ -110,7 +141,23 @@ export async function* readLines(file: string): AsyncGenerator<TextLine> {
   if (carry.length) yield* emit(carry, true);
 }
 
-/** Reads a whole text file into memory (gzip-aware, BOM stripped, UTF-8 validated). */
+/**
+ * Reads a whole text file into memory (gzip-aware, BOM stripped, UTF-8 validated).
+ * @example
+ * ```ts
+ * import { readText, XlirError } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * writeFileSync(join(dir, "ok.txt"), "\uFEFFeuskara\n");
+ * console.assert((await readText(join(dir, "ok.txt"))) === "euskara\n");
+ * writeFileSync(join(dir, "bad.txt"), Buffer.from([0x61, 0x0a, 0xff, 0x0a])); // line 2 is not UTF-8
+ * const err = await readText(join(dir, "bad.txt")).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.message.endsWith("bad.txt:2: invalid UTF-8 (expected UTF-8 text)"));
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readText(file: string): Promise<string> {
   const stream = await openBytes(file);
   const chunks: Buffer[] = [];
@@ -129,7 +176,22 @@ function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
 }
 
-/** Writes `data` to `path` atomically (temp file in the same folder, then rename); `.gz` gzips. */
+/**
+ * Writes `data` to `path` atomically (temp file in the same folder, then rename); `.gz` gzips.
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "xlir";
+ * import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "sub", "out.txt"); // missing folders are created
+ * await writeFileAtomic(file, "v1");
+ * await writeFileAtomic(file, "v2");
+ * console.assert(readFileSync(file, "utf8") === "v2" && readdirSync(join(dir, "sub")).join() === "out.txt");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = tempName(path);
@@ -145,15 +207,41 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** A streaming writer that becomes visible at `path` only when `close()` succeeds. */
+/**
+ * A streaming writer that becomes visible at `path` only when `close()` succeeds; `.gz` gzips.
+ * @example
+ * ```ts
+ * import { AtomicLineWriter } from "xlir";
+ * import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "lines.txt");
+ * const w = await AtomicLineWriter.create(file);
+ * await w.write("a");
+ * await w.write("b");
+ * console.assert(!existsSync(file)); // not visible before close()
+ * await w.close();
+ * console.assert(readFileSync(file, "utf8") === "a\nb\n");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export class AtomicLineWriter {
   private readonly tmp: string;
-  private readonly out: ReturnType<typeof createWriteStream>;
+  private readonly file: ReturnType<typeof createWriteStream>;
+  /** What lines are written to: the file, or a gzip stream into it when the path ends in `.gz`. */
+  private readonly out: Writable;
   private failed: Error | undefined;
   constructor(readonly path: string) {
     this.tmp = tempName(path);
-    this.out = createWriteStream(this.tmp);
-    this.out.on("error", (e) => (this.failed = e));
+    this.file = createWriteStream(this.tmp);
+    this.file.on("error", (e) => (this.failed = e));
+    if (path.endsWith(".gz")) {
+      const gz = createGzip({ level: 6 });
+      gz.on("error", (e) => (this.failed = e));
+      gz.pipe(this.file);
+      this.out = gz;
+    } else this.out = this.file;
   }
   static async create(path: string): Promise<AtomicLineWriter> {
     await fsp.mkdir(dirname(path), { recursive: true });
@@ -165,17 +253,33 @@ export class AtomicLineWriter {
     if (!this.out.write(line + "\n")) await new Promise<void>((r) => this.out.once("drain", () => r()));
   }
   async close(): Promise<void> {
-    await new Promise<void>((res, rej) => this.out.end((e?: Error | null) => (e ? rej(e) : res())));
+    this.out.end();
+    await Promise.all([finished(this.out), finished(this.file)]);
     if (this.failed) throw this.failed;
     await fsp.rename(this.tmp, this.path);
   }
   async abort(): Promise<void> {
     this.out.destroy();
+    this.file.destroy();
     await fsp.rm(this.tmp, { force: true });
   }
 }
 
-/** Writes lines atomically (each followed by a newline). */
+/**
+ * Writes lines atomically (each followed by a newline).
+ * @example
+ * ```ts
+ * import { writeLinesAtomic } from "xlir";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "out.txt");
+ * await writeLinesAtomic(file, ["x", "y"]);
+ * console.assert(readFileSync(file, "utf8") === "x\ny\n");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
   const parts: string[] = [];
   for (const l of lines) parts.push(l, "\n");
@@ -189,7 +293,24 @@ export async function writeLinesAtomic(path: string, lines: Iterable<string>): P
  */
 export type DuplicatePolicy = "error" | "keep-first" | "unchecked";
 
-/** Tracks ids seen by a reader and applies the duplicate policy. Returns false to skip a record. */
+/**
+ * Tracks ids seen by a reader and applies the duplicate policy. Returns false to skip a record.
+ * @example
+ * ```ts
+ * import { IdGuard, XlirError } from "xlir";
+ * const keep = new IdGuard("docs.jsonl", "keep-first");
+ * console.assert(keep.accept("d1", 1) && !keep.accept("d1", 2) && keep.accept("d2", 3));
+ * const strict = new IdGuard("docs.jsonl"); // default policy: "error"
+ * strict.accept("d1", 1);
+ * let err: unknown;
+ * try {
+ *   strict.accept("d1", 4);
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "BAD_INPUT" && err.message.startsWith("docs.jsonl:4: duplicate id 'd1'"));
+ * ```
+ */
 export class IdGuard {
   private readonly seen = new Map<string, number>();
   constructor(
@@ -212,7 +333,39 @@ export class IdGuard {
   }
 }
 
-/** Drains an async iterator into an array. */
+/**
+ * Parses one line of a JSONL file that must hold a JSON object; `what` names the record expected
+ * (e.g. "JSON object", "NeuCLIR topic object") in the error, which names file and line.
+ */
+export function parseJsonLine(
+  text: string,
+  file: string,
+  lineNo: number,
+  what: string,
+): Record<string, unknown> {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw inputError(file, lineNo, `invalid JSON (${(e as Error).message}); expected one ${what} per line`);
+  }
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+    throw inputError(file, lineNo, "expected a JSON object");
+  return obj as Record<string, unknown>;
+}
+
+/**
+ * Drains an async iterator into an array.
+ * @example
+ * ```ts
+ * import { drain } from "xlir";
+ * async function* gen() {
+ *   yield 1;
+ *   yield 2;
+ * }
+ * console.assert((await drain(gen())).join() === "1,2");
+ * ```
+ */
 export async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);

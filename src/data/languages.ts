@@ -64,12 +64,28 @@ export const ISO639_3: Readonly<Record<string, string>> = {
   id: "ind",
 };
 
-/** Debian package suffix of a language (`pt-BR` -> `pt-br`). */
+/**
+ * Debian package suffix of a language (`pt-BR` -> `pt-br`).
+ * @example
+ * ```ts
+ * import { debSuffix } from "xlir";
+ * console.assert(debSuffix("pt-BR") === "pt-br" && debSuffix("eu") === "eu");
+ * ```
+ */
 export function debSuffix(lang: string): string {
   return lang.toLowerCase();
 }
 
-/** Package names that may hold data for `lang`, by role. */
+/**
+ * Package names that may hold data for `lang`, by role.
+ * @example
+ * ```ts
+ * import { candidatePackages } from "xlir";
+ * const eu = candidatePackages("eu");
+ * console.assert(eu.help === "libreoffice-help-eu" && eu.freedict.join() === "dict-freedict-eus-eng,dict-freedict-eng-eus");
+ * console.assert(candidatePackages("hi").firefox === "firefox-esr-l10n-hi-in"); // Firefox's locale differs
+ * ```
+ */
 export function candidatePackages(lang: string): {
   help: string;
   l10n: string;

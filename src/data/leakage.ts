@@ -186,7 +186,20 @@ export class LeakageFilter {
   }
 }
 
-/** Splits pairs into kept and dropped by the filter, counting drops by rule; order is preserved. */
+/**
+ * Splits pairs into kept and dropped by the filter, counting drops by rule; order is preserved.
+ * @example
+ * ```ts
+ * import { filterPairs, LeakageFilter } from "xlir";
+ * const filter = new LeakageFilter(["Print the current document"]);
+ * const pairs: Array<[string, string]> = [
+ *   ["Inprimatu uneko dokumentua", "Print the current document."], // English side exactly forbidden
+ *   ["Gorde", "Save"],
+ * ];
+ * const { kept, dropped } = filterPairs(pairs, filter);
+ * console.assert(kept.length === 1 && kept[0][1] === "Save" && dropped.exact === 1 && dropped.near === 0);
+ * ```
+ */
 export function filterPairs<T extends readonly [string, string]>(
   pairs: Iterable<T>,
   filter: LeakageFilter,

@@ -131,7 +131,36 @@ export const ManifestSchema = z.strictObject({
 
 export type BenchmarkManifest = z.infer<typeof ManifestSchema>;
 
-/** Reads and validates `dir/manifest.json`. */
+/**
+ * Reads and validates `dir/manifest.json`.
+ * @example
+ * ```ts
+ * import { readBenchmarkManifest, XlirError } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const manifest = {
+ *   format: "xlir-benchmark/2",
+ *   langs: [],
+ *   split: { rule: "r", trainPages: 0, devPages: 0, testPages: 0 },
+ *   leakage: { rule: "r", jaccard: 0.9, minTokens: 3, forbiddenTexts: 0 },
+ *   languages: {},
+ *   udhr: [],
+ *   teacher: { pairs: 0, droppedForbiddenQueries: 0 },
+ *   iso639_3: {},
+ *   sources: [],
+ *   skipped: [],
+ *   files: {},
+ * };
+ * writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+ * console.assert((await readBenchmarkManifest(dir)).leakage.jaccard === 0.9);
+ * writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, extra: 1 })); // unknown keys are refused
+ * const err = await readBenchmarkManifest(dir).catch((e: unknown) => e);
+ * console.assert(err instanceof XlirError && err.code === "BAD_INPUT");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readBenchmarkManifest(dir: string): Promise<BenchmarkManifest> {
   const file = join(dir, "manifest.json");
   const text = await readText(file);
@@ -164,6 +193,21 @@ export type BuiltinSuite = "help" | "help-rev" | "udhr";
  * - help: `help/corpus.jsonl`, `help/<l>/<split>/{queries.tsv,queries.en.tsv,qrels.txt}`;
  * - help-rev: `help-rev/<l>/corpus.jsonl`, `help-rev/<l>/<split>/{queries.tsv,qrels.txt}` (the queries are English; no queries.en.tsv);
  * - udhr: `udhr/corpus.jsonl`, `udhr/<l>/{queries.tsv,queries.en.tsv,qrels.txt}` (test only; `split` must be "test").
+ * @example
+ * ```ts
+ * import { benchmarkFiles, XlirError } from "xlir";
+ * import { join } from "node:path";
+ * const f = benchmarkFiles("bench", "help", "eu", "dev");
+ * console.assert(f.corpus === join("bench", "help", "corpus.jsonl") && f.qrels === join("bench", "help", "eu", "dev", "qrels.txt"));
+ * console.assert(benchmarkFiles("bench", "help-rev", "eu").queriesEnglish === undefined); // its queries are English
+ * let err: unknown;
+ * try {
+ *   benchmarkFiles("bench", "udhr", "eu", "dev");
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "CONFIG"); // UDHR is test only
+ * ```
  */
 export function benchmarkFiles(
   dir: string,
@@ -194,7 +238,17 @@ export function benchmarkFiles(
   };
 }
 
-/** Paths of the training files for a language: bitext, dictionary (foreign<TAB>english), reverse dictionary (english<TAB>foreign), and the (shared) teacher pairs. */
+/**
+ * Paths of the training files for a language: bitext, dictionary (foreign<TAB>english), reverse dictionary (english<TAB>foreign), and the (shared) teacher pairs.
+ * @example
+ * ```ts
+ * import { trainingFiles } from "xlir";
+ * import { join } from "node:path";
+ * const f = trainingFiles("bench", "eu");
+ * console.assert(f.dict === join("bench", "dict", "eu.tsv") && f.dictRev === join("bench", "dict-rev", "eu.tsv"));
+ * console.assert(f.teacher === join("bench", "teacher", "train.tsv")); // shared by every language
+ * ```
+ */
 export function trainingFiles(
   dir: string,
   lang: string,

@@ -11,7 +11,7 @@
  * - `qid<TAB>text` lines (CIRAL, ir_datasets exports) — anything else.
  */
 import { inputError } from "../errors.js";
-import { drain, IdGuard, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
+import { drain, IdGuard, parseJsonLine, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
 import { collapseSpace } from "./text.js";
 
 export interface Topic {
@@ -50,19 +50,7 @@ function sameLang(a: string, b: string): boolean {
 }
 
 function parseJsonTopic(text: string, file: string, line: number, lang: string): Topic {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw inputError(
-      file,
-      line,
-      `invalid JSON (${(e as Error).message}); expected one NeuCLIR topic object per line`,
-    );
-  }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
-    throw inputError(file, line, "expected a JSON object");
-  const o = obj as Record<string, unknown>;
+  const o = parseJsonLine(text, file, line, "NeuCLIR topic object");
   const id = o.topic_id ?? o.query_id ?? o.qid;
   if (typeof id !== "string" && typeof id !== "number")
     throw inputError(file, line, "no topic_id (expected a string or number)");
@@ -144,7 +132,23 @@ function parseTopBlock(block: string, file: string, line: number, lang: string):
   return t;
 }
 
-/** Streams the topics of a file (classic `<top>` blocks, NeuCLIR JSONL or `qid<TAB>text`). */
+/**
+ * Streams the topics of a file (classic `<top>` blocks, NeuCLIR JSONL or `qid<TAB>text`).
+ * @example
+ * ```ts
+ * import { readTopics } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "topics.txt");
+ * writeFileSync(file, "<top>\n<num> Number: 301\n<title> Printing  pages\n<desc> Description:\nHow to print.\n</top>\n");
+ * const topics = [];
+ * for await (const t of readTopics(file)) topics.push(t);
+ * console.assert(topics.length === 1 && topics[0].qid === "301" && topics[0].title === "Printing pages" && topics[0].description === "How to print.");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function* readTopics(file: string, opts: TopicReadOptions = {}): AsyncGenerator<Topic> {
   const guard = new IdGuard(file, opts.duplicates);
   let mode: "top" | "tsv" | "jsonl" | undefined;
@@ -186,11 +190,50 @@ export async function* readTopics(file: string, opts: TopicReadOptions = {}): As
   if (blockStart) throw inputError(file, blockStart, "topic not closed (expected </top>)");
 }
 
+/**
+ * Reads every topic of a file into memory (see readTopics).
+ * @example
+ * ```ts
+ * import { readAllTopics } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "topics.jsonl");
+ * const topic = {
+ *   topic_id: "t1",
+ *   topics: [
+ *     { lang: "fas", source: "human translation", topic_title: "چاپ" },
+ *     { lang: "eng", source: "original", topic_title: "printing", topic_description: "How to print a page." },
+ *   ],
+ * };
+ * writeFileSync(file, JSON.stringify(topic) + "\n"); // NeuCLIR JSONL: the English entry is taken by default
+ * const [t] = await readAllTopics(file);
+ * console.assert(t.qid === "t1" && t.title === "printing" && t.description === "How to print a page." && t.lang === "eng");
+ * console.assert((await readAllTopics(file, { lang: "fas" }))[0].title === "چاپ");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readAllTopics(file: string, opts: TopicReadOptions = {}): Promise<Topic[]> {
   return drain(readTopics(file, opts));
 }
 
-/** Writes topics as `qid<TAB>title` lines (atomically). */
+/**
+ * Writes topics as `qid<TAB>title` lines (atomically).
+ * @example
+ * ```ts
+ * import { readAllTopics, writeTopicsTsv } from "xlir";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "topics.tsv");
+ * await writeTopicsTsv(file, [{ qid: "301", title: "print\tpages", description: "not written" }]);
+ * console.assert(readFileSync(file, "utf8") === "301\tprint pages\n");
+ * console.assert((await readAllTopics(file))[0].title === "print pages"); // read back as qid<TAB>text
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeTopicsTsv(file: string, topics: Iterable<Topic>): Promise<void> {
   await writeLinesAtomic(
     file,

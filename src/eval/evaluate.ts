@@ -250,6 +250,21 @@ class NonContiguous extends Error {}
  * Evaluates a run file without holding it in memory when its lines are grouped by query (the usual
  * layout): each query is ranked and scored when its block ends. A run whose queries are interleaved
  * is read again into memory. Duplicate documents are reported with their file and line.
+ * @example
+ * ```ts
+ * import { evaluateRunFile, parseQrels } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const runFile = join(dir, "run.txt");
+ * writeFileSync(runFile, "q1 Q0 d2 1 2.0 mine\nq1 Q0 d1 2 1.0 mine\nq2 Q0 d3 1 5.0 mine\n");
+ * const qrels = parseQrels("q1 0 d1 1\nq2 0 d3 1\n");
+ * const r = await evaluateRunFile(qrels, runFile, ["map", "runid"]);
+ * console.assert(r.mean.get("map") === 0.75 && r.perQuery.get("map")?.get("q1") === 0.5); // AP: 1/2 and 1
+ * console.assert(r.text.get("runid")?.get("all") === "mine"); // the tag of the file's last line
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export async function evaluateRunFile(
   qrels: Qrels,

@@ -24,7 +24,16 @@ export function formatFixed(x: number, digits: number): string {
   return x.toFixed(digits);
 }
 
-/** `%6.4f`: formatFixed(x, 4) right-aligned in 6 columns (only "-nan", "inf" are shorter). */
+/**
+ * `%6.4f`: formatFixed(x, 4) right-aligned in 6 columns (only "-nan", "inf" are shorter).
+ * @example
+ * ```ts
+ * import { formatFixed4 } from "xlir";
+ * console.assert(formatFixed4(0.5) === "0.5000" && formatFixed4(12.34567) === "12.3457");
+ * console.assert(formatFixed4(0.03125) === "0.0312"); // an exact tie rounds to even, as glibc's printf
+ * console.assert(formatFixed4(NaN) === "  -nan");
+ * ```
+ */
 export function formatFixed4(x: number): string {
   return formatFixed(x, 4).padStart(6);
 }
@@ -32,7 +41,16 @@ export function formatFixed4(x: number): string {
 /** How a measure's value is printed: `%6.4f`, `%ld`, or a string (runid; relstring as `'%s'`). */
 export type ValueFormat = "float" | "integer" | "text" | "quoted";
 
-/** One output line: measure name padded to 22 characters, qid, value. */
+/**
+ * One output line: measure name padded to 22 characters, qid, value.
+ * @example
+ * ```ts
+ * import { formatTrecLine } from "xlir";
+ * console.assert(formatTrecLine("map", "all", 0.25, false) === "map                   \tall\t0.2500");
+ * console.assert(formatTrecLine("num_ret", "q1", 7, true) === "num_ret               \tq1\t7");
+ * console.assert(formatTrecLine("relstring", "q1", "10R", "quoted") === "relstring             \tq1\t'10R'");
+ * ```
+ */
 export function formatTrecLine(
   measure: string,
   qid: string,

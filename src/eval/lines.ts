@@ -27,6 +27,39 @@ export function assertReadableFile(path: string, what: string): void {
 }
 
 /**
+ * The decoded text of a TREC file chunk by chunk (`chunkBytes` bytes read at a time): gzip undone, a
+ * leading byte-order mark removed, the decoder's tail last (often ""). A chunk may end inside a line.
+ * Read and gunzip failures become CORRUPT errors naming the file; errors of the consumer pass through.
+ */
+export async function* textChunks(path: string, what: string, chunkBytes = 1 << 20): AsyncGenerator<string> {
+  assertReadableFile(path, what);
+  const raw = createReadStream(path, { highWaterMark: chunkBytes });
+  const stream = isGzipFile(path) ? raw.pipe(createGunzip()) : raw;
+  const decoder = new StringDecoder("utf8");
+  let first = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let text = decoder.write(chunk);
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      yield text;
+    }
+  } catch (err) {
+    // Only I/O and gunzip failures (they carry an errno-style code) are turned into CORRUPT.
+    if (
+      err instanceof XlirError ||
+      !(err instanceof Error) ||
+      typeof (err as NodeJS.ErrnoException).code !== "string"
+    )
+      throw err;
+    throw new XlirError("CORRUPT", `${path}: cannot read ${what} file (${err.message})`);
+  }
+  yield decoder.end();
+}
+
+/**
  * Calls `onLine(line, lineNumber)` for every line (1-based numbers, line end and a leading BOM removed,
  * a trailing `\r` removed). Resolves when the file is consumed.
  */
@@ -35,14 +68,10 @@ export async function forEachLine(
   what: string,
   onLine: (line: string, lineNo: number) => void,
 ): Promise<void> {
-  assertReadableFile(path, what);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = isGzipFile(path) ? raw.pipe(createGunzip()) : raw;
-  const decoder = new StringDecoder("utf8");
   let rest = "";
   let lineNo = 0;
-  let first = true;
-  const emit = (text: string, final: boolean): void => {
+  for await (const chunk of textChunks(path, what)) {
+    const text = rest.length > 0 ? rest + chunk : chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf("\n", start);
@@ -53,37 +82,12 @@ export async function forEachLine(
       start = nl + 1;
     }
     rest = text.slice(start);
-    if (final && rest.length > 0) {
-      let end = rest.length;
-      if (rest.charCodeAt(end - 1) === 13) end--;
-      onLine(rest.slice(0, end), ++lineNo);
-      rest = "";
-    }
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let text = decoder.write(chunk);
-      if (first && text.length > 0) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      emit(rest.length > 0 ? rest + text : text, false);
-    }
-  } catch (err) {
-    // Only I/O and gunzip failures (they carry an errno-style code) are turned into CORRUPT; callback errors pass through.
-    if (
-      err instanceof XlirError ||
-      !(err instanceof Error) ||
-      typeof (err as NodeJS.ErrnoException).code !== "string"
-    )
-      throw err;
-    throw new XlirError(
-      "CORRUPT",
-      `${path}: cannot read ${what} file (${err instanceof Error ? err.message : String(err)})`,
-    );
   }
-  const tail = decoder.end();
-  emit(rest + tail, true);
+  if (rest.length > 0) {
+    let end = rest.length;
+    if (rest.charCodeAt(end - 1) === 13) end--;
+    onLine(rest.slice(0, end), lineNo + 1);
+  }
 }
 
 /** Splits a line on ASCII whitespace (C `isspace`: space, \t, \n, \v, \f, \r) into at most `max + 1` fields. */

@@ -62,7 +62,22 @@ function qrelsBuilder(file: string): { add: (line: string, lineNo: number) => vo
   return { add, qrels };
 }
 
-/** Reads a qrels file (plain or gzip) into qid -> docno -> grade. */
+/**
+ * Reads a qrels file (plain or gzip) into qid -> docno -> grade.
+ * @example
+ * ```ts
+ * import { readQrels } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "qrels.txt");
+ * writeFileSync(file, "# comment\nq1 0 d1 2\nq1 0 d2 0\nq2 0 d7 1\n");
+ * const qrels = await readQrels(file);
+ * console.assert(qrels.size === 2 && qrels.get("q1")?.get("d1") === 2 && qrels.get("q1")?.get("d2") === 0);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readQrels(path: string): Promise<Qrels> {
   const b = qrelsBuilder(path);
   await forEachLine(path, "qrels", b.add);
@@ -104,7 +119,23 @@ export function formatQrels(qrels: Qrels): string {
   return out.join("");
 }
 
-/** Writes qrels (gzip when the path ends in .gz). */
+/**
+ * Writes qrels (gzip when the path ends in .gz).
+ * @example
+ * ```ts
+ * import { parseQrels, readQrels, writeQrels } from "xlir";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const qrels = parseQrels("q2 0 d1 1\nq1 0 d9 0\nq1 0 d3 2\n");
+ * await writeQrels(join(dir, "qrels.txt"), qrels);
+ * console.assert(readFileSync(join(dir, "qrels.txt"), "utf8") === "q1 0 d3 2\nq1 0 d9 0\nq2 0 d1 1\n"); // byte order
+ * await writeQrels(join(dir, "qrels.txt.gz"), qrels);
+ * console.assert((await readQrels(join(dir, "qrels.txt.gz"))).get("q1")?.get("d3") === 2);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeQrels(path: string, qrels: Qrels): Promise<void> {
   await writeText(path, formatQrels(qrels));
 }

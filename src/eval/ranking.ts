@@ -31,6 +31,12 @@ export interface JudgedQuery {
 /**
  * Counts the judged documents per grade (trec_eval's rel_levels, held sparsely: a grade of 2e9 costs one
  * entry, not 2e9 counters). Grades must be 32-bit integers (the qrels readers check it).
+ * @example
+ * ```ts
+ * import { prepareJudged } from "xlir";
+ * const j = prepareJudged(new Map([["d1", 2], ["d2", 0], ["d3", 2], ["d4", -1]]));
+ * console.assert(j.levels.join() === "0,2" && j.levelCounts.join() === "1,2"); // negative grades are not counted
+ * ```
  */
 export function prepareJudged(grades: Map<string, number>): JudgedQuery {
   const counts = new Map<number, number>();
@@ -129,6 +135,14 @@ export class DuplicateDocError extends Error {
 /**
  * Builds the QueryContext of one query. `n` entries of docnos/scores; `depth` = -M.
  * Throws DuplicateDocError (index = entry index of the later duplicate in the input).
+ * @example
+ * ```ts
+ * import { prepareJudged, rankQuery } from "xlir";
+ * const judged = prepareJudged(new Map([["d1", 1], ["d2", 0]]));
+ * const q = rankQuery(["d3", "d1", "d2"], [0.1, 0.9, 0.5], 3, judged, 1000, 1);
+ * console.assert(q.rels.join() === "1,0,-1" && q.numRet === 3 && q.numRel === 1); // d1, d2, then d3 (not judged)
+ * console.assert(rankQuery(["d3", "d1", "d2"], [0.1, 0.9, 0.5], 3, judged, 2, 1).numRet === 2); // depth cut
+ * ```
  */
 export function rankQuery(
   docnos: readonly string[],

@@ -3,11 +3,8 @@
  * only for a new qid and for each docno, and parses scores in place. Same rules and messages as
  * run.ts (6 fields, numeric score, `#` comments, blank lines, CRLF, BOM, gzip).
  */
-import { createReadStream } from "node:fs";
-import { createGunzip } from "node:zlib";
-import { StringDecoder } from "node:string_decoder";
-import { XlirError, inputError } from "../errors.js";
-import { assertReadableFile, isGzipFile } from "./lines.js";
+import { inputError } from "../errors.js";
+import { textChunks } from "./lines.js";
 import { parseDecimal } from "./numbers.js";
 
 const POW10 = [
@@ -56,13 +53,8 @@ function scoreAt(text: string, s: number, e: number): number {
  * ones). Resolves to the tag (field 6) of the last result line ("" when there is none): trec_eval's runid.
  */
 export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 1 << 22): Promise<string> {
-  assertReadableFile(path, "run");
-  const raw = createReadStream(path, { highWaterMark: chunkBytes });
-  const stream = isGzipFile(path) ? raw.pipe(createGunzip()) : raw;
-  const decoder = new StringDecoder("utf8");
   let rest = "";
   let lineNo = 0;
-  let first = true;
   let cur = "";
   const fs = new Int32Array(12); // field starts/ends: [s0, e0, s1, e1, ...] for 6 fields
   let tagText = "";
@@ -115,39 +107,24 @@ export async function scanRunFile(path: string, sink: RunScanSink, chunkBytes = 
     }
   };
 
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let text = decoder.write(chunk);
-      if (first && text.length > 0) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      // Keep the big chunk a flat string: only the line split across chunks is concatenated.
-      const firstNl = text.indexOf("\n");
-      if (firstNl < 0) {
-        rest += text;
-        continue;
-      }
-      let from = 0;
-      if (rest.length > 0) {
-        const joined = rest + text.slice(0, firstNl + 1);
-        parse(joined, 0, joined.length);
-        from = firstNl + 1;
-      }
-      const last = text.lastIndexOf("\n");
-      if (from <= last) parse(text, from, last + 1);
-      rest = text.slice(last + 1);
+  for await (const text of textChunks(path, "run", chunkBytes)) {
+    // Keep the big chunk a flat string: only the line split across chunks is concatenated.
+    const firstNl = text.indexOf("\n");
+    if (firstNl < 0) {
+      rest += text;
+      continue;
     }
-  } catch (err) {
-    if (
-      err instanceof XlirError ||
-      !(err instanceof Error) ||
-      typeof (err as NodeJS.ErrnoException).code !== "string"
-    )
-      throw err;
-    throw new XlirError("CORRUPT", `${path}: cannot read run file (${err.message})`);
+    let from = 0;
+    if (rest.length > 0) {
+      const joined = rest + text.slice(0, firstNl + 1);
+      parse(joined, 0, joined.length);
+      from = firstNl + 1;
+    }
+    const last = text.lastIndexOf("\n");
+    if (from <= last) parse(text, from, last + 1);
+    rest = text.slice(last + 1);
   }
-  const tail = rest + decoder.end() + "\n";
+  const tail = rest + "\n";
   if (tail.length > 1) parse(tail, 0, tail.length);
   return tagText.slice(tagS, tagE);
 }

@@ -66,12 +66,42 @@ function runBuilder(file: string): { add: (line: string, lineNo: number) => void
   return { add, run, rl };
 }
 
-/** Reads a run file (plain or gzip) into qid -> entries (file order). */
+/**
+ * Reads a run file (plain or gzip) into qid -> entries (file order).
+ * @example
+ * ```ts
+ * import { readRun } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "run.txt");
+ * writeFileSync(file, "q1 Q0 d1 1 0.9 sys\nq1 Q0 d2 2 0.5 sys\nq2 Q0 d1 1 3 sys\n");
+ * const run = await readRun(file);
+ * console.assert(run.size === 2 && run.get("q1")?.[1].docno === "d2" && run.get("q2")?.[0].score === 3);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readRun(path: string): Promise<Run> {
   return (await readRunWithId(path)).run;
 }
 
-/** Reads a run file and its tag (field 6 of the last result line, trec_eval's runid; "" when empty). */
+/**
+ * Reads a run file and its tag (field 6 of the last result line, trec_eval's runid; "" when empty).
+ * @example
+ * ```ts
+ * import { readRunWithId } from "xlir";
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "run.txt");
+ * writeFileSync(file, "q1 Q0 d1 1 0.9 first\nq1 Q0 d2 2 0.5 last\n");
+ * const { run, runId } = await readRunWithId(file);
+ * console.assert(runId === "last" && run.get("q1")?.length === 2);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function readRunWithId(path: string): Promise<{ run: Run; runId: string }> {
   const b = runBuilder(path);
   await forEachLine(path, "run", b.add);
@@ -127,7 +157,23 @@ export function formatRun(run: Run, tag = "xlir", digits?: number): string {
   return out.join("");
 }
 
-/** Writes a run (gzip when the path ends in .gz) atomically: temp file in the same folder, then renamed. */
+/**
+ * Writes a run (gzip when the path ends in .gz) atomically: temp file in the same folder, then renamed.
+ * @example
+ * ```ts
+ * import { readRunWithId, writeRun } from "xlir";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "run.txt");
+ * await writeRun(file, new Map([["q1", [{ docno: "d1", score: 0.5 }, { docno: "d2", score: 0.75 }]]]), "mine");
+ * console.assert(readFileSync(file, "utf8") === "q1 Q0 d2 1 0.75 mine\nq1 Q0 d1 2 0.5 mine\n"); // ranked by score
+ * const back = await readRunWithId(file);
+ * console.assert(back.runId === "mine" && back.run.get("q1")?.[0].docno === "d2");
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function writeRun(path: string, run: Run, tag = "xlir", digits?: number): Promise<void> {
   await writeFileAtomic(path, formatRun(run, tag, digits));
 }

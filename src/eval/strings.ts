@@ -2,6 +2,13 @@
  * String order used by trec_eval (`strcmp` on UTF-8 bytes). UTF-8 byte order equals Unicode code point
  * order; JavaScript's `<` compares UTF-16 code units, which differs only when a surrogate pair meets a
  * character in U+E000..U+FFFF, so the fast path is plain comparison.
+ * @example
+ * ```ts
+ * import { compareBytes } from "xlir";
+ * console.assert(compareBytes("d10", "d2") < 0 && compareBytes("b", "a") > 0 && compareBytes("x", "x") === 0);
+ * // U+1F600 sorts after U+FFFD in UTF-8 bytes, though its first UTF-16 unit (0xD83D) is smaller
+ * console.assert(compareBytes("\u{1F600}", "\uFFFD") > 0 && "\u{1F600}" < "\uFFFD");
+ * ```
  */
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0;

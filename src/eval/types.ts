@@ -47,6 +47,16 @@ export const DEFAULT_EVAL_OPTIONS: ResolvedEvalOptions = {
   runName: "the run",
 };
 
+/**
+ * EvalOptions with every default filled in (DEFAULT_EVAL_OPTIONS): complete (-c) on, no depth cut, relevance level 1.
+ * @example
+ * ```ts
+ * import { resolveEvalOptions } from "xlir";
+ * const o = resolveEvalOptions({ depth: 10 });
+ * console.assert(o.depth === 10 && o.complete && o.relevanceLevel === 1 && o.numDocs === 0);
+ * console.assert(resolveEvalOptions().depth === Number.MAX_SAFE_INTEGER);
+ * ```
+ */
 export function resolveEvalOptions(options: EvalOptions = {}): ResolvedEvalOptions {
   return {
     complete: options.complete ?? DEFAULT_EVAL_OPTIONS.complete,

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -10,7 +10,7 @@ import {
   readBitextTsv,
   writeBitextTsv,
 } from "../../src/data/bitext.js";
-import { readAllCorpus, readAllQueries, writeCorpusJsonl } from "../../src/data/corpus.js";
+import { readAllCorpus, readAllQueries, writeCorpusJsonl, writeQueriesTsv } from "../../src/data/corpus.js";
 import { drain, readLines } from "../../src/data/io.js";
 import { readAllTopics } from "../../src/data/topics.js";
 import { buildMo, parseMo } from "../../src/data/mo.js";
@@ -100,6 +100,20 @@ describe("corpus and queries", () => {
     const docs = [{ id: "x", title: 'q"t', text: "line1\nline2\t" }];
     await writeCorpusJsonl(p, docs);
     expect(await readAllCorpus(p)).toEqual(docs);
+  });
+  it("writers gzip a .gz path, so the readers (which gunzip by name) read it back", async () => {
+    const sub = mkdtempSync(join(dir, "gz-"));
+    const docs = [{ id: "x", title: "t", text: "α β" }];
+    await writeCorpusJsonl(join(sub, "c.jsonl.gz"), docs);
+    await writeQueriesTsv(join(sub, "q.tsv.gz"), [{ qid: "q1", text: "γ" }]);
+    await writeBitextTsv(join(sub, "b.tsv.gz"), [{ foreign: "kaixo", english: "hello" }]);
+    expect(readFileSync(join(sub, "c.jsonl.gz")).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(await readAllCorpus(join(sub, "c.jsonl.gz"))).toEqual(docs);
+    expect(await readAllQueries(join(sub, "q.tsv.gz"))).toEqual([{ qid: "q1", text: "γ" }]);
+    expect((await readAllBitext(readBitextTsv(join(sub, "b.tsv.gz")))).map((p) => p.english)).toEqual([
+      "hello",
+    ]);
+    expect(readdirSync(sub).sort()).toEqual(["b.tsv.gz", "c.jsonl.gz", "q.tsv.gz"]); // no temp file left
   });
 });
 

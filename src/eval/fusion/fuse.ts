@@ -52,7 +52,25 @@ function checkQuerySets(runs: readonly Run[], names: readonly string[]): void {
   }
 }
 
-/** Fuses runs with RRF, CombSUM or CombMNZ (ranx's definitions); see FuseOptions for the defaults. */
+/**
+ * Fuses runs with RRF, CombSUM or CombMNZ (ranx's definitions); see FuseOptions for the defaults.
+ * @example
+ * ```ts
+ * import { fuseRuns, parseRun, XlirError } from "xlir";
+ * const a = parseRun("q1 Q0 d1 1 2.0 a\nq1 Q0 d2 2 1.0 a\n");
+ * const b = parseRun("q1 Q0 d2 1 5.0 b\nq1 Q0 d3 2 4.0 b\n");
+ * const fused = new Map(fuseRuns([a, b], { method: "rrf" }).get("q1")!.map((e) => [e.docno, e.score]));
+ * // RRF, k = 60: d2 is 2nd in a and 1st in b
+ * console.assert(fused.get("d2") === 1 / 62 + 1 / 61 && fused.get("d1") === 1 / 61 && fused.get("d3") === 1 / 62);
+ * let err: unknown;
+ * try {
+ *   fuseRuns([a, parseRun("q9 Q0 d1 1 1 c\n")], { method: "rrf" });
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "MISMATCH"); // the runs must cover the same queries
+ * ```
+ */
 export function fuseRuns(runs: readonly Run[], options: FuseOptions): Run {
   const method = FUSION_METHODS[options.method as FusionMethodName];
   if (method === undefined)

@@ -1,5 +1,5 @@
 /** binG and G (m_binG.c, m_G.c): gain-based measures that mix MAP and nDCG (Buckley, 2008; experimental in trec_eval). */
-import { IdealWalk, getGain, setupGains } from "./gains.js";
+import { gainFamily, walkGains } from "./gains.js";
 import type { MeasureFamily } from "./types.js";
 
 /** binG = (1/R) * sum over retrieved relevant documents of 1 / log2(2 + non-relevant ranked above it). */
@@ -21,45 +21,28 @@ export const binG: MeasureFamily = {
   },
 };
 
+/** The least cost of a rank in G (m_G.c): a rank whose ideal gain is lower costs this much. */
+const MIN_COST = 1.0;
+
 /**
  * G (gains as ndcg, `level=gain` pairs): document i contributes gain_i / log2(2 + cost_i - got_i), with
  * got_i the gain summed over ranks <= i and cost_i the ideal gain summed over ranks <= i (each rank at
  * least 1); normalised by the total ideal gain.
  */
-export const G: MeasureFamily = {
-  name: "G",
-  description: "normalised gain (gains = grades unless level=gain pairs are given)",
-  integer: false,
-  perQuery: true,
-  params: "pairs",
-  compute(q, _k, p) {
-    const gains = setupGains(q, p.pairs);
-    const ideal = new IdealWalk(gains);
+export const G = gainFamily(
+  "G",
+  "normalised gain (gains = grades unless level=gain pairs are given)",
+  (q, gains) => {
     let resultsG = 0;
     let sumResults = 0;
     let sumIdeal = 0;
     let sumCost = 0;
-    const minCost = 1.0;
-    let i = 0;
-    for (; i < q.numRet && ideal.gain > 0; i++) {
-      const rg = getGain(q.rels[i], gains);
+    walkGains(q, gains, (_i, rg, ig) => {
       sumResults += rg;
-      const ig = ideal.next();
       if (ig > 0) sumIdeal += ig;
-      if (ig >= minCost) sumCost += ig;
-      else sumCost += minCost;
+      sumCost += ig >= MIN_COST ? ig : MIN_COST;
       if (rg !== 0) resultsG += rg / Math.log2(2 + sumCost - sumResults);
-    }
-    for (; i < q.numRet; i++) {
-      const rg = getGain(q.rels[i], gains);
-      sumResults += rg;
-      sumCost += minCost;
-      if (rg !== 0) resultsG += rg / Math.log2(2 + sumCost - sumResults);
-    }
-    while (ideal.gain > 0) {
-      const ig = ideal.next();
-      if (ig > 0) sumIdeal += ig;
-    }
+    });
     return sumIdeal > 0 ? resultsG / sumIdeal : 0;
   },
-};
+);

@@ -5,7 +5,7 @@
  * gains, nearly equal) gains keep their insertion order: parameter pairs first, then levels 0, 1, ...
  */
 import { numRelLevels, type QueryContext } from "../ranking.js";
-import type { ParamPair } from "./types.js";
+import { perQueryFamily, type MeasureFamily, type ParamPair } from "./types.js";
 
 export interface RelGain {
   level: number;
@@ -97,4 +97,34 @@ export class IdealWalk {
     }
     return this.gain;
   }
+}
+
+/**
+ * The ranking and its ideal ranking walked side by side, as trec_eval's gain-based measures do: for rank
+ * i = 0, 1, ... while either goes on, `step(i, rg, ig)` with rg the gain of the retrieved document at rank
+ * i (0 past the numRet retrieved documents) and ig the ideal gain at rank i (IdealWalk.next(); 0 once
+ * the ideal walk has stopped at a gain <= 0).
+ */
+export function walkGains(
+  q: QueryContext,
+  gains: readonly RelGain[],
+  step: (i: number, rg: number, ig: number) => void,
+): void {
+  const ideal = new IdealWalk(gains);
+  for (let i = 0; i < q.numRet || ideal.gain > 0; i++)
+    step(i, i < q.numRet ? getGain(q.rels[i], gains) : 0, ideal.gain > 0 ? ideal.next() : 0);
+}
+
+/**
+ * A real-valued gain-based family (G, ndcg, ...): `level=gain` pairs as parameters, printed per query;
+ * `compute` gets the query's gain table (setupGains).
+ */
+export function gainFamily(
+  name: string,
+  description: string,
+  compute: (q: QueryContext, gains: RelGain[]) => number,
+): MeasureFamily {
+  return perQueryFamily(name, description, { params: "pairs" }, (q, _k, p) =>
+    compute(q, setupGains(q, p.pairs)),
+  );
 }

@@ -1,4 +1,5 @@
 import { REL_NONPOOL } from "../ranking.js";
+import { cutoffFamily } from "./cutoff.js";
 import type { MeasureFamily } from "./types.js";
 
 /**
@@ -11,18 +12,18 @@ import type { MeasureFamily } from "./types.js";
  * change which tied document sits at rank k. Reachable as `Judged@k` only (not a trec_eval measure).
  */
 export const judged: MeasureFamily = {
-  name: "Judged",
-  description: "fraction of the top k documents that have a judgement (ir_measures' Judged@k)",
-  integer: false,
-  perQuery: true,
+  ...cutoffFamily(
+    "Judged",
+    "fraction of the top k documents that have a judgement (ir_measures' Judged@k)",
+    (q, k) => {
+      if (q.missing) return 0;
+      const n = Math.min(k, q.numRet);
+      if (n === 0) return 0;
+      let j = 0;
+      for (let i = 0; i < n; i++) if (q.rels[i] !== REL_NONPOOL) j++;
+      return j / n;
+    },
+    [10],
+  ),
   trec: false,
-  defaultCutoffs: [10],
-  compute(q, k) {
-    if (q.missing) return 0;
-    const n = Math.min(k as number, q.numRet);
-    if (n === 0) return 0;
-    let j = 0;
-    for (let i = 0; i < n; i++) if (q.rels[i] !== REL_NONPOOL) j++;
-    return j / n;
-  },
 };

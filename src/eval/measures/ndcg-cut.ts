@@ -1,19 +1,14 @@
-import { TREC_CUTOFFS } from "./precision.js";
-import type { MeasureFamily } from "./types.js";
+import { cutoffFamily } from "./cutoff.js";
 
 /**
  * nDCG at k (m_ndcg_cut.c, after Järvelin & Kekäläinen 2002): DCG@k = sum_{i<k, g_i>0} g_i / log2(i + 2)
  * with gain g_i = the qrels grade (0-based rank i); IDCG@k the same over all judged grades sorted
  * descending; nDCG@k = DCG@k / IDCG@k (DCG@k itself when IDCG@k = 0). Ignores -l, as trec_eval does.
  */
-export const ndcgCut: MeasureFamily = {
-  name: "ndcg_cut",
-  description: "normalised discounted cumulative gain at cut-offs (gain = grade, log2 discount)",
-  integer: false,
-  perQuery: true,
-  defaultCutoffs: TREC_CUTOFFS,
-  compute(q, k) {
-    const cut = k as number;
+export const ndcgCut = cutoffFamily(
+  "ndcg_cut",
+  "normalised discounted cumulative gain at cut-offs (gain = grade, log2 discount)",
+  (q, cut) => {
     const n = Math.min(cut, q.numRet);
     let dcg = 0;
     for (let i = 0; i < n; i++) {
@@ -28,4 +23,4 @@ export const ndcgCut: MeasureFamily = {
     }
     return ideal > 0 ? dcg / ideal : dcg;
   },
-};
+);

@@ -93,20 +93,9 @@ export const OFFICIAL: readonly string[] = [
   "P",
 ];
 
-/** trec_eval's "all_trec" nickname (every measure computed from standard qrels and runs except dcg, ideal_dcg, yaap). */
+/** trec_eval's "all_trec" nickname (every measure computed from standard qrels and runs except dcg, ideal_dcg, yaap): the official ones first, in their order. */
 export const ALL_TREC: readonly string[] = [
-  "runid",
-  "num_q",
-  "num_ret",
-  "num_rel",
-  "num_rel_ret",
-  "map",
-  "gm_map",
-  "Rprec",
-  "bpref",
-  "recip_rank",
-  "iprec_at_recall",
-  "P",
+  ...OFFICIAL,
   "relstring",
   "recall",
   "unj",

@@ -65,6 +65,19 @@ export interface MeasureFamily {
   summarize?(values: readonly number[], ctx: SummaryContext): number;
 }
 
+/**
+ * A real-valued family printed per query (what most families are); `kind` gives its parameter kind
+ * and default cut-offs when it takes any.
+ */
+export function perQueryFamily(
+  name: string,
+  description: string,
+  kind: Pick<MeasureFamily, "params" | "defaultCutoffs">,
+  compute: MeasureFamily["compute"],
+): MeasureFamily {
+  return { name, description, integer: false, perQuery: true, ...kind, compute };
+}
+
 /** The parameter kind of a family, with its default. */
 export function paramKind(f: MeasureFamily): ParamKind {
   return f.params ?? (f.defaultCutoffs ? "cutoffs" : "none");

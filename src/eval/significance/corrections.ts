@@ -47,6 +47,21 @@ export const CORRECTIONS: Readonly<Record<string, (p: readonly number[]) => numb
 
 export type CorrectionName = "holm" | "bonferroni" | "none";
 
+/**
+ * Applies the correction named `name` (a key of CORRECTIONS) to p-values p: [m]; an unknown name is a USAGE error.
+ * @example
+ * ```ts
+ * import { correct, XlirError } from "xlir";
+ * console.assert(correct("bonferroni", [0.01, 0.2]).join() === "0.02,0.4" && correct("none", [0.3]).join() === "0.3");
+ * let err: unknown;
+ * try {
+ *   correct("fdr", [0.1]);
+ * } catch (e) {
+ *   err = e;
+ * }
+ * console.assert(err instanceof XlirError && err.code === "USAGE");
+ * ```
+ */
 export function correct(name: string, p: readonly number[]): number[] {
   const f = CORRECTIONS[name];
   if (f === undefined)

@@ -6,10 +6,7 @@
  * evaluates that query, which with or without -c is every query of the qrels. Grades beyond 32 bits are
  * refused with file and line.
  */
-import { createWriteStream } from "node:fs";
-import { createGzip } from "node:zlib";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
+import { writeFileAtomic } from "../data/io.js";
 import { inputError } from "../errors.js";
 import { forEachLine, splitFields, isBlank } from "./lines.js";
 import { parseIntToken } from "./numbers.js";
@@ -137,11 +134,6 @@ export function formatQrels(qrels: Qrels): string {
  * ```
  */
 export async function writeQrels(path: string, qrels: Qrels): Promise<void> {
-  await writeText(path, formatQrels(qrels));
-}
-
-export async function writeText(path: string, text: string): Promise<void> {
-  const src = Readable.from([text]);
-  if (path.endsWith(".gz")) await pipeline(src, createGzip(), createWriteStream(path));
-  else await pipeline(src, createWriteStream(path));
+  // atomic (a temporary sibling renamed into place); `.gz` paths are gzipped
+  await writeFileAtomic(path, formatQrels(qrels));
 }

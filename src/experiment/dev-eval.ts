@@ -19,7 +19,14 @@ import { evaluateRun } from "../eval/evaluate.js";
 import { readRun } from "../eval/run.js";
 import { allowTestSplit, forbidTestSplit, loadBenchmarks, type BenchmarkDef } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig, type LossName } from "./config.js";
-import { prepareModels, RECIPE, studentStageName, trainStudents, type StudentSpec } from "./pipeline.js";
+import {
+  prepareModels,
+  RECIPE,
+  studentStageName,
+  trainStudents,
+  type Prepared,
+  type StudentSpec,
+} from "./pipeline.js";
 import { meanOf, sampleSd } from "./results.js";
 import { studentSettings, type StudentSettings } from "./settings.js";
 import { StageRunner, type Logger } from "./stages.js";
@@ -74,6 +81,48 @@ export async function devScores(
     out.set(key, row);
   }
   return out;
+}
+
+/** What a dev-only run (`xlir tune`, `xlir dev`) works on once the shared stages are done. */
+export interface DevRunContext {
+  out: string;
+  stages: StageRunner;
+  prep: Prepared;
+  dev: BenchmarkDef[];
+  devLanguages: string[];
+  /** The teacher's index of each dev collection (by corpus path). */
+  indexes: Map<string, string>;
+}
+
+/**
+ * The start of every dev-only run: checks the binding, writes DIR/config.json, sets threads and
+ * device, runs the shared stages (data to the teacher's English encodings), loads the dev split
+ * (the caller has forbidden the test split) and the teacher's indexes of the dev collections.
+ */
+export async function openDevRun(
+  config: ExperimentConfig,
+  outDir: string,
+  log: Logger,
+  command: string,
+): Promise<DevRunContext> {
+  if (!isTorchAvailable())
+    throw new XlirError(
+      "NATIVE_MISSING",
+      `\`${command}\` trains students: the libtorch binding is needed (bash scripts/setup.sh)`,
+    );
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
+  setThreads({ torch: config.threads });
+  setDevice(config.device, "device");
+  const stages = new StageRunner(out, log);
+  const prep = await prepareModels(config, stages, log);
+  const dev = await loadBenchmarks(config, "dev", ["xx-en"]);
+  if (dev.length === 0)
+    throw new XlirError("CONFIG", `no benchmark with a dev split (\`${command}\` never reads test)`);
+  const devLanguages = dev.flatMap((b) => b.tasks.map((t) => `${b.name}/${t.language}`));
+  const indexes = await teacherIndexes(config, dev, prep.teacher, stages, log);
+  return { out, stages, prep, dev, devLanguages, indexes };
 }
 
 /** Mean of an object's values (0 when empty). */
@@ -131,27 +180,13 @@ export async function runDevEvaluation(config: ExperimentConfig, opts: DevOption
   const started = performance.now();
   forbidTestSplit("xlir dev");
   try {
-    if (!isTorchAvailable())
-      throw new XlirError(
-        "NATIVE_MISSING",
-        "`xlir dev` trains students: the libtorch binding is needed (bash scripts/setup.sh)",
-      );
     const log = opts.log;
-    const out = resolve(opts.outDir);
-    mkdirSync(out, { recursive: true });
-    await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
-    setThreads({ torch: config.threads });
-    setDevice(config.device, "device");
-    const stages = new StageRunner(out, log);
-    const prep = await prepareModels(config, stages, log);
-    const dev = await loadBenchmarks(config, "dev", ["xx-en"]);
-    if (dev.length === 0)
-      throw new XlirError(
-        "CONFIG",
-        "no benchmark with a dev split to evaluate (`xlir dev` never reads test)",
-      );
-    const devLanguages = dev.flatMap((b) => b.tasks.map((t) => `${b.name}/${t.language}`));
-    const indexes = await teacherIndexes(config, dev, prep.teacher, stages, log);
+    const { out, stages, prep, dev, devLanguages, indexes } = await openDevRun(
+      config,
+      opts.outDir,
+      log,
+      "xlir dev",
+    );
     const specs: StudentSpec[] = config.students.losses.flatMap((loss) =>
       config.seeds.map((seed) => ({
         settings: studentSettings(config, loss),

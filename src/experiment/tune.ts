@@ -15,21 +15,18 @@
  * Test judgments are out of reach: the tuner forbids the test split before it loads anything
  * (benchmarks.ts `forbidTestSplit`) and loads dev files only.
  */
-import { mkdirSync } from "node:fs";
 import { hostname, cpus } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
-import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
 import { Mulberry32, mixSeed } from "../util/random.js";
-import { allowTestSplit, forbidTestSplit, loadBenchmarks } from "./benchmarks.js";
+import { allowTestSplit, forbidTestSplit } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
-import { prepareModels, RECIPE, trainStudents, type StudentSpec } from "./pipeline.js";
-import { devScores } from "./dev-eval.js";
+import { RECIPE, trainStudents, type StudentSpec } from "./pipeline.js";
+import { devScores, openDevRun } from "./dev-eval.js";
 import { studentSettings, TUNING_FORMAT } from "./settings.js";
-import { StageRunner, type Logger } from "./stages.js";
+import type { Logger } from "./stages.js";
 import { searchAllSystems, type RunRecord } from "./systems.js";
-import { teacherIndexes } from "./run.js";
 
 /** One trial: a loss with one setting of its grid. */
 export interface Trial {
@@ -145,31 +142,32 @@ export interface TuneOptions {
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
  * import { parseExperimentConfig, runTuning } from "xlir";
- * // a toy language (English words written backwards) and the repository's tiny test teacher
+ * // four English pages; the foreign language is English written backwards; the repository's tiny teacher
  * const dir = mkdtempSync(join(tmpdir(), "xlir-tune-"));
- * const titles = ["quick brown fox", "lazy dog", "hello world", "search query"];
- * const back = (s: string) => s.split(" ").map((w) => [...w].reverse().join("")).join(" ");
- * const docs = titles.map((t, i) => JSON.stringify({ id: `d${i}`, title: t, text: t }));
- * writeFileSync(join(dir, "corpus.jsonl"), docs.join("\n") + "\n");
- * writeFileSync(join(dir, "dev.tsv"), `q0\t${back(titles[0])}\nq1\t${back(titles[1])}\n`);
- * writeFileSync(join(dir, "dev.qrels"), "q0 0 d0 1\nq1 0 d1 1\n");
- * writeFileSync(join(dir, "bitext.tsv"), [...titles, ...titles].map((t) => `${back(t)}\t${t}`).join("\n") + "\n");
- * const files = { queries: join(dir, "dev.tsv"), qrels: join(dir, "dev.qrels") };
- * const config = parseExperimentConfig({
- *   seeds: [1],
- *   workers: 1,
- *   data: {
- *     builtin: false,
- *     bitext: { xx: [join(dir, "bitext.tsv")] },
- *     benchmarks: [{ name: "toy", corpus: join(dir, "corpus.jsonl"), languages: [{ language: "xx", ...files, dev: files }] }],
- *   },
- *   teacher: { model: "test/fixtures/tiny-bert" },
- *   students: { losses: ["ot"], maxLength: 16, optim: { batchSize: 4, warmupSteps: 1 } },
- *   tuning: { trials: 2, steps: [1, 2], learningRate: [1e-3], space: { ot: { epsilon: [0.05, 0.1] } } },
- *   search: { k: 10, queryMaxLength: 16 },
- * });
- * const t = await runTuning(config, { outDir: join(dir, "tune"), log: () => {} });
- * // two trials of 1 and 2 steps; the chosen setting is the trial with the best dev RR@10
+ * const pages = ["open file", "save file", "print page", "close window"];
+ * const rev = (s: string) => [...s].reverse().join("");
+ * const text: Record<string, string> = {
+ *   "pages.jsonl": pages.map((t, i) => JSON.stringify({ id: `p${i}`, title: t, text: `${t} ${t}` })).join("\n"),
+ *   "q.tsv": pages.map((t, i) => `q${i}\t${rev(t)}`).join("\n"),
+ *   "q.qrels": pages.map((_, i) => `q${i} 0 p${i} 1`).join("\n"),
+ *   "pairs.tsv": pages.flatMap((t) => [`${rev(t)}\t${t}`, `${rev(t)}\t${t}`]).join("\n"),
+ * };
+ * for (const [name, body] of Object.entries(text)) writeFileSync(join(dir, name), body + "\n");
+ * const split = { queries: join(dir, "q.tsv"), qrels: join(dir, "q.qrels") };
+ * const language = { language: "zz", ...split, dev: split };
+ * const t = await runTuning(
+ *   parseExperimentConfig({
+ *     seeds: [2],
+ *     workers: 1,
+ *     teacher: { model: "test/fixtures/tiny-bert" },
+ *     data: { builtin: false, bitext: { zz: [join(dir, "pairs.tsv")] }, benchmarks: [{ name: "ui", corpus: join(dir, "pages.jsonl"), languages: [language] }] },
+ *     students: { losses: ["ot"], maxLength: 16, optim: { batchSize: 4, warmupSteps: 1 } },
+ *     tuning: { trials: 2, steps: [1, 2], learningRate: [1e-3], space: { ot: { epsilon: [0.05, 0.1] } } },
+ *     search: { k: 10, queryMaxLength: 16 },
+ *   }),
+ *   { outDir: join(dir, "tune"), log: () => {} },
+ * );
+ * // two trials (1 and 2 steps) on dev; the chosen setting is the trial with the best dev RR@10
  * const best = Math.max(...t.trials.map((x) => x.mean));
  * console.assert(t.trials.length === 2 && t.stepsPerLoss === 3 && t.split === "dev");
  * console.assert(t.trials.some((x) => x.mean === best && x.settings.epsilon === t.chosen.ot?.epsilon));
@@ -180,26 +178,17 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
   const started = performance.now();
   forbidTestSplit("xlir tune");
   try {
-    if (!isTorchAvailable())
-      throw new XlirError(
-        "NATIVE_MISSING",
-        "tuning trains students: the libtorch binding is needed (bash scripts/setup.sh)",
-      );
     const trials = planTrials(config);
     const log = opts.log;
-    const out = resolve(opts.outDir);
-    mkdirSync(out, { recursive: true });
-    await writeFileAtomic(join(out, "config.json"), JSON.stringify(config, null, 2) + "\n");
-    setThreads({ torch: config.threads });
-    setDevice(config.device, "device");
-    const stages = new StageRunner(out, log);
-    const prep = await prepareModels(config, stages, log);
-    const dev = await loadBenchmarks(config, "dev", ["xx-en"]);
-    const devLanguages = dev.flatMap((b) => b.tasks.map((t) => `${b.name}/${t.language}`));
+    const { out, stages, prep, dev, devLanguages, indexes } = await openDevRun(
+      config,
+      opts.outDir,
+      log,
+      "xlir tune",
+    );
     log(
       `[tune] ${trials.length} trials (${config.tuning.trials} per loss) on dev: ${dev.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
     );
-    const indexes = await teacherIndexes(config, dev, prep.teacher, stages, log);
     const seed = config.seeds[0];
     const specs: StudentSpec[] = trials.map((t) => ({
       settings: studentSettings(trialConfig(config, t), t.loss),

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
+import { BUCKET_MODES, type BucketMode } from "../../../index/plaid.js";
 import { runScaleBench, SCALE_BENCH_DEFAULTS } from "../../../search/scale.js";
 import { parseFloatOption, parseIntOption, printJson } from "../../util.js";
 
@@ -42,6 +43,11 @@ export function register(bench: Command): void {
     )
     .option("--nbits <n>", "residual bits per dimension", parseIntOption("--nbits"), d.nbits)
     .option(
+      "--buckets <mode>",
+      `residual buckets: ${BUCKET_MODES.join(", ")}`,
+      d.buckets,
+    )
+    .option(
       "--centroids <n>",
       "k-means centroids per part (default 2^floor(log2(16 sqrt(part tokens))), at most 4096)",
       parseIntOption("--centroids"),
@@ -80,6 +86,7 @@ export function register(bench: Command): void {
         spread: number;
         queries: number;
         nbits: number;
+        buckets: BucketMode;
         centroids?: number;
         kmeansIterations: number;
         pointsPerCentroid: number;

@@ -7,18 +7,20 @@
  * (every document decompressed and scored by MaxSim). Prints one JSON line per setting.
  *   node --import tsx scripts/dev/plaid_help_sweep.ts MODEL EXACT_DIR QUERIES OUT CODECS PROBES
  * CODECS: comma-separated nbits:buckets:centroids (centroids 0 = default), e.g. 2:pooled:0,2:per-dim:16384,
- * or dir:PATH for an existing multi-plaid index of the same collection
+ * or dir:PATH for an existing multi-plaid index of the same collection, or requant:NBITS:BUCKETS:PATH
+ * for PATH's centroids and codes with residuals quantised again (no k-means)
  * PROBES: comma-separated nprobe:candidates, e.g. 8:256,16:1024
  * The ceiling (exhaustive MaxSim over all decompressed documents) uses the first CEILING_QUERIES
  * queries (environment, default 128; 0 skips it).
  * EXACT_DIR is made by scripts/dev/plaid_help_recall.ts (OUT/exact).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readAllQueries } from "../../src/data/corpus.js";
 import { writeVectorIndex } from "../../src/index/build.js";
 import { MultiVectorIndex } from "../../src/index/multi.js";
-import { PlaidIndex } from "../../src/index/plaid.js";
+import { codesFile, packResiduals, PlaidIndex, residualBuckets, type BucketMode } from "../../src/index/plaid.js";
+import { Mulberry32 } from "../../src/util/random.js";
 import type { IndexManifest } from "../../src/index/types.js";
 import type { TokenVectors } from "../../src/models/types.js";
 import { OnnxEncoder } from "../../src/models/onnx-encoder.js";
@@ -75,12 +77,49 @@ const offsets = new Int32Array(readFileSync(join(exactDir, "offsets.i32")).buffe
 const docnos = JSON.parse(readFileSync(join(exactDir, "docnos.json"), "utf8")) as string[];
 const float32Bytes = T * em.dim * 4;
 
+/**
+ * Same centroids and codes as the multi-plaid index `base` (so no k-means), residual buckets fitted
+ * again with `mode` on 16,384 random tokens and every residual packed again at `nbits` bits.
+ */
+function requantise(base: string, dir: string, nbits: number, mode: BucketMode): void {
+  const bm = JSON.parse(readFileSync(join(base, "manifest.json"), "utf8")) as IndexManifest;
+  const nc = bm.buildParams.centroids as number;
+  const d = bm.dim;
+  const centroids = new Float32Array(readFileSync(join(base, "centroids.f32")).buffer.slice(0));
+  const codes = new Uint16Array(readFileSync(join(base, codesFile(nc))).buffer.slice(0));
+  const rand = new Mulberry32(42);
+  const held = Math.min(T, 1 << 14);
+  const res = new Float32Array(held * d);
+  for (let r = 0; r < held; r++) {
+    const t = rand.int(T);
+    for (let j = 0; j < d; j++) res[r * d + j] = vectors[t * d + j] - centroids[codes[t] * d + j];
+  }
+  const { cutoffs, weights } = residualBuckets(res, nbits, mode, d);
+  const codec = { dim: d, nbits, centroids, cutoffs, weights };
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(base))
+    if (f !== "residuals.bin" && f !== "manifest.json") copyFileSync(join(base, f), join(dir, f));
+  writeFileSync(join(dir, "residuals.bin"), packResiduals(codec, vectors, codes, T));
+  const m = { ...bm, buildParams: { ...bm.buildParams, nbits, buckets: mode, cutoffs, weights, requantisedFrom: base } };
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(m, null, 2));
+}
+
 for (const spec of codecList.split(",")) {
   const [nb, buckets, nc] = spec.split(":");
   // "dir:PATH": an existing multi-plaid index of the same collection
-  const dir = nb === "dir" ? spec.slice(4) : join(out, `sweep-${nb}-${buckets}-${nc}`);
+  // "requant:nbits:buckets:PATH": PATH's centroids and codes, residuals quantised again
+  const dir =
+    nb === "dir"
+      ? spec.slice(4)
+      : nb === "requant"
+        ? join(out, `requant-${buckets}-${nc}`)
+        : join(out, `sweep-${nb}-${buckets}-${nc}`);
   let buildSeconds = 0;
-  if (!existsSync(join(dir, "manifest.json"))) {
+  if (nb === "requant" && !existsSync(join(dir, "manifest.json"))) {
+    const t0 = performance.now();
+    requantise(spec.split(":").slice(3).join(":"), dir, Number(buckets), nc as BucketMode);
+    buildSeconds = (performance.now() - t0) / 1000;
+  } else if (!existsSync(join(dir, "manifest.json"))) {
     const t0 = performance.now();
     await writeVectorIndex(dir, {
       kind: "multi-plaid",

@@ -4,10 +4,12 @@
  *
  * Every token vector x (unit norm, d dimensions) is stored as a centroid id and a residual code:
  *   code(x) = argmax_c <x, C_c>                     C: k-means centroids [nc, d], unit norm
- *   r = x - C_code(x);  q_j = #{ cutoffs < r_j } in [0, 2^b)   (b = nbits bits per dimension)
- * where cutoffs are the quantiles (1 .. 2^b - 1) / 2^b and weights the quantiles (i + 0.5) / 2^b
- * of the residual values of held-out tokens (all dimensions pooled). Decompression:
- *   x~ = normalise(C_code + (w[q_1], ..., w[q_d])).
+ *   r = x - C_code(x);  q_j = #{ cutoffs_j < r_j } in [0, 2^b)   (b = nbits bits per dimension)
+ * where, by default ("per-dim"), cutoffs_j are the quantiles (1 .. 2^b - 1) / 2^b of dimension j's
+ * residuals on held-out tokens and w_j[q] the mean of those residuals in bucket q; ColBERTv2's
+ * "pooled" buckets share one set for all dimensions (quantiles i / 2^b and (i + 0.5) / 2^b of all
+ * residual values pooled). Decompression:
+ *   x~ = normalise(C_code + (w_1[q_1], ..., w_d[q_d])).
  *
  * Search, per query Q [lq, d] with S = Q C^T [lq, nc]:
  *  1. probe: each query token's `nprobe` best centroids; the documents listed under them (the
@@ -56,7 +58,7 @@ const HELD_OUT = 1 << 14;
 
 export const PLAID_DEFAULTS = {
   nbits: 2,
-  buckets: "pooled" as BucketMode,
+  buckets: "per-dim" as BucketMode,
   kmeansIterations: 8,
   pointsPerCentroid: 64,
   seed: 42,

@@ -301,7 +301,13 @@ function runChild(job: Job): Promise<Record<string, unknown>> {
     child.on("close", (code) => {
       if (code !== 0)
         reject(new Error(`scale bench child (${job.job}) exited with ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out.trim().split("\n").pop() as string) as Record<string, unknown>);
+      else {
+        const r = JSON.parse(out.trim().split("\n").pop() as string) as Record<string, unknown>;
+        // progress on stderr (stdout holds only the final JSON): what each child measured, as it ends
+        const { hits: _hits, ...stats } = r;
+        process.stderr.write(`scale bench: ${job.job} done ${JSON.stringify(stats)}\n`);
+        resolve(r);
+      }
     });
   });
 }

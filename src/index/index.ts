@@ -65,6 +65,8 @@ export {
 } from "./parts.js";
 export {
   PLAID_DEFAULTS,
+  BUCKET_MODES,
+  type BucketMode,
   type ResidualCodec,
   kmeans,
   residualBuckets,

@@ -4,10 +4,12 @@
  *
  * Every token vector x (unit norm, d dimensions) is stored as a centroid id and a residual code:
  *   code(x) = argmax_c <x, C_c>                     C: k-means centroids [nc, d], unit norm
- *   r = x - C_code(x);  q_j = #{ cutoffs < r_j } in [0, 2^b)   (b = nbits bits per dimension)
- * where cutoffs are the quantiles (1 .. 2^b - 1) / 2^b and weights the quantiles (i + 0.5) / 2^b
- * of the residual values of held-out tokens (all dimensions pooled). Decompression:
- *   x~ = normalise(C_code + (w[q_1], ..., w[q_d])).
+ *   r = x - C_code(x);  q_j = #{ cutoffs_j < r_j } in [0, 2^b)   (b = nbits bits per dimension)
+ * where, by default ("per-dim"), cutoffs_j are the quantiles (1 .. 2^b - 1) / 2^b of dimension j's
+ * residuals on held-out tokens and w_j[q] the mean of those residuals in bucket q; ColBERTv2's
+ * "pooled" buckets share one set for all dimensions (quantiles i / 2^b and (i + 0.5) / 2^b of all
+ * residual values pooled). Decompression:
+ *   x~ = normalise(C_code + (w_1[q_1], ..., w_d[q_d])).
  *
  * Search, per query Q [lq, d] with S = Q C^T [lq, nc]:
  *  1. probe: each query token's `nprobe` best centroids; the documents listed under them (the
@@ -56,6 +58,7 @@ const HELD_OUT = 1 << 14;
 
 export const PLAID_DEFAULTS = {
   nbits: 2,
+  buckets: "per-dim" as BucketMode,
   kmeansIterations: 8,
   pointsPerCentroid: 64,
   seed: 42,
@@ -75,9 +78,9 @@ export interface ResidualCodec {
   nbits: number;
   /** [nc, dim], unit rows. */
   centroids: Float32Array;
-  /** [2^nbits - 1] ascending. */
+  /** [2^nbits - 1] ascending, shared by all dimensions, or [dim, 2^nbits - 1] (per dimension). */
   cutoffs: number[];
-  /** [2^nbits] bucket values. */
+  /** [2^nbits] bucket values, or [dim, 2^nbits] (per dimension). */
   weights: number[];
 }
 
@@ -166,12 +169,47 @@ function quantile(sorted: Float32Array, q: number): number {
 }
 
 /**
- * Bucket cutoffs and weights from residual values (ColBERTv2: quantiles of held-out residuals).
+ * How residual buckets are fitted (m = 2^b buckets, bucket of v: q = #{cutoffs < v}):
+ *  - "pooled" (ColBERTv2): one set for all dimensions, cutoffs the quantiles i/m (i = 1..m-1)
+ *    of all residual values pooled, values the quantiles (i + 0.5)/m;
+ *  - "pooled-mean": the same cutoffs, values the means of the residual values in each bucket;
+ *  - "per-dim": per dimension j, cutoffs the quantiles i/m of the residuals r_j and values the
+ *    means of r_j within each bucket (the conditional means, which minimise the squared error
+ *    for those cutoffs).
+ */
+export const BUCKET_MODES = ["pooled", "pooled-mean", "per-dim"] as const;
+export type BucketMode = (typeof BUCKET_MODES)[number];
+
+/** Cutoffs [m - 1] at the quantiles i/m of `sorted` and values [m] (mid-quantiles, or bucket means when `means`). */
+function fitBuckets(
+  sorted: Float32Array,
+  m: number,
+  means: boolean,
+): { cutoffs: number[]; weights: number[] } {
+  const cutoffs = Array.from({ length: m - 1 }, (_, i) => quantile(sorted, (i + 1) / m));
+  const mid = Array.from({ length: m }, (_, i) => quantile(sorted, (i + 0.5) / m));
+  if (!means) return { cutoffs, weights: mid };
+  const sum = new Float64Array(m);
+  const count = new Float64Array(m);
+  let q = 0;
+  for (let t = 0; t < sorted.length; t++) {
+    const v = sorted[t];
+    while (q < m - 1 && cutoffs[q] < v) q++;
+    sum[q] += v;
+    count[q]++;
+  }
+  return { cutoffs, weights: mid.map((w, i) => (count[i] > 0 ? sum[i] / count[i] : w)) };
+}
+
+/**
+ * Bucket cutoffs and values from residual values. values: [n, dim] residual rows (or any values
+ * when dim = 1). "pooled" and "pooled-mean" give cutoffs [m - 1] and weights [m] shared by all
+ * dimensions; "per-dim" gives cutoffs [dim, m - 1] and weights [dim, m] (row j: dimension j).
  *
  * @example
  * ```ts
  * import { residualBuckets } from "xlir";
- * // 1 bit: cutoff = median, weights = 25th and 75th percentiles (linear interpolation)
+ * // pooled (the default mode), 1 bit: cutoff = median, weights = 25th and 75th percentiles
  * const { cutoffs, weights } = residualBuckets(Float32Array.of(0.3, -0.1, -0.3, 0.1), 1);
  * console.assert(cutoffs.length === 1 && Math.abs(cutoffs[0]) < 1e-7);
  * console.assert(Math.abs(weights[0] + 0.15) < 1e-6 && Math.abs(weights[1] - 0.15) < 1e-6);
@@ -180,12 +218,27 @@ function quantile(sorted: Float32Array, q: number): number {
 export function residualBuckets(
   values: Float32Array,
   nbits: number,
+  mode: BucketMode = "pooled",
+  dim = 1,
 ): { cutoffs: number[]; weights: number[] } {
-  const sorted = Float32Array.from(values).sort();
   const m = 2 ** nbits;
-  const cutoffs = Array.from({ length: m - 1 }, (_, i) => quantile(sorted, (i + 1) / m));
-  const weights = Array.from({ length: m }, (_, i) => quantile(sorted, (i + 0.5) / m));
+  if (mode !== "per-dim") return fitBuckets(Float32Array.from(values).sort(), m, mode === "pooled-mean");
+  const n = Math.floor(values.length / dim);
+  const col = new Float32Array(n);
+  const cutoffs: number[] = [];
+  const weights: number[] = [];
+  for (let j = 0; j < dim; j++) {
+    for (let r = 0; r < n; r++) col[r] = values[r * dim + j];
+    const b = fitBuckets(col.sort(), m, true);
+    cutoffs.push(...b.cutoffs);
+    weights.push(...b.weights);
+  }
   return { cutoffs, weights };
+}
+
+/** Whether the codec's buckets are per dimension ([dim, m - 1] cutoffs) rather than shared ([m - 1]). */
+function perDim(codec: ResidualCodec): boolean {
+  return codec.cutoffs.length !== 2 ** codec.nbits - 1;
 }
 
 /**
@@ -199,14 +252,17 @@ export function packResiduals(
   n: number,
 ): Uint8Array {
   const { dim: d, nbits: b, centroids, cutoffs } = codec;
+  const m1 = 2 ** b - 1;
+  const stride = perDim(codec) ? m1 : 0;
   const rowBytes = (d * b) / 8;
   const out = new Uint8Array(n * rowBytes);
   for (let r = 0; r < n; r++) {
     const cBase = codes[r] * d;
     for (let j = 0; j < d; j++) {
       const v = x[r * d + j] - centroids[cBase + j];
+      const c0 = j * stride;
       let q = 0;
-      while (q < cutoffs.length && cutoffs[q] < v) q++;
+      while (q < m1 && cutoffs[c0 + q] < v) q++;
       const bit = j * b;
       out[r * rowBytes + (bit >> 3)] |= q << (bit & 7);
     }
@@ -214,13 +270,22 @@ export function packResiduals(
   return out;
 }
 
-/** For every byte value, the weights of the 8 / b dimensions it holds. -> [256 * 8 / b]. */
+/**
+ * For every byte position of a packed row and every byte value, the bucket values of the 8 / b
+ * dimensions it holds. -> [d b / 8, 256, 8 / b].
+ */
 function byteTable(codec: ResidualCodec): Float32Array {
   const per = 8 / codec.nbits;
-  const mask = (1 << codec.nbits) - 1;
-  const t = new Float32Array(256 * per);
-  for (let v = 0; v < 256; v++)
-    for (let s = 0; s < per; s++) t[v * per + s] = codec.weights[(v >> (s * codec.nbits)) & mask];
+  const m = 2 ** codec.nbits;
+  const mask = m - 1;
+  const rowBytes = codec.dim / per;
+  const stride = perDim(codec) ? m : 0;
+  const t = new Float32Array(rowBytes * 256 * per);
+  for (let byte = 0; byte < rowBytes; byte++)
+    for (let v = 0; v < 256; v++)
+      for (let s = 0; s < per; s++)
+        t[(byte * 256 + v) * per + s] =
+          codec.weights[(byte * per + s) * stride + ((v >> (s * codec.nbits)) & mask)];
   return t;
 }
 
@@ -244,7 +309,7 @@ export function decompress(
     const pBase = r * rowBytes;
     let ss = 0;
     for (let byte = 0; byte < rowBytes; byte++) {
-      const tb = packed[pBase + byte] * per;
+      const tb = (byte * 256 + packed[pBase + byte]) * per;
       const j0 = byte * per;
       for (let s = 0; s < per; s++) {
         const v = cen[cBase + j0 + s] + table[tb + s];
@@ -354,7 +419,10 @@ export async function trainCodec(
       abs += Math.abs(v);
     }
   }
-  const { cutoffs, weights } = residualBuckets(residuals, nbits);
+  const mode = o.buckets ?? PLAID_DEFAULTS.buckets;
+  if (!(BUCKET_MODES as readonly string[]).includes(mode))
+    throw new XlirError("USAGE", `--buckets must be one of ${BUCKET_MODES.join(", ")}, got ${mode}`);
+  const { cutoffs, weights } = residualBuckets(residuals, nbits, mode, d);
   return {
     codec: { dim: d, nbits, centroids, cutoffs, weights },
     trainPoints: train,
@@ -459,6 +527,7 @@ export async function writePlaid(
     storage: "float32",
     buildParams: {
       nbits: codec.nbits,
+      buckets: o.buckets ?? PLAID_DEFAULTS.buckets,
       centroids: nc,
       cutoffs: codec.cutoffs,
       weights: codec.weights,
@@ -688,17 +757,25 @@ function codecOf(dir: string, m: IndexManifest, centroids: Float32Array): Residu
     throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.nbits must be 1, 2 or 4`);
   const m2 = 2 ** nbits;
   const nums = (v: unknown, n: number, what: string): number[] => {
-    if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
-      throw new XlirError("CORRUPT", `${dir}/manifest.json: buildParams.${what} must be ${n} numbers`);
+    if (
+      !Array.isArray(v) ||
+      (v.length !== n && v.length !== n * m.dim) ||
+      !v.every((x) => typeof x === "number" && Number.isFinite(x))
+    )
+      throw new XlirError(
+        "CORRUPT",
+        `${dir}/manifest.json: buildParams.${what} must be ${n} numbers (shared) or ${n * m.dim} (per dimension)`,
+      );
     return v as number[];
   };
-  return {
-    dim: m.dim,
-    nbits,
-    centroids,
-    cutoffs: nums(bp.cutoffs, m2 - 1, "cutoffs"),
-    weights: nums(bp.weights, m2, "weights"),
-  };
+  const cutoffs = nums(bp.cutoffs, m2 - 1, "cutoffs");
+  const weights = nums(bp.weights, m2, "weights");
+  if ((cutoffs.length === m2 - 1) !== (weights.length === m2))
+    throw new XlirError(
+      "CORRUPT",
+      `${dir}/manifest.json: buildParams.cutoffs and weights must both be shared or both per dimension`,
+    );
+  return { dim: m.dim, nbits, centroids, cutoffs, weights };
 }
 
 async function loadPlaid(dir: string, m: IndexManifest, opts: VectorBuildOptions): Promise<PlaidIndex> {

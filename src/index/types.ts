@@ -59,8 +59,15 @@ export interface VectorBuildOptions {
   rerankDepth?: number;
   /** Threads for native work (0 = library default). */
   threads?: number;
-  /** multi-plaid: bits per residual dimension, 1 or 2 (default 2). */
+  /** multi-plaid: bits per residual dimension, 1, 2 or 4 (default 2). */
   nbits?: number;
+  /**
+   * multi-plaid: how residual buckets are fitted on held-out tokens: "pooled" (ColBERTv2: quantile
+   * cutoffs and mid-quantile values over all dimensions), "pooled-mean" (same cutoffs, bucket means),
+   * "per-dim" (per-dimension quantile cutoffs and bucket means). Default "per-dim" (recall@10 0.903
+   * against 0.883 for "pooled" on the help collection at 2 bits, same size).
+   */
+  buckets?: "pooled" | "pooled-mean" | "per-dim";
   /** multi-plaid: k-means centroids (default ColBERTv2's rule 2^floor(log2(16 sqrt(tokens)))). */
   centroids?: number;
   /** multi-plaid: k-means iterations (default 8). */

@@ -22,6 +22,7 @@ import type { TokenVectors } from "../models/types.js";
 import { writeVectorIndexFrom } from "../index/build.js";
 import { maxSimAll } from "../index/exact.js";
 import { assembleParts, partDir } from "../index/parts.js";
+import { PLAID_DEFAULTS, type BucketMode } from "../index/plaid.js";
 import { openVectorIndex } from "../index/registry.js";
 import { TopK } from "../index/topk.js";
 import type { ChunkSource, VectorChunk } from "../index/types.js";
@@ -40,6 +41,8 @@ export interface ScaleBenchOptions {
   queries: number;
   queryTokens: number;
   nbits: number;
+  /** Residual buckets (see BUCKET_MODES in index/plaid.ts). */
+  buckets: BucketMode;
   /** Centroids per part (default: ColBERTv2's rule on the part's tokens, at most 4096). */
   centroids?: number;
   kmeansIterations: number;
@@ -67,6 +70,7 @@ export const SCALE_BENCH_DEFAULTS: ScaleBenchOptions = {
   queries: 50,
   queryTokens: 32,
   nbits: 2,
+  buckets: PLAID_DEFAULTS.buckets,
   kmeansIterations: 4,
   pointsPerCentroid: 16,
   nprobe: 4,
@@ -214,6 +218,7 @@ async function indexPart(o: ScaleBenchOptions, dir: string, part: number): Promi
   const { structureSeconds } = await writeVectorIndexFrom(out, "multi-plaid", "synthetic", source, docnos, {
     options: {
       nbits: o.nbits,
+      buckets: o.buckets,
       centroids,
       kmeansIterations: o.kmeansIterations,
       pointsPerCentroid: o.pointsPerCentroid,
@@ -296,7 +301,13 @@ function runChild(job: Job): Promise<Record<string, unknown>> {
     child.on("close", (code) => {
       if (code !== 0)
         reject(new Error(`scale bench child (${job.job}) exited with ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out.trim().split("\n").pop() as string) as Record<string, unknown>);
+      else {
+        const r = JSON.parse(out.trim().split("\n").pop() as string) as Record<string, unknown>;
+        // progress on stderr (stdout holds only the final JSON): what each child measured, as it ends
+        const { hits: _hits, ...stats } = r;
+        process.stderr.write(`scale bench: ${job.job} done ${JSON.stringify(stats)}\n`);
+        resolve(r);
+      }
     });
   });
 }

@@ -6,6 +6,7 @@ import { saveBm25 } from "../../index/bm25-store.js";
 import { buildVectorIndex } from "../../index/build.js";
 import { EXPORT_FORMATS, exportIndex, type ExportFormat } from "../../index/export.js";
 import { assembleParts, checkParts, parsePartSpec } from "../../index/parts.js";
+import { BUCKET_MODES, PLAID_DEFAULTS, type BucketMode } from "../../index/plaid.js";
 import { AtomicLineWriter } from "../../data/io.js";
 import { readManifest } from "../../index/storage.js";
 import { INDEX_KINDS, vectorKind } from "../../index/registry.js";
@@ -35,6 +36,7 @@ interface IndexCliOptions {
   assemble: boolean;
   verify: boolean;
   nbits: number;
+  buckets: string;
   centroids?: number;
   kmeansIterations: number;
   seed: number;
@@ -100,6 +102,11 @@ export function register(program: Command): void {
       "multi-plaid: bits per residual dimension (1, 2 or 4)",
       parseIntOption("--nbits"),
       2,
+    )
+    .option(
+      "--buckets <mode>",
+      `multi-plaid: residual buckets, ${BUCKET_MODES.join(", ")} (pooled: ColBERTv2's quantiles over all dimensions; per-dim: each dimension's quantile cutoffs and bucket means)`,
+      PLAID_DEFAULTS.buckets,
     )
     .option(
       "--centroids <n>",
@@ -179,6 +186,7 @@ export function register(program: Command): void {
           expansionAdd: o.efConstruction,
           threads: o.threads,
           nbits: o.nbits,
+          buckets: o.buckets as BucketMode,
           centroids: o.centroids,
           kmeansIterations: o.kmeansIterations,
           seed: o.seed,

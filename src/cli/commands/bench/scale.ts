@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
+import { BUCKET_MODES } from "../../../index/plaid.js";
 import { runScaleBench, SCALE_BENCH_DEFAULTS, type ScaleBenchOptions } from "../../../search/scale.js";
 import { parseFloatOption, printJson } from "../../util.js";
 import { addIntOptions } from "./options.js";
@@ -39,6 +40,7 @@ export function register(bench: Command): void {
     ["--candidates <n>", "documents decompressed and scored per query and part", d.candidates],
     ["--seed <n>", "random seed", d.seed],
   ])
+    .option("--buckets <mode>", `residual buckets: ${BUCKET_MODES.join(", ")}`, d.buckets)
     .option("--dir <dir>", "keep the index in this folder (default: a temporary folder, removed)")
     .option("--json", "print JSON (the only output format)", true)
     .action(async (o: Omit<ScaleBenchOptions, "minTokens" | "queryTokens" | "k"> & { json?: boolean }) => {
@@ -46,6 +48,8 @@ export function register(bench: Command): void {
         throw new XlirError("USAGE", "--parts must be >= 1 and at most --passages");
       if (o.topics <= 32)
         throw new XlirError("USAGE", "--topics must be > 32 (32 centres are the frequent ones)");
+      if (!BUCKET_MODES.includes(o.buckets))
+        throw new XlirError("USAGE", `--buckets expects ${BUCKET_MODES.join(", ")}, got '${o.buckets}'`);
       const { json: _json, ...rest } = o;
       printJson(await runScaleBench(rest));
     });

@@ -366,9 +366,14 @@ async function sampleRows(
  * const source = { dim: 4, docCount: 4, vectorCount: 16, chunks: () => [chunk] };
  * const { codec, trainPoints } = await trainCodec(source, { centroids: 4, nbits: 2 });
  * console.assert(codec.dim === 4 && codec.centroids.length === 4 * 4 && trainPoints === 16);
- * // 2 bits: 3 cutoffs between 4 bucket weights, all ascending
- * console.assert(codec.cutoffs.length === 3 && codec.weights.length === 4);
- * console.assert(codec.weights.every((w, i) => i === 0 || (codec.cutoffs[i - 1] >= codec.weights[i - 1] && w >= codec.cutoffs[i - 1])));
+ * // 2 bits, per-dimension buckets (the default): for each of the 4 dimensions, 3 cutoffs
+ * // between 4 bucket values, all ascending
+ * console.assert(codec.cutoffs.length === 4 * 3 && codec.weights.length === 4 * 4);
+ * for (let j = 0; j < 4; j++) {
+ *   const c = codec.cutoffs.slice(j * 3, j * 3 + 3);
+ *   const w = codec.weights.slice(j * 4, j * 4 + 4);
+ *   console.assert(w.every((v, i) => i === 0 || (c[i - 1] >= w[i - 1] && v >= c[i - 1])));
+ * }
  * ```
  */
 export async function trainCodec(

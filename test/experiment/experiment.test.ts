@@ -12,32 +12,13 @@ import { isTorchAvailable } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
 import { parseExperimentConfig } from "../../src/experiment/config.js";
 import { runExperiment } from "../../src/experiment/run.js";
-import { foreign, toyText } from "./toy.js";
+import { foreign, TOY_WORDS, toyText } from "./toy.js";
 
 const TEACHER = resolve("test/fixtures/tiny-bert");
 const MEASURES = ["RR@10", "nDCG@10", "R@100", "AP@100", "Judged@10"];
 
 function makeData(dir: string): Record<string, unknown> {
-  const words = [
-    "quick",
-    "brown",
-    "fox",
-    "jump",
-    "over",
-    "lazy",
-    "dog",
-    "hello",
-    "world",
-    "search",
-    "query",
-    "document",
-    "token",
-    "language",
-    "low",
-    "resource",
-    "cafe",
-    "run",
-  ];
+  const words = TOY_WORDS;
   const { rnd, sentence } = toyText(7, words);
   const docs = Array.from({ length: 24 }, (_, i) => ({
     id: `d${i}`,

@@ -25,28 +25,36 @@ export function toyText(
 }
 
 const TEACHER = resolve("test/fixtures/tiny-bert");
+
+/** The English words of the toy benchmarks (the experiment test uses all, the tuning data the first 14). */
+export const TOY_WORDS = [
+  "quick",
+  "brown",
+  "fox",
+  "jump",
+  "over",
+  "lazy",
+  "dog",
+  "hello",
+  "world",
+  "search",
+  "query",
+  "document",
+  "token",
+  "language",
+  "low",
+  "resource",
+  "cafe",
+  "run",
+] as const;
+
 /**
  * A toy user benchmark in `dir` (20 English documents, 6 test and 6 dev queries in the toy
  * language, 40 bitext pairs) and the raw configuration that trains tiny students on it from the
  * tiny Hugging Face teacher; its tuning section is a small sweep.
  */
 export function toyTuningData(dir: string): Record<string, unknown> {
-  const words = [
-    "quick",
-    "brown",
-    "fox",
-    "jump",
-    "over",
-    "lazy",
-    "dog",
-    "hello",
-    "world",
-    "search",
-    "query",
-    "document",
-    "token",
-    "language",
-  ];
+  const words = TOY_WORDS.slice(0, 14);
   const { rnd, sentence } = toyText(11, words);
   const docs = Array.from({ length: 20 }, (_, i) => ({
     id: `d${i}`,

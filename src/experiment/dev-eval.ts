@@ -125,8 +125,13 @@ export async function openDevRun(
   return { out, stages, prep, dev, devLanguages, indexes };
 }
 
-/** Mean of an object's values (0 when empty). */
-function meanValue(r: Record<string, number>): number {
+/** Where a dev-only run ran (recorded in tuning.json and dev.json): host, CPUs, Node, workers x threads. */
+export function machineLine(config: ExperimentConfig): string {
+  return `${hostname()}: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${config.workers} worker(s) x ${config.threads} thread(s)`;
+}
+
+/** Mean of an object's values (0 when empty): the macro-average over dev languages. */
+export function meanValue(r: Record<string, number>): number {
   const v = Object.values(r);
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0;
 }
@@ -250,7 +255,7 @@ export async function runDevEvaluation(config: ExperimentConfig, opts: DevOption
       produced: {
         command: opts.command ?? "xlir dev",
         date: new Date().toISOString(),
-        machine: `${hostname()}: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${config.workers} worker(s) x ${config.threads} thread(s)`,
+        machine: machineLine(config),
         seconds: (performance.now() - started) / 1000,
       },
     };

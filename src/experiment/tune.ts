@@ -15,7 +15,6 @@
  * Test judgments are out of reach: the tuner forbids the test split before it loads anything
  * (benchmarks.ts `forbidTestSplit`) and loads dev files only.
  */
-import { hostname, cpus } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
@@ -23,7 +22,7 @@ import { Mulberry32, mixSeed } from "../util/random.js";
 import { allowTestSplit, forbidTestSplit } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
 import { RECIPE, trainStudents, type StudentSpec } from "./pipeline.js";
-import { devScores, openDevRun } from "./dev-eval.js";
+import { devScores, machineLine, meanValue, openDevRun } from "./dev-eval.js";
 import { studentSettings, TUNING_FORMAT } from "./settings.js";
 import type { Logger } from "./stages.js";
 import { searchAllSystems, type RunRecord } from "./systems.js";
@@ -219,8 +218,7 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
           return scores.get(`${trial.loss}\t${seed}`) ?? {};
         },
       );
-      const values = Object.values(r);
-      const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+      const mean = meanValue(r);
       results.push({ ...trial, dev: r, mean, seconds: 0 });
       log(
         `[tune] ${trial.loss} trial ${trial.index} ${JSON.stringify(trial.settings)}: dev ${measure} ${mean.toFixed(4)}`,
@@ -248,7 +246,7 @@ export async function runTuning(config: ExperimentConfig, opts: TuneOptions): Pr
       produced: {
         command: opts.command ?? "xlir tune",
         date: new Date().toISOString(),
-        machine: `${hostname()}: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${config.workers} worker(s) x ${config.threads} thread(s)`,
+        machine: machineLine(config),
         seconds: (performance.now() - started) / 1000,
       },
     };

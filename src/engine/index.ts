@@ -42,6 +42,7 @@ export {
 } from "./torch-ops.js";
 export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";
 export { type DeviceName, setDevice, getDevice, cudaInfo, synchronize, withDevice } from "./device.js";
+export { MALLOC_TUNABLE, withMallocTunables } from "./malloc-env.js";
 export {
   type ReduceOp,
   type DistributedOptions,

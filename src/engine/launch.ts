@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
+import { withMallocTunables } from "./malloc-env.js";
 
 export interface LaunchOptions {
   nproc: number;
@@ -121,7 +122,7 @@ export async function launchLocalRanks(o: LaunchOptions): Promise<LaunchResult> 
     const done = Array.from({ length: o.nproc }, (_, rank) => {
       const child = spawn(process.execPath, o.args, {
         env: {
-          ...(o.env ?? process.env),
+          ...withMallocTunables(o.env ?? process.env),
           RANK: String(rank),
           WORLD_SIZE: String(o.nproc),
           LOCAL_RANK: String(rank),

@@ -304,7 +304,9 @@ export function studentStageName(loss: string, seed: number): string {
 
 /**
  * Trains (or takes from the cache) every student in `specs`, `config.workers` at a time, each in
- * its own process (in this process when workers is 1).
+ * its own process (in this process when workers is 1). `alongside` is work of this process queued
+ * behind the students: it starts once every student has started and a worker slot is free, i.e. in
+ * the slot that would otherwise idle while the last students finish (after them when workers is 1).
  */
 export async function trainStudents(
   config: ExperimentConfig,
@@ -313,6 +315,7 @@ export async function trainStudents(
   stages: StageRunner,
   log: Logger,
   stopAfter?: number,
+  alongside?: () => Promise<void>,
 ): Promise<StudentModel[]> {
   const teacherModel = config.workers === 1 ? await loadHfFolder(prep.teacher.dir) : null;
   let english: ReturnType<typeof readTokenVectorsFile> | null = null;
@@ -366,5 +369,8 @@ export async function trainStudents(
       settings: spec.settings,
     };
   });
-  return runLimited(tasks, config.workers);
+  if (!alongside) return runLimited(tasks, config.workers);
+  const all: Array<() => Promise<StudentModel | null>> = [...tasks, async () => (await alongside(), null)];
+  const done = await runLimited(all, config.workers);
+  return done.slice(0, tasks.length) as StudentModel[];
 }

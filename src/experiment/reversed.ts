@@ -40,10 +40,12 @@ export async function buildCollectionIndex(o: {
   log: Logger;
   /** The query encoder this index accepts besides its own (a document-side student's teacher). */
   queryEncoderHash?: string;
+  /** ONNX Runtime intra-op threads (default 2; the vectors do not depend on it). */
+  threads?: number;
 }): Promise<void> {
   const model = await loadHfFolder(o.encoderDir);
   const encoder = await OnnxEncoder.fromModel(model, {
-    threads: 2,
+    threads: o.threads ?? 2,
     maxLength: Math.min(maxSequenceLength(model.config), o.config.teacher.maxDocLength),
   });
   try {

@@ -74,6 +74,26 @@ async function benchmarksKey(benchmarks: BenchmarkDef[]): Promise<string> {
 }
 
 /**
+ * The runs of both search halves in one order: per benchmark and language, the baselines, then the
+ * students (and their fusions), then the teacher's English ceiling; the en-xx benchmarks (searched
+ * with the students) in their own order after.
+ */
+export function mergeRecords(baselines: readonly RunRecord[], students: readonly RunRecord[]): RunRecord[] {
+  const group = (r: RunRecord): string => `${r.benchmark}\t${r.language}`;
+  const isCeiling = (r: RunRecord): boolean => r.system.startsWith("teacher-english");
+  const out: RunRecord[] = [];
+  const used = new Set<RunRecord>();
+  for (const g of [...new Set(baselines.map(group))]) {
+    const base = baselines.filter((r) => group(r) === g);
+    const mine = students.filter((r) => group(r) === g);
+    mine.forEach((r) => used.add(r));
+    out.push(...base.filter((r) => !isCeiling(r)), ...mine, ...base.filter(isCeiling));
+  }
+  out.push(...students.filter((r) => !used.has(r)));
+  return out;
+}
+
+/**
  * The teacher's index of every collection searched, each in its own stage keyed by the teacher and
  * the collection's content (rebuilt when either changes). Returns corpus path -> index folder.
  */
@@ -83,6 +103,7 @@ export async function teacherIndexes(
   teacher: { dir: string; hash: string },
   stages: StageRunner,
   log: Logger,
+  threads = 2,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const b of benchmarks) {
@@ -110,6 +131,7 @@ export async function teacherIndexes(
           fields: b.fields,
           out: indexDir,
           log,
+          threads,
         });
         return { dir: indexDir };
       });
@@ -176,6 +198,38 @@ export async function runExperiment(
       stage: studentStageName(loss, seed),
     })),
   );
+  // 6. the test split, read once; the teacher's indexes and every system that needs no student,
+  // searched in the worker slot that idles while the last students finish
+  const half: {
+    baselines?: { benchmarks: BenchmarkDef[]; indexes: Map<string, string>; records: RunRecord[] };
+  } = {};
+  const searchBaselines = async (): Promise<void> => {
+    const benchmarks = await loadBenchmarks(config, "test");
+    log(
+      `[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
+    );
+    // one thread beside a student still training (the results do not depend on the thread count)
+    const threads = config.workers > 1 ? 1 : 2;
+    const indexes = await teacherIndexes(config, benchmarks, prep.teacher, stages, log, threads);
+    const key = hashOf(RECIPE, prep.teacher.hash, config.search, await benchmarksKey(benchmarks), [
+      ...indexes.values(),
+    ]);
+    const records = await stages.run<RunRecord[]>("search-baselines", key, () =>
+      searchAllSystems({
+        config,
+        benchmarks,
+        teacherDir: prep.teacher.dir,
+        teacherHash: prep.teacher.hash,
+        students: [],
+        indexes,
+        outDir: out,
+        log,
+        part: "baselines",
+        threads,
+      }),
+    );
+    half.baselines = { benchmarks, indexes, records };
+  };
   const students: StudentModel[] = await trainStudents(
     config,
     prep,
@@ -183,14 +237,12 @@ export async function runExperiment(
     stages,
     log,
     opts.stopStudentsAfter,
+    searchBaselines,
   );
+  if (!half.baselines) throw new XlirError("INTERNAL", "the baseline search did not run");
+  const { benchmarks, indexes, records: baselineRecords } = half.baselines;
 
-  // 6. the test split, read once; the teacher's indexes; every system searched
-  const benchmarks = await loadBenchmarks(config, "test");
-  log(
-    `[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
-  );
-  const indexes = await teacherIndexes(config, benchmarks, prep.teacher, stages, log);
+  // 7. the students searched (and every en-xx benchmark, whose indexes need them)
   const reversed = await prepareReversed({
     config,
     benchmarks,
@@ -208,8 +260,9 @@ export async function runExperiment(
     [...indexes.values()],
     [...reversed.indexes.values()],
     [...reversed.translations.values()],
+    baselineRecords,
   );
-  const records = await stages.run<RunRecord[]>("search", searchHash, () =>
+  const studentRecords = await stages.run<RunRecord[]>("search-students", searchHash, () =>
     searchAllSystems({
       config,
       benchmarks,
@@ -220,10 +273,13 @@ export async function runExperiment(
       reversed,
       outDir: out,
       log,
+      part: "students",
+      baselineRecords,
     }),
   );
+  const records = mergeRecords(baselineRecords, studentRecords);
 
-  // 7. evaluation, comparisons, report
+  // 8. evaluation, comparisons, report
   log("[evaluate] measures, bootstrap intervals, paired tests");
   const { results, comparisons } = await evaluateExperiment(config, benchmarks, records);
   const otStudent = students.find((s) => s.loss === "ot");
@@ -287,6 +343,8 @@ export async function runExperiment(
       workers: config.workers,
       threads: config.threads,
       node: process.version,
+      // timings depend on it (src/engine/malloc-env.ts); results do not
+      glibcTunables: process.env.GLIBC_TUNABLES ?? null,
     },
   });
   log(

@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../data/io.js";
+import { withMallocTunables } from "../engine/index.js";
 import { ERROR_CODES, XlirError, type ErrorCode } from "../errors.js";
 import type { DistillPair } from "../train/distill.js";
 import type { TrainedModel } from "./models.js";
@@ -91,7 +92,12 @@ export function trainStudentInChild(job: StudentJob, log: Logger): Promise<Train
         const child = fork(script, [jobFile], {
           execArgv,
           stdio: ["ignore", "inherit", "inherit", "ipc"],
-          env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: String(job.threads) },
+          // huge-page malloc: faster steps, the same weights (src/engine/malloc-env.ts)
+          env: withMallocTunables({
+            ...process.env,
+            OPENBLAS_NUM_THREADS: "1",
+            OMP_NUM_THREADS: String(job.threads),
+          }),
         });
         let settled = false;
         child.on("message", (m: WorkerMessage) => {

@@ -9,7 +9,7 @@ import { readAllCorpus } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
 import { fuseRuns } from "../eval/fusion/index.js";
 import type { Run } from "../eval/types.js";
-import { writeRun } from "../eval/run.js";
+import { readRun, writeRun } from "../eval/run.js";
 import { Bm25Index } from "../index/bm25.js";
 import { compareHits } from "../index/topk.js";
 import { maxSequenceLength } from "../models/config.js";
@@ -62,10 +62,10 @@ function runPath(outDir: string, r: Omit<RunRecord, "path" | "queries">): string
   );
 }
 
-async function studentEncoder(dir: string, maxLength: number): Promise<OnnxEncoder> {
+async function studentEncoder(dir: string, maxLength: number, threads: number): Promise<OnnxEncoder> {
   const m = await loadHfFolder(dir);
   return OnnxEncoder.fromModel(m, {
-    threads: 2,
+    threads,
     maxLength: Math.min(maxLength, maxSequenceLength(m.config)),
   });
 }
@@ -112,26 +112,41 @@ export async function searchAllSystems(o: {
   /** Indexes and translations of the en-xx collections (prepareReversed). */
   reversed?: ReversedAssets;
   teacherHash?: string;
+  /**
+   * The experiment's two halves (default both at once): "baselines" searches every xx-en system that
+   * needs no student (teacher, translation, BM25, the ceiling) and can run while students train;
+   * "students" the students, their fusion with the BM25 runs of `baselineRecords`, and every en-xx
+   * benchmark (whose indexes need the students).
+   */
+  part?: "baselines" | "students";
+  /** The "baselines" half's records (part "students": the BM25 runs fused with each student). */
+  baselineRecords?: readonly RunRecord[];
+  /** ONNX Runtime intra-op threads of the query encoders (default 2; results do not depend on it). */
+  threads?: number;
 }): Promise<RunRecord[]> {
   const k = o.config.search.k;
+  const threads = o.threads ?? 2;
+  const withBaselines = o.part !== "students";
+  const withSparse = !o.only && withBaselines;
   const records: RunRecord[] = [];
   // documents cut where the teacher was trained (maxDocLength), queries where the students were
   // (never beyond what the model's position table allows)
   const teacherModel = await loadHfFolder(o.teacherDir);
   const limit = maxSequenceLength(teacherModel.config);
   const teacher = await OnnxEncoder.fromModel(teacherModel, {
-    threads: 2,
+    threads,
     maxLength: Math.min(limit, o.config.search.queryMaxLength),
   });
   const students = await Promise.all(
-    o.students.map(async (s) => ({
+    (o.part === "baselines" ? [] : o.students).map(async (s) => ({
       ...s,
-      encoder: await studentEncoder(s.dir, o.config.search.queryMaxLength),
+      encoder: await studentEncoder(s.dir, o.config.search.queryMaxLength, threads),
     })),
   );
   try {
     for (const bench of o.benchmarks) {
       if (bench.direction === "en-xx") {
+        if (o.part === "baselines") continue;
         if (!o.reversed || !o.teacherHash)
           throw new XlirError(
             "INTERNAL",
@@ -168,21 +183,21 @@ export async function searchAllSystems(o: {
       const corpus = corpora[0];
       const indexDir = o.indexes.get(corpus);
       if (!indexDir) throw new XlirError("INTERNAL", `no teacher index for ${corpus}`);
-      const docs = o.only
+      const docs = !withSparse
         ? []
         : await readAllCorpus(corpus, {
             idFields: [bench.fields.id],
             titleFields: [bench.fields.title],
             textFields: [bench.fields.text],
           });
-      const bm25 = o.only ? null : Bm25Index.build(docs, { analyzer: "en" });
+      const bm25 = withSparse ? Bm25Index.build(docs, { analyzer: "en" }) : null;
       // one opened index (its vectors read once) serves the teacher and every student
       const opened = await openIndex(indexDir);
       const teacherSearch = Searcher.fromIndex(opened, teacher);
       const studentSearch = students.map((s) => ({ ...s, searcher: Searcher.fromIndex(opened, s.encoder) }));
       for (const task of bench.tasks) {
         const t0 = performance.now();
-        const { dict, mt } = o.only ? { dict: null, mt: null } : await translateAll(task);
+        const { dict, mt } = withSparse ? await translateAll(task) : { dict: null, mt: null };
         const emit = async (
           system: string,
           seed: number | null,
@@ -215,8 +230,9 @@ export async function searchAllSystems(o: {
           sparseRuns.set(system, run);
           await emit(system, null, run, queries.length);
         };
-        if (o.only !== "students") await dense("teacher-zero-shot", teacherSearch, task.queries);
-        if (!o.only) {
+        if (o.only !== "students" && withBaselines)
+          await dense("teacher-zero-shot", teacherSearch, task.queries);
+        if (withSparse) {
           await dense("dict+teacher", teacherSearch, dict);
           await dense("mt+teacher", teacherSearch, mt);
           await sparse("bm25-raw", task.queries);
@@ -231,8 +247,18 @@ export async function searchAllSystems(o: {
         }
         // fusion: the translation-based BM25 run (MT where a translator exists, else the dictionary;
         // fixed in advance, not chosen on test) with each student, RRF k = 60
-        const base = mt ? "bm25-mt" : "bm25-dict";
-        const bmRun = sparseRuns.get(base);
+        const earlier = (system: string): RunRecord | undefined =>
+          o.baselineRecords?.find(
+            (r) => r.benchmark === bench.name && r.language === task.language && r.system === system,
+          );
+        const base = mt || earlier("bm25-mt") ? "bm25-mt" : "bm25-dict";
+        const baseRecord = earlier(base);
+        let bmRun = sparseRuns.get(base);
+        if (!bmRun && baseRecord) {
+          // a run file has no line for a query without hits; the run searched had an empty list
+          bmRun = await readRun(baseRecord.path);
+          for (const q of task.queries) if (!bmRun.has(q.qid)) bmRun.set(q.qid, []);
+        }
         if (bmRun && studentRuns.length) {
           for (const sr of studentRuns) {
             const fused = fuseRuns([bmRun, sr.run], { method: "rrf", k: 60, names: [base, sr.loss] });
@@ -240,7 +266,7 @@ export async function searchAllSystems(o: {
           }
         }
         // UDHR: the English query is the document itself, so this row only checks the pipeline
-        if (o.only !== "students")
+        if (o.only !== "students" && withBaselines)
           await dense(
             task.ceilingIsIdentity ? "teacher-english-identity" : "teacher-english",
             teacherSearch,

@@ -147,7 +147,13 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
     const before = values(readReport(join(root, "a")));
     const again: string[] = [];
     await runExperiment(parseExperimentConfig(raw), { outDir: join(root, "a"), log: (m) => again.push(m) });
-    for (const stage of ["teacher", "student-ot-seed5", "student-contrastive-seed5", "search"]) {
+    for (const stage of [
+      "teacher",
+      "student-ot-seed5",
+      "student-contrastive-seed5",
+      "search-baselines",
+      "search-students",
+    ]) {
       expect(
         again.some((m) => m.startsWith(`[${stage}] cached`)),
         stage,

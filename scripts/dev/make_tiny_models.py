@@ -14,7 +14,7 @@ Writes
                              plain torch, float64.
   test/golden/models/torch_written.safetensors + .json: a file written by hand from torch tensors
                              (F32/F16/BF16/F64/I64/I32, misaligned data start) and its values as torch reads them.
-  test/golden/models/xlir_written_check.json: a file written by xlir (scripts/dev/hf_xlir_write.ts) read back
+  test/golden/models/xlir_written_check.json: a file written by xlir (scripts/dev/hf-xlir-write.ts) read back
                              here and compared to torch's own float16/bfloat16 conversion.
 
 Reference tokenizers: BERT's basic tokenizer + greedy longest-match-first WordPiece (hf_reference.py);
@@ -204,7 +204,7 @@ def make_safetensors_goldens():
     # Reverse direction: xlir writes (values i -> sin(i) * 10^(i % 7 - 3)), torch reads by hand and compares bits.
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "xlir.safetensors")
-        subprocess.run(["npx", "tsx", os.path.join(ROOT, "scripts", "dev", "hf_xlir_write.ts"), out], check=True, cwd=ROOT)
+        subprocess.run(["npx", "tsx", os.path.join(ROOT, "scripts", "dev", "hf-xlir-write.ts"), out], check=True, cwd=ROOT)
         read, meta = read_safetensors(out)
         sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
     import math

@@ -1,6 +1,6 @@
 /**
  * Equality with trec_eval 10.0 on committed goldens (test/golden/eval, produced by
- * scripts/dev/eval_make_goldens.sh). Every line trec_eval printed for a measure xlir implements must be
+ * scripts/dev/eval-make-goldens.sh). Every line trec_eval printed for a measure xlir implements must be
  * printed identically by xlir (same name padding, qid, and %6.4f / %ld value: tolerance 0 at 4 decimals).
  */
 import { readFileSync } from "node:fs";

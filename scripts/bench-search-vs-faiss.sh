@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exact single-vector search: xlir (ONNX Runtime GEMM + TopK) vs faiss IndexFlatIP on the same
 # 100,000 x 128 vectors and 1,000 queries (one batched run each). Needs Debian python3-faiss
-# (apt-get install python3-faiss). Usage: scripts/bench_search_vs_faiss.sh [VECTORS] [QUERIES]
+# (apt-get install python3-faiss). Usage: scripts/bench-search-vs-faiss.sh [VECTORS] [QUERIES]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-100000}"

@@ -2,7 +2,7 @@
  * Reads a synthetic safetensors checkpoint larger than Node's 2 GiB buffer limit and reports the
  * peak resident memory. Prints one JSON object; the files are deleted at the end.
  *
- *   node --import tsx scripts/dev/models_big_safetensors.ts [--gib 3] [--dir /tmp]
+ *   node --import tsx scripts/dev/models-big-safetensors.ts [--gib 3] [--dir /tmp]
  *
  * The folder holds test/fixtures/tiny-bert's config and tokenizer and a model.safetensors of
  * (a) tiny-bert's encoder tensors and (b) `cls.predictions.extra.<i>` F16 tensors of 256 MiB each

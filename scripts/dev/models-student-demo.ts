@@ -2,7 +2,7 @@
  * A student whose tokenizer differs from its teacher's, trained with OT and with contrastive on
  * real bitext, then searching the teacher's index. Prints one JSON object.
  *
- *   npx tsx scripts/dev/models_student_demo.ts [--steps 100] [--bitext cache/data/bitext/eu.tsv]
+ *   npx tsx scripts/dev/models-student-demo.ts [--steps 100] [--bitext cache/data/bitext/eu.tsv]
  *
  * Teacher: test/fixtures/tiny-colbert (ColBERT layout, WordPiece), copied to a temporary folder with
  * query_maxlen 32 / doc_maxlen 40 so that English sentences are not cut at 12 tokens. Student:

@@ -1,7 +1,7 @@
 /**
  * Dev: runs only the commands owned by the data helper (`data …`, `bench corpus …`) through the
  * same commander wiring and error mapping as bin/xlir, for when other commands do not load yet.
- * Usage: tsx scripts/dev/data_cli.ts data build --out DIR | bench corpus --lines N --json
+ * Usage: tsx scripts/dev/data-cli.ts data build --out DIR | bench corpus --lines N --json
  */
 import { Command } from "commander";
 import { XlirError } from "../../src/errors.js";

@@ -3,7 +3,7 @@
  * raw foreign queries, Apertium-translated Basque queries, dictionary-translated queries and
  * the English titles (ceiling), against an English BM25 index of the 2,560 help pages.
  *
- *   node --import tsx scripts/dev/bm25_help_check.ts [--data cache/data] [--langs eu,om,km,dz,hi]
+ *   node --import tsx scripts/dev/bm25-help-check.ts [--data cache/data] [--langs eu,om,km,dz,hi]
  *        [--stemmer english|porter|none] [--stopwords lucene|iso|none] [--k1 0.9] [--b 0.4]
  *        [--length-norm exact|lucene] [--no-mt]
  *

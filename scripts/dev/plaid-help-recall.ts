@@ -2,7 +2,7 @@
  * multi-plaid against exact MaxSim on a real collection: builds a multi-exact and a multi-plaid
  * index of CORPUS with the document encoder MODEL (or reuses them in OUT), searches QUERIES with it,
  * prints JSON with recall@10 of multi-plaid against multi-exact, the on-disk sizes and their ratio.
- *   node --import tsx scripts/dev/plaid_help_recall.ts MODEL [CORPUS] [QUERIES] [OUT] [nbits] [nprobe] [candidates]
+ *   node --import tsx scripts/dev/plaid-help-recall.ts MODEL [CORPUS] [QUERIES] [OUT] [nbits] [nprobe] [candidates]
  * Defaults: cache/data/help/corpus.jsonl, cache/data/help/eu/test/queries.en.tsv, /tmp/xlir-plaid-help, 2, 8, 256.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -23,7 +23,7 @@ const [
   candidates = "256",
 ] = process.argv.slice(2);
 if (!model)
-  throw new Error("usage: plaid_help_recall.ts MODEL [CORPUS] [QUERIES] [OUT] [nbits] [nprobe] [candidates]");
+  throw new Error("usage: plaid-help-recall.ts MODEL [CORPUS] [QUERIES] [OUT] [nbits] [nprobe] [candidates]");
 const bytes = (dir: string): number => readdirSync(dir).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
 const enc = await OnnxEncoder.fromFolder(model, {});
 const corpusOptions = { format: "jsonl" as const, idFields: ["id", "_id", "docid", "docno", "doc_id"] };

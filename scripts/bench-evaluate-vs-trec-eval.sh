@@ -2,7 +2,7 @@
 # Times `xlir evaluate` against trec_eval on the same synthetic files (queries x docs per query) with
 # the same measures (every family xlir implements, default cut-offs) and -q, checks that both outputs
 # are byte-identical, and prints the ratio trec_eval / xlir (> 1 means xlir is faster).
-# Usage: TREC_EVAL=/tmp/trec_eval/trec_eval bash scripts/bench_evaluate_vs_trec_eval.sh [QUERIES] [DOCS]
+# Usage: TREC_EVAL=/tmp/trec_eval/trec_eval bash scripts/bench-evaluate-vs-trec-eval.sh [QUERIES] [DOCS]
 # trec_eval is built by hand outside the project (see test/golden/eval/README.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,7 +1,7 @@
 /**
  * Recall@k of an approximate index against an exact one over the same documents, with real
  * queries through the real encoder, plus the queries per second of both.
- *   node --import tsx scripts/dev/ann_recall_on_index.ts EXACT_INDEX APPROX_INDEX MODEL_DIR QUERIES.tsv [k] [maxLength] [tokenK] [rerankDepth]
+ *   node --import tsx scripts/dev/ann-recall-on-index.ts EXACT_INDEX APPROX_INDEX MODEL_DIR QUERIES.tsv [k] [maxLength] [tokenK] [rerankDepth]
  */
 import { OnnxEncoder } from "../../src/models/onnx-encoder.js";
 import { readAllQueries } from "../../src/data/corpus.js";

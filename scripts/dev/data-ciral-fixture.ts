@@ -5,7 +5,7 @@
  * `<top>` with English title and description) and `topics.jsonl` (NeuCLIR: topic_id + topics[] with
  * an English original and a Hausa translation), and `qrels.txt` (TREC: qid Q0 docid rel, judged
  * hard negatives at 0). The Hausa text was written for this fixture. Deterministic (gzip without
- * a timestamp). Usage: npx tsx scripts/dev/data_ciral_fixture.ts [OUT_DIR]
+ * a timestamp). Usage: npx tsx scripts/dev/data-ciral-fixture.ts [OUT_DIR]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

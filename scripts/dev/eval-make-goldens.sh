@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Produces test/golden/eval/: inputs from eval_make_data.py, then trec_eval's outputs for every case.
-# Usage: TREC_EVAL=/tmp/trec_eval/trec_eval bash scripts/dev/eval_make_goldens.sh
+# Usage: TREC_EVAL=/tmp/trec_eval/trec_eval bash scripts/dev/eval-make-goldens.sh
 # trec_eval is built by hand outside the project (its code never enters it):
 #   fetch github:usnistgov/trec_eval, `git archive HEAD | tar -x -C /tmp/trec_eval`, `make` there.
 set -euo pipefail
@@ -59,7 +59,7 @@ readme="$out/README.md"
   echo "Inputs: \`python3 scripts/dev/eval_make_data.py test/golden/eval\`."
   echo "Outputs: \`$("$te" -v 2>&1 | head -1)\`, usnistgov/trec_eval commit $te_commit (the 10.0 release commit,"
   echo "its Makefile still says 10.0-rc3), built with its own Makefile (gcc, \`make\`). Produced by"
-  echo "\`TREC_EVAL=... bash scripts/dev/eval_make_goldens.sh\`. Command lines (run inside test/golden/eval):"
+  echo "\`TREC_EVAL=... bash scripts/dev/eval-make-goldens.sh\`. Command lines (run inside test/golden/eval):"
   echo
 } > "$readme"
 first=1

@@ -1,4 +1,4 @@
-/** Dev: runs buildBenchmark directly (bypasses the CLI registry). Usage: tsx scripts/dev/data_build.ts OUT [langs] */
+/** Dev: runs buildBenchmark directly (bypasses the CLI registry). Usage: tsx scripts/dev/data-build.ts OUT [langs] */
 import { buildBenchmark } from "../../src/data/build.js";
 
 const [out = "cache/data", langs] = process.argv.slice(2);

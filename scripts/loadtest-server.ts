@@ -1,7 +1,7 @@
 /**
  * Load test of `xlir serve` from a second process, on loopback only.
  *
- *   node --import tsx scripts/loadtest_server.ts --index IDX --model DIR [--seconds 10] [--connections 16]
+ *   node --import tsx scripts/loadtest-server.ts --index IDX --model DIR [--seconds 10] [--connections 16]
  *        [--queries FILE.tsv] [--xlir "./bin/xlir"] [--corpus FILE.jsonl [--baseline-xlir "CMD"] [--interleaved N [--baseline-src DIR]]]
  *
  * With --corpus the whole run is made twice on the same index, model, queries and machine: first

@@ -3,7 +3,7 @@
  * 50,000, document lengths uniform in [L/2, 3L/2], seeded. Prints build, save, load and search
  * times. Analyser "generic" by default (so the numbers are the index's, not the stemmer's).
  *
- *   node --import tsx scripts/dev/bm25_scale_check.ts [--docs 100000] [--len 300] [--queries 500]
+ *   node --import tsx scripts/dev/bm25-scale-check.ts [--docs 100000] [--len 300] [--queries 500]
  *        [--analyzer generic|en] [--seed 1]
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -2,7 +2,7 @@
  * Dev helper for scripts/dev/make_tiny_models.py: writes a safetensors file with xlir's writer so
  * the python side can read it back with torch. Values: x[i] = sin(i) * 10^(i % 7 - 3), i < 60,
  * stored as F32, F16 and BF16 with shape [3, 4, 5].
- * Usage: npx tsx scripts/dev/hf_xlir_write.ts OUT.safetensors
+ * Usage: npx tsx scripts/dev/hf-xlir-write.ts OUT.safetensors
  */
 import { writeSafetensors } from "../../src/models/safetensors.js";
 
@@ -23,6 +23,6 @@ export async function writeCheckFile(out: string): Promise<void> {
   );
 }
 
-if (process.argv[1] && process.argv[1].endsWith("hf_xlir_write.ts")) {
+if (process.argv[1] && process.argv[1].endsWith("hf-xlir-write.ts")) {
   await writeCheckFile(process.argv[2] ?? "xlir.safetensors");
 }

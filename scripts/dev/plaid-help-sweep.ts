@@ -5,14 +5,14 @@
  * recall@10 against the exact index's top 10, on-disk size ratio against float32, QPS (one
  * process, queries one at a time, query encoding excluded), and the quantisation ceiling
  * (every document decompressed and scored by MaxSim). Prints one JSON line per setting.
- *   node --import tsx scripts/dev/plaid_help_sweep.ts MODEL EXACT_DIR QUERIES OUT CODECS PROBES
+ *   node --import tsx scripts/dev/plaid-help-sweep.ts MODEL EXACT_DIR QUERIES OUT CODECS PROBES
  * CODECS: comma-separated nbits:buckets:centroids (centroids 0 = default), e.g. 2:pooled:0,2:per-dim:16384,
  * or dir:PATH for an existing multi-plaid index of the same collection, or requant:NBITS:BUCKETS:PATH
  * for PATH's centroids and codes with residuals quantised again (no k-means)
  * PROBES: comma-separated nprobe:candidates, e.g. 8:256,16:1024
  * The ceiling (exhaustive MaxSim over all decompressed documents) uses the first CEILING_QUERIES
  * queries (environment, default 128; 0 skips it).
- * EXACT_DIR is made by scripts/dev/plaid_help_recall.ts (OUT/exact).
+ * EXACT_DIR is made by scripts/dev/plaid-help-recall.ts (OUT/exact).
  */
 import {
   copyFileSync,
@@ -42,7 +42,7 @@ import { recallAtK } from "../../src/search/bench.js";
 import { openVectorIndex } from "../../src/index/registry.js";
 
 const [model, exactDir, queriesFile, out, codecList, probeList] = process.argv.slice(2);
-if (!probeList) throw new Error("usage: plaid_help_sweep.ts MODEL EXACT_DIR QUERIES OUT CODECS PROBES");
+if (!probeList) throw new Error("usage: plaid-help-sweep.ts MODEL EXACT_DIR QUERIES OUT CODECS PROBES");
 const ceilingQueries = Number(process.env.CEILING_QUERIES ?? 128);
 const bytes = (dir: string): number => readdirSync(dir).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
 

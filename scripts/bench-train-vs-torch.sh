@@ -6,7 +6,7 @@
 # ROUNDS times, alternating; per side and setting the median over rounds is kept. Reported:
 # best-vs-best wall-time ratio (the headline), per-setting wall and CPU-time ratios (CPU time,
 # user+system of all threads, is less disturbed by other load on a shared machine).
-# Usage: bash scripts/bench_train_vs_torch.sh [extra bench args, e.g. --steps 30]
+# Usage: bash scripts/bench-train-vs-torch.sh [extra bench args, e.g. --steps 30]
 # Env: XLIR (command, default ./bin/xlir), ROUNDS (default 2), SETTINGS (default 1x2,1x1,2x1,2x1p,2x2p).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,4 @@
-/** Dev: runs the corpus-read benchmark without the CLI registry. Usage: tsx scripts/dev/data_bench_corpus.ts [lines] */
+/** Dev: runs the corpus-read benchmark without the CLI registry. Usage: tsx scripts/dev/data-bench-corpus.ts [lines] */
 import { benchCorpus } from "../../src/data/bench-corpus.js";
 
 const lines = Number(process.argv[2] ?? 1_000_000);

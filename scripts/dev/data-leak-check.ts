@@ -3,7 +3,7 @@
  * 0.9, 3+ tokens) a side of a training pair of their language (bitext, dict, dict-rev) or a
  * teacher query, in a built data folder of either layout (xlir-benchmark/1: help/<l>/queries.tsv;
  * /2: help/<l>/{test,dev}/queries.tsv and help-rev/<l>/{test,dev}/queries.tsv).
- * Usage: tsx scripts/dev/data_leak_check.ts [DIR]   (prints JSON)
+ * Usage: tsx scripts/dev/data-leak-check.ts [DIR]   (prints JSON)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

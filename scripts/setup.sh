@@ -42,15 +42,27 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# rebuilt when a source changed or the libtorch it was built against is not the one asked for
+# TypeScript compiles beside the native build (each mostly one core), and node-gyp compiles the
+# binding's translation units in parallel
+echo "setup: compiling TypeScript"
+tsc_log=$(mktemp)
+npx tsc -p tsconfig.json >"$tsc_log" 2>&1 &
+tsc_pid=$!
+
+# the binding: rebuilt when a source changed or the libtorch it was built against is not the one asked for
 built_for=$(cat native/build/libtorch 2>/dev/null || true)  # none recorded: the Debian build of earlier set-ups
 if [ ! -f native/build/Release/xlir_torch.node ] || [ "$built_for" != "$LIBTORCH" ] ||
   [ -n "$(find native -maxdepth 1 \( -name '*.cc' -o -name '*.h' -o -name '*.cjs' -o -name binding.gyp \) -newer native/build/Release/xlir_torch.node)" ]; then
   echo "setup: building the libtorch binding (native/) against ${LIBTORCH:-the Debian libtorch}"
-  npx node-gyp rebuild --directory native --loglevel=warn >/dev/null
+  npx node-gyp rebuild --directory native --jobs max --loglevel=warn >/dev/null
   printf '%s' "$LIBTORCH" > native/build/libtorch
 fi
 
-echo "setup: compiling TypeScript"
-npx tsc -p tsconfig.json
+if ! wait "$tsc_pid"; then
+  cat "$tsc_log" >&2
+  rm -f "$tsc_log"
+  echo "setup: TypeScript did not compile" >&2
+  exit 1
+fi
+rm -f "$tsc_log"
 echo "setup: done"

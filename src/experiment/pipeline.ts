@@ -34,7 +34,7 @@ import {
 } from "./models.js";
 import { Progress } from "./progress.js";
 import type { StudentSettings } from "./settings.js";
-import { runLimited, trainStudentInChild, writePairsFile } from "./student-pool.js";
+import { runScheduled, trainStudentInChild, writePairsFile } from "./student-pool.js";
 import type { Logger, StageRunner } from "./stages.js";
 
 /** Version of the stage recipes: bump to invalidate caches when a stage's code changes meaningfully. */
@@ -302,11 +302,20 @@ export function studentStageName(loss: string, seed: number): string {
   return `student-${loss.replace("+", "_")}-seed${seed}`;
 }
 
+/** Work of the experiment's own process scheduled beside the student processes (see trainStudents). */
+export interface BesideStudents {
+  /** Queued from the start. */
+  alongside?: () => Promise<void>;
+  /** Queued when a student is trained. */
+  afterEach?: (student: StudentModel) => Promise<void>;
+}
+
 /**
  * Trains (or takes from the cache) every student in `specs`, `config.workers` at a time, each in
- * its own process (in this process when workers is 1). `alongside` is work of this process queued
- * behind the students: it starts once every student has started and a worker slot is free, i.e. in
- * the slot that would otherwise idle while the last students finish (after them when workers is 1).
+ * its own process (in this process when workers is 1), the longest (most steps) first so that the
+ * workers end close together. `beside` is work of this process that a worker slot takes once every
+ * student has started (runScheduled): the slots that would idle while the last students finish.
+ * Returns the students in the order of `specs`.
  */
 export async function trainStudents(
   config: ExperimentConfig,
@@ -315,7 +324,7 @@ export async function trainStudents(
   stages: StageRunner,
   log: Logger,
   stopAfter?: number,
-  alongside?: () => Promise<void>,
+  beside: BesideStudents = {},
 ): Promise<StudentModel[]> {
   const teacherModel = config.workers === 1 ? await loadHfFolder(prep.teacher.dir) : null;
   let english: ReturnType<typeof readTokenVectorsFile> | null = null;
@@ -369,8 +378,18 @@ export async function trainStudents(
       settings: spec.settings,
     };
   });
-  if (!alongside) return runLimited(tasks, config.workers);
-  const all: Array<() => Promise<StudentModel | null>> = [...tasks, async () => (await alongside(), null)];
-  const done = await runLimited(all, config.workers);
-  return done.slice(0, tasks.length) as StudentModel[];
+  // longest first (stable): with 2,000 OT and 1,000 contrastive steps, two OT students share one
+  // worker and the third OT student the other with the contrastive ones
+  const cost = (k: number): number => specs[k].settings.optim.steps * specs[k].settings.optim.batchSize;
+  const order = specs.map((_, k) => k).sort((x, y) => cost(y) - cost(x) || x - y);
+  const afterEach = beside.afterEach;
+  const done = await runScheduled(
+    order.map((k) => tasks[k]),
+    config.workers,
+    beside.alongside ? [beside.alongside] : [],
+    afterEach ? (_i, student) => () => afterEach(student) : undefined,
+  );
+  const out: StudentModel[] = new Array(specs.length);
+  order.forEach((k, i) => (out[k] = done[i]));
+  return out;
 }

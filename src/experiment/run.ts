@@ -85,7 +85,10 @@ export function mergeRecords(baselines: readonly RunRecord[], students: readonly
   const used = new Set<RunRecord>();
   for (const g of [...new Set(baselines.map(group))]) {
     const base = baselines.filter((r) => group(r) === g);
-    const mine = students.filter((r) => group(r) === g);
+    // each student's own run before the fused ones, as one search wrote them
+    const mine = students
+      .filter((r) => group(r) === g)
+      .sort((x, y) => Number(x.system.startsWith("rrf(")) - Number(y.system.startsWith("rrf(")));
     mine.forEach((r) => used.add(r));
     out.push(...base.filter((r) => !isCeiling(r)), ...mine, ...base.filter(isCeiling));
   }
@@ -198,37 +201,70 @@ export async function runExperiment(
       stage: studentStageName(loss, seed),
     })),
   );
-  // 6. the test split, read once; the teacher's indexes and every system that needs no student,
-  // searched in the worker slot that idles while the last students finish
+  // 6. the test split, read once; the teacher's indexes; every system that needs no student, and
+  // each student as soon as it is trained, searched in the worker slots that would idle while the
+  // last students finish (runScheduled)
   const half: {
-    baselines?: { benchmarks: BenchmarkDef[]; indexes: Map<string, string>; records: RunRecord[] };
+    baselines?: {
+      benchmarks: BenchmarkDef[];
+      benchKey: string;
+      indexes: Map<string, string>;
+      records: RunRecord[];
+    };
   } = {};
+  let baselinesDone!: (ok: boolean) => void;
+  const baselinesReady = new Promise<boolean>((resolve) => (baselinesDone = resolve));
+  // one ONNX Runtime thread beside a student still training (results do not depend on it)
+  const threads = config.workers > 1 ? 1 : 2;
   const searchBaselines = async (): Promise<void> => {
-    const benchmarks = await loadBenchmarks(config, "test");
-    log(
-      `[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
-    );
-    // one thread beside a student still training (the results do not depend on the thread count)
-    const threads = config.workers > 1 ? 1 : 2;
-    const indexes = await teacherIndexes(config, benchmarks, prep.teacher, stages, log, threads);
-    const key = hashOf(RECIPE, prep.teacher.hash, config.search, await benchmarksKey(benchmarks), [
-      ...indexes.values(),
-    ]);
-    const records = await stages.run<RunRecord[]>("search-baselines", key, () =>
+    try {
+      const benchmarks = await loadBenchmarks(config, "test");
+      log(
+        `[data] test queries: ${benchmarks.map((b) => `${b.name} (${b.tasks.map((t) => `${t.language}:${t.queries.length}`).join(" ")})`).join("; ")}`,
+      );
+      const benchKey = await benchmarksKey(benchmarks);
+      const indexes = await teacherIndexes(config, benchmarks, prep.teacher, stages, log, threads);
+      const key = hashOf(RECIPE, prep.teacher.hash, config.search, benchKey, [...indexes.values()]);
+      const records = await stages.run<RunRecord[]>("search-baselines", key, () =>
+        searchAllSystems({
+          config,
+          benchmarks,
+          teacherDir: prep.teacher.dir,
+          teacherHash: prep.teacher.hash,
+          students: [],
+          indexes,
+          outDir: out,
+          log,
+          part: "baselines",
+          threads,
+        }),
+      );
+      half.baselines = { benchmarks, benchKey, indexes, records };
+    } finally {
+      baselinesDone(half.baselines !== undefined);
+    }
+  };
+  const perStudent = new Map<string, RunRecord[]>();
+  const searchStudent = async (s: StudentModel): Promise<void> => {
+    if (!(await baselinesReady) || !half.baselines) return; // its failure is reported by the pool
+    const { benchmarks, benchKey, indexes, records: baselineRecords } = half.baselines;
+    const name = `search-${studentStageName(s.loss, s.seed).replace(/^student-/, "")}`;
+    const key = hashOf(RECIPE, prep.teacher.hash, s.hash, config.search, benchKey, [...indexes.values()]);
+    const records = await stages.run<RunRecord[]>(name, hashOf(key, baselineRecords), () =>
       searchAllSystems({
         config,
         benchmarks,
         teacherDir: prep.teacher.dir,
-        teacherHash: prep.teacher.hash,
-        students: [],
+        students: [s],
         indexes,
         outDir: out,
         log,
-        part: "baselines",
+        part: "students",
+        baselineRecords,
         threads,
       }),
     );
-    half.baselines = { benchmarks, indexes, records };
+    perStudent.set(name, records);
   };
   const students: StudentModel[] = await trainStudents(
     config,
@@ -237,47 +273,58 @@ export async function runExperiment(
     stages,
     log,
     opts.stopStudentsAfter,
-    searchBaselines,
+    {
+      alongside: searchBaselines,
+      afterEach: searchStudent,
+    },
   );
   if (!half.baselines) throw new XlirError("INTERNAL", "the baseline search did not run");
-  const { benchmarks, indexes, records: baselineRecords } = half.baselines;
-
-  // 7. the students searched (and every en-xx benchmark, whose indexes need them)
-  const reversed = await prepareReversed({
-    config,
-    benchmarks,
-    teacher: prep.teacher,
-    students,
-    stages,
-    log,
-  });
-  const searchHash = hashOf(
-    RECIPE,
-    prep.teacher.hash,
-    students.map((s) => s.hash),
-    config.search,
-    await benchmarksKey(benchmarks),
-    [...indexes.values()],
-    [...reversed.indexes.values()],
-    [...reversed.translations.values()],
-    baselineRecords,
+  const { benchmarks, benchKey, indexes, records: baselineRecords } = half.baselines;
+  const studentRecords = students.flatMap(
+    (s) => perStudent.get(`search-${studentStageName(s.loss, s.seed).replace(/^student-/, "")}`) ?? [],
   );
-  const studentRecords = await stages.run<RunRecord[]>("search-students", searchHash, () =>
-    searchAllSystems({
+  if (studentRecords.length === 0 && students.length > 0 && benchmarks.some((b) => b.direction === "xx-en"))
+    throw new XlirError("INTERNAL", "the students' search did not run");
+
+  // 7. the en-xx benchmarks (their document indexes need every student)
+  const enXxRecords: RunRecord[] = [];
+  if (benchmarks.some((b) => b.direction === "en-xx")) {
+    const reversed = await prepareReversed({
       config,
       benchmarks,
-      teacherDir: prep.teacher.dir,
-      teacherHash: prep.teacher.hash,
+      teacher: prep.teacher,
       students,
-      indexes,
-      reversed,
-      outDir: out,
+      stages,
       log,
-      part: "students",
-      baselineRecords,
-    }),
-  );
-  const records = mergeRecords(baselineRecords, studentRecords);
+    });
+    const key = hashOf(
+      RECIPE,
+      prep.teacher.hash,
+      students.map((s) => s.hash),
+      config.search,
+      benchKey,
+      [...indexes.values()],
+      [...reversed.indexes.values()],
+      [...reversed.translations.values()],
+    );
+    enXxRecords.push(
+      ...(await stages.run<RunRecord[]>("search-en-xx", key, () =>
+        searchAllSystems({
+          config,
+          benchmarks,
+          teacherDir: prep.teacher.dir,
+          teacherHash: prep.teacher.hash,
+          students,
+          indexes,
+          reversed,
+          outDir: out,
+          log,
+          part: "en-xx",
+        }),
+      )),
+    );
+  }
+  const records = mergeRecords(baselineRecords, [...studentRecords, ...enXxRecords]);
 
   // 8. evaluation, comparisons, report
   log("[evaluate] measures, bootstrap intervals, paired tests");

@@ -136,24 +136,58 @@ export function trainStudentInChild(job: StudentJob, log: Logger): Promise<Train
 }
 
 /**
- * Runs `tasks` with at most `limit` at once; resolves with the results in order. The first failure
- * is re-thrown after every started task has settled (no orphan children).
+ * Runs `tasks` at most `limit` at a time, and beside them work of this process: `queued` from the
+ * start, and what `follow(i, result)` returns when task i ends. A free slot takes the next task
+ * while any is left, else the oldest queued work, else waits for a task to end. So the queued work
+ * fills the slots that would idle while the last tasks finish. Resolves with the tasks' results in
+ * order; the first failure is re-thrown after everything started has settled.
  */
-export async function runLimited<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+export async function runScheduled<T>(
+  tasks: Array<() => Promise<T>>,
+  limit: number,
+  queued: Array<() => Promise<void>> = [],
+  follow?: (i: number, result: T) => (() => Promise<void>) | null,
+): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
+  const queue = [...queued];
+  const waiting: Array<() => void> = [];
   let next = 0;
+  let running = 0;
   let failure: unknown = null;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length && failure === null) {
-      const i = next++;
-      try {
-        results[i] = await tasks[i]();
-      } catch (err) {
-        failure ??= err;
+  const notify = (): void => {
+    for (const wake of waiting.splice(0)) wake();
+  };
+  const slot = async (): Promise<void> => {
+    while (failure === null) {
+      if (next < tasks.length) {
+        const i = next++;
+        running++;
+        try {
+          results[i] = await tasks[i]();
+          const after = follow?.(i, results[i]);
+          if (after) queue.push(after);
+        } catch (err) {
+          failure ??= err;
+        } finally {
+          running--;
+          notify();
+        }
+        continue;
       }
+      const work = queue.shift();
+      if (work) {
+        try {
+          await work();
+        } catch (err) {
+          failure ??= err;
+        }
+        continue;
+      }
+      if (running === 0) return;
+      await new Promise<void>((wake) => waiting.push(wake));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, slot));
   if (failure !== null) throw failure;
   return results;
 }

@@ -113,20 +113,21 @@ export async function searchAllSystems(o: {
   reversed?: ReversedAssets;
   teacherHash?: string;
   /**
-   * The experiment's two halves (default both at once): "baselines" searches every xx-en system that
+   * The experiment's parts (default all at once): "baselines" searches every xx-en system that
    * needs no student (teacher, translation, BM25, the ceiling) and can run while students train;
-   * "students" the students, their fusion with the BM25 runs of `baselineRecords`, and every en-xx
-   * benchmark (whose indexes need the students).
+   * "students" the given students on the xx-en benchmarks and their fusion with the BM25 runs of
+   * `baselineRecords` (one student as soon as it is trained); "en-xx" every system of the en-xx
+   * benchmarks (whose indexes need every student).
    */
-  part?: "baselines" | "students";
-  /** The "baselines" half's records (part "students": the BM25 runs fused with each student). */
+  part?: "baselines" | "students" | "en-xx";
+  /** The "baselines" part's records (part "students": the BM25 runs fused with each student). */
   baselineRecords?: readonly RunRecord[];
   /** ONNX Runtime intra-op threads of the query encoders (default 2; results do not depend on it). */
   threads?: number;
 }): Promise<RunRecord[]> {
   const k = o.config.search.k;
   const threads = o.threads ?? 2;
-  const withBaselines = o.part !== "students";
+  const withBaselines = o.part === undefined || o.part === "baselines";
   const withSparse = !o.only && withBaselines;
   const records: RunRecord[] = [];
   // documents cut where the teacher was trained (maxDocLength), queries where the students were
@@ -146,7 +147,7 @@ export async function searchAllSystems(o: {
   try {
     for (const bench of o.benchmarks) {
       if (bench.direction === "en-xx") {
-        if (o.part === "baselines") continue;
+        if (o.part === "baselines" || o.part === "students") continue;
         if (!o.reversed || !o.teacherHash)
           throw new XlirError(
             "INTERNAL",
@@ -174,6 +175,7 @@ export async function searchAllSystems(o: {
         });
         continue;
       }
+      if (o.part === "en-xx") continue;
       const corpora = [...new Set(bench.tasks.map((t) => t.corpus))];
       if (corpora.length !== 1)
         throw new XlirError(

@@ -152,7 +152,8 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
       "student-ot-seed5",
       "student-contrastive-seed5",
       "search-baselines",
-      "search-students",
+      "search-ot-seed5",
+      "search-contrastive-seed5",
     ]) {
       expect(
         again.some((m) => m.startsWith(`[${stage}] cached`)),

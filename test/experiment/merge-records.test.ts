@@ -48,4 +48,22 @@ describe("mergeRecords: the two search halves in the order of one search", () =>
     ]);
     expect(mergeRecords(baselines, students)).toHaveLength(baselines.length + students.length);
   });
+
+  it("orders students searched one at a time as one search of all of them wrote them", () => {
+    const baselines = [rec("help", "eu", "bm25-dict"), rec("help", "eu", "teacher-english")];
+    const oneAtATime = [
+      rec("help", "eu", "ot", 13),
+      rec("help", "eu", "rrf(bm25-dict,ot)", 13),
+      rec("help", "eu", "contrastive", 13),
+      rec("help", "eu", "rrf(bm25-dict,contrastive)", 13),
+    ];
+    expect(mergeRecords(baselines, oneAtATime).map((r) => r.system)).toEqual([
+      "bm25-dict",
+      "ot",
+      "contrastive",
+      "rrf(bm25-dict,ot)",
+      "rrf(bm25-dict,contrastive)",
+      "teacher-english",
+    ]);
+  });
 });

@@ -13,7 +13,7 @@ import {
   serializeSafetensors,
   writeSafetensors,
 } from "../../src/models/safetensors.js";
-import { writeCheckFile, xlirWriteValues } from "../../scripts/dev/hf_xlir_write.js";
+import { writeCheckFile, xlirWriteValues } from "../../scripts/dev/hf-xlir-write.js";
 
 const GOLD = path.join(__dirname, "../golden/models");
 let tmp: string;

@@ -26,7 +26,7 @@ import { evaluateExperiment } from "./results.js";
 import { applyTuning, studentSettings } from "./settings.js";
 import { StageRunner, type Logger } from "./stages.js";
 import { buildCollectionIndex, prepareReversed } from "./reversed.js";
-import { searchAllSystems, type RunRecord } from "./systems.js";
+import { mergeRecords, searchAllSystems, type RunRecord } from "./systems.js";
 
 export interface ExperimentOptions {
   outDir: string;
@@ -71,29 +71,6 @@ async function benchmarksKey(benchmarks: BenchmarkDef[]): Promise<string> {
     }
   }
   return hashOf(parts);
-}
-
-/**
- * The runs of both search halves in one order: per benchmark and language, the baselines, then the
- * students (and their fusions), then the teacher's English ceiling; the en-xx benchmarks (searched
- * with the students) in their own order after.
- */
-export function mergeRecords(baselines: readonly RunRecord[], students: readonly RunRecord[]): RunRecord[] {
-  const group = (r: RunRecord): string => `${r.benchmark}\t${r.language}`;
-  const isCeiling = (r: RunRecord): boolean => r.system.startsWith("teacher-english");
-  const out: RunRecord[] = [];
-  const used = new Set<RunRecord>();
-  for (const g of [...new Set(baselines.map(group))]) {
-    const base = baselines.filter((r) => group(r) === g);
-    // each student's own run before the fused ones, as one search wrote them
-    const mine = students
-      .filter((r) => group(r) === g)
-      .sort((x, y) => Number(x.system.startsWith("rrf(")) - Number(y.system.startsWith("rrf(")));
-    mine.forEach((r) => used.add(r));
-    out.push(...base.filter((r) => !isCeiling(r)), ...mine, ...base.filter(isCeiling));
-  }
-  out.push(...students.filter((r) => !used.has(r)));
-  return out;
 }
 
 /**
@@ -244,13 +221,21 @@ export async function runExperiment(
       baselinesDone(half.baselines !== undefined);
     }
   };
-  const perStudent = new Map<string, RunRecord[]>();
+  const perStudent = new Map<StudentModel, RunRecord[]>();
   const searchStudent = async (s: StudentModel): Promise<void> => {
     if (!(await baselinesReady) || !half.baselines) return; // its failure is reported by the pool
     const { benchmarks, benchKey, indexes, records: baselineRecords } = half.baselines;
     const name = `search-${studentStageName(s.loss, s.seed).replace(/^student-/, "")}`;
-    const key = hashOf(RECIPE, prep.teacher.hash, s.hash, config.search, benchKey, [...indexes.values()]);
-    const records = await stages.run<RunRecord[]>(name, hashOf(key, baselineRecords), () =>
+    const key = hashOf(
+      RECIPE,
+      prep.teacher.hash,
+      s.hash,
+      config.search,
+      benchKey,
+      [...indexes.values()],
+      baselineRecords,
+    );
+    const records = await stages.run<RunRecord[]>(name, key, () =>
       searchAllSystems({
         config,
         benchmarks,
@@ -264,7 +249,7 @@ export async function runExperiment(
         threads,
       }),
     );
-    perStudent.set(name, records);
+    perStudent.set(s, records);
   };
   const students: StudentModel[] = await trainStudents(
     config,
@@ -280,9 +265,7 @@ export async function runExperiment(
   );
   if (!half.baselines) throw new XlirError("INTERNAL", "the baseline search did not run");
   const { benchmarks, benchKey, indexes, records: baselineRecords } = half.baselines;
-  const studentRecords = students.flatMap(
-    (s) => perStudent.get(`search-${studentStageName(s.loss, s.seed).replace(/^student-/, "")}`) ?? [],
-  );
+  const studentRecords = students.flatMap((s) => perStudent.get(s) ?? []);
   if (studentRecords.length === 0 && students.length > 0 && benchmarks.some((b) => b.direction === "xx-en"))
     throw new XlirError("INTERNAL", "the students' search did not run");
 

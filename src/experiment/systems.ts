@@ -288,3 +288,26 @@ export async function searchAllSystems(o: {
   }
   return records;
 }
+
+/**
+ * The runs of both search halves in one order: per benchmark and language, the baselines, then the
+ * students (and their fusions), then the teacher's English ceiling; the en-xx benchmarks (searched
+ * with the students) in their own order after.
+ */
+export function mergeRecords(baselines: readonly RunRecord[], students: readonly RunRecord[]): RunRecord[] {
+  const group = (r: RunRecord): string => `${r.benchmark}\t${r.language}`;
+  const isCeiling = (r: RunRecord): boolean => r.system.startsWith("teacher-english");
+  const out: RunRecord[] = [];
+  const used = new Set<RunRecord>();
+  for (const g of [...new Set(baselines.map(group))]) {
+    const base = baselines.filter((r) => group(r) === g);
+    // each student's own run before the fused ones, as one search wrote them
+    const mine = students
+      .filter((r) => group(r) === g)
+      .sort((x, y) => Number(x.system.startsWith("rrf(")) - Number(y.system.startsWith("rrf(")));
+    mine.forEach((r) => used.add(r));
+    out.push(...base.filter((r) => !isCeiling(r)), ...mine, ...base.filter(isCeiling));
+  }
+  out.push(...students.filter((r) => !used.has(r)));
+  return out;
+}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeRecords } from "../../src/experiment/run.js";
-import type { RunRecord } from "../../src/experiment/systems.js";
+import { mergeRecords, type RunRecord } from "../../src/experiment/systems.js";
 
 const rec = (benchmark: string, language: string, system: string, seed: number | null = null): RunRecord => ({
   benchmark,

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { contrastiveOptionsSchema, mseOptionsSchema, otOptionsSchema } from "../losses/index.js";
 import { canonicalJson } from "../train/checkpoint.js";
+import { PROFILE_NAMES, withProfile, type ProfileName } from "./profiles.js";
 
 const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "a language code such as 'eu' or 'swh'");
 
@@ -116,6 +117,10 @@ const optimSchema = (steps: number, batchSize: number) =>
     .prefault({});
 
 export const experimentConfigSchema = z.strictObject({
+  profile: z
+    .enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]])
+    .default("default")
+    .describe("named settings laid under this configuration (src/experiment/profiles.ts); 'full': batch 128"),
   /** Seeds of the students (the teacher and data use the first). `--seeds 1,2,3` repeats students. */
   seeds: z.array(z.number().int().nonnegative()).min(1).default([13, 14, 15]),
   threads: z
@@ -299,7 +304,8 @@ export type UserBenchmark = z.infer<typeof userBenchmarkSchema>;
  * ```
  */
 export function parseExperimentConfig(raw: unknown, source = "configuration"): ExperimentConfig {
-  const result = experimentConfigSchema.safeParse(raw ?? {});
+  raw = withProfile(raw ?? {});
+  const result = experimentConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues
       .map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`)
@@ -348,6 +354,8 @@ function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentC
  * const config = loadExperimentConfig(join(dir, "config.json"));
  * console.assert(config.seeds.join() === "7" && config.workers === 1);
  * console.assert(loadExperimentConfig(undefined).seeds.join() === "13,14,15");
+ * // a profile named on the command line wins over the file's
+ * console.assert(loadExperimentConfig(join(dir, "config.json"), "full").students.optim.batchSize === 128);
  * writeFileSync(join(dir, "bad.json"), "{ seeds: [7] }");
  * try {
  *   loadExperimentConfig(join(dir, "bad.json"));
@@ -358,8 +366,10 @@ function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentC
  * rmSync(dir, { recursive: true, force: true });
  * ```
  */
-export function loadExperimentConfig(path: string | undefined): ExperimentConfig {
-  if (path === undefined) return parseExperimentConfig({}, "default configuration");
+export function loadExperimentConfig(path: string | undefined, profile?: string): ExperimentConfig {
+  const withName = (raw: unknown): unknown =>
+    profile === undefined ? raw : { ...(raw as Record<string, unknown>), profile };
+  if (path === undefined) return parseExperimentConfig(withName({}), "default configuration");
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -372,7 +382,13 @@ export function loadExperimentConfig(path: string | undefined): ExperimentConfig
   } catch (err) {
     throw new XlirError("CONFIG", `${path}: not valid JSON (${(err as Error).message})`);
   }
-  return parseExperimentConfig(raw, path);
+  if (raw === null) raw = {};
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new XlirError(
+      "CONFIG",
+      `${path}: expected a JSON object, got ${Array.isArray(raw) ? "an array" : typeof raw}`,
+    );
+  return parseExperimentConfig(withName(raw), path);
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   type UserBenchmark,
   type LossSettings,
 } from "./config.js";
+export { PROFILES, PROFILE_NAMES, withProfile, type ProfileName } from "./profiles.js";
 export { runExperiment, type ExperimentOptions, type ExperimentSummary } from "./run.js";
 export {
   runTuning,

@@ -357,6 +357,7 @@ export async function runExperiment(
     })),
     meta: {
       configHash: hashOf(config),
+      profile: config.profile,
       tuned: config.tuned ?? null,
       teacherHash: prep.teacher.hash,
       students: students.map((s) => ({

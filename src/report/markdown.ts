@@ -42,7 +42,7 @@ export function renderReportMarkdown(input: ReportInput): string {
   const out = [
     `# ${input.title}`,
     "",
-    `Created ${input.createdAt}. Systems: ${input.systems.join(", ")}. Languages: ${input.languages.join(", ")}. Benchmarks: ${input.benchmarks.join(", ")}. Seeds: ${input.seeds.join(", ")}.`,
+    `Created ${input.createdAt}. Systems: ${input.systems.join(", ")}. Languages: ${input.languages.join(", ")}. Benchmarks: ${input.benchmarks.join(", ")}. Seeds: ${input.seeds.join(", ")}.${typeof input.meta.profile === "string" ? ` Profile: ${input.meta.profile}.` : ""}`,
     "",
     "## Results",
     "",

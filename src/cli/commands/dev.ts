@@ -14,6 +14,7 @@ export function register(program: Command): void {
       "--config <file>",
       "JSON configuration (unknown keys are rejected); default: the built-in benchmark",
     )
+    .option("--profile <name>", "named settings under the configuration: default or full")
     .option("--out <dir>", "output folder (dev.json, dev.md, models and dev runs)", "runs/dev")
     .option("--tuned <file>", "a tuning file from `xlir tune`: its chosen settings replace the defaults")
     .option("--label <text>", "what this run measures (a lever's name), recorded in dev.json and dev.md")

@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { XlirError } from "../../errors.js";
 import { loadExperimentConfig, type ExperimentConfig } from "../../experiment/config.js";
+import { PROFILE_NAMES } from "../../experiment/profiles.js";
 import { runExperiment } from "../../experiment/run.js";
 
 /** Options shared by `experiment` and `tune` that override the configuration file. */
 export interface OverrideOptions {
   config?: string;
+  profile?: string;
   seeds?: string;
   steps?: string;
   teacherSteps?: string;
@@ -16,7 +18,12 @@ export interface OverrideOptions {
 
 /** Reads the configuration and applies the command-line overrides. */
 export function configWithOverrides(opts: OverrideOptions): ExperimentConfig {
-  const config = loadExperimentConfig(opts.config);
+  if (opts.profile !== undefined && !(PROFILE_NAMES as string[]).includes(opts.profile))
+    throw new XlirError(
+      "USAGE",
+      `--profile expects one of ${PROFILE_NAMES.join(", ")}, got '${opts.profile}'`,
+    );
+  const config = loadExperimentConfig(opts.config, opts.profile);
   if (opts.seeds !== undefined) {
     const seeds = opts.seeds.split(",").map((s) => Number(s.trim()));
     if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) {
@@ -63,6 +70,10 @@ export function register(program: Command): void {
     .option(
       "--config <file>",
       "JSON configuration (unknown keys are rejected); default: the built-in benchmark",
+    )
+    .option(
+      "--profile <name>",
+      "named settings under the configuration: default (the 30-minute comparison) or full (128 pairs a step, up to two hours here)",
     )
     .option("--out <dir>", "output folder (report.html/md/json, runs, models, config.json)", "runs/default")
     .option(

@@ -13,6 +13,7 @@ export function register(program: Command): void {
       "--config <file>",
       "JSON configuration (its `tuning` section sets the grid); default: the built-in benchmark",
     )
+    .option("--profile <name>", "named settings under the configuration: default or full")
     .option("--out <dir>", "output folder (tuning.json, tuning.md, trial models and dev runs)", "runs/tune")
     .option("--seeds <list>", "the first seed trains every trial (overrides the config)")
     .option("--teacher-steps <n>", "teacher training steps (overrides the config)")

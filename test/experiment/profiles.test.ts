@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { XlirError } from "../../src/errors.js";
+import { loadExperimentConfig, parseExperimentConfig } from "../../src/experiment/config.js";
+import { PROFILES } from "../../src/experiment/profiles.js";
+
+const dir = mkdtempSync(join(tmpdir(), "xlir-profiles-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("experiment profiles", () => {
+  it("default leaves every setting at its default; full doubles the students' batch and nothing else", () => {
+    const base = parseExperimentConfig({});
+    const full = parseExperimentConfig({ profile: "full" });
+    expect(base.profile).toBe("default");
+    expect(base.students.optim.batchSize).toBe(64);
+    expect(full.students.optim.batchSize).toBe(128);
+    expect({
+      ...full,
+      profile: "default",
+      students: { ...full.students, optim: base.students.optim },
+    }).toEqual(base);
+    // the per-loss settings the dev sweep chose stay in place under the profile
+    expect(full.students.perLoss).toEqual(base.students.perLoss);
+  });
+
+  it("what the user writes wins over the profile, key by key", () => {
+    const c = parseExperimentConfig({
+      profile: "full",
+      students: { optim: { batchSize: 32, warmupSteps: 7 } },
+    });
+    expect(c.students.optim.batchSize).toBe(32);
+    expect(c.students.optim.warmupSteps).toBe(7);
+  });
+
+  it("an unknown profile is a configuration error naming the file and the choices", () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ profile: "fastest" }));
+    let err: unknown;
+    try {
+      loadExperimentConfig(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(XlirError);
+    expect((err as XlirError).code).toBe("CONFIG");
+    expect((err as XlirError).message).toContain(file);
+    expect((err as XlirError).message).toMatch(/profile.*(default|full)/s);
+  });
+
+  it("a profile named on the command line wins over the file's; a JSON array is refused by name", () => {
+    const file = join(dir, "c.json");
+    writeFileSync(file, JSON.stringify({ profile: "default", seeds: [3] }));
+    const c = loadExperimentConfig(file, "full");
+    expect(c.profile).toBe("full");
+    expect(c.seeds).toEqual([3]);
+    expect(c.students.optim.batchSize).toBe(PROFILES.full.students.optim.batchSize);
+    const arr = join(dir, "arr.json");
+    writeFileSync(arr, "[1, 2]");
+    expect(() => loadExperimentConfig(arr)).toThrow(/arr\.json: expected a JSON object, got an array/);
+  });
+});

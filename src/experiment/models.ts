@@ -13,6 +13,7 @@ import { TorchEncoder } from "../models/torch-encoder.js";
 import { trainSentencePiece } from "../text/spm.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { trainStudent, type DistillPair } from "../train/distill.js";
+import type { StudentInputs } from "../train/student-inputs.js";
 import { encodeTokenVectors } from "../train/encode-cache.js";
 import { trainTeacher, type TeacherPair } from "../train/teacher.js";
 import type { TokenVectors } from "../models/types.js";
@@ -193,6 +194,8 @@ export async function studentStage(o: {
   teacher: HfModel;
   pairs: readonly DistillPair[];
   english: TokenVectors;
+  /** Foreign lengths and IDF weights computed once (used when the student starts from the teacher). */
+  inputs?: StudentInputs;
   dir: string;
   log: Logger;
   stopAfter?: number;
@@ -221,6 +224,8 @@ export async function studentStage(o: {
     teacherTokenizer: teacher.tokenizer,
     pairs: o.pairs,
     teacherEnglish: o.english,
+    // computed with the teacher's tokenizer: valid for a student that starts from the teacher
+    inputs: settings.init === "teacher" ? o.inputs : undefined,
     loss: settings.loss,
     lossOptions: settings.lossOptions,
     optim: settings.optim,

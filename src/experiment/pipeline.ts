@@ -5,7 +5,7 @@
  * on it and nothing else.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   readAllBitext,
@@ -21,6 +21,7 @@ import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";
 import type { DistillPair } from "../train/distill.js";
 import { readTokenVectorsFile, serializeTokenVectors } from "../train/encode-cache.js";
+import { readStudentInputsFile, type StudentInputs } from "../train/student-inputs.js";
 import { epochPermutation } from "../train/prng.js";
 import type { TeacherPair } from "../train/teacher.js";
 import { hashOf, type ExperimentConfig, type LossName } from "./config.js";
@@ -34,7 +35,13 @@ import {
 } from "./models.js";
 import { Progress } from "./progress.js";
 import type { StudentSettings } from "./settings.js";
-import { runScheduled, trainStudentInChild, writePairsFile } from "./student-pool.js";
+import {
+  computeStudentInputsInChild,
+  runScheduled,
+  trainStudentInChild,
+  writePairsFile,
+  type InputsJob,
+} from "./student-pool.js";
 import type { Logger, StageRunner } from "./stages.js";
 
 /** Version of the stage recipes: bump to invalidate caches when a stage's code changes meaningfully. */
@@ -163,6 +170,8 @@ export interface Prepared {
   pairsFile: string;
   /** Teacher token vectors of the distinct English sentences. */
   englishFile: string;
+  /** Foreign lengths and IDF weights for students that start from the teacher (student-inputs stage). */
+  inputsFile?: string;
   pairs: DistillPair[];
 }
 
@@ -197,6 +206,12 @@ export async function prepareModels(
   for (const p of teacherPairs) t.update(`${p.query}\t${p.document}\n`);
   const teacherDataHash = t.digest("hex").slice(0, 16);
 
+  const englishIndex = new Map<string, number>();
+  const pairs: DistillPair[] = bitext.map((p) => {
+    if (!englishIndex.has(p.english)) englishIndex.set(p.english, englishIndex.size);
+    return { foreign: p.foreign, english: p.english, englishIndex: englishIndex.get(p.english) as number };
+  });
+
   // tokenizer (the teacher's own when the user brings one): keyed by its training text and settings
   let tokenizerPath: string;
   let tokenizerHash: string;
@@ -225,6 +240,18 @@ export async function prepareModels(
       "no teacher: give teacher.model (a Hugging Face folder with an xlir ColBERT head) or use the built-in data",
     );
   }
+  // the students' foreign lengths and IDF weights, in a child process beside the teacher's training
+  const inputs =
+    config.students.init === "teacher"
+      ? studentInputsStage(stages, log, {
+          key: hashOf(RECIPE, tokenizerHash, bitextHash, config.students.maxLength),
+          pairs,
+          english: [...englishIndex.keys()],
+          tokenizer: tokenizerPath,
+          maxLength: config.students.maxLength,
+        })
+      : null;
+  inputs?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const teacherModelHash = config.teacher.model ? (await loadHfFolder(config.teacher.model)).hash : null;
   const teacherKey = hashOf(
     RECIPE,
@@ -240,11 +267,6 @@ export async function prepareModels(
     teacherStage(config, tokenizerPath, teacherPairs, dir, log),
   );
 
-  const englishIndex = new Map<string, number>();
-  const pairs: DistillPair[] = bitext.map((p) => {
-    if (!englishIndex.has(p.english)) englishIndex.set(p.english, englishIndex.size);
-    return { foreign: p.foreign, english: p.english, englishIndex: englishIndex.get(p.english) as number };
-  });
   // the bitext as the student processes read it, and the teacher's English sides encoded once
   const encoded = await stages.run(
     "teacher-english",
@@ -276,8 +298,47 @@ export async function prepareModels(
     teacher,
     pairsFile: encoded.pairsFile,
     englishFile: encoded.englishFile,
+    inputsFile: inputs ? (await inputs).file : undefined,
     pairs,
   };
+}
+
+/**
+ * The `student-inputs` stage: what every student computes from the bitext before its first step
+ * (src/train/student-inputs.ts), computed once in a child process. The child is started before
+ * this returns (the stage runner calls its function at once), so it runs beside the teacher's
+ * training, which keeps this process busy.
+ */
+function studentInputsStage(
+  stages: StageRunner,
+  log: Logger,
+  o: {
+    key: string;
+    pairs: readonly DistillPair[];
+    english: string[];
+    tokenizer: string;
+    maxLength: number;
+  },
+): Promise<{ file: string }> {
+  return stages.run("student-inputs", o.key, (dir) => {
+    mkdirSync(dir, { recursive: true });
+    // written synchronously: the child must start before the teacher's training takes this process
+    const writeSync = (file: string, text: string): void => {
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+    };
+    const textsFile = join(dir, "texts.json");
+    writeSync(textsFile, JSON.stringify({ foreign: o.pairs.map((p) => p.foreign), english: o.english }));
+    const job: InputsJob = {
+      textsFile,
+      tokenizer: o.tokenizer,
+      maxLength: o.maxLength,
+      out: join(dir, "inputs.bin"),
+    };
+    const jobFile = join(dir, "job.json");
+    writeSync(jobFile, JSON.stringify(job));
+    return computeStudentInputsInChild(jobFile, log).then(() => ({ file: job.out }));
+  });
 }
 
 /** One student to train: its settings, seed and stage name. */
@@ -328,6 +389,7 @@ export async function trainStudents(
 ): Promise<StudentModel[]> {
   const teacherModel = config.workers === 1 ? await loadHfFolder(prep.teacher.dir) : null;
   let english: ReturnType<typeof readTokenVectorsFile> | null = null;
+  let inputs: StudentInputs | undefined;
   const tasks = specs.map((spec) => async (): Promise<StudentModel> => {
     // a child process runs OpenBLAS on one thread: part of the key, as thread counts can change float results
     const key = hashOf(
@@ -344,12 +406,14 @@ export async function trainStudents(
       mkdirSync(dir, { recursive: true });
       if (teacherModel) {
         english ??= readTokenVectorsFile(prep.englishFile);
+        if (prep.inputsFile) inputs ??= readStudentInputsFile(prep.inputsFile);
         return studentStage({
           settings: spec.settings,
           seed: spec.seed,
           teacher: teacherModel,
           pairs: prep.pairs,
           english,
+          inputs,
           dir,
           log,
           stopAfter,
@@ -361,6 +425,7 @@ export async function trainStudents(
         teacherDir: prep.teacher.dir,
         pairsFile: prep.pairsFile,
         englishFile: prep.englishFile,
+        inputsFile: prep.inputsFile,
         dir,
         threads: config.threads,
         device: config.device,

@@ -31,6 +31,8 @@ export interface StudentJob {
   pairsFile: string;
   /** Teacher token vectors of the distinct English sentences (indexed by englishIndex). */
   englishFile: string;
+  /** Foreign lengths and IDF weights computed once (src/train/student-inputs.ts), when there are. */
+  inputsFile?: string;
   dir: string;
   threads: number;
   /** cpu, cuda or cuda:N. */
@@ -38,10 +40,21 @@ export interface StudentJob {
   stopAfter?: number;
 }
 
+/** What the child computing the students' inputs needs (src/experiment/inputs-worker.ts). */
+export interface InputsJob {
+  /** JSON {foreign: string[], english: string[]}: the pairs' foreign sides, the distinct English sentences. */
+  textsFile: string;
+  /** The tokenizer.json of the students (the teacher's). */
+  tokenizer: string;
+  maxLength: number;
+  /** Where the inputs are written (atomically). */
+  out: string;
+}
+
 /** Messages from the child. */
-export type WorkerMessage =
+export type WorkerMessage<T = TrainedModel> =
   | { type: "log"; message: string }
-  | { type: "done"; result: TrainedModel }
+  | { type: "done"; result: T }
   | { type: "error"; code: ErrorCode | null; message: string; stack?: string };
 
 /** Writes the pairs in the TSV the children read (tabs and newlines inside texts become spaces). */
@@ -69,10 +82,10 @@ export function readPairsFile(file: string): DistillPair[] {
   return out;
 }
 
-function workerEntry(): { script: string; execArgv: string[] } {
+function workerEntry(name: "student-worker" | "inputs-worker"): { script: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ts = here.endsWith(".ts");
-  const script = join(dirname(here), ts ? "student-worker.ts" : "student-worker.js");
+  const script = join(dirname(here), ts ? `${name}.ts` : `${name}.js`);
   if (!ts) return { script, execArgv: [] };
   // running from the TypeScript sources (bin/xlir, tests): the child needs tsx's loader too
   const require = createRequire(import.meta.url);
@@ -83,55 +96,73 @@ function workerEntry(): { script: string; execArgv: string[] } {
 }
 
 /** Trains one student in a child process; resolves with its result, rejects with its error. */
-export function trainStudentInChild(job: StudentJob, log: Logger): Promise<TrainedModel> {
+export async function trainStudentInChild(job: StudentJob, log: Logger): Promise<TrainedModel> {
+  const jobFile = join(job.dir, "job.json");
+  await writeFileAtomic(jobFile, JSON.stringify(job));
+  return runWorker<TrainedModel>("student-worker", jobFile, Number(job.threads), log, {
+    failed: "student process failed",
+    exited: `student process for ${job.settings.loss} seed ${job.seed}`,
+  });
+}
+
+/**
+ * Computes the students' inputs in a child process from a job file already written. The child
+ * starts before this returns, so it runs even while this process is busy (the teacher's training
+ * blocks its event loop); the promise settles when the child ends.
+ */
+export function computeStudentInputsInChild(jobFile: string, log: Logger): Promise<void> {
+  return runWorker<null>("inputs-worker", jobFile, 1, log, {
+    failed: "student-inputs process failed",
+    exited: "student-inputs process",
+  }).then(() => undefined);
+}
+
+/** Starts a worker child on `jobFile` at once; settles with its `done` result or its error. */
+function runWorker<T>(
+  name: "student-worker" | "inputs-worker",
+  jobFile: string,
+  threads: number,
+  log: Logger,
+  words: { failed: string; exited: string },
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const { script, execArgv } = workerEntry();
-    const jobFile = join(job.dir, "job.json");
-    writeFileAtomic(jobFile, JSON.stringify(job))
-      .then(() => {
-        const child = fork(script, [jobFile], {
-          execArgv,
-          stdio: ["ignore", "inherit", "inherit", "ipc"],
-          // huge-page malloc: faster steps, the same weights (src/engine/malloc-env.ts)
-          env: withMallocTunables({
-            ...process.env,
-            OPENBLAS_NUM_THREADS: "1",
-            OMP_NUM_THREADS: String(job.threads),
-          }),
-        });
-        let settled = false;
-        child.on("message", (m: WorkerMessage) => {
-          if (m.type === "log") log(m.message);
-          else if (m.type === "done") {
-            settled = true;
-            resolve(m.result);
-          } else if (m.type === "error") {
-            settled = true;
-            const code = m.code && m.code in ERROR_CODES ? m.code : "INTERNAL";
-            reject(
-              new XlirError(
-                code,
-                m.code ? m.message : `student process failed: ${m.message}\n${m.stack ?? ""}`,
-              ),
-            );
-          }
-        });
-        child.on("error", (err) => {
-          if (!settled) reject(new XlirError("INTERNAL", `cannot start a student process (${err.message})`));
-          settled = true;
-        });
-        child.on("exit", (code, signal) => {
-          if (!settled)
-            reject(
-              new XlirError(
-                "INTERRUPTED",
-                `student process for ${job.settings.loss} seed ${job.seed} exited (${signal ?? `status ${code}`}) before finishing; run again to resume`,
-              ),
-            );
-          settled = true;
-        });
-      })
-      .catch(reject);
+    const { script, execArgv } = workerEntry(name);
+    const child = fork(script, [jobFile], {
+      execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // huge-page malloc: faster steps, the same weights (src/engine/malloc-env.ts)
+      env: withMallocTunables({
+        ...process.env,
+        OPENBLAS_NUM_THREADS: "1",
+        OMP_NUM_THREADS: String(threads),
+      }),
+    });
+    let settled = false;
+    child.on("message", (m: WorkerMessage<T>) => {
+      if (m.type === "log") log(m.message);
+      else if (m.type === "done") {
+        settled = true;
+        resolve(m.result);
+      } else if (m.type === "error") {
+        settled = true;
+        const code = m.code && m.code in ERROR_CODES ? m.code : "INTERNAL";
+        reject(new XlirError(code, m.code ? m.message : `${words.failed}: ${m.message}\n${m.stack ?? ""}`));
+      }
+    });
+    child.on("error", (err) => {
+      if (!settled) reject(new XlirError("INTERNAL", `cannot start a ${name} process (${err.message})`));
+      settled = true;
+    });
+    child.on("exit", (code, signal) => {
+      if (!settled)
+        reject(
+          new XlirError(
+            "INTERRUPTED",
+            `${words.exited} exited (${signal ?? `status ${code}`}) before finishing; run again to resume`,
+          ),
+        );
+      settled = true;
+    });
   });
 }
 

@@ -7,6 +7,7 @@ import { setDevice, setThreads } from "../engine/index.js";
 import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";
 import { readTokenVectorsFile } from "../train/encode-cache.js";
+import { readStudentInputsFile } from "../train/student-inputs.js";
 import { studentStage } from "./models.js";
 import { readPairsFile, type StudentJob, type WorkerMessage } from "./student-pool.js";
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     teacher,
     pairs: readPairsFile(job.pairsFile),
     english: readTokenVectorsFile(job.englishFile),
+    inputs: job.inputsFile ? readStudentInputsFile(job.inputsFile) : undefined,
     dir: job.dir,
     log: (message) => void send({ type: "log", message }),
     stopAfter: job.stopAfter,

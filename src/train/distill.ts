@@ -15,10 +15,11 @@ import type { TokenVectors } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { BucketSampler } from "./buckets.js";
-import { idfFromTexts, idfFromTokenIds, type IdfTable } from "./idf.js";
+import type { IdfTable } from "./idf.js";
 import { padTokenVectors } from "./encode-cache.js";
 import { rankSlice, trainLoop, type TrainLoopOptions, type TrainProgress, type TrainResult } from "./loop.js";
 import { createAdamW } from "./optimizer.js";
+import { foreignInputs, teacherIdfWeights, type StudentInputs } from "./student-inputs.js";
 import { warmupLinearSchedule } from "./schedule.js";
 
 export interface OptimSettings {
@@ -64,6 +65,11 @@ export interface DistillOptions {
    * batch of `optim.batchSize` pairs (a multiple of the world size); see trainLoop.
    */
   group?: ProcessGroup;
+  /**
+   * The foreign lengths and IDF weights computed once for many students
+   * (`computeStudentInputs` over these pairs and tokenizers); computed here when absent.
+   */
+  inputs?: StudentInputs;
   onProgress?: (p: TrainProgress & { stats?: Record<string, number> }) => void;
 }
 
@@ -113,52 +119,79 @@ export interface StudentTrainResult extends TrainResult {
   statsMean: Record<string, number>;
 }
 
-/**
- * IDF token weights of both sides (see idf.ts): the student side over the foreign sentences of
- * `pairs` (student tokenizer), the teacher side over the distinct English sentences (teacher
- * tokenizer), with each English sentence's weights aligned to its rows in `teacherEnglish`.
- */
-interface IdfWeights {
-  student: IdfTable;
-  /** Per English sentence (by englishIndex): idf of each of its teacher tokens. */
-  teacher: Float32Array[];
-}
-
-/** Memoised per (pairs, student tokenizer, teacher tokenizer, maxLength): students share them. */
-const idfCache = new WeakMap<
+/** Memoised per (pairs, tokenizer, maxLength): students trained in one process share them. */
+const foreignCache = new WeakMap<
   readonly DistillPair[],
-  WeakMap<TextTokenizer, WeakMap<TextTokenizer, Map<number, IdfWeights>>>
+  WeakMap<TextTokenizer, Map<number, Pick<StudentInputs, "lengths" | "studentIdf">>>
+>();
+const teacherCache = new WeakMap<
+  readonly DistillPair[],
+  WeakMap<TextTokenizer, Map<number, Float32Array[]>>
 >();
 
-function idfWeights(
+function memo<V>(
+  cache: WeakMap<readonly DistillPair[], WeakMap<TextTokenizer, Map<number, V>>>,
   pairs: readonly DistillPair[],
-  student: TextTokenizer,
-  teacher: TextTokenizer,
+  tokenizer: TextTokenizer,
   maxLength: number,
-  cache: TokenVectors,
-): IdfWeights {
-  let a = idfCache.get(pairs);
-  if (!a) idfCache.set(pairs, (a = new WeakMap()));
-  let b = a.get(student);
-  if (!b) a.set(student, (b = new WeakMap()));
-  let c = b.get(teacher);
-  if (!c) b.set(teacher, (c = new Map()));
-  let w = c.get(maxLength);
-  if (w) return w;
-  const english: string[] = [];
-  for (const p of pairs) english[p.englishIndex] = p.english;
-  const count = cache.offsets.length - 1;
-  if (english.length !== count) {
+  make: () => V,
+): V {
+  let a = cache.get(pairs);
+  if (!a) cache.set(pairs, (a = new WeakMap()));
+  let b = a.get(tokenizer);
+  if (!b) a.set(tokenizer, (b = new Map()));
+  let v = b.get(maxLength);
+  if (v === undefined) b.set(maxLength, (v = make()));
+  return v;
+}
+
+/**
+ * The foreign lengths and (when the loss weighs tokens) the IDF weights of both sides: the
+ * precomputed ones (`o.inputs`, src/train/student-inputs.ts) or computed here, checked against the
+ * pairs and the teacher cache either way.
+ */
+function studentInputs(
+  o: DistillOptions,
+  withWeights: boolean,
+): { lengths: ArrayLike<number>; idf: { student: IdfTable; teacher: Float32Array[] } | null } {
+  const teacherTok = o.teacherTokenizer ?? o.studentTokenizer;
+  const given = o.inputs;
+  if (given && (given.lengths.length !== o.pairs.length || given.maxLength !== o.maxLength))
     throw new XlirError(
-      "BAD_INPUT",
-      `marginals 'idf': the pairs name ${english.length} English sentences, the teacher cache holds ${count}`,
+      "MISMATCH",
+      `the student inputs hold ${given.lengths.length} foreign lengths at maxLength ${given.maxLength}, this student has ${o.pairs.length} pairs at maxLength ${o.maxLength}`,
     );
-  }
-  const ids = english.map((e) =>
-    e === undefined || e.trim() === "" ? [] : teacher.encodeOne(e, maxLength).ids,
-  );
-  const teacherIdf = idfFromTokenIds(ids);
-  const teacherWeights = ids.map((row, k) => {
+  const foreign =
+    given ??
+    memo(foreignCache, o.pairs, o.studentTokenizer, o.maxLength, () =>
+      foreignInputs(
+        o.pairs.map((p) => p.foreign),
+        o.studentTokenizer,
+        o.maxLength,
+      ),
+    );
+  if (!withWeights) return { lengths: foreign.lengths, idf: null };
+  const cache = o.teacherEnglish;
+  const count = cache.offsets.length - 1;
+  const teacher =
+    given?.teacherWeights ??
+    memo(teacherCache, o.pairs, teacherTok, o.maxLength, () => {
+      const english: string[] = [];
+      for (const p of o.pairs) english[p.englishIndex] = p.english;
+      if (english.length !== count) {
+        throw new XlirError(
+          "BAD_INPUT",
+          `marginals 'idf': the pairs name ${english.length} English sentences, the teacher cache holds ${count}`,
+        );
+      }
+      return teacherIdfWeights(english, teacherTok, o.maxLength);
+    });
+  if (teacher.length !== count)
+    throw new XlirError(
+      "MISMATCH",
+      `marginals 'idf': the student inputs weigh ${teacher.length} English sentences, the teacher cache holds ${count}`,
+    );
+  teacher.forEach((row, k) => {
     const n = cache.offsets[k + 1] - cache.offsets[k];
     if (row.length !== n) {
       throw new XlirError(
@@ -166,40 +199,8 @@ function idfWeights(
         `marginals 'idf': English sentence ${k} has ${row.length} tokens under the given teacher tokenizer but ${n} in the teacher cache; pass the teacher's tokenizer (teacherTokenizer) and the maxLength it was encoded with`,
       );
     }
-    return Float32Array.from(row, (id) => teacherIdf.weight(id));
   });
-  w = {
-    student: idfFromTexts(
-      pairs.map((p) => p.foreign),
-      student,
-      maxLength,
-    ),
-    teacher: teacherWeights,
-  };
-  c.set(maxLength, w);
-  return w;
-}
-
-/** Token lengths of the foreign sides, memoised per (pairs, tokenizer, maxLength): students share them. */
-const lengthCache = new WeakMap<readonly DistillPair[], WeakMap<TextTokenizer, Map<number, number[]>>>();
-
-function foreignLengths(
-  pairs: readonly DistillPair[],
-  tokenizer: TextTokenizer,
-  maxLength: number,
-): number[] {
-  let byTokenizer = lengthCache.get(pairs);
-  if (!byTokenizer) lengthCache.set(pairs, (byTokenizer = new WeakMap()));
-  let byLength = byTokenizer.get(tokenizer);
-  if (!byLength) byTokenizer.set(tokenizer, (byLength = new Map()));
-  let lengths = byLength.get(maxLength);
-  if (!lengths) {
-    lengths = pairs.map((p) =>
-      p.foreign.trim() === "" ? 0 : tokenizer.encodeBatch([p.foreign], { maxLength }).length,
-    );
-    byLength.set(maxLength, lengths);
-  }
-  return lengths;
+  return { lengths: foreign.lengths, idf: { student: foreign.studentIdf, teacher } };
 }
 
 /** Trains `student` in place (resuming from `checkpointPath` when it exists). */
@@ -237,20 +238,8 @@ export function trainStudent(o: DistillOptions): StudentTrainResult {
   const spec = getLoss(o.loss, o.lossOptions);
   const needs = spec.inputs(o.lossOptions);
   const withEnglish = needs.studentEnglish;
-  const idf = needs.tokenWeights
-    ? idfWeights(
-        o.pairs,
-        o.studentTokenizer,
-        o.teacherTokenizer ?? o.studentTokenizer,
-        o.maxLength,
-        o.teacherEnglish,
-      )
-    : null;
-  const sampler = new BucketSampler(
-    foreignLengths(o.pairs, o.studentTokenizer, o.maxLength),
-    o.optim.batchSize,
-    o.seed,
-  );
+  const { lengths, idf } = studentInputs(o, needs.tokenWeights === true);
+  const sampler = new BucketSampler(lengths, o.optim.batchSize, o.seed);
   const optimizer = createAdamW(o.student.namedParameters(), {
     lr: o.optim.learningRate,
     weightDecay: o.optim.weightDecay,

@@ -29,3 +29,12 @@ export {
 export { trainTeacher, type TeacherPair, type TeacherTrainingOptions } from "./teacher.js";
 export { encodeTokenVectors } from "./encode-cache.js";
 export { IdfTable, idfFromTexts, idfFromTokenIds } from "./idf.js";
+export {
+  computeStudentInputs,
+  foreignInputs,
+  teacherIdfWeights,
+  serializeStudentInputs,
+  parseStudentInputs,
+  readStudentInputsFile,
+  type StudentInputs,
+} from "./student-inputs.js";

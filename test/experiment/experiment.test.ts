@@ -136,6 +136,18 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
         if (system === "teacher-zero-shot") expect(row.p_vs_baseline).toBeNull();
         else expect(row.p_vs_baseline).toBeGreaterThan(0);
       }
+    // the bitext tokenised once, in its own process, and every student process given the file
+    expect(
+      logs.some((m) =>
+        /^\[student-inputs\] \d+ foreign sides and \d+ English sentences tokenised in/.test(m),
+      ),
+    ).toBe(true);
+    for (const loss of ["ot", "contrastive"]) {
+      const job = JSON.parse(
+        readFileSync(join(root, "a", "stages", `student-${loss}-seed5`, "job.json"), "utf8"),
+      ) as { inputsFile?: string };
+      expect(job.inputsFile).toBe(join(root, "a", "stages", "student-inputs", "inputs.bin"));
+    }
     const runs = readdirSync(join(root, "a", "runs", "toy", "xx"));
     expect(runs).toContain("ot.seed5.run");
     expect(runs).toContain("dict_teacher.run");
@@ -149,6 +161,7 @@ describe.skipIf(!isTorchAvailable())("experiment on user-provided files (tiny HF
     await runExperiment(parseExperimentConfig(raw), { outDir: join(root, "a"), log: (m) => again.push(m) });
     for (const stage of [
       "teacher",
+      "student-inputs",
       "student-ot-seed5",
       "student-contrastive-seed5",
       "search-baselines",

@@ -1,0 +1,42 @@
+/**
+ * Child-process entry point of the `student-inputs` stage (see pipeline.ts): reads the job file
+ * named on the command line, tokenises the bitext once for every student (foreign lengths, IDF
+ * weights of both sides) and writes the inputs file; reports over IPC like student-worker.ts.
+ */
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../data/io.js";
+import { XlirError } from "../errors.js";
+import { TextTokenizer } from "../text/tokenizer.js";
+import { computeStudentInputs, serializeStudentInputs } from "../train/student-inputs.js";
+import type { InputsJob, WorkerMessage } from "./student-pool.js";
+
+function send(m: WorkerMessage<null>): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as InputsJob;
+  const texts = JSON.parse(readFileSync(job.textsFile, "utf8")) as { foreign: string[]; english: string[] };
+  const tokenizer = await TextTokenizer.fromFile(job.tokenizer);
+  const inputs = computeStudentInputs(texts.foreign, texts.english, tokenizer, tokenizer, job.maxLength);
+  await writeFileAtomic(job.out, serializeStudentInputs(inputs));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  await send({
+    type: "log",
+    message: `[student-inputs] ${texts.foreign.length} foreign sides and ${texts.english.length} English sentences tokenised in ${seconds} s`,
+  });
+  await send({ type: "done", result: null });
+}
+
+main()
+  .catch(async (err: unknown) => {
+    const e = err as Error;
+    await send({
+      type: "error",
+      code: err instanceof XlirError ? err.code : null,
+      message: e.message,
+      stack: e.stack,
+    });
+  })
+  .finally(() => process.disconnect?.());

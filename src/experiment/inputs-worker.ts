@@ -5,16 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/io.js";
-import { XlirError } from "../errors.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { computeStudentInputs, serializeStudentInputs } from "../train/student-inputs.js";
-import type { InputsJob, WorkerMessage } from "./student-pool.js";
+import { runWorkerMain, type InputsJob } from "./student-pool.js";
 
-function send(m: WorkerMessage<null>): Promise<void> {
-  return new Promise((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
-}
-
-async function main(): Promise<void> {
+runWorkerMain<null>(async (send) => {
   const started = performance.now();
   const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as InputsJob;
   const texts = JSON.parse(readFileSync(job.textsFile, "utf8")) as { foreign: string[]; english: string[] };
@@ -26,17 +21,5 @@ async function main(): Promise<void> {
     type: "log",
     message: `[student-inputs] ${texts.foreign.length} foreign sides and ${texts.english.length} English sentences tokenised in ${seconds} s`,
   });
-  await send({ type: "done", result: null });
-}
-
-main()
-  .catch(async (err: unknown) => {
-    const e = err as Error;
-    await send({
-      type: "error",
-      code: err instanceof XlirError ? err.code : null,
-      message: e.message,
-      stack: e.stack,
-    });
-  })
-  .finally(() => process.disconnect?.());
+  return null;
+});

@@ -57,6 +57,28 @@ export type WorkerMessage<T = TrainedModel> =
   | { type: "done"; result: T }
   | { type: "error"; code: ErrorCode | null; message: string; stack?: string };
 
+/**
+ * The body of a worker child (student-worker.ts, inputs-worker.ts): `main` gets a `send` for log
+ * lines; its result goes to the parent as `done`, a failure as `error` (with the XlirError code),
+ * and the channel is closed either way.
+ */
+export function runWorkerMain<T>(main: (send: (m: WorkerMessage<T>) => Promise<void>) => Promise<T>): void {
+  const send = (m: WorkerMessage<T>): Promise<void> =>
+    new Promise((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
+  main(send)
+    .then((result) => send({ type: "done", result }))
+    .catch(async (err: unknown) => {
+      const e = err as Error;
+      await send({
+        type: "error",
+        code: err instanceof XlirError ? err.code : null,
+        message: e.message,
+        stack: e.stack,
+      });
+    })
+    .finally(() => process.disconnect?.());
+}
+
 /** Writes the pairs in the TSV the children read (tabs and newlines inside texts become spaces). */
 export async function writePairsFile(file: string, pairs: readonly DistillPair[]): Promise<void> {
   const clean = (s: string): string => s.replace(/[\t\r\n]+/g, " ");

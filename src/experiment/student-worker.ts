@@ -4,23 +4,18 @@
  */
 import { readFileSync } from "node:fs";
 import { setDevice, setThreads } from "../engine/index.js";
-import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";
 import { readTokenVectorsFile } from "../train/encode-cache.js";
 import { readStudentInputsFile } from "../train/student-inputs.js";
-import { studentStage } from "./models.js";
-import { readPairsFile, type StudentJob, type WorkerMessage } from "./student-pool.js";
+import { studentStage, type TrainedModel } from "./models.js";
+import { readPairsFile, runWorkerMain, type StudentJob } from "./student-pool.js";
 
-function send(m: WorkerMessage): Promise<void> {
-  return new Promise((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
-}
-
-async function main(): Promise<void> {
+runWorkerMain<TrainedModel>(async (send) => {
   const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as StudentJob;
   setThreads({ torch: job.threads });
   setDevice(job.device, "device");
   const teacher = await loadHfFolder(job.teacherDir);
-  const result = await studentStage({
+  return studentStage({
     settings: job.settings,
     seed: job.seed,
     teacher,
@@ -32,17 +27,4 @@ async function main(): Promise<void> {
     stopAfter: job.stopAfter,
     lineProgress: true,
   });
-  await send({ type: "done", result });
-}
-
-main()
-  .catch(async (err: unknown) => {
-    const e = err as Error;
-    await send({
-      type: "error",
-      code: err instanceof XlirError ? err.code : null,
-      message: e.message,
-      stack: e.stack,
-    });
-  })
-  .finally(() => process.disconnect?.());
+});

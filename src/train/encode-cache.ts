@@ -2,10 +2,9 @@
  * Frozen-encoder token vectors computed once for many texts (the teacher's English bitext sides,
  * docs/prototype.md: "encode the teacher's English bitext sides once and reuse them for every student").
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { noGrad, tidy } from "../engine/index.js";
 import { XlirError } from "../errors.js";
+import { corrupt, openSealed, readNamedFile, sealBytes } from "./sealed-file.js";
 import { encodeRoleBatch, gatherKept, type Role } from "../models/interaction.js";
 import type { TokenVectors } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
@@ -126,34 +125,14 @@ export function serializeTokenVectors(tv: TokenVectors): Buffer {
     Buffer.from(tv.offsets.buffer, tv.offsets.byteOffset, tv.offsets.byteLength),
     Buffer.from(tv.vectors.buffer, tv.vectors.byteOffset, tv.vectors.byteLength),
   ]);
-  return Buffer.concat([body, createHash("sha256").update(body).digest()]);
+  return sealBytes(body);
 }
 
 /** Reads a file written from `serializeTokenVectors`; a truncated or altered file is refused (CORRUPT). */
 export function readTokenVectorsFile(file: string): TokenVectors {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new XlirError(
-      "NOT_FOUND",
-      `${file}: cannot read token vectors (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
-  const bad = (why: string): XlirError =>
-    new XlirError(
-      "CORRUPT",
-      `${file}: not a token-vector file written by xlir (${why}); delete it to recompute`,
-    );
-  if (buf.length < 16 + 4 + 32 || !buf.subarray(0, 8).equals(TV_MAGIC)) throw bad("bad magic or too short");
-  const body = buf.subarray(0, buf.length - 32);
-  if (
-    !createHash("sha256")
-      .update(body)
-      .digest()
-      .equals(buf.subarray(buf.length - 32))
-  )
-    throw bad("checksum mismatch: truncated or altered");
+  const buf = readNamedFile(file, "token vectors");
+  const bad = (why: string): XlirError => corrupt(file, "a token-vector file", why);
+  const body = openSealed(buf, TV_MAGIC, 16 + 4, file, "a token-vector file");
   const dim = buf.readUInt32LE(8);
   const texts = buf.readUInt32LE(12);
   const offBytes = (texts + 1) * 4;

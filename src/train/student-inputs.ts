@@ -5,11 +5,10 @@
  * experiment computes these once, beside the teacher's training, and each student reads the file.
  * A student given them trains exactly as one that computes them itself (same lengths, same weights).
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { XlirError } from "../errors.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { IdfTable, idfFromTokenIds } from "./idf.js";
+import { corrupt, openSealed, readNamedFile, sealBytes } from "./sealed-file.js";
 
 export interface StudentInputs {
   /** The truncation length the texts were tokenised with. */
@@ -124,25 +123,13 @@ export function serializeStudentInputs(inputs: StudentInputs): Buffer {
   len.writeUInt32LE(json.length, 0);
   const bytes = (a: Int32Array | Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const body = Buffer.concat([MAGIC, len, json, bytes(inputs.lengths), bytes(offsets), bytes(weights)]);
-  return Buffer.concat([body, createHash("sha256").update(body).digest()]);
+  return sealBytes(body);
 }
 
 /** Parses bytes written by `serializeStudentInputs`; a truncated or altered file is refused (CORRUPT). */
 export function parseStudentInputs(buf: Buffer, file = "<buffer>"): StudentInputs {
-  const bad = (why: string): XlirError =>
-    new XlirError(
-      "CORRUPT",
-      `${file}: not a student-inputs file written by xlir (${why}); delete it to recompute`,
-    );
-  if (buf.length < 12 + 32 || !buf.subarray(0, 8).equals(MAGIC)) throw bad("bad magic or too short");
-  const body = buf.subarray(0, buf.length - 32);
-  if (
-    !createHash("sha256")
-      .update(body)
-      .digest()
-      .equals(buf.subarray(buf.length - 32))
-  )
-    throw bad("checksum mismatch: truncated or altered");
+  const bad = (why: string): XlirError => corrupt(file, "a student-inputs file", why);
+  const body = openSealed(buf, MAGIC, 12, file, "a student-inputs file");
   const jsonEnd = 12 + body.readUInt32LE(8);
   let h: Header;
   try {
@@ -171,14 +158,5 @@ export function parseStudentInputs(buf: Buffer, file = "<buffer>"): StudentInput
 
 /** Reads a file written from `serializeStudentInputs` (NOT_FOUND / CORRUPT errors name it). */
 export function readStudentInputsFile(file: string): StudentInputs {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new XlirError(
-      "NOT_FOUND",
-      `${file}: cannot read student inputs (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
-  return parseStudentInputs(buf, file);
+  return parseStudentInputs(readNamedFile(file, "student inputs"), file);
 }

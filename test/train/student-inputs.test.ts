@@ -24,24 +24,25 @@ import {
   type StudentInputs,
 } from "../../src/train/student-inputs.js";
 
+// foreign sides with an empty one and one longer than the smaller maxLength below
 const FOREIGN = [
-  "un cafe low",
-  "yes un run",
+  "un fox run",
+  "un world hello",
   "",
-  "hello un world",
-  "un search query",
-  "lazy un dog",
-  "un token",
-  "brown un cafe the quick fox jumps over the lazy dog again",
+  "query un search",
+  "un dog lazy",
+  "token un",
+  "un cafe brown",
+  "un brown cafe the quick fox jumps over the lazy dog again",
 ];
 const ENGLISH = [
-  "the quick cafe",
-  "yes the run",
-  "the brown fox",
-  "hello world",
-  "the search query",
-  "the lazy dog",
-  "the token",
+  "the fox runs",
+  "hello the world",
+  "an empty side",
+  "search the query",
+  "a lazy dog",
+  "a token",
+  "a brown cafe",
   "the brown cafe",
 ];
 const PAIRS: DistillPair[] = FOREIGN.map((foreign, i) => ({ foreign, english: ENGLISH[i], englishIndex: i }));

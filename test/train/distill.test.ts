@@ -8,9 +8,10 @@ import { NO_TORCH, torchSuite } from "../engine/torch-skip.js";
 import { XlirError } from "../../src/errors.js";
 import { loadHfFolder, type HfModel } from "../../src/models/hf.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
-import { trainStudent, type DistillPair, type OptimSettings } from "../../src/train/distill.js";
+import type { DistillPair } from "../../src/train/distill.js";
 import { encodeTokenVectors } from "../../src/train/encode-cache.js";
 import { idfFromTexts, idfFromTokenIds } from "../../src/train/idf.js";
+import { TINY_OPTIM, trainTinyStudent } from "./tiny-student.js";
 import type { TokenVectors } from "../../src/models/types.js";
 
 const FOREIGN = [
@@ -34,16 +35,7 @@ const ENGLISH = [
   "the brown cafe",
 ];
 const PAIRS: DistillPair[] = FOREIGN.map((foreign, i) => ({ foreign, english: ENGLISH[i], englishIndex: i }));
-const OPTIM: OptimSettings = {
-  steps: 3,
-  batchSize: 4,
-  learningRate: 1e-3,
-  warmupSteps: 1,
-  weightDecay: 0.01,
-  clipNorm: 1,
-  accumulate: 1,
-  checkpointEvery: 0,
-};
+const OPTIM = TINY_OPTIM;
 const MAX_LENGTH = 16;
 
 describe("IDF weights (no native code)", () => {
@@ -79,28 +71,14 @@ describe.skipIf(NO_TORCH)(torchSuite("trainStudent: idf marginals, anchor, conve
   }
 
   function train(loss: string, lossOptions: Record<string, unknown>, maxLength = MAX_LENGTH) {
-    const student = TorchEncoder.fromWeights(
-      model.config,
-      model.weights,
-      model.head,
-      model.headWeights,
-    ).unfreeze();
-    try {
-      return trainStudent({
-        student,
-        studentTokenizer: model.tokenizer,
-        pairs: PAIRS,
-        teacherEnglish,
-        loss,
-        lossOptions,
-        optim: OPTIM,
-        maxLength,
-        seed: 13,
-        config: { loss, lossOptions },
-      });
-    } finally {
-      student.free();
-    }
+    return trainTinyStudent(model, {
+      pairs: PAIRS,
+      teacherEnglish,
+      loss,
+      lossOptions,
+      optim: OPTIM,
+      maxLength,
+    });
   }
 
   const cases: [string, Record<string, unknown>, string[]][] = [

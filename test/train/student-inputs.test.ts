@@ -13,7 +13,7 @@ import { loadHfFolder, type HfModel } from "../../src/models/hf.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { TokenVectors } from "../../src/models/types.js";
 import { TextTokenizer } from "../../src/text/tokenizer.js";
-import { trainStudent, type DistillPair, type OptimSettings } from "../../src/train/distill.js";
+import type { DistillPair } from "../../src/train/distill.js";
 import { encodeTokenVectors } from "../../src/train/encode-cache.js";
 import { idfFromTexts } from "../../src/train/idf.js";
 import {
@@ -23,6 +23,7 @@ import {
   serializeStudentInputs,
   type StudentInputs,
 } from "../../src/train/student-inputs.js";
+import { TINY_OPTIM, trainTinyStudent } from "./tiny-student.js";
 
 // foreign sides with an empty one and one longer than the smaller maxLength below
 const FOREIGN = [
@@ -122,45 +123,19 @@ describe("student inputs (no native code)", () => {
 describe.skipIf(NO_TORCH)(torchSuite("trainStudent from precomputed inputs"), () => {
   let model: HfModel;
   let teacherEnglish: TokenVectors;
-  const OPTIM: OptimSettings = {
-    steps: 3,
-    batchSize: 3,
-    learningRate: 1e-3,
-    warmupSteps: 1,
-    weightDecay: 0.01,
-    clipNorm: 1,
-    accumulate: 1,
-    checkpointEvery: 0,
-  };
+  const OPTIM = { ...TINY_OPTIM, batchSize: 3 };
 
-  function train(loss: string, lossOptions: Record<string, unknown>, inputs?: StudentInputs, maxLength = 16) {
-    const student = TorchEncoder.fromWeights(
-      model.config,
-      model.weights,
-      model.head,
-      model.headWeights,
-    ).unfreeze();
-    try {
-      const r = trainStudent({
-        student,
-        studentTokenizer: model.tokenizer,
-        pairs: PAIRS,
-        teacherEnglish,
-        loss,
-        lossOptions,
-        optim: OPTIM,
-        maxLength,
-        seed: 13,
-        config: { loss, lossOptions },
-        inputs,
-      });
-      return {
-        losses: r.losses,
-        weights: student.namedParameters().map(([n, p]) => [n, [...p.toFloat32()]]),
-      };
-    } finally {
-      student.free();
-    }
+  function train(loss: string, lossOptions: Record<string, unknown>, inputs?: StudentInputs) {
+    const r = trainTinyStudent(model, {
+      pairs: PAIRS,
+      teacherEnglish,
+      loss,
+      lossOptions,
+      optim: OPTIM,
+      maxLength: 16,
+      inputs,
+    });
+    return { losses: r.losses, weights: r.weights };
   }
 
   it("OT with IDF masses and contrastive: the same losses and weights, bit for bit", async () => {

@@ -31,8 +31,6 @@ export { encodeTokenVectors } from "./encode-cache.js";
 export { IdfTable, idfFromTexts, idfFromTokenIds } from "./idf.js";
 export {
   computeStudentInputs,
-  foreignInputs,
-  teacherIdfWeights,
   serializeStudentInputs,
   parseStudentInputs,
   readStudentInputsFile,

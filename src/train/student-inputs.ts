@@ -126,7 +126,25 @@ export function serializeStudentInputs(inputs: StudentInputs): Buffer {
   return sealBytes(body);
 }
 
-/** Parses bytes written by `serializeStudentInputs`; a truncated or altered file is refused (CORRUPT). */
+/**
+ * Parses bytes written by `serializeStudentInputs`; a truncated or altered file is refused (CORRUPT).
+ * @example
+ * ```ts
+ * import { computeStudentInputs, parseStudentInputs, serializeStudentInputs, TextTokenizer, XlirError } from "xlir";
+ * const tok = await TextTokenizer.fromFile("test/fixtures/tiny-bert/tokenizer.json");
+ * const bytes = serializeStudentInputs(computeStudentInputs(["the fox", "the dog"], ["the fox"], tok, tok, 16));
+ * console.assert(parseStudentInputs(bytes, "inputs.bin").studentIdf.sentences === 2);
+ * const altered = Buffer.from(bytes);
+ * altered[20] ^= 1; // one bit of the header
+ * let message = "";
+ * try {
+ *   parseStudentInputs(altered, "inputs.bin");
+ * } catch (e) {
+ *   message = e instanceof XlirError ? e.message : "";
+ * }
+ * console.assert(message.includes("inputs.bin: not a student-inputs file") && message.includes("checksum"));
+ * ```
+ */
 export function parseStudentInputs(buf: Buffer, file = "<buffer>"): StudentInputs {
   const bad = (why: string): XlirError => corrupt(file, "a student-inputs file", why);
   const body = openSealed(buf, MAGIC, 12, file, "a student-inputs file");
@@ -156,7 +174,22 @@ export function parseStudentInputs(buf: Buffer, file = "<buffer>"): StudentInput
   };
 }
 
-/** Reads a file written from `serializeStudentInputs` (NOT_FOUND / CORRUPT errors name it). */
+/**
+ * Reads a file written from `serializeStudentInputs` (NOT_FOUND / CORRUPT errors name it).
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { computeStudentInputs, readStudentInputsFile, serializeStudentInputs, TextTokenizer, writeFileAtomic } from "xlir";
+ * const tok = await TextTokenizer.fromFile("test/fixtures/tiny-bert/tokenizer.json");
+ * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
+ * const file = join(dir, "inputs.bin");
+ * await writeFileAtomic(file, serializeStudentInputs(computeStudentInputs(["the fox"], ["the fox"], tok, tok, 16)));
+ * console.assert(readStudentInputsFile(file).lengths[0] === 4);
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function readStudentInputsFile(file: string): StudentInputs {
   return parseStudentInputs(readNamedFile(file, "student inputs"), file);
 }

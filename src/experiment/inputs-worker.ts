@@ -7,19 +7,27 @@ import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../data/io.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { computeStudentInputs, serializeStudentInputs } from "../train/student-inputs.js";
-import { runWorkerMain, type InputsJob } from "./student-pool.js";
+import { readPairsFile, runWorkerMain, type InputsJob } from "./student-pool.js";
 
 runWorkerMain<null>(async (send) => {
   const started = performance.now();
   const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as InputsJob;
-  const texts = JSON.parse(readFileSync(job.textsFile, "utf8")) as { foreign: string[]; english: string[] };
+  const pairs = readPairsFile(job.pairsFile);
+  const english: string[] = [];
+  for (const p of pairs) english[p.englishIndex] = p.english;
   const tokenizer = await TextTokenizer.fromFile(job.tokenizer);
-  const inputs = computeStudentInputs(texts.foreign, texts.english, tokenizer, tokenizer, job.maxLength);
+  const inputs = computeStudentInputs(
+    pairs.map((p) => p.foreign),
+    english,
+    tokenizer,
+    tokenizer,
+    job.maxLength,
+  );
   await writeFileAtomic(job.out, serializeStudentInputs(inputs));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   await send({
     type: "log",
-    message: `[student-inputs] ${texts.foreign.length} foreign sides and ${texts.english.length} English sentences tokenised in ${seconds} s`,
+    message: `[student-inputs] ${pairs.length} foreign sides and ${english.length} English sentences tokenised in ${seconds} s`,
   });
   return null;
 });

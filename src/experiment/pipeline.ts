@@ -37,6 +37,7 @@ import { Progress } from "./progress.js";
 import type { StudentSettings } from "./settings.js";
 import {
   computeStudentInputsInChild,
+  pairsTsv,
   runScheduled,
   trainStudentInChild,
   writePairsFile,
@@ -246,7 +247,6 @@ export async function prepareModels(
       ? studentInputsStage(stages, log, {
           key: hashOf(RECIPE, tokenizerHash, bitextHash, config.students.maxLength),
           pairs,
-          english: [...englishIndex.keys()],
           tokenizer: tokenizerPath,
           maxLength: config.students.maxLength,
         })
@@ -315,7 +315,6 @@ function studentInputsStage(
   o: {
     key: string;
     pairs: readonly DistillPair[];
-    english: string[];
     tokenizer: string;
     maxLength: number;
   },
@@ -327,10 +326,11 @@ function studentInputsStage(
       writeFileSync(`${file}.tmp`, text);
       renameSync(`${file}.tmp`, file);
     };
-    const textsFile = join(dir, "texts.json");
-    writeSync(textsFile, JSON.stringify({ foreign: o.pairs.map((p) => p.foreign), english: o.english }));
+    // the pairs exactly as the student processes read them (pairs.tsv of teacher-english, written later)
+    const pairsFile = join(dir, "pairs.tsv");
+    writeSync(pairsFile, pairsTsv(o.pairs));
     const job: InputsJob = {
-      textsFile,
+      pairsFile,
       tokenizer: o.tokenizer,
       maxLength: o.maxLength,
       out: join(dir, "inputs.bin"),

@@ -42,8 +42,8 @@ export interface StudentJob {
 
 /** What the child computing the students' inputs needs (src/experiment/inputs-worker.ts). */
 export interface InputsJob {
-  /** JSON {foreign: string[], english: string[]}: the pairs' foreign sides, the distinct English sentences. */
-  textsFile: string;
+  /** The bitext pairs in the file the student processes read (writePairsFile's format). */
+  pairsFile: string;
   /** The tokenizer.json of the students (the teacher's). */
   tokenizer: string;
   maxLength: number;
@@ -81,11 +81,13 @@ export function runWorkerMain<T>(main: (send: (m: WorkerMessage<T>) => Promise<v
 
 /** Writes the pairs in the TSV the children read (tabs and newlines inside texts become spaces). */
 export async function writePairsFile(file: string, pairs: readonly DistillPair[]): Promise<void> {
+  await writeFileAtomic(file, pairsTsv(pairs));
+}
+
+/** The text of a pairs file (see writePairsFile). */
+export function pairsTsv(pairs: readonly DistillPair[]): string {
   const clean = (s: string): string => s.replace(/[\t\r\n]+/g, " ");
-  await writeFileAtomic(
-    file,
-    pairs.map((p) => `${clean(p.foreign)}\t${clean(p.english)}\t${p.englishIndex}`).join("\n") + "\n",
-  );
+  return pairs.map((p) => `${clean(p.foreign)}\t${clean(p.english)}\t${p.englishIndex}`).join("\n") + "\n";
 }
 
 /** Reads a pairs file written by `writePairsFile`. */

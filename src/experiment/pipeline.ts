@@ -37,6 +37,7 @@ import { Progress } from "./progress.js";
 import type { StudentSettings } from "./settings.js";
 import {
   computeStudentInputsInChild,
+  pairsFileText,
   pairsTsv,
   runScheduled,
   trainStudentInChild,
@@ -208,9 +209,12 @@ export async function prepareModels(
   const teacherDataHash = t.digest("hex").slice(0, 16);
 
   const englishIndex = new Map<string, number>();
+  // the texts as the pairs file holds them (student processes read that file; one trained here reads these)
   const pairs: DistillPair[] = bitext.map((p) => {
-    if (!englishIndex.has(p.english)) englishIndex.set(p.english, englishIndex.size);
-    return { foreign: p.foreign, english: p.english, englishIndex: englishIndex.get(p.english) as number };
+    const foreign = pairsFileText(p.foreign);
+    const english = pairsFileText(p.english);
+    if (!englishIndex.has(english)) englishIndex.set(english, englishIndex.size);
+    return { foreign, english, englishIndex: englishIndex.get(english) as number };
   });
 
   // tokenizer (the teacher's own when the user brings one): keyed by its training text and settings

@@ -84,9 +84,18 @@ export async function writePairsFile(file: string, pairs: readonly DistillPair[]
   await writeFileAtomic(file, pairsTsv(pairs));
 }
 
+/**
+ * A text as a pairs file holds it: runs of tabs and line breaks become one space. The pipeline
+ * applies it to every pair before any student sees them, so that a student trained in this process
+ * (`workers: 1`) reads the same texts as one trained in a child from the pairs file.
+ */
+export function pairsFileText(s: string): string {
+  return s.replace(/[\t\r\n]+/g, " ");
+}
+
 /** The text of a pairs file (see writePairsFile). */
 export function pairsTsv(pairs: readonly DistillPair[]): string {
-  const clean = (s: string): string => s.replace(/[\t\r\n]+/g, " ");
+  const clean = pairsFileText;
   return pairs.map((p) => `${clean(p.foreign)}\t${clean(p.english)}\t${p.englishIndex}`).join("\n") + "\n";
 }
 

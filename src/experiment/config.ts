@@ -94,11 +94,18 @@ export type LossSettings = z.infer<typeof lossSettingsSchema>;
  * read). `mse` and `ot+contrastive` are not in the default experiment and were not swept: they use
  * the shared settings until a sweep that includes them is applied (`--tuned`).
  */
+const PER_LOSS_DEFAULTS = {
+  ot: { learningRate: 0.0005, steps: 2000, epsilon: 0.02 },
+  contrastive: { learningRate: 0.001, steps: 1000, temperature: 0.05 },
+  mse: {},
+  "ot+contrastive": {},
+} as const satisfies Record<(typeof STUDENT_LOSSES)[number], LossSettings>;
+
 const perLossSchema = z.strictObject({
-  ot: lossSettingsSchema.default({ learningRate: 0.0005, steps: 2000, epsilon: 0.02 }),
-  contrastive: lossSettingsSchema.default({ learningRate: 0.001, steps: 1000, temperature: 0.05 }),
-  mse: lossSettingsSchema.default({}),
-  "ot+contrastive": lossSettingsSchema.default({}),
+  ot: lossSettingsSchema.default(PER_LOSS_DEFAULTS.ot),
+  contrastive: lossSettingsSchema.default(PER_LOSS_DEFAULTS.contrastive),
+  mse: lossSettingsSchema.default(PER_LOSS_DEFAULTS.mse),
+  "ot+contrastive": lossSettingsSchema.default(PER_LOSS_DEFAULTS["ot+contrastive"]),
 });
 
 /** Optimiser settings; a partial section is completed with the defaults (`steps` and `batchSize` per model). */
@@ -222,6 +229,14 @@ export const experimentConfigSchema = z.strictObject({
         .prefault({}),
       contrastive: contrastiveOptionsSchema.prefault({}),
       mse: mseOptionsSchema.prefault({}),
+      clusteredBatches: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe(
+          "k-means clusters of the teacher's English sentence vectors; each batch drawn from one (harder in-batch negatives); 0: off",
+        ),
       combinedWeight: z
         .number()
         .min(0)
@@ -320,6 +335,8 @@ export function parseExperimentConfig(raw: unknown, source = "configuration"): E
  * wrote at the shared level: `students.optim.steps` / `learningRate`, `students.ot.epsilon` and
  * `students.contrastive.temperature` apply to every loss whose `students.perLoss` entry does not
  * set them itself. So a configuration written before per-loss settings existed means what it says.
+ * A per-loss entry the user writes in part (`perLoss.ot.steps` alone) keeps the built-in values of
+ * the keys it leaves out, unless the shared level sets them.
  */
 function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentConfig {
   const students = (raw as { students?: Record<string, Record<string, unknown> | undefined> } | null)
@@ -333,6 +350,9 @@ function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentC
     ["temperature", students.contrastive?.temperature],
   ];
   for (const loss of STUDENT_LOSSES) {
+    // a per-loss entry the user wrote in part keeps the built-in values of the keys it leaves out
+    if (userPerLoss[loss] !== undefined)
+      config.students.perLoss[loss] = { ...PER_LOSS_DEFAULTS[loss], ...config.students.perLoss[loss] };
     for (const [key, value] of shared) {
       if (value !== undefined && userPerLoss[loss]?.[key] === undefined)
         delete config.students.perLoss[loss][key];

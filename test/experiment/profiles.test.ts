@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
 import { loadExperimentConfig, parseExperimentConfig } from "../../src/experiment/config.js";
 import { PROFILES } from "../../src/experiment/profiles.js";
+import { studentSettings } from "../../src/experiment/settings.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xlir-profiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +24,20 @@ describe("experiment profiles", () => {
     }).toEqual(base);
     // the per-loss settings the dev sweep chose stay in place under the profile
     expect(full.students.perLoss).toEqual(base.students.perLoss);
+  });
+
+  it("a per-loss entry written in part keeps the built-in values of the keys it leaves out", () => {
+    const c = parseExperimentConfig({ students: { perLoss: { ot: { steps: 4000 } } } });
+    expect(c.students.perLoss.ot).toEqual({ learningRate: 0.0005, steps: 4000, epsilon: 0.02 });
+    expect(studentSettings(c, "ot").optim.learningRate).toBe(0.0005);
+    expect(c.students.perLoss.contrastive).toEqual(parseExperimentConfig({}).students.perLoss.contrastive);
+    // ... unless the shared level sets them: then the shared value applies
+    const s = parseExperimentConfig({
+      students: { optim: { learningRate: 0.002 }, perLoss: { ot: { steps: 4000 } } },
+    });
+    expect(studentSettings(s, "ot").optim.learningRate).toBe(0.002);
+    expect(studentSettings(s, "ot").optim.steps).toBe(4000);
+    expect(studentSettings(s, "contrastive").optim.learningRate).toBe(0.002);
   });
 
   it("what the user writes wins over the profile, key by key", () => {

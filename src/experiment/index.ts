@@ -26,6 +26,7 @@ export {
   type DevRow,
   type DevOptions,
 } from "./dev-eval.js";
+export { englishClusters, pairGroups } from "./clusters.js";
 export { applyTuning, studentSettings, TUNING_FORMAT, type StudentSettings } from "./settings.js";
 export {
   loadBenchmarks,

@@ -17,6 +17,7 @@ import type { StudentInputs } from "../train/student-inputs.js";
 import { encodeTokenVectors } from "../train/encode-cache.js";
 import { trainTeacher, type TeacherPair } from "../train/teacher.js";
 import type { TokenVectors } from "../models/types.js";
+import { englishClusters, pairGroups } from "./clusters.js";
 import type { ExperimentConfig } from "./config.js";
 import type { StudentSettings } from "./settings.js";
 import { median } from "../util/stats.js";
@@ -218,8 +219,17 @@ export async function studentStage(o: {
   const progress = new Progress(name, steps, log, { lines: o.lineProgress });
   const started = performance.now();
   const ms: number[] = [];
+  let batchGroups: Int32Array | undefined;
+  if (settings.clusteredBatches) {
+    const clusters = await englishClusters(o.english, settings.clusteredBatches, seed);
+    batchGroups = pairGroups(o.pairs, clusters);
+    log(
+      `[${name}] ${settings.clusteredBatches} clusters of the English sentences: batches drawn from one each`,
+    );
+  }
   const result = trainStudent({
     student,
+    batchGroups,
     studentTokenizer: init.tokenizer,
     teacherTokenizer: teacher.tokenizer,
     pairs: o.pairs,

@@ -30,6 +30,8 @@ export interface StudentSettings {
   maxLength: number;
   dropout: number;
   init: string;
+  /** k-means clusters of the English sentences, a batch drawn from one each; absent: off. */
+  clusteredBatches?: number;
 }
 
 /**
@@ -77,6 +79,8 @@ export function studentSettings(config: ExperimentConfig, loss: LossName): Stude
     maxLength: s.maxLength,
     dropout: config.model.dropout,
     init: s.init,
+    // absent when off: the settings (a student's cache key) stay those of runs made before the option
+    ...(s.clusteredBatches > 0 ? { clusteredBatches: s.clusteredBatches } : {}),
   };
 }
 

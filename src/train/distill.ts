@@ -70,6 +70,11 @@ export interface DistillOptions {
    * (`computeStudentInputs` over these pairs and tokenizers); computed here when absent.
    */
   inputs?: StudentInputs;
+  /**
+   * A group per pair (e.g. the k-means cluster of its English side): each batch is drawn from one
+   * group, so in-batch negatives are topically close (BucketSampler). Default: no groups.
+   */
+  batchGroups?: ArrayLike<number>;
   onProgress?: (p: TrainProgress & { stats?: Record<string, number> }) => void;
 }
 
@@ -239,7 +244,9 @@ export function trainStudent(o: DistillOptions): StudentTrainResult {
   const needs = spec.inputs(o.lossOptions);
   const withEnglish = needs.studentEnglish;
   const { lengths, idf } = studentInputs(o, needs.tokenWeights === true);
-  const sampler = new BucketSampler(lengths, o.optim.batchSize, o.seed);
+  if (o.batchGroups && o.batchGroups.length !== o.pairs.length)
+    throw new XlirError("MISMATCH", `${o.batchGroups.length} batch groups for ${o.pairs.length} pairs`);
+  const sampler = new BucketSampler(lengths, o.optim.batchSize, o.seed, undefined, o.batchGroups);
   const optimizer = createAdamW(o.student.namedParameters(), {
     lr: o.optim.learningRate,
     weightDecay: o.optim.weightDecay,

@@ -32,6 +32,7 @@ export function trainTinyStudent(
     optim: OptimSettings;
     maxLength: number;
     inputs?: StudentInputs;
+    batchGroups?: ArrayLike<number>;
   },
 ): StudentTrainResult & { weights: Array<[string, number[]]> } {
   const student = TorchEncoder.fromWeights(

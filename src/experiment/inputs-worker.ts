@@ -9,7 +9,7 @@ import { TextTokenizer } from "../text/tokenizer.js";
 import { computeStudentInputs, serializeStudentInputs } from "../train/student-inputs.js";
 import { readPairsFile, runWorkerMain, type InputsJob } from "./student-pool.js";
 
-runWorkerMain<null>(async (send) => {
+runWorkerMain<{ seconds: number }>(async (send) => {
   const started = performance.now();
   const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as InputsJob;
   const pairs = readPairsFile(job.pairsFile);
@@ -24,10 +24,10 @@ runWorkerMain<null>(async (send) => {
     job.maxLength,
   );
   await writeFileAtomic(job.out, serializeStudentInputs(inputs));
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const seconds = (performance.now() - started) / 1000;
   await send({
     type: "log",
-    message: `[student-inputs] ${pairs.length} foreign sides and ${english.length} English sentences tokenised in ${seconds} s`,
+    message: `[student-inputs] ${pairs.length} foreign sides and ${english.length} English sentences tokenised in ${seconds.toFixed(1)} s`,
   });
-  return null;
+  return { seconds };
 });

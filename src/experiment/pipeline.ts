@@ -322,27 +322,35 @@ function studentInputsStage(
     tokenizer: string;
     maxLength: number;
   },
-): Promise<{ file: string }> {
-  return stages.run("student-inputs", o.key, (dir) => {
-    mkdirSync(dir, { recursive: true });
-    // written synchronously: the child must start before the teacher's training takes this process
-    const writeSync = (file: string, text: string): void => {
-      writeFileSync(`${file}.tmp`, text);
-      renameSync(`${file}.tmp`, file);
-    };
-    // the pairs exactly as the student processes read them (pairs.tsv of teacher-english, written later)
-    const pairsFile = join(dir, "pairs.tsv");
-    writeSync(pairsFile, pairsTsv(o.pairs));
-    const job: InputsJob = {
-      pairsFile,
-      tokenizer: o.tokenizer,
-      maxLength: o.maxLength,
-      out: join(dir, "inputs.bin"),
-    };
-    const jobFile = join(dir, "job.json");
-    writeSync(jobFile, JSON.stringify(job));
-    return computeStudentInputsInChild(jobFile, log).then(() => ({ file: job.out }));
-  });
+): Promise<{ file: string; seconds: number }> {
+  return stages.run(
+    "student-inputs",
+    o.key,
+    (dir) => {
+      mkdirSync(dir, { recursive: true });
+      // written synchronously: the child must start before the teacher's training takes this process
+      const writeSync = (file: string, text: string): void => {
+        writeFileSync(`${file}.tmp`, text);
+        renameSync(`${file}.tmp`, file);
+      };
+      // the pairs exactly as the student processes read them (pairs.tsv of teacher-english, written later)
+      const pairsFile = join(dir, "pairs.tsv");
+      writeSync(pairsFile, pairsTsv(o.pairs));
+      const job: InputsJob = {
+        pairsFile,
+        tokenizer: o.tokenizer,
+        maxLength: o.maxLength,
+        out: join(dir, "inputs.bin"),
+      };
+      const jobFile = join(dir, "job.json");
+      writeSync(jobFile, JSON.stringify(job));
+      return computeStudentInputsInChild(jobFile, log).then((r) => ({ file: job.out, seconds: r.seconds }));
+    },
+    {
+      // the child's own time: this process, busy training the teacher, takes the result late
+      seconds: (r) => r.seconds,
+    },
+  );
 }
 
 /** One student to train: its settings, seed and stage name. */

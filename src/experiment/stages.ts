@@ -60,8 +60,17 @@ export class StageRunner {
     return join(this.outDir, "stages", name);
   }
 
-  /** Runs `fn` unless a finished stage with the same input hash exists; returns its JSON result. */
-  async run<T>(name: string, hash: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` unless a finished stage with the same input hash exists; returns its JSON result.
+   * `opts.seconds` gives the stage's own time from its result (work done in a child process that
+   * this process may take up late); by default the time from start to result.
+   */
+  async run<T>(
+    name: string,
+    hash: string,
+    fn: (dir: string) => Promise<T>,
+    opts: { seconds?: (result: T) => number } = {},
+  ): Promise<T> {
     const dir = this.stageDir(name);
     const recordPath = join(dir, "stage.json");
     if (existsSync(recordPath)) {
@@ -87,7 +96,7 @@ export class StageRunner {
     const started = performance.now();
     this.log(`[${name}] started`);
     const result = await fn(dir);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = opts.seconds?.(result) ?? (performance.now() - started) / 1000;
     await writeFileAtomic(
       recordPath,
       JSON.stringify({ name, hash, done: true, seconds, result } satisfies StageRecord<T>, null, 1),

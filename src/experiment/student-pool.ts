@@ -143,11 +143,11 @@ export async function trainStudentInChild(job: StudentJob, log: Logger): Promise
  * starts before this returns, so it runs even while this process is busy (the teacher's training
  * blocks its event loop); the promise settles when the child ends.
  */
-export function computeStudentInputsInChild(jobFile: string, log: Logger): Promise<void> {
-  return runWorker<null>("inputs-worker", jobFile, 1, log, {
+export function computeStudentInputsInChild(jobFile: string, log: Logger): Promise<{ seconds: number }> {
+  return runWorker<{ seconds: number }>("inputs-worker", jobFile, 1, log, {
     failed: "student-inputs process failed",
     exited: "student-inputs process",
-  }).then(() => undefined);
+  });
 }
 
 /** Starts a worker child on `jobFile` at once; settles with its `done` result or its error. */

@@ -7,7 +7,7 @@
 # (no-cap changes the bitext, so the tokenizer and the teacher) sees a different input hash, removes
 # the link and builds its own. The table gives each lever's difference from REFERENCE; the second
 # round (levers on top of the full profile) is
-#   REFERENCE=full-profile bash scripts/levers.sh full-profile full-steps-2x contrastive-clustered
+#   REFERENCE=full-1x bash scripts/levers.sh full-1x full-steps-2x contrastive-clustered
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-runs/levers}"

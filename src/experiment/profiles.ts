@@ -9,12 +9,20 @@ export const PROFILES = {
   /** The 30-minute, three-seed comparison (issue 10's budget on this project's 2-core machine). */
   default: {},
   /**
-   * Up to two hours here for stronger students: 128 bitext pairs a step instead of 64 at the same
-   * step counts (twice the passes over the bitext). The lever study on dev (`bash scripts/levers.sh
-   * batch-128`, seed 13) gave OT 0.374 against 0.321 and contrastive 0.330 against 0.268 macro
-   * RR@10, higher in every help language for both losses.
+   * Up to two hours here for stronger students: 128 bitext pairs a step instead of 64, and twice
+   * the steps of each loss (OT 4,000, contrastive 2,000; learning rates and the rest as the dev
+   * sweep chose): four times the passes over the bitext. Both from the lever study on dev (seed 13,
+   * macro RR@10, every help language up for both losses each time): batch 128 gave OT 0.374
+   * against 0.321 and contrastive 0.330 against 0.268 (`bash scripts/levers.sh batch-128`); twice
+   * the steps on top of it gave OT 0.434 against 0.406 and contrastive 0.396 against 0.318
+   * (`REFERENCE=full-1x bash scripts/levers.sh full-1x full-steps-2x`).
    */
-  full: { students: { optim: { batchSize: 128 } } },
+  full: {
+    students: {
+      optim: { batchSize: 128 },
+      perLoss: { ot: { steps: 4000 }, contrastive: { steps: 2000 } },
+    },
+  },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 export type ProfileName = keyof typeof PROFILES;
@@ -50,5 +58,30 @@ export function withProfile(raw: unknown): unknown {
   if (!isPlainObject(raw)) return raw;
   const name = raw.profile;
   if (typeof name !== "string" || !Object.hasOwn(PROFILES, name)) return raw;
-  return layer(PROFILES[name as ProfileName], raw);
+  return layer(withoutSharedOverrides(PROFILES[name as ProfileName], raw), raw);
+}
+
+/** The settings written at the shared level that apply to every loss (see config.ts). */
+const SHARED_LOSS_KEYS: Array<[string, string, string]> = [
+  ["optim", "steps", "steps"],
+  ["optim", "learningRate", "learningRate"],
+  ["ot", "epsilon", "epsilon"],
+  ["contrastive", "temperature", "temperature"],
+];
+
+/**
+ * The profile without its per-loss values of the settings the user wrote at the shared level: the
+ * user's `students.optim.steps` applies to every loss, as it does without a profile.
+ */
+function withoutSharedOverrides(profile: Record<string, unknown>, raw: Record<string, unknown>): unknown {
+  const students = isPlainObject(raw.students) ? raw.students : {};
+  const perLoss = isPlainObject(profile.students) ? profile.students.perLoss : undefined;
+  if (!isPlainObject(perLoss)) return profile;
+  const copy = structuredClone(profile) as { students: { perLoss: Record<string, Record<string, unknown>> } };
+  for (const [section, key, lossKey] of SHARED_LOSS_KEYS) {
+    const sec = students[section];
+    if (!isPlainObject(sec) || sec[key] === undefined) continue;
+    for (const entry of Object.values(copy.students.perLoss)) delete entry[lossKey];
+  }
+  return copy;
 }

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), "xlir-profiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("experiment profiles", () => {
-  it("default leaves every setting at its default; full doubles the students' batch and nothing else", () => {
+  it("default leaves every setting at its default; full doubles the students' batch and steps and nothing else", () => {
     const base = parseExperimentConfig({});
     const full = parseExperimentConfig({ profile: "full" });
     expect(base.profile).toBe("default");
@@ -20,10 +20,37 @@ describe("experiment profiles", () => {
     expect({
       ...full,
       profile: "default",
-      students: { ...full.students, optim: base.students.optim },
+      students: { ...full.students, optim: base.students.optim, perLoss: base.students.perLoss },
     }).toEqual(base);
-    // the per-loss settings the dev sweep chose stay in place under the profile
-    expect(full.students.perLoss).toEqual(base.students.perLoss);
+    // twice each loss's steps; the other per-loss settings the dev sweep chose stay in place
+    const { ot, contrastive } = base.students.perLoss;
+    expect(full.students.perLoss.ot).toEqual({ ...ot, steps: 2 * (ot.steps as number) });
+    expect(full.students.perLoss.contrastive).toEqual({
+      ...contrastive,
+      steps: 2 * (contrastive.steps as number),
+    });
+    expect(studentSettings(full, "ot").optim).toMatchObject({
+      steps: 4000,
+      batchSize: 128,
+      learningRate: 0.0005,
+    });
+  });
+
+  it("steps or a learning rate the user writes at the shared level apply to every loss under the profile too", () => {
+    const c = parseExperimentConfig({
+      profile: "full",
+      students: { optim: { steps: 30, learningRate: 0.003 } },
+    });
+    for (const loss of ["ot", "contrastive"] as const)
+      expect(studentSettings(c, loss).optim).toMatchObject({
+        steps: 30,
+        learningRate: 0.003,
+        batchSize: 128,
+      });
+    // and a per-loss value the user writes wins over the profile's
+    const p = parseExperimentConfig({ profile: "full", students: { perLoss: { ot: { steps: 7 } } } });
+    expect(studentSettings(p, "ot").optim.steps).toBe(7);
+    expect(studentSettings(p, "contrastive").optim.steps).toBe(2000);
   });
 
   it("a per-loss entry written in part keeps the built-in values of the keys it leaves out", () => {

@@ -73,7 +73,7 @@ export function register(program: Command): void {
     )
     .option(
       "--profile <name>",
-      "named settings under the configuration: default (the 30-minute comparison) or full (128 pairs a step, up to two hours here)",
+      "named settings under the configuration: default (the 30-minute comparison) or full (128 pairs a step, twice the steps; about 1.5 hours here)",
     )
     .option("--out <dir>", "output folder (report.html/md/json, runs, models, config.json)", "runs/default")
     .option(

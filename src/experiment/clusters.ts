@@ -6,7 +6,7 @@
  */
 import { XlirError } from "../errors.js";
 import { nearestCentres } from "../index/exact.js";
-import { kmeans } from "../index/plaid.js";
+import { kmeans, normaliseRow } from "../index/plaid.js";
 import type { TokenVectors } from "../models/types.js";
 import type { DistillPair } from "../train/distill.js";
 import { Mulberry32, mixSeed } from "../util/random.js";
@@ -40,10 +40,7 @@ export async function englishClusters(english: TokenVectors, k: number, seed: nu
     const row = x.subarray(i * d, (i + 1) * d);
     for (let t = english.offsets[i]; t < english.offsets[i + 1]; t++)
       for (let j = 0; j < d; j++) row[j] += english.vectors[t * d + j];
-    let s = 0;
-    for (let j = 0; j < d; j++) s += row[j] * row[j];
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = 0; j < d; j++) row[j] *= inv;
+    normaliseRow(x, i * d, d);
   }
   const centres = await kmeans(x, n, d, k, ITERATIONS, new Mulberry32(mixSeed(seed, 0, 0xc105)));
   return nearestCentres(x, n, centres, k, d);

@@ -97,7 +97,8 @@ class I32List {
   }
 }
 
-function normaliseRow(x: Float32Array, at: number, d: number): void {
+/** Scales row x[at .. at + d) to unit length (a zero row stays zero). */
+export function normaliseRow(x: Float32Array, at: number, d: number): void {
   let s = 0;
   for (let j = 0; j < d; j++) s += x[at + j] * x[at + j];
   const inv = s > 0 ? 1 / Math.sqrt(s) : 0;

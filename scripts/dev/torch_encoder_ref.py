@@ -142,5 +142,6 @@ common = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, interm
 bert = dict(model_type="bert", vocab_size=60, max_position_embeddings=24, type_vocab_size=2, layer_norm_eps=1e-12, pad_token_id=0, **common)
 xlmr = dict(model_type="xlm-roberta", vocab_size=70, max_position_embeddings=26, type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1, **common)
 # BERT: second row padded with [PAD]=0 and masked. XLM-R: pads (id 1) after </s>=2.
-build("tiny-bert", bert, [[2, 15, 33, 47, 8, 3], [2, 21, 59, 3]], [6, 4], seed=11)
-build("tiny-xlmr", xlmr, [[0, 15, 33, 47, 8, 69, 2], [0, 21, 40, 2]], [7, 4], seed=12)
+if __name__ == "__main__":
+    build("tiny-bert", bert, [[2, 15, 33, 47, 8, 3], [2, 21, 59, 3]], [6, 4], seed=11)
+    build("tiny-xlmr", xlmr, [[0, 15, 33, 47, 8, 69, 2], [0, 21, 40, 2]], [7, 4], seed=12)

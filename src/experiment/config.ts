@@ -9,7 +9,7 @@ import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { contrastiveOptionsSchema, mseOptionsSchema, otOptionsSchema } from "../losses/index.js";
 import { canonicalJson } from "../train/checkpoint.js";
-import { PROFILE_NAMES, withProfile, type ProfileName } from "./profiles.js";
+import { PROFILE_NAMES, SHARED_LOSS_KEYS, withProfile, type ProfileName } from "./profiles.js";
 
 const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "a language code such as 'eu' or 'swh'");
 
@@ -109,13 +109,13 @@ const perLossSchema = z.strictObject({
 });
 
 /** Optimiser settings; a partial section is completed with the defaults (`steps` and `batchSize` per model). */
-const optimSchema = (steps: number, batchSize: number) =>
+const optimSchema = (steps: number, batchSize: number, warmupSteps = 50) =>
   z
     .strictObject({
       steps: z.number().int().positive().default(steps),
       batchSize: z.number().int().positive().default(batchSize),
       learningRate: z.number().positive().default(1e-3),
-      warmupSteps: z.number().int().nonnegative().default(50),
+      warmupSteps: z.number().int().nonnegative().default(warmupSteps),
       weightDecay: z.number().nonnegative().default(0.01),
       clipNorm: z.number().positive().default(1.0),
       accumulate: z.number().int().positive().default(1),
@@ -189,6 +189,19 @@ export const experimentConfigSchema = z.strictObject({
       dim: z.number().int().positive().default(128),
       maxPositions: z.number().int().positive().default(256),
       dropout: z.number().min(0).max(0.9).default(0.1),
+    })
+    .prefault({}),
+  pretrain: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe(
+          "MLM + TLM pre-training (XLM) on the bitext and the English pairs; the teacher then starts from it instead of random weights",
+        ),
+      optim: optimSchema(3000, 64, 300),
+      maskProbability: z.number().gt(0).lt(1).default(0.15).describe("share of real tokens chosen (BERT)"),
+      maxLength: z.number().int().min(6).default(96).describe("tokens of a sentence or of a joined pair"),
     })
     .prefault({}),
   teacher: z
@@ -343,12 +356,10 @@ function explicitSharedWins(raw: unknown, config: ExperimentConfig): ExperimentC
     ?.students;
   if (!students) return config;
   const userPerLoss = (students.perLoss ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  const shared: Array<[keyof LossSettings, unknown]> = [
-    ["steps", students.optim?.steps],
-    ["learningRate", students.optim?.learningRate],
-    ["epsilon", students.ot?.epsilon],
-    ["temperature", students.contrastive?.temperature],
-  ];
+  const shared = SHARED_LOSS_KEYS.map(([section, key, lossKey]): [keyof LossSettings, unknown] => [
+    lossKey,
+    students[section]?.[key],
+  ]);
   for (const loss of STUDENT_LOSSES) {
     // a per-loss entry the user wrote in part keeps the built-in values of the keys it leaves out
     if (userPerLoss[loss] !== undefined)

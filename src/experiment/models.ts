@@ -16,6 +16,8 @@ import { trainStudent, type DistillPair } from "../train/distill.js";
 import type { StudentInputs } from "../train/student-inputs.js";
 import { encodeTokenVectors } from "../train/encode-cache.js";
 import { trainTeacher, type TeacherPair } from "../train/teacher.js";
+import { MlmHead, pairSequence, pretrainMlm } from "../train/mlm.js";
+import { writeSafetensors } from "../models/safetensors.js";
 import type { TokenVectors } from "../models/types.js";
 import { englishClusters, pairGroups } from "./clusters.js";
 import type { ExperimentConfig } from "./config.js";
@@ -98,13 +100,106 @@ async function saveEncoder(
   return (await loadHfFolder(dir)).hash;
 }
 
-/** Trains the English teacher (or adopts the user's frozen one) into `dir/model`. */
+/**
+ * MLM + TLM pre-training (src/train/mlm.ts) of the experiment's encoder into `dir/model` (an HF
+ * folder without a retrieval head; the MLM head beside it in `dir/lm_head.safetensors`). Examples:
+ * every bitext pair joined (TLM), every distinct foreign sentence alone and every distinct English
+ * sentence of the bitext and of the teacher's pairs alone (MLM), drawn together in one pool.
+ */
+export async function pretrainStage(
+  config: ExperimentConfig,
+  tokenizerPath: string,
+  bitext: readonly { foreign: string; english: string }[],
+  teacherPairs: readonly TeacherPair[],
+  dir: string,
+  log: Logger,
+): Promise<TrainedModel> {
+  const tokenizer = await TextTokenizer.fromFile(tokenizerPath);
+  const p = config.pretrain;
+  const maskId = tokenizer.tokenToId("<mask>");
+  if (maskId === undefined)
+    throw new XlirError("CONFIG", `${tokenizerPath}: the tokenizer has no <mask> token, which MLM needs`);
+  const bos = tokenizer.tokenToId("<s>") ?? 0;
+  const eos = tokenizer.tokenToId("</s>") ?? 2;
+  const started = performance.now();
+  const examples: Int32Array[] = [];
+  const pieces = (t: string) => tokenizer.encodeOne(t, p.maxLength, false).ids;
+  const single = (t: string) => Int32Array.from([bos, ...pieces(t).slice(0, p.maxLength - 2), eos]);
+  const foreign = new Set<string>();
+  const english = new Set<string>();
+  for (const pair of bitext) {
+    if (pair.foreign.trim() === "" || pair.english.trim() === "") continue;
+    examples.push(
+      Int32Array.from(pairSequence(pieces(pair.foreign), pieces(pair.english), p.maxLength, { bos, eos })),
+    );
+    foreign.add(pair.foreign);
+    english.add(pair.english);
+  }
+  for (const t of teacherPairs) english.add(t.document);
+  for (const t of [...foreign, ...english]) if (t.trim() !== "") examples.push(single(t));
+  log(
+    `[pretrain] ${examples.length} examples: ${bitext.length} pairs (TLM), ${foreign.size} foreign and ${english.size} English sentences (MLM)`,
+  );
+  const seed = config.seeds[0];
+  const vocab = (tokenizer.json.model as { vocab: unknown[] }).vocab.length;
+  const encoder = TorchEncoder.random(experimentEncoderConfig(config, vocab, tokenizer.padId), null, seed, {
+    dropout: config.model.dropout,
+  }).unfreeze();
+  const head = MlmHead.random(config.model.hidden, vocab, seed + 2);
+  const progress = new Progress("pretrain", p.optim.steps, log);
+  const ms: number[] = [];
+  try {
+    const result = pretrainMlm({
+      encoder,
+      head,
+      examples,
+      padId: tokenizer.padId,
+      masking: {
+        maskId,
+        vocabSize: vocab,
+        probability: p.maskProbability,
+        isSpecial: (id) => tokenizer.isSpecial(id),
+      },
+      optim: p.optim,
+      seed,
+      config: { model: config.model, pretrain: p, seed },
+      checkpointPath: join(dir, "checkpoint.bin"),
+      onProgress: (s) => {
+        ms.push(s.ms);
+        progress.update(s.step, `loss ${s.loss.toFixed(4)}`);
+      },
+    });
+    progress.done();
+    const hash = await saveEncoder(join(dir, "model"), encoder, tokenizer);
+    await writeSafetensors(
+      join(dir, "lm_head.safetensors"),
+      new Map([...head.weights()].map(([k, v]) => [k, { shape: v.shape, data: v.data }])),
+      { format: "pt" },
+    );
+    return {
+      dir: join(dir, "model"),
+      hash,
+      losses: result.losses,
+      seconds: (performance.now() - started) / 1000,
+      stepMsMedian: medianMs(ms),
+    };
+  } finally {
+    encoder.free();
+    head.free();
+  }
+}
+
+/**
+ * Trains the English teacher (or adopts the user's frozen one) into `dir/model`; from the
+ * pre-trained encoder in `init` (an HF folder) when given, else from random weights.
+ */
 export async function teacherStage(
   config: ExperimentConfig,
   tokenizerPath: string,
   pairs: readonly TeacherPair[],
   dir: string,
   log: Logger,
+  init?: string,
 ): Promise<TrainedModel> {
   const out = join(dir, "model");
   if (config.teacher.model) {
@@ -127,8 +222,8 @@ export async function teacherStage(
   const seed = config.seeds[0];
   const head: HeadConfig = { kind: "colbert", dim: config.model.dim, pooling: "cls" };
   let encoder: TorchEncoder;
-  if (config.teacher.model) {
-    const m = await loadHfFolder(config.teacher.model);
+  if (config.teacher.model || init) {
+    const m = await loadHfFolder(config.teacher.model ?? (init as string));
     encoder = TorchEncoder.fromWeights(m.config, m.weights, head, null, { dropout: config.model.dropout });
   } else {
     const vocab = (tokenizer.json.model as { vocab: unknown[] }).vocab.length;

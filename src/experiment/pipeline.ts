@@ -29,6 +29,7 @@ import {
   encodeTeacherEnglish,
   readTeacherPairs,
   studentStage,
+  pretrainStage,
   teacherStage,
   trainTokenizer,
   type TrainedModel,
@@ -256,6 +257,28 @@ export async function prepareModels(
         })
       : null;
   inputs?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  if (config.pretrain.enabled && config.teacher.model)
+    throw new XlirError(
+      "CONFIG",
+      "pretrain.enabled pre-trains the teacher's starting point, but teacher.model brings a teacher of its own: use one or the other",
+    );
+  // MLM + TLM pre-training: the teacher's starting point (off by default; its key then joins the teacher's)
+  const pretrained = config.pretrain.enabled
+    ? await stages.run(
+        "pretrain",
+        hashOf(
+          RECIPE,
+          config.pretrain,
+          config.model,
+          tokenizerHash,
+          bitextHash,
+          teacherDataHash,
+          seed0,
+          config.device,
+        ),
+        (dir) => pretrainStage(config, tokenizerPath, pairs, teacherPairs, dir, log),
+      )
+    : null;
   const teacherModelHash = config.teacher.model ? (await loadHfFolder(config.teacher.model)).hash : null;
   const teacherKey = hashOf(
     RECIPE,
@@ -266,9 +289,10 @@ export async function prepareModels(
     teacherDataHash,
     seed0,
     config.device,
+    ...(pretrained ? [pretrained.hash] : []),
   );
   const teacher = await stages.run("teacher", teacherKey, (dir) =>
-    teacherStage(config, tokenizerPath, teacherPairs, dir, log),
+    teacherStage(config, tokenizerPath, teacherPairs, dir, log, pretrained?.dir),
   );
 
   // the bitext as the student processes read it, and the teacher's English sides encoded once

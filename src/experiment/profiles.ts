@@ -61,8 +61,14 @@ export function withProfile(raw: unknown): unknown {
   return layer(withoutSharedOverrides(PROFILES[name as ProfileName], raw), raw);
 }
 
-/** The settings written at the shared level that apply to every loss (see config.ts). */
-const SHARED_LOSS_KEYS: Array<[string, string, string]> = [
+/**
+ * The settings written at the shared level that apply to every loss: [section of `students`, key
+ * there, key of a `students.perLoss` entry]. A profile's per-loss value gives way to them here, the
+ * built-in per-loss defaults in config.ts.
+ */
+export const SHARED_LOSS_KEYS: ReadonlyArray<
+  readonly [section: string, key: string, lossKey: "steps" | "learningRate" | "epsilon" | "temperature"]
+> = [
   ["optim", "steps", "steps"],
   ["optim", "learningRate", "learningRate"],
   ["ot", "epsilon", "epsilon"],

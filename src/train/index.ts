@@ -36,3 +36,14 @@ export {
   readStudentInputsFile,
   type StudentInputs,
 } from "./student-inputs.js";
+export {
+  MlmHead,
+  mlmHeadShapes,
+  maskTokens,
+  mlmLoss,
+  pairSequence,
+  pretrainMlm,
+  type MaskedBatch,
+  type MaskingOptions,
+  type MlmTrainingOptions,
+} from "./mlm.js";

@@ -27,13 +27,8 @@ import { join } from "node:path";
 import { readAllQueries } from "../../src/data/corpus.js";
 import { writeVectorIndex } from "../../src/index/build.js";
 import { MultiVectorIndex } from "../../src/index/multi.js";
-import {
-  codesFile,
-  packResiduals,
-  PlaidIndex,
-  residualBuckets,
-  type BucketMode,
-} from "../../src/index/plaid.js";
+import { codesFile, PlaidIndex } from "../../src/index/plaid.js";
+import { packResiduals, residualBuckets, type BucketMode } from "../../src/index/plaid-codec.js";
 import { Mulberry32 } from "../../src/util/random.js";
 import type { IndexManifest } from "../../src/index/types.js";
 import type { TokenVectors } from "../../src/models/types.js";

@@ -6,7 +6,7 @@
  */
 import { XlirError } from "../errors.js";
 import { nearestCentres } from "../index/exact.js";
-import { kmeans, normaliseRow } from "../index/plaid.js";
+import { kmeans, normaliseRow } from "../index/plaid-codec.js";
 import type { TokenVectors } from "../models/types.js";
 import type { DistillPair } from "../train/distill.js";
 import { Mulberry32, mixSeed } from "../util/random.js";

@@ -71,9 +71,7 @@ export {
   kmeans,
   residualBuckets,
   trainCodec,
-  writePlaid,
-  PlaidIndex,
-  plaidSpec,
-} from "./plaid.js";
+} from "./plaid-codec.js";
+export { writePlaid, PlaidIndex, plaidSpec } from "./plaid.js";
 export { RowFile, VectorFile } from "./vector-file.js";
 export { EXPORT_FORMATS, exportIndex, type ExportFormat, type ExportOptions } from "./export.js";

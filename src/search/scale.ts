@@ -22,7 +22,7 @@ import type { TokenVectors } from "../models/types.js";
 import { writeVectorIndexFrom } from "../index/build.js";
 import { maxSimAll } from "../index/exact.js";
 import { assembleParts, partDir } from "../index/parts.js";
-import { PLAID_DEFAULTS, type BucketMode } from "../index/plaid.js";
+import { PLAID_DEFAULTS, type BucketMode } from "../index/plaid-codec.js";
 import { openVectorIndex } from "../index/registry.js";
 import { TopK } from "../index/topk.js";
 import type { ChunkSource, VectorChunk } from "../index/types.js";
@@ -41,7 +41,7 @@ export interface ScaleBenchOptions {
   queries: number;
   queryTokens: number;
   nbits: number;
-  /** Residual buckets (see BUCKET_MODES in index/plaid.ts). */
+  /** Residual buckets (see BUCKET_MODES in index/plaid-codec.ts). */
   buckets: BucketMode;
   /** Centroids per part (default: ColBERTv2's rule on the part's tokens, at most 4096). */
   centroids?: number;

@@ -5,15 +5,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
 import { buildVectorIndex, writeVectorIndex } from "../../src/index/build.js";
 import { MultiVectorIndex } from "../../src/index/multi.js";
+import { PlaidIndex } from "../../src/index/plaid.js";
 import {
   decompress,
   defaultCentroids,
   kmeans,
   packResiduals,
-  PlaidIndex,
   residualBuckets,
   type ResidualCodec,
-} from "../../src/index/plaid.js";
+} from "../../src/index/plaid-codec.js";
 import { openVectorIndex } from "../../src/index/registry.js";
 import { clusteredVectors, normalizeRows, randomOffsets } from "../../src/index/synthetic.js";
 import { recallAtK } from "../../src/search/bench.js";

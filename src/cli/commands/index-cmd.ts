@@ -6,7 +6,7 @@ import { saveBm25 } from "../../index/bm25-store.js";
 import { buildVectorIndex } from "../../index/build.js";
 import { EXPORT_FORMATS, exportIndex, type ExportFormat } from "../../index/export.js";
 import { assembleParts, checkParts, parsePartSpec } from "../../index/parts.js";
-import { BUCKET_MODES, PLAID_DEFAULTS, type BucketMode } from "../../index/plaid.js";
+import { BUCKET_MODES, PLAID_DEFAULTS, type BucketMode } from "../../index/plaid-codec.js";
 import { AtomicLineWriter } from "../../data/io.js";
 import { readManifest } from "../../index/storage.js";
 import { INDEX_KINDS, vectorKind } from "../../index/registry.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { XlirError } from "../../../errors.js";
-import { BUCKET_MODES } from "../../../index/plaid.js";
+import { BUCKET_MODES } from "../../../index/plaid-codec.js";
 import { runScaleBench, SCALE_BENCH_DEFAULTS, type ScaleBenchOptions } from "../../../search/scale.js";
 import { parseFloatOption, printJson } from "../../util.js";
 import { addIntOptions } from "./options.js";

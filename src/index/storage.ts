@@ -9,10 +9,7 @@ import { join } from "node:path";
 import { XlirError } from "../errors.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorDtype } from "./types.js";
 import { writeFileAtomic } from "../data/io.js";
-import { RowFile, VectorFile, widenF16 } from "./vector-file.js";
-
-/** Decodes IEEE half precision to float32. [n] -> [n]. */
-export const f16ToF32 = widenF16;
+import { RowFile, VectorFile } from "./vector-file.js";
 
 export const MANIFEST = "manifest.json";
 export const DOCNOS = "docnos.json";
@@ -119,49 +116,6 @@ export async function readOffsets(dir: string, m: IndexManifest): Promise<Int32A
     if (off[i + 1] < off[i]) throw new XlirError("CORRUPT", `${path}: offsets decrease at document ${i}`);
   }
   return off;
-}
-
-/** Encodes float32 values as IEEE half precision (round to nearest even). [n] -> [n]. */
-export function f32ToF16(src: Float32Array): Uint16Array {
-  const out = new Uint16Array(src.length);
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  for (let i = 0; i < src.length; i++) {
-    f[0] = src[i];
-    const x = u[0];
-    const sign = (x >>> 16) & 0x8000;
-    const exp = (x >>> 23) & 0xff;
-    let mant = x & 0x7fffff;
-    if (exp === 0xff) {
-      out[i] = sign | 0x7c00 | (mant ? 0x200 : 0);
-      continue;
-    }
-    let e = exp - 127 + 15;
-    if (e >= 31) {
-      out[i] = sign | 0x7c00;
-      continue;
-    }
-    if (e <= 0) {
-      if (e < -10) {
-        out[i] = sign;
-        continue;
-      }
-      mant |= 0x800000;
-      const shift = 14 - e;
-      let h = mant >>> shift;
-      const rem = mant & ((1 << shift) - 1);
-      const half = 1 << (shift - 1);
-      if (rem > half || (rem === half && h & 1)) h++;
-      out[i] = sign | h;
-      continue;
-    }
-    let h = (e << 10) | (mant >>> 13);
-    const rem = mant & 0x1fff;
-    if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-    e = h;
-    out[i] = sign | e;
-  }
-  return out;
 }
 
 export async function ensureDir(dir: string): Promise<void> {

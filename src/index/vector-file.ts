@@ -7,6 +7,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { XlirError } from "../errors.js";
 import type { VectorDtype } from "./types.js";
+import { halfToFloat } from "../util/float16.js";
 
 /** Largest single read, in bytes (64 MiB). */
 const READ_BLOCK = 1 << 26;
@@ -140,7 +141,7 @@ export class VectorFile {
     }
     const half = new Uint16Array(n);
     this.file.read(from, to, new Uint8Array(half.buffer));
-    return widenF16(half);
+    return halfToFloat(half);
   }
 
   close(): void {
@@ -166,19 +167,4 @@ export class AppendFile {
   close(): void {
     closeSync(this.fd);
   }
-}
-
-/** Decodes IEEE half precision to float32. [n] -> [n]. */
-export function widenF16(src: Uint16Array): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const h = src[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >>> 10) & 0x1f;
-    const mant = h & 0x3ff;
-    if (exp === 0) out[i] = sign * mant * 2 ** -24;
-    else if (exp === 31) out[i] = mant ? NaN : sign * Infinity;
-    else out[i] = sign * (1 + mant / 1024) * 2 ** (exp - 15);
-  }
-  return out;
 }

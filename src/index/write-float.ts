@@ -6,9 +6,10 @@
  */
 import { join } from "node:path";
 import { Hnsw, HNSW_DEFAULTS } from "./hnsw.js";
-import { f32ToF16, HNSW, OFFSETS, vectorsFile } from "./storage.js";
+import { HNSW, OFFSETS, vectorsFile } from "./storage.js";
+import { floatToHalf, halfToFloat } from "../util/float16.js";
 import type { ChunkSource, KindWriteResult, QueryForm, VectorBuildOptions } from "./types.js";
-import { AppendFile, widenF16 } from "./vector-file.js";
+import { AppendFile } from "./vector-file.js";
 
 export async function writeFloatKind(
   dir: string,
@@ -36,9 +37,9 @@ export async function writeFloatKind(
       const n = c.offsets[c.offsets.length - 1];
       let rows = c.vectors.subarray(0, n * dim);
       if (storage === "float16") {
-        const half = f32ToF16(rows);
+        const half = floatToHalf(rows);
         vec.write(half);
-        rows = widenF16(half); // the graph indexes what search will score
+        rows = halfToFloat(half); // the graph indexes what search will score
       } else vec.write(rows);
       if (off) {
         const global = new Int32Array(c.offsets.length - 1);

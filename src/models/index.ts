@@ -11,9 +11,6 @@ export {
 export {
   readSafetensors,
   parseSafetensors,
-  f16ToF32,
-  f32ToF16,
-  f32ToBf16,
   serializeSafetensors,
   writeSafetensors,
   type TensorToWrite,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { denseTopK, gemmABt, maxSimAll, maxSimReference } from "../../src/index/exact.js";
-import { f16ToF32, f32ToF16 } from "../../src/index/storage.js";
+import { floatToHalf, halfToFloat } from "../../src/util/float16.js";
 import { clusteredVectors, randomOffsets } from "../../src/index/synthetic.js";
 import { mulberry32 } from "../../src/util/random.js";
 import { compareHits, docnoRanks, TopK } from "../../src/index/topk.js";
@@ -87,7 +87,7 @@ describe("exact kernels", () => {
 
   it("float16 round trip is within half-precision error (rel 1e-3)", () => {
     const x = Float32Array.from([0, 1, -1, 0.1234, 65504, 1e-5, -3.14159]);
-    const y = f16ToF32(f32ToF16(x));
+    const y = halfToFloat(floatToHalf(x));
     x.forEach((v, i) => expect(Math.abs(y[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 1e-3 + 1e-7));
   });
 });

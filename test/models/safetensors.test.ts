@@ -4,10 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
+import { f16ToF32, f32ToBf16, f32ToF16 } from "../../src/util/float16.js";
 import {
-  f16ToF32,
-  f32ToBf16,
-  f32ToF16,
   parseSafetensors,
   readSafetensors,
   serializeSafetensors,

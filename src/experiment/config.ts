@@ -197,7 +197,13 @@ export const experimentConfigSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe(
-          "MLM + TLM pre-training (XLM) on the bitext and the English pairs; the teacher then starts from it instead of random weights",
+          "MLM + TLM pre-training (XLM) on the bitext and the English pairs (built-in data); see `start`",
+        ),
+      start: z
+        .enum(["scratch", "teacher"])
+        .default("scratch")
+        .describe(
+          "scratch: pre-train from random weights, then train the teacher from them; teacher: adapt the trained teacher's word embeddings alone (body frozen) and start the students from that, the teacher unchanged",
         ),
       optim: optimSchema(3000, 64, 300),
       maskProbability: z.number().gt(0).lt(1).default(0.15).describe("share of real tokens chosen (BERT)"),

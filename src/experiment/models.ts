@@ -100,37 +100,25 @@ async function saveEncoder(
   return (await loadHfFolder(dir)).hash;
 }
 
-/**
- * MLM + TLM pre-training (src/train/mlm.ts) of the experiment's encoder into `dir/model` (an HF
- * folder without a retrieval head; the MLM head beside it in `dir/lm_head.safetensors`). Examples:
- * every bitext pair joined (TLM), every distinct foreign sentence alone and every distinct English
- * sentence of the bitext and of the teacher's pairs alone (MLM), drawn together in one pool.
- */
-export async function pretrainStage(
-  config: ExperimentConfig,
-  tokenizerPath: string,
+/** The MLM/TLM examples of the built-in data: every bitext pair joined (TLM), every distinct sentence alone (MLM). */
+function mlmExamples(
+  tokenizer: TextTokenizer,
+  maxLength: number,
   bitext: readonly { foreign: string; english: string }[],
   teacherPairs: readonly TeacherPair[],
-  dir: string,
   log: Logger,
-): Promise<TrainedModel> {
-  const tokenizer = await TextTokenizer.fromFile(tokenizerPath);
-  const p = config.pretrain;
-  const maskId = tokenizer.tokenToId("<mask>");
-  if (maskId === undefined)
-    throw new XlirError("CONFIG", `${tokenizerPath}: the tokenizer has no <mask> token, which MLM needs`);
+): Int32Array[] {
   const bos = tokenizer.tokenToId("<s>") ?? 0;
   const eos = tokenizer.tokenToId("</s>") ?? 2;
-  const started = performance.now();
   const examples: Int32Array[] = [];
-  const pieces = (t: string) => tokenizer.encodeOne(t, p.maxLength, false).ids;
-  const single = (t: string) => Int32Array.from([bos, ...pieces(t).slice(0, p.maxLength - 2), eos]);
+  const pieces = (t: string) => tokenizer.encodeOne(t, maxLength, false).ids;
+  const single = (t: string) => Int32Array.from([bos, ...pieces(t).slice(0, maxLength - 2), eos]);
   const foreign = new Set<string>();
   const english = new Set<string>();
   for (const pair of bitext) {
     if (pair.foreign.trim() === "" || pair.english.trim() === "") continue;
     examples.push(
-      Int32Array.from(pairSequence(pieces(pair.foreign), pieces(pair.english), p.maxLength, { bos, eos })),
+      Int32Array.from(pairSequence(pieces(pair.foreign), pieces(pair.english), maxLength, { bos, eos })),
     );
     foreign.add(pair.foreign);
     english.add(pair.english);
@@ -140,13 +128,35 @@ export async function pretrainStage(
   log(
     `[pretrain] ${examples.length} examples: ${bitext.length} pairs (TLM), ${foreign.size} foreign and ${english.size} English sentences (MLM)`,
   );
+  return examples;
+}
+
+/**
+ * Trains `encoder` (and a fresh MLM head) on the built-in data's MLM/TLM examples, then writes it to
+ * `dir/model` (an HF folder, with the encoder's retrieval head when it has one) and the MLM head to
+ * `dir/lm_head.safetensors`. `trainable` picks the encoder parameters that train (default all).
+ */
+async function mlmStage(
+  stage: string,
+  config: ExperimentConfig,
+  tokenizer: TextTokenizer,
+  encoder: TorchEncoder,
+  bitext: readonly { foreign: string; english: string }[],
+  teacherPairs: readonly TeacherPair[],
+  dir: string,
+  log: Logger,
+  trainable?: (name: string) => boolean,
+): Promise<TrainedModel> {
+  const p = config.pretrain;
+  const maskId = tokenizer.tokenToId("<mask>");
+  if (maskId === undefined)
+    throw new XlirError("CONFIG", "the tokenizer has no <mask> token, which MLM needs");
+  const started = performance.now();
+  const examples = mlmExamples(tokenizer, p.maxLength, bitext, teacherPairs, log);
   const seed = config.seeds[0];
-  const vocab = (tokenizer.json.model as { vocab: unknown[] }).vocab.length;
-  const encoder = TorchEncoder.random(experimentEncoderConfig(config, vocab, tokenizer.padId), null, seed, {
-    dropout: config.model.dropout,
-  }).unfreeze();
-  const head = MlmHead.random(config.model.hidden, vocab, seed + 2);
-  const progress = new Progress("pretrain", p.optim.steps, log);
+  const vocab = encoder.config.vocabSize;
+  const head = MlmHead.random(encoder.config.hiddenSize, vocab, seed + 2);
+  const progress = new Progress(stage, p.optim.steps, log);
   const ms: number[] = [];
   try {
     const result = pretrainMlm({
@@ -162,8 +172,9 @@ export async function pretrainStage(
       },
       optim: p.optim,
       seed,
-      config: { model: config.model, pretrain: p, seed },
+      config: { model: config.model, pretrain: p, seed, stage },
       checkpointPath: join(dir, "checkpoint.bin"),
+      trainable,
       onProgress: (s) => {
         ms.push(s.ms);
         progress.update(s.step, `loss ${s.loss.toFixed(4)}`);
@@ -187,6 +198,62 @@ export async function pretrainStage(
     encoder.free();
     head.free();
   }
+}
+
+/**
+ * MLM + TLM pre-training (src/train/mlm.ts) of the experiment's encoder from random weights, the
+ * teacher's starting point (`pretrain.start: "scratch"`), into `dir/model` (an HF folder without a
+ * retrieval head; the MLM head beside it in `dir/lm_head.safetensors`). Examples: every bitext pair
+ * joined (TLM), every distinct foreign sentence alone and every distinct English sentence of the
+ * bitext and of the teacher's pairs alone (MLM), drawn together in one pool.
+ */
+export async function pretrainStage(
+  config: ExperimentConfig,
+  tokenizerPath: string,
+  bitext: readonly { foreign: string; english: string }[],
+  teacherPairs: readonly TeacherPair[],
+  dir: string,
+  log: Logger,
+): Promise<TrainedModel> {
+  const tokenizer = await TextTokenizer.fromFile(tokenizerPath);
+  const vocab = (tokenizer.json.model as { vocab: unknown[] }).vocab.length;
+  const encoder = TorchEncoder.random(
+    experimentEncoderConfig(config, vocab, tokenizer.padId),
+    null,
+    config.seeds[0],
+    { dropout: config.model.dropout },
+  );
+  return mlmStage("pretrain", config, tokenizer, encoder, bitext, teacherPairs, dir, log);
+}
+
+/**
+ * The students' starting point adapted from the trained teacher (`pretrain.start: "teacher"`): the
+ * same MLM + TLM examples train the word embeddings alone (and a fresh MLM head), the transformer
+ * body and the retrieval head frozen, so the foreign subwords get embeddings that the teacher's own
+ * layers read in their English context (embedding-only transfer, as Artetxe, Ruder & Yogatama, ACL
+ * 2020). The teacher itself is not changed; the students start from `dir/model`.
+ */
+export async function adaptStage(
+  config: ExperimentConfig,
+  teacherDir: string,
+  bitext: readonly { foreign: string; english: string }[],
+  teacherPairs: readonly TeacherPair[],
+  dir: string,
+  log: Logger,
+): Promise<TrainedModel> {
+  const m = await loadHfFolder(teacherDir);
+  const encoder = TorchEncoder.fromHfModel(m, { dropout: config.model.dropout });
+  return mlmStage(
+    "adapt",
+    config,
+    m.tokenizer,
+    encoder,
+    bitext,
+    teacherPairs,
+    dir,
+    log,
+    (name) => name === "embeddings.word_embeddings.weight",
+  );
 }
 
 /**
@@ -297,9 +364,11 @@ export async function studentStage(o: {
   stopAfter?: number;
   /** Progress as log lines (several students run side by side). */
   lineProgress?: boolean;
+  /** What a student that starts from the teacher starts from instead (the adapt stage's model). */
+  start?: HfModel;
 }): Promise<TrainedModel> {
   const { settings, seed, teacher, dir, log } = o;
-  const init = settings.init === "teacher" ? teacher : await loadHfFolder(settings.init);
+  const init = settings.init === "teacher" ? (o.start ?? teacher) : await loadHfFolder(settings.init);
   const head = init.head ?? teacher.head;
   const student = TorchEncoder.fromWeights(
     init.config,

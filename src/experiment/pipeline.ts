@@ -29,6 +29,7 @@ import {
   encodeTeacherEnglish,
   readTeacherPairs,
   studentStage,
+  adaptStage,
   pretrainStage,
   teacherStage,
   trainTokenizer,
@@ -169,6 +170,8 @@ export interface Prepared {
   bitextPairs: number;
   teacherPairs: number;
   teacher: TrainedModel;
+  /** With `pretrain.start: "teacher"`: the teacher with MLM-adapted word embeddings, where students start. */
+  studentStart?: TrainedModel;
   /** Bitext pairs in the TSV the student processes read. */
   pairsFile: string;
   /** Teacher token vectors of the distinct English sentences. */
@@ -257,28 +260,29 @@ export async function prepareModels(
         })
       : null;
   inputs?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-  if (config.pretrain.enabled && config.teacher.model)
+  if (config.pretrain.enabled && config.pretrain.start === "scratch" && config.teacher.model)
     throw new XlirError(
       "CONFIG",
-      "pretrain.enabled pre-trains the teacher's starting point, but teacher.model brings a teacher of its own: use one or the other",
+      'pretrain.start "scratch" pre-trains the teacher\'s starting point, but teacher.model brings a teacher of its own: use one or the other (or pretrain.start "teacher")',
     );
   // MLM + TLM pre-training: the teacher's starting point (off by default; its key then joins the teacher's)
-  const pretrained = config.pretrain.enabled
-    ? await stages.run(
-        "pretrain",
-        hashOf(
-          RECIPE,
-          config.pretrain,
-          config.model,
-          tokenizerHash,
-          bitextHash,
-          teacherDataHash,
-          seed0,
-          config.device,
-        ),
-        (dir) => pretrainStage(config, tokenizerPath, pairs, teacherPairs, dir, log),
-      )
-    : null;
+  const pretrained =
+    config.pretrain.enabled && config.pretrain.start === "scratch"
+      ? await stages.run(
+          "pretrain",
+          hashOf(
+            RECIPE,
+            config.pretrain,
+            config.model,
+            tokenizerHash,
+            bitextHash,
+            teacherDataHash,
+            seed0,
+            config.device,
+          ),
+          (dir) => pretrainStage(config, tokenizerPath, pairs, teacherPairs, dir, log),
+        )
+      : null;
   const teacherModelHash = config.teacher.model ? (await loadHfFolder(config.teacher.model)).hash : null;
   const teacherKey = hashOf(
     RECIPE,
@@ -294,6 +298,21 @@ export async function prepareModels(
   const teacher = await stages.run("teacher", teacherKey, (dir) =>
     teacherStage(config, tokenizerPath, teacherPairs, dir, log, pretrained?.dir),
   );
+
+  // MLM + TLM adaptation of the teacher's word embeddings: the students' starting point
+  if (config.pretrain.enabled && config.pretrain.start === "teacher" && config.students.init !== "teacher")
+    throw new XlirError(
+      "CONFIG",
+      `pretrain.start "teacher" adapts the teacher for students that start from it, but students.init is ${config.students.init}`,
+    );
+  const studentStart =
+    config.pretrain.enabled && config.pretrain.start === "teacher"
+      ? await stages.run(
+          "adapt",
+          hashOf(RECIPE, config.pretrain, teacher.hash, bitextHash, teacherDataHash, seed0, config.device),
+          (dir) => adaptStage(config, teacher.dir, pairs, teacherPairs, dir, log),
+        )
+      : undefined;
 
   // the bitext as the student processes read it, and the teacher's English sides encoded once
   const encoded = await stages.run(
@@ -324,6 +343,7 @@ export async function prepareModels(
     bitextPairs: bitext.length,
     teacherPairs: teacherPairs.length,
     teacher,
+    studentStart,
     pairsFile: encoded.pairsFile,
     englishFile: encoded.englishFile,
     inputsFile: inputs ? (await inputs).file : undefined,
@@ -424,6 +444,8 @@ export async function trainStudents(
   beside: BesideStudents = {},
 ): Promise<StudentModel[]> {
   const teacherModel = config.workers === 1 ? await loadHfFolder(prep.teacher.dir) : null;
+  const startModel =
+    config.workers === 1 && prep.studentStart ? await loadHfFolder(prep.studentStart.dir) : undefined;
   let english: ReturnType<typeof readTokenVectorsFile> | null = null;
   let inputs: StudentInputs | undefined;
   const tasks = specs.map((spec) => async (): Promise<StudentModel> => {
@@ -437,6 +459,7 @@ export async function trainStudents(
       config.threads,
       config.device,
       config.workers > 1,
+      ...(prep.studentStart ? [prep.studentStart.hash] : []),
     );
     const r = await stages.run(spec.stage, key, async (dir) => {
       mkdirSync(dir, { recursive: true });
@@ -453,12 +476,14 @@ export async function trainStudents(
           dir,
           log,
           stopAfter,
+          start: startModel,
         });
       }
       const job = {
         settings: spec.settings,
         seed: spec.seed,
         teacherDir: prep.teacher.dir,
+        ...(prep.studentStart ? { startDir: prep.studentStart.dir } : {}),
         pairsFile: prep.pairsFile,
         englishFile: prep.englishFile,
         inputsFile: prep.inputsFile,

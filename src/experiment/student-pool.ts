@@ -27,6 +27,8 @@ export interface StudentJob {
   settings: StudentSettings;
   seed: number;
   teacherDir: string;
+  /** The model a student that starts from the teacher starts from instead (the adapt stage's). */
+  startDir?: string;
   /** TSV foreign<TAB>english<TAB>englishIndex, one pair a line. */
   pairsFile: string;
   /** Teacher token vectors of the distinct English sentences (indexed by englishIndex). */

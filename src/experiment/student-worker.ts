@@ -26,5 +26,6 @@ runWorkerMain<TrainedModel>(async (send) => {
     log: (message) => void send({ type: "log", message }),
     stopAfter: job.stopAfter,
     lineProgress: true,
+    start: job.startDir ? await loadHfFolder(job.startDir) : undefined,
   });
 });

@@ -309,6 +309,11 @@ export interface MlmTrainingOptions {
   checkpointPath?: string;
   stopAfter?: number;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Which encoder parameters train (by HF name; default all); the others are frozen and left out of
+   * the optimizer and the checkpoint. The MLM head always trains.
+   */
+  trainable?: (name: string) => boolean;
 }
 
 /**
@@ -338,7 +343,12 @@ export function pretrainMlm(o: MlmTrainingOptions): TrainResult {
     o.optim.batchSize,
     o.seed,
   );
-  const params = [...o.encoder.namedParameters(), ...o.head.namedParameters()];
+  const trainable = o.trainable ?? (() => true);
+  for (const [name, t] of o.encoder.namedParameters()) t.requireGrad(trainable(name));
+  const encoderParams = o.encoder.namedParameters().filter(([name]) => trainable(name));
+  if (encoderParams.length === 0)
+    throw new XlirError("CONFIG", "MLM training with no trainable encoder parameter");
+  const params = [...encoderParams, ...o.head.namedParameters()];
   const optimizer = createAdamW(params, { lr: o.optim.learningRate, weightDecay: o.optim.weightDecay });
   o.encoder.train();
   try {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isTorchAvailable } from "../../src/engine/index.js";
 import { XlirError } from "../../src/errors.js";
 import { parseExperimentConfig } from "../../src/experiment/config.js";
-import { pretrainStage, teacherStage } from "../../src/experiment/models.js";
+import { adaptStage, pretrainStage, teacherStage } from "../../src/experiment/models.js";
 import { prepareModels } from "../../src/experiment/pipeline.js";
 import { StageRunner } from "../../src/experiment/stages.js";
 import { loadHfFolder } from "../../src/models/hf.js";
@@ -92,6 +92,31 @@ describe.skipIf(!isTorchAvailable())("pretrain stage", () => {
     expect(changed).toBeGreaterThan(5);
   }, 120_000);
 
+  it("adapts a trained teacher's word embeddings alone: body and retrieval head unchanged", async () => {
+    for (const d of ["teacher0", "adapt"]) mkdirSync(join(dir, d));
+    const teacher = await teacherStage(config, TOKENIZER, teacherPairs, join(dir, "teacher0"), log);
+    const adapted = await adaptStage(
+      { ...config, pretrain: { ...config.pretrain, start: "teacher" } },
+      teacher.dir,
+      bitext,
+      teacherPairs,
+      join(dir, "adapt"),
+      log,
+    );
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(adapted.losses.slice(-5))).toBeLessThan(mean(adapted.losses.slice(0, 5)));
+    const t = await loadHfFolder(teacher.dir);
+    const a = await loadHfFolder(adapted.dir);
+    expect(a.head).toEqual(t.head);
+    const same = (x: Float32Array, y: Float32Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+    for (const [name, w] of t.weights) {
+      const changed = !same(w.data, a.weights.get(name)!.data);
+      expect(changed, name).toBe(name === "embeddings.word_embeddings.weight");
+    }
+    for (const [name, w] of t.headWeights!)
+      expect(same(w.data, a.headWeights!.get(name)!.data), name).toBe(true);
+  }, 120_000);
+
   it("is refused beside a teacher the user brings", async () => {
     mkdirSync(join(dir, "toy"));
     const raw = toyTuningData(join(dir, "toy"));
@@ -103,6 +128,19 @@ describe.skipIf(!isTorchAvailable())("pretrain stage", () => {
       /teacher.model brings a teacher of its own/,
     );
   });
+
+  it("adapting the teacher is refused for students that do not start from it", async () => {
+    const raw = toyTuningData(join(dir, "toy"));
+    const c = parseExperimentConfig({
+      ...raw,
+      workers: 1,
+      pretrain: { enabled: true, start: "teacher" },
+      students: { ...(raw.students as object), init: resolve("test/fixtures/tiny-bert") },
+    });
+    await expect(prepareModels(c, new StageRunner(join(dir, "toy", "out2"), log), log)).rejects.toThrow(
+      /students that start from it, but students.init is/,
+    );
+  }, 120_000);
 
   it("is off by default", () => {
     expect(parseExperimentConfig({}).pretrain.enabled).toBe(false);

@@ -102,6 +102,7 @@ async function saveEncoder(
 
 /** The MLM/TLM examples of the built-in data: every bitext pair joined (TLM), every distinct sentence alone (MLM). */
 function mlmExamples(
+  stage: string,
   tokenizer: TextTokenizer,
   maxLength: number,
   bitext: readonly { foreign: string; english: string }[],
@@ -126,7 +127,7 @@ function mlmExamples(
   for (const t of teacherPairs) english.add(t.document);
   for (const t of [...foreign, ...english]) if (t.trim() !== "") examples.push(single(t));
   log(
-    `[pretrain] ${examples.length} examples: ${bitext.length} pairs (TLM), ${foreign.size} foreign and ${english.size} English sentences (MLM)`,
+    `[${stage}] ${examples.length} examples: ${bitext.length} pairs (TLM), ${foreign.size} foreign and ${english.size} English sentences (MLM)`,
   );
   return examples;
 }
@@ -152,7 +153,7 @@ async function mlmStage(
   if (maskId === undefined)
     throw new XlirError("CONFIG", "the tokenizer has no <mask> token, which MLM needs");
   const started = performance.now();
-  const examples = mlmExamples(tokenizer, p.maxLength, bitext, teacherPairs, log);
+  const examples = mlmExamples(stage, tokenizer, p.maxLength, bitext, teacherPairs, log);
   const seed = config.seeds[0];
   const vocab = encoder.config.vocabSize;
   const head = MlmHead.random(encoder.config.hiddenSize, vocab, seed + 2);

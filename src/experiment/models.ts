@@ -81,6 +81,17 @@ function medianMs(xs: number[]): number | null {
   return xs.length ? median(xs) : null;
 }
 
+/** The record of a model trained into `dir` since `started` (performance.now()), with its step times. */
+function trainedModel(
+  dir: string,
+  hash: string,
+  losses: number[],
+  started: number,
+  ms: number[],
+): TrainedModel {
+  return { dir, hash, losses, seconds: (performance.now() - started) / 1000, stepMsMedian: medianMs(ms) };
+}
+
 async function saveEncoder(
   dir: string,
   enc: TorchEncoder,
@@ -188,13 +199,7 @@ async function mlmStage(
       new Map([...head.weights()].map(([k, v]) => [k, { shape: v.shape, data: v.data }])),
       { format: "pt" },
     );
-    return {
-      dir: join(dir, "model"),
-      hash,
-      losses: result.losses,
-      seconds: (performance.now() - started) / 1000,
-      stepMsMedian: medianMs(ms),
-    };
+    return trainedModel(join(dir, "model"), hash, result.losses, started, ms);
   } finally {
     encoder.free();
     head.free();
@@ -321,13 +326,7 @@ export async function teacherStage(
   progress.done();
   const hash = await saveEncoder(out, encoder, tokenizer);
   encoder.free();
-  return {
-    dir: out,
-    hash,
-    losses: result.losses,
-    seconds: (performance.now() - started) / 1000,
-    stepMsMedian: medianMs(ms),
-  };
+  return trainedModel(out, hash, result.losses, started, ms);
 }
 
 /** Teacher token vectors of the distinct English bitext sentences, computed once per process. */
@@ -431,11 +430,7 @@ export async function studentStage(o: {
   );
   student.free();
   return {
-    dir: join(dir, "model"),
-    hash,
-    losses: result.losses,
-    seconds: (performance.now() - started) / 1000,
-    stepMsMedian: medianMs(ms),
+    ...trainedModel(join(dir, "model"), hash, result.losses, started, ms),
     // means over the updates of this process (a resumed run reports the updates after the resume)
     stats: result.statsMean,
   };

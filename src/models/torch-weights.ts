@@ -114,7 +114,7 @@ export function loadParams(
 
 /**
  * Random parameters as Hugging Face initialises them: linear and embedding weights ~ N(0, 0.02²),
- * the padding row of the word embeddings zero, biases 0, LayerNorm weight 1. Seeds libtorch's generator.
+ * the padding row of the word embeddings zero, biases 0, LayerNorm (or layer_norm) weight 1. Seeds libtorch's generator.
  * @example
  * ```ts
  * import { encoderParamShapes, parseHfConfig, randomParams } from "xlir";
@@ -150,7 +150,7 @@ export function randomParams(
   noGrad(() => {
     for (const [name, shape] of shapes) {
       let t: Tensor;
-      if (name.endsWith("LayerNorm.weight")) t = ones(shape, dtype);
+      if (name.endsWith("LayerNorm.weight") || name.endsWith("layer_norm.weight")) t = ones(shape, dtype);
       else if (name.endsWith(".bias")) t = zeros(shape, dtype);
       else {
         const r = randn(shape, dtype);

@@ -16,21 +16,9 @@
  * positions. A pair is `<s> A </s></s> B </s>` (XLM-R's pair format, positions continuing over
  * both sides; XLM-R has no language embeddings), the longer side shortened first to fit.
  */
-import {
-  crossEntropy,
-  layerNorm,
-  linear,
-  manualSeed,
-  noGrad,
-  ones,
-  randn,
-  tensor,
-  zeros,
-  keep,
-  type Tensor,
-} from "../engine/index.js";
+import { crossEntropy, layerNorm, linear, tensor, type Tensor } from "../engine/index.js";
 import { XlirError } from "../errors.js";
-import { exportParams, loadParams, type ParamDType } from "../models/torch-weights.js";
+import { exportParams, loadParams, randomParams, type ParamDType } from "../models/torch-weights.js";
 import type { NamedWeights } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
 import { BucketSampler } from "./buckets.js";
@@ -83,22 +71,7 @@ export class MlmHead {
     dtype: ParamDType = "float32",
     layerNormEps = 1e-5,
   ): MlmHead {
-    manualSeed(seed);
-    const params = new Map<string, Tensor>();
-    noGrad(() => {
-      for (const [name, shape] of mlmHeadShapes(hidden, vocab)) {
-        let t: Tensor;
-        if (name === "lm_head.layer_norm.weight") t = ones(shape, dtype);
-        else if (name.endsWith("bias")) t = zeros(shape, dtype);
-        else {
-          const r = randn(shape, dtype);
-          t = r.mul(0.02);
-          r.free();
-        }
-        params.set(name, keep(t).requireGrad());
-      }
-    });
-    return new MlmHead(params, layerNormEps);
+    return new MlmHead(randomParams(mlmHeadShapes(hidden, vocab), seed, dtype, null), layerNormEps);
   }
 
   /** From HF-named weights (`lm_head.*`); a missing or misshapen tensor is refused. */

@@ -11,7 +11,6 @@
  * its own machine over the same corpus file. When every part of OUT is complete, the parts
  * manifest OUT/manifest.json is written (see parts.ts).
  */
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -35,22 +34,16 @@ import {
   type VectorBuildOptions,
   type VectorChunk,
 } from "./types.js";
-import { RowFile } from "./vector-file.js";
+import {
+  chunkName,
+  chunksOf,
+  docsHash,
+  encodeChunk,
+  readChunk,
+  readChunkMeta,
+  type ChunkMeta,
+} from "./build-chunks.js";
 import { xlirVersion } from "../util/version.js";
-
-/**
- * The text a document encoder sees: title and body joined by a space.
- *
- * @example
- * ```ts
- * import { docText } from "xlir";
- * console.assert(docText({ id: "d1", title: "Cats", text: "they purr" }) === "Cats they purr");
- * console.assert(docText({ id: "d2", title: "", text: "no title" }) === "no title");
- * ```
- */
-export function docText(d: CorpusDoc): string {
-  return d.title ? `${d.title} ${d.text}` : d.text;
-}
 
 export interface BuildIndexOptions extends VectorBuildOptions {
   kind: string;
@@ -96,80 +89,6 @@ interface BuildState {
   part: string;
 }
 
-function chunkName(i: number): string {
-  return `chunk-${String(i).padStart(5, "0")}`;
-}
-
-/** sha256 over the ids and texts of a chunk's documents (first 16 hex digits): a resumed chunk must match it. */
-function docsHash(docs: readonly CorpusDoc[]): string {
-  const h = createHash("sha256");
-  for (const d of docs) h.update(d.id).update("\0").update(docText(d)).update("\n");
-  return h.digest("hex").slice(0, 16);
-}
-
-/** Encodes docs (sorted by length into batches, then restored to input order). -> rows [T, dim], offsets [n + 1]. */
-async function encodeChunk(
-  enc: RetrievalEncoder,
-  docs: readonly CorpusDoc[],
-  form: "tokens" | "pooled",
-  batchSize: number,
-  onBatch: (n: number) => void,
-): Promise<{ vectors: Float32Array; offsets: Int32Array }> {
-  const texts = docs.map(docText);
-  const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
-  const perDoc: Float32Array[] = new Array(docs.length);
-  const dim = enc.dim;
-  for (let b0 = 0; b0 < order.length; b0 += batchSize) {
-    const ids = order.slice(b0, b0 + batchSize);
-    const batch = ids.map((i) => texts[i]);
-    if (form === "tokens") {
-      const tv = await enc.encodeTokens(batch, "document");
-      ids.forEach((id, j) => (perDoc[id] = tv.vectors.slice(tv.offsets[j] * dim, tv.offsets[j + 1] * dim)));
-    } else {
-      const pooled = await enc.encodePooled(batch, "document"); // [batch, dim]
-      ids.forEach((id, j) => (perDoc[id] = pooled.slice(j * dim, (j + 1) * dim)));
-    }
-    onBatch(ids.length);
-  }
-  const offsets = new Int32Array(docs.length + 1);
-  perDoc.forEach((v, i) => (offsets[i + 1] = offsets[i] + v.length / dim));
-  const vectors = new Float32Array(offsets[docs.length] * dim);
-  perDoc.forEach((v, i) => vectors.set(v, offsets[i] * dim));
-  return { vectors, offsets };
-}
-
-interface ChunkMeta {
-  docnos: string[];
-  hash: string;
-  rows: number;
-}
-
-/** Reads committed chunk `i` (null when it is absent or incomplete: the `.off` file is the commit marker). */
-async function readChunkMeta(dir: string, i: number): Promise<ChunkMeta | null> {
-  const offPath = join(dir, `${chunkName(i)}.off`);
-  const metaPath = join(dir, `${chunkName(i)}.json`);
-  if (!existsSync(offPath) || !existsSync(metaPath)) return null;
-  return JSON.parse(await readFile(metaPath, "utf8")) as ChunkMeta;
-}
-
-function readChunk(dir: string, i: number, meta: ChunkMeta, dim: number): VectorChunk {
-  const n = meta.docnos.length;
-  const offFile = RowFile.open(join(dir, `${chunkName(i)}.off`), n + 1, 4, `offsets of chunk ${i}`);
-  const offsets = new Int32Array(n + 1);
-  offFile.read(0, n + 1, new Uint8Array(offsets.buffer));
-  offFile.close();
-  const vecFile = RowFile.open(
-    join(dir, `${chunkName(i)}.f32`),
-    offsets[n],
-    dim * 4,
-    `vectors of chunk ${i}`,
-  );
-  const vectors = new Float32Array(offsets[n] * dim);
-  vecFile.read(0, offsets[n], new Uint8Array(vectors.buffer));
-  vecFile.close();
-  return { vectors, offsets, docnos: meta.docnos };
-}
-
 /** Refuses to build over an existing index; names both encoder hashes when they differ. */
 async function checkExistingOut(out: string, encoderHash: string): Promise<void> {
   if (!existsSync(out)) return;
@@ -186,27 +105,6 @@ async function checkExistingOut(out: string, encoderHash: string): Promise<void>
     "USAGE",
     `${out} already holds an index of ${m.docCount} documents built by this encoder; remove it or choose another --out`,
   );
-}
-
-/** Streams the documents of one part (all documents without a part spec), in chunks of `size`. */
-async function* chunksOf(
-  docs: readonly CorpusDoc[] | AsyncIterable<CorpusDoc>,
-  size: number,
-  part: PartSpec | undefined,
-): AsyncGenerator<CorpusDoc[]> {
-  let buf: CorpusDoc[] = [];
-  let pos = 0;
-  for await (const d of docs) {
-    const mine = !part || pos % part.count === part.index;
-    pos++;
-    if (!mine) continue;
-    buf.push(d);
-    if (buf.length === size) {
-      yield buf;
-      buf = [];
-    }
-  }
-  if (buf.length) yield buf;
 }
 
 /**

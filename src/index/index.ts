@@ -38,8 +38,8 @@ export { type HnswParams, HNSW_DEFAULTS, Hnsw } from "./hnsw.js";
 export { MultiVectorIndex, multiSpec, multiExactSpec, hnswParams } from "./multi.js";
 export { SingleVectorIndex, singleSpec, singleHnswSpec } from "./single.js";
 export { vectorKind, openVectorIndex, VECTOR_KINDS, INDEX_KINDS } from "./registry.js";
+export { docText } from "./build-chunks.js";
 export {
-  docText,
   buildVectorIndex,
   indexFiles,
   writeVectorIndex,

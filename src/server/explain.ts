@@ -15,7 +15,7 @@
  */
 import type { CorpusDoc } from "../data/corpus.js";
 import { XlirError } from "../errors.js";
-import { docText } from "../index/build.js";
+import { docText } from "../index/build-chunks.js";
 import type { OnnxEncoder } from "../models/onnx-encoder.js";
 import { alignTokenVectors } from "../ot/alignment.js";
 import { transportPlanSvg } from "../report/plan-svg.js";

@@ -29,12 +29,11 @@ export {
   loadHfFolder,
   inspectHfFolder,
   requireLateInteraction,
-  saveHfFolder,
   HF_FILES,
   type HfModel,
   type HfModelInfo,
-  type SaveHfOptions,
 } from "./hf.js";
+export { saveHfFolder, type SaveHfOptions } from "./hf-save.js";
 export {
   encodeOnnxModel,
   OnnxType,

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseHfConfig, toHfConfig } from "../../src/models/config.js";
-import { loadHfFolder, saveHfFolder } from "../../src/models/hf.js";
+import { loadHfFolder } from "../../src/models/hf.js";
+import { saveHfFolder } from "../../src/models/hf-save.js";
 import { readSafetensors, writeSafetensors } from "../../src/models/safetensors.js";
 
 const FIX = path.join(__dirname, "../fixtures");

@@ -52,7 +52,7 @@ describe.skipIf(NO_TORCH)(torchSuite("saving a trained encoder in HF layout"), (
     const { mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const { saveHfFolder } = await import("../../src/models/hf.js");
+    const { saveHfFolder } = await import("../../src/models/hf-save.js");
     const src = await loadHfFolder(new URL("../fixtures/tiny-xlmr", import.meta.url).pathname);
     const head = { kind: "colbert" as const, dim: 8, pooling: "cls" as const };
     const a = TorchEncoder.random(src.config, head, 17);

@@ -19,14 +19,8 @@ import { evaluateRun } from "../eval/evaluate.js";
 import { readRun } from "../eval/run.js";
 import { allowTestSplit, forbidTestSplit, loadBenchmarks, type BenchmarkDef } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig, type LossName } from "./config.js";
-import {
-  prepareModels,
-  RECIPE,
-  studentStageName,
-  trainStudents,
-  type Prepared,
-  type StudentSpec,
-} from "./pipeline.js";
+import { prepareModels, RECIPE, type Prepared } from "./pipeline.js";
+import { studentStageName, trainStudents, type StudentSpec } from "./students.js";
 import { meanOf, sampleSd } from "./results.js";
 import { studentSettings, type StudentSettings } from "./settings.js";
 import { StageRunner, type Logger } from "./stages.js";

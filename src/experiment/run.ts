@@ -13,14 +13,8 @@ import type { ReportLossCurve } from "../report/types.js";
 import { writeReport } from "../report/write.js";
 import { loadBenchmarks, type BenchmarkDef } from "./benchmarks.js";
 import { hashOf, type ExperimentConfig } from "./config.js";
-import {
-  fileDigest,
-  prepareModels,
-  RECIPE,
-  studentStageName,
-  trainStudents,
-  type StudentModel,
-} from "./pipeline.js";
+import { fileDigest, prepareModels, RECIPE } from "./pipeline.js";
+import { studentStageName, trainStudents, type StudentModel } from "./students.js";
 import { samplePlans } from "./plans.js";
 import { evaluateExperiment } from "./results.js";
 import { applyTuning, studentSettings } from "./settings.js";

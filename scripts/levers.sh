@@ -8,6 +8,8 @@
 # the link and builds its own. The table gives each lever's difference from REFERENCE; the second
 # round (levers on top of the full profile) is
 #   REFERENCE=full-1x bash scripts/levers.sh full-1x full-steps-2x contrastive-clustered
+# and the third (a multilingual start, the learning rates) on top of the profile as it stands:
+#   REFERENCE=full-steps-2x bash scripts/levers.sh full-mlm full-adapt full-lr-2x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-runs/levers}"

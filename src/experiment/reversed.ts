@@ -25,7 +25,7 @@ import { hashOf, type ExperimentConfig } from "./config.js";
 import { fileDigest, RECIPE } from "./pipeline.js";
 import { Progress } from "./progress.js";
 import type { Logger, StageRunner } from "./stages.js";
-import type { RunRecord, StudentModel } from "./systems.js";
+import type { RunRecord, SearchableStudent } from "./systems.js";
 
 const readDocs = (corpus: string, fields: BenchmarkDef["fields"]): Promise<CorpusDoc[]> =>
   readAllCorpus(corpus, { idFields: [fields.id], titleFields: [fields.title], textFields: [fields.text] });
@@ -80,7 +80,7 @@ export async function prepareReversed(o: {
   config: ExperimentConfig;
   benchmarks: BenchmarkDef[];
   teacher: { dir: string; hash: string };
-  students: StudentModel[];
+  students: SearchableStudent[];
   stages: StageRunner;
   log: Logger;
 }): Promise<ReversedAssets> {
@@ -163,7 +163,7 @@ export async function searchReversed(o: {
   bench: BenchmarkDef;
   teacherDir: string;
   teacherHash: string;
-  students: StudentModel[];
+  students: SearchableStudent[];
   assets: ReversedAssets;
   /** Teacher indexes of the English collections (corpus -> index), for the ceiling. */
   englishIndexes: Map<string, string>;

@@ -23,7 +23,8 @@ import { searchReversed, writeRunRecord, type ReversedAssets } from "./reversed.
 import type { ExperimentConfig } from "./config.js";
 import type { Logger } from "./stages.js";
 
-export interface StudentModel {
+/** What searching with a student needs of it (students.ts' StudentModel has more). */
+export interface SearchableStudent {
   loss: string;
   seed: number;
   dir: string;
@@ -99,7 +100,7 @@ export async function searchAllSystems(o: {
   config: ExperimentConfig;
   benchmarks: BenchmarkDef[];
   teacherDir: string;
-  students: StudentModel[];
+  students: SearchableStudent[];
   /** The teacher's index of each collection searched (by corpus path). */
   indexes: Map<string, string>;
   outDir: string;

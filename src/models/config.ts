@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { XlirError } from "../errors.js";
-import type { Architecture, EncoderConfig } from "./types.js";
+import type { Architecture, EncoderConfig, HeadConfig } from "./types.js";
 
 /** model_type values accepted, mapped to the architecture xlir runs ("roberta" has XLM-R's layout). */
 export const SUPPORTED_MODEL_TYPES: Record<string, Architecture> = {
@@ -224,6 +224,19 @@ export function expectedWeightShapes(c: EncoderConfig): Map<string, number[]> {
     m.set(`${p}output.dense.bias`, [H]);
     m.set(`${p}output.LayerNorm.weight`, [H]);
     m.set(`${p}output.LayerNorm.bias`, [H]);
+  }
+  return m;
+}
+
+/**
+ * Expected shape of the retrieval head's parameters (`linear.weight` [dim, hidden], `linear.bias`
+ * [dim] unless bias: false); empty without a linear layer.
+ */
+export function expectedHeadShapes(c: EncoderConfig, head: HeadConfig | null): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  if (head && head.dim !== null) {
+    m.set("linear.weight", [head.dim, c.hiddenSize]);
+    if (head.bias !== false) m.set("linear.bias", [head.dim]);
   }
   return m;
 }

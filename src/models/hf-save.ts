@@ -8,8 +8,8 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { XlirError } from "../errors.js";
-import { expectedWeightShapes, toHfConfig } from "./config.js";
-import { checkShapes, exists, headShapes, HF_FILES, type RoleSchema } from "./hf.js";
+import { expectedHeadShapes, expectedWeightShapes, toHfConfig } from "./config.js";
+import { checkShapes, exists, HF_FILES, type RoleSchema } from "./hf.js";
 import { isPlainInteraction, type InteractionSettings, type RoleSettings } from "./interaction.js";
 import { serializeSafetensors, type TensorToWrite } from "./safetensors.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
@@ -146,7 +146,7 @@ export async function saveHfFolder(dir: string, opts: SaveHfOptions): Promise<vo
             "MISMATCH",
             `head with dim ${h.dim} needs headWeights (linear.weight${h.bias === false ? "" : ", linear.bias"})`,
           );
-        const shapes = headShapes(h, opts.config.hiddenSize);
+        const shapes = expectedHeadShapes(opts.config, h);
         checkShapes(opts.headWeights, shapes, "head weights to save");
         const kept: NamedWeights = new Map([...shapes.keys()].map((n) => [n, opts.headWeights!.get(n)!]));
         await fs.writeFile(

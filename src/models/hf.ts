@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { TextTokenizer } from "../text/tokenizer.js";
-import { canonicalName, expectedWeightShapes, parseHfConfig } from "./config.js";
+import { canonicalName, expectedHeadShapes, expectedWeightShapes, parseHfConfig } from "./config.js";
 import { PLAIN_INTERACTION, type InteractionSettings, type RoleSettings } from "./interaction.js";
 import { colbertHead, detectLayout, notLateInteraction, pylateHead, type ModelLayout } from "./layouts.js";
 import { SafetensorsFile } from "./safetensors.js";
@@ -141,12 +141,6 @@ export function checkShapes(weights: NamedWeights, expected: Map<string, number[
       );
     }
   }
-}
-
-export function headShapes(head: HeadConfig, hidden: number): Map<string, number[]> {
-  const m = new Map<string, number[]>([["linear.weight", [head.dim as number, hidden]]]);
-  if (head.bias !== false) m.set("linear.bias", [head.dim as number]);
-  return m;
 }
 
 function roleFromJson(r: z.infer<typeof RoleSchema>): RoleSettings {
@@ -283,7 +277,7 @@ async function readFolder(dir: string, withWeights: boolean): Promise<HfModelInf
           throw e;
         });
         try {
-          const shapes = headShapes(head, config.hiddenSize);
+          const shapes = expectedHeadShapes(config, head);
           for (const [name, shape] of shapes) {
             const e = hw.entries.get(name);
             if (!e || e.shape.length !== shape.length || e.shape.some((d, i) => d !== shape[i])) {

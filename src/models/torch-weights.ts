@@ -4,7 +4,7 @@
  */
 import { XlirError } from "../errors.js";
 import { keep, tensor, zeros, ones, randn, manualSeed, noGrad, type Tensor } from "../engine/index.js";
-import { canonicalName, expectedWeightShapes } from "./config.js";
+import { canonicalName, expectedHeadShapes, expectedWeightShapes } from "./config.js";
 export { canonicalName };
 import type { EncoderConfig, HeadConfig, NamedWeights, WeightTensor } from "./types.js";
 
@@ -54,12 +54,7 @@ export function encoderParamShapes(c: EncoderConfig): Map<string, number[]> {
  * ```
  */
 export function headParamShapes(c: EncoderConfig, head: HeadConfig | null): Map<string, number[]> {
-  const m = new Map<string, number[]>();
-  if (head && head.dim !== null) {
-    m.set("linear.weight", [head.dim, c.hiddenSize]);
-    if (head.bias !== false) m.set("linear.bias", [head.dim]);
-  }
-  return m;
+  return expectedHeadShapes(c, head);
 }
 
 /**

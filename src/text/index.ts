@@ -25,7 +25,7 @@ export {
   LUCENE_ENGLISH_STOPWORDS,
   SNOWBALL_BY_LANG,
 } from "./analyzers/resources.js";
-export { type EncodeBatchOptions, type TokenBatch, TextTokenizer } from "./tokenizer.js";
+export { type EncodeBatchOptions, type TokenBatch, TextTokenizer, padIdRows } from "./tokenizer.js";
 export {
   trainSentencePiece,
   readSpmPieces,

@@ -32,6 +32,32 @@ export interface TokenBatch {
 }
 
 /**
+ * Rows of token ids in one padded batch: ids [B * L] row-major with `padId` after each row, mask
+ * 1 on real tokens; L is the longest row unless `length` (at least that) is given.
+ * @example
+ * ```ts
+ * import { padIdRows } from "xlir";
+ * const b = padIdRows([[0, 5, 2], [0, 2]], 1);
+ * console.assert(b.length === 3 && b.ids.join() === "0,5,2,0,2,1" && b.mask.join() === "1,1,1,1,1,0");
+ * ```
+ */
+export function padIdRows(
+  rows: readonly ArrayLike<number>[],
+  padId: number,
+  length?: number,
+): { ids: Int32Array; mask: Uint8Array; batch: number; length: number } {
+  const L = length ?? rows.reduce((m, r) => Math.max(m, r.length), 0);
+  const B = rows.length;
+  const ids = new Int32Array(B * L).fill(padId);
+  const mask = new Uint8Array(B * L);
+  rows.forEach((r, b) => {
+    ids.set(r, b * L);
+    mask.fill(1, b * L, b * L + r.length);
+  });
+  return { ids, mask, batch: B, length: L };
+}
+
+/**
  * @example
  * ```ts
  * import { TextTokenizer } from "xlir";
@@ -170,18 +196,12 @@ export class TextTokenizer {
     let L = rows.reduce((m, r) => Math.max(m, r.ids.length), 0);
     if (padToMultipleOf && padToMultipleOf > 1)
       L = Math.min(maxLength, Math.ceil(L / padToMultipleOf) * padToMultipleOf);
-    const B = texts.length;
-    const ids = new Int32Array(B * L).fill(this.padId);
-    const mask = new Uint8Array(B * L);
-    rows.forEach((r, b) => {
-      ids.set(r.ids, b * L);
-      mask.fill(1, b * L, b * L + r.ids.length);
-    });
     return {
-      ids,
-      mask,
-      batch: B,
-      length: L,
+      ...padIdRows(
+        rows.map((r) => r.ids),
+        this.padId,
+        L,
+      ),
       tokens: rows.map((r) => r.tokens),
       truncated: rows.map((r) => r.truncated),
     };

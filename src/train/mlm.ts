@@ -18,6 +18,7 @@
  */
 import { crossEntropy, layerNorm, linear, tensor, type Tensor } from "../engine/index.js";
 import { XlirError } from "../errors.js";
+import { padIdRows } from "../text/tokenizer.js";
 import { exportParams, loadParams, randomParams, type ParamDType } from "../models/torch-weights.js";
 import type { NamedWeights } from "../models/types.js";
 import type { TorchEncoder } from "../models/torch-encoder.js";
@@ -330,15 +331,15 @@ export function pretrainMlm(o: MlmTrainingOptions): TrainResult {
       optimizer,
       batches: (i) => ({ items: sampler.batch(i), position: i }),
       stepFn: ({ items, position }) => {
-        const rows = items.map((i) => o.examples[i]);
-        const B = rows.length;
-        const L = rows.reduce((m, r) => Math.max(m, r.length), 0);
-        const ids = new Int32Array(B * L).fill(o.padId);
-        const mask = new Uint8Array(B * L);
-        rows.forEach((r, b) => {
-          ids.set(r, b * L);
-          mask.fill(1, b * L, b * L + r.length);
-        });
+        const {
+          ids,
+          mask,
+          batch: B,
+          length: L,
+        } = padIdRows(
+          items.map((i) => o.examples[i]),
+          o.padId,
+        );
         const masked = maskTokens(ids, mask, B, L, {
           ...o.masking,
           seed: mixSeed(o.seed ^ 0x6d6c6d, position),

@@ -9,7 +9,7 @@ import { readBitextTsv } from "../data/bitext.js";
 import { XlirError } from "../errors.js";
 import type { EncoderConfig, HeadConfig } from "../models/types.js";
 import { loadHfFolder, type HfModel } from "../models/hf.js";
-import { saveHfFolder } from "../models/hf-save.js";
+import { saveHfFolder, toWritable } from "../models/hf-save.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
 import { trainSentencePiece } from "../text/spm.js";
 import { TextTokenizer } from "../text/tokenizer.js";
@@ -124,7 +124,13 @@ function mlmExamples(
   const bos = tokenizer.tokenToId("<s>") ?? 0;
   const eos = tokenizer.tokenToId("</s>") ?? 2;
   const examples: Int32Array[] = [];
-  const pieces = (t: string) => tokenizer.encodeOne(t, maxLength, false).ids;
+  // each distinct sentence tokenised once (an English sentence recurs across languages and alone)
+  const tokenised = new Map<string, number[]>();
+  const pieces = (t: string): number[] => {
+    let ids = tokenised.get(t);
+    if (!ids) tokenised.set(t, (ids = tokenizer.encodeOne(t, maxLength, false).ids));
+    return ids;
+  };
   const single = (t: string) => Int32Array.from([bos, ...pieces(t).slice(0, maxLength - 2), eos]);
   const foreign = new Set<string>();
   const english = new Set<string>();
@@ -195,11 +201,9 @@ async function mlmStage(
     });
     progress.done();
     const hash = await saveEncoder(join(dir, "model"), encoder, tokenizer);
-    await writeSafetensors(
-      join(dir, "lm_head.safetensors"),
-      new Map([...head.weights()].map(([k, v]) => [k, { shape: v.shape, data: v.data }])),
-      { format: "pt" },
-    );
+    await writeSafetensors(join(dir, "lm_head.safetensors"), toWritable(head.weights(), "F32"), {
+      format: "pt",
+    });
     return trainedModel(join(dir, "model"), hash, result.losses, started, ms);
   } finally {
     encoder.free();

@@ -42,7 +42,11 @@ export interface SaveHfOptions {
   dtype?: "F32" | "F16" | "BF16";
 }
 
-function toWritable(weights: NamedWeights, dtype?: "F32" | "F16" | "BF16"): Map<string, TensorToWrite> {
+/** Weights as safetensors entries: `dtype` for all, else each tensor's own F16/BF16 or F32. */
+export function toWritable(
+  weights: NamedWeights,
+  dtype?: "F32" | "F16" | "BF16",
+): Map<string, TensorToWrite> {
   const out = new Map<string, TensorToWrite>();
   for (const [name, t] of weights) {
     const own = t.dtype === "F16" || t.dtype === "BF16" ? t.dtype : "F32";

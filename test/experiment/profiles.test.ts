@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), "xlir-profiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("experiment profiles", () => {
-  it("default leaves every setting at its default; full doubles the students' batch and steps and nothing else", () => {
+  it("default leaves every setting at its default; full doubles the students' batch and steps and OT's learning rate, nothing else", () => {
     const base = parseExperimentConfig({});
     const full = parseExperimentConfig({ profile: "full" });
     expect(base.profile).toBe("default");
@@ -22,9 +22,13 @@ describe("experiment profiles", () => {
       profile: "default",
       students: { ...full.students, optim: base.students.optim, perLoss: base.students.perLoss },
     }).toEqual(base);
-    // twice each loss's steps; the other per-loss settings the dev sweep chose stay in place
+    // twice each loss's steps and OT's learning rate; the other per-loss settings stay in place
     const { ot, contrastive } = base.students.perLoss;
-    expect(full.students.perLoss.ot).toEqual({ ...ot, steps: 2 * (ot.steps as number) });
+    expect(full.students.perLoss.ot).toEqual({
+      ...ot,
+      steps: 2 * (ot.steps as number),
+      learningRate: 2 * (ot.learningRate as number),
+    });
     expect(full.students.perLoss.contrastive).toEqual({
       ...contrastive,
       steps: 2 * (contrastive.steps as number),
@@ -32,8 +36,11 @@ describe("experiment profiles", () => {
     expect(studentSettings(full, "ot").optim).toMatchObject({
       steps: 4000,
       batchSize: 128,
-      learningRate: 0.0005,
+      learningRate: 0.001,
     });
+    expect(studentSettings(full, "contrastive").optim.learningRate).toBe(
+      studentSettings(base, "contrastive").optim.learningRate,
+    );
   });
 
   it("steps or a learning rate the user writes at the shared level apply to every loss under the profile too", () => {

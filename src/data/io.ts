@@ -8,6 +8,7 @@
  * line to find the culprit when decoding fails. Memory is bounded by the chunk size plus the
  * longest line.
  */
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
@@ -370,4 +371,18 @@ export async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
+}
+
+/** sha256 (hex, 16 characters) of a file's bytes, streamed. */
+export async function fileDigest(path: string): Promise<string> {
+  const h = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (err) {
+    throw new XlirError(
+      "NOT_FOUND",
+      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
+  }
+  return h.digest("hex").slice(0, 16);
 }

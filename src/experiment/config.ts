@@ -256,6 +256,25 @@ export const experimentConfigSchema = z.strictObject({
         .describe(
           "k-means clusters of the teacher's English sentence vectors; each batch drawn from one (harder in-batch negatives); 0: off",
         ),
+      codeSwitch: z
+        .strictObject({
+          rate: z
+            .number()
+            .min(0)
+            .max(1)
+            .default(0)
+            .describe(
+              "probability that a foreign word with a dictionary entry is replaced by its English translation in a code-switched copy of its pair, added beside the original; 0: off",
+            ),
+          dictionaries: z
+            .record(z.string(), z.string())
+            .default({})
+            .describe(
+              "language -> foreign<TAB>english TSV dictionary; the built-in data's dict/<lang>.tsv where not given",
+            ),
+        })
+        .prefault({})
+        .describe("dictionary-based augmentation of the students' bitext (code-switching)"),
       combinedWeight: z
         .number()
         .min(0)

@@ -27,6 +27,7 @@ export {
   type DevOptions,
 } from "./dev-eval.js";
 export { englishClusters, pairGroups } from "./clusters.js";
+export { codeSwitchBitext, type CodeSwitched, type CodeSwitchCounts } from "./code-switch.js";
 export { applyTuning, studentSettings, TUNING_FORMAT, type StudentSettings } from "./settings.js";
 export {
   loadBenchmarks,

@@ -5,7 +5,7 @@
  * counts), so a change anywhere upstream re-runs what depends on it and nothing else.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   readAllBitext,
@@ -15,7 +15,7 @@ import {
   type BitextPair,
 } from "../data/bitext.js";
 import { buildBenchmark } from "../data/build.js";
-import { writeFileAtomic } from "../data/io.js";
+import { fileDigest, writeFileAtomic } from "../data/io.js";
 import { readBenchmarkManifest } from "../data/manifest.js";
 import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";
@@ -23,6 +23,7 @@ import type { DistillPair } from "../train/distill.js";
 import { serializeTokenVectors } from "../train/encode-cache.js";
 import { epochPermutation } from "../train/prng.js";
 import type { TeacherPair } from "../train/teacher.js";
+import { codeSwitchBitext } from "./code-switch.js";
 import { hashOf, type ExperimentConfig } from "./config.js";
 import {
   encodeTeacherEnglish,
@@ -45,20 +46,6 @@ import type { Logger, StageRunner } from "./stages.js";
 
 /** Version of the stage recipes: bump to invalidate caches when a stage's code changes meaningfully. */
 export const RECIPE = 2;
-
-/** sha256 (hex, 16 characters) of a file's bytes, streamed. */
-export async function fileDigest(path: string): Promise<string> {
-  const h = createHash("sha256");
-  try {
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  } catch (err) {
-    throw new XlirError(
-      "NOT_FOUND",
-      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    );
-  }
-  return h.digest("hex").slice(0, 16);
-}
 
 async function readBitextFile(file: string, lang: string): Promise<BitextPair[]> {
   if (file.includes(",")) {
@@ -161,13 +148,14 @@ async function dataStage(config: ExperimentConfig, stages: StageRunner, log: Log
 /** What the model stages produce, shared by every student. */
 export interface Prepared {
   dataHash: string;
+  /** The students' bitext (the original with its code-switched copies, when there are). */
   bitextHash: string;
   bitextPairs: number;
   teacherPairs: number;
   teacher: TrainedModel;
   /** With `pretrain.start: "teacher"`: the teacher with MLM-adapted word embeddings, where students start. */
   studentStart?: TrainedModel;
-  /** Bitext pairs in the TSV the student processes read. */
+  /** Bitext pairs in the TSV the student processes read (code-switched copies included). */
   pairsFile: string;
   /** Teacher token vectors of the distinct English sentences. */
   englishFile: string;
@@ -207,14 +195,25 @@ export async function prepareModels(
   for (const p of teacherPairs) t.update(`${p.query}\t${p.document}\n`);
   const teacherDataHash = t.digest("hex").slice(0, 16);
 
+  // the students' bitext: the original with its code-switched copies (students.codeSwitch; off by
+  // default). The tokenizer, the teacher and pre-training read the original only.
+  const switched = await codeSwitchBitext(config, bitext, bitextHash, seed0);
+  for (const [lang, c] of Object.entries(switched.perLanguage))
+    log(
+      `[code-switch] ${lang}: ${c.added} of ${c.pairs} pairs copied with ${c.switched} words switched to English (${c.dictionary})`,
+    );
+  const studentBitextHash = switched.hash;
+
   const englishIndex = new Map<string, number>();
   // the texts as the pairs file holds them (student processes read that file; one trained here reads these)
-  const pairs: DistillPair[] = bitext.map((p) => {
+  const toPair = (p: BitextRow): DistillPair => {
     const foreign = pairsFileText(p.foreign);
     const english = pairsFileText(p.english);
     if (!englishIndex.has(english)) englishIndex.set(english, englishIndex.size);
     return { foreign, english, englishIndex: englishIndex.get(english) as number };
-  });
+  };
+  const pairs: DistillPair[] = bitext.map(toPair);
+  const studentPairs: DistillPair[] = [...pairs, ...switched.rows.slice(bitext.length).map(toPair)];
 
   // tokenizer (the teacher's own when the user brings one): keyed by its training text and settings
   let tokenizerPath: string;
@@ -248,8 +247,8 @@ export async function prepareModels(
   const inputs =
     config.students.init === "teacher"
       ? studentInputsStage(stages, log, {
-          key: hashOf(RECIPE, tokenizerHash, bitextHash, config.students.maxLength),
-          pairs,
+          key: hashOf(RECIPE, tokenizerHash, studentBitextHash, config.students.maxLength),
+          pairs: studentPairs,
           tokenizer: tokenizerPath,
           maxLength: config.students.maxLength,
         })
@@ -312,10 +311,10 @@ export async function prepareModels(
   // the bitext as the student processes read it, and the teacher's English sides encoded once
   const encoded = await stages.run(
     "teacher-english",
-    hashOf(RECIPE, teacher.hash, bitextHash, config.students.maxLength),
+    hashOf(RECIPE, teacher.hash, studentBitextHash, config.students.maxLength),
     async (dir) => {
       const pairsFile = join(dir, "pairs.tsv");
-      await writePairsFile(pairsFile, pairs);
+      await writePairsFile(pairsFile, studentPairs);
       const tv = await encodeTeacherEnglish(
         teacher.dir,
         [...englishIndex.keys()],
@@ -334,7 +333,7 @@ export async function prepareModels(
   );
   return {
     dataHash,
-    bitextHash,
+    bitextHash: studentBitextHash,
     bitextPairs: bitext.length,
     teacherPairs: teacherPairs.length,
     teacher,
@@ -342,7 +341,7 @@ export async function prepareModels(
     pairsFile: encoded.pairsFile,
     englishFile: encoded.englishFile,
     inputsFile: inputs ? (await inputs).file : undefined,
-    pairs,
+    pairs: studentPairs,
   };
 }
 

@@ -12,7 +12,7 @@ import { parseExperimentConfig } from "../../src/experiment/config.js";
 import { prepareModels } from "../../src/experiment/pipeline.js";
 import { StageRunner } from "../../src/experiment/stages.js";
 import { pairsFileText, pairsTsv, readPairsFile } from "../../src/experiment/student-pool.js";
-import { toyTuningData } from "./toy.js";
+import { foreign, TOY_WORDS, toyTuningData } from "./toy.js";
 
 describe("pairs file text", () => {
   it("turns runs of tabs and line breaks into one space and round-trips through the pairs file", () => {
@@ -50,5 +50,48 @@ describe.skipIf(!isTorchAvailable())("prepareModels on user files", () => {
     const b = prep.pairs.find((p) => p.foreign === "su");
     expect(a?.english).toBe("one two");
     expect(a?.englishIndex).toBe(b?.englishIndex);
+  }, 300_000);
+
+  it("adds code-switched copies to the students' pairs only: the teacher's stage is the same, the pairs file holds the copies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xlir-prep-cs-"));
+    const raw = toyTuningData(dir);
+    // the toy language writes English words backwards: a dictionary of half the words
+    writeFileSync(
+      join(dir, "dict.tsv"),
+      TOY_WORDS.slice(0, 7)
+        .map((w) => `${foreign(w)}\t${w}`)
+        .join("\n") + "\n",
+    );
+    const stages = (logs: string[]) => new StageRunner(join(dir, "out"), (m) => logs.push(m));
+    const plainLogs: string[] = [];
+    const plain = await prepareModels(
+      parseExperimentConfig({ ...raw, workers: 1 }),
+      stages(plainLogs),
+      () => {},
+    );
+    const logs: string[] = [];
+    const students = raw.students as Record<string, unknown>;
+    const config = parseExperimentConfig({
+      ...raw,
+      workers: 1,
+      students: { ...students, codeSwitch: { rate: 1, dictionaries: { xx: join(dir, "dict.tsv") } } },
+    });
+    const prep = await prepareModels(config, stages(logs), (m) => logs.push(m));
+    expect(prep.teacher.hash).toBe(plain.teacher.hash);
+    expect(prep.bitextHash).not.toBe(plain.bitextHash);
+    expect(prep.bitextPairs).toBe(plain.bitextPairs);
+    expect(prep.pairs.slice(0, plain.pairs.length)).toEqual(plain.pairs);
+    const copies = prep.pairs.slice(plain.pairs.length);
+    expect(copies.length).toBeGreaterThan(0);
+    expect(readPairsFile(prep.pairsFile)).toEqual(prep.pairs);
+    // each copy keeps its original's English sentence (one number for both) and reads English words where the dictionary had them
+    for (const c of copies) {
+      const original = plain.pairs.find((p) => p.english === c.english);
+      expect(c.englishIndex).toBe(original?.englishIndex);
+      expect(c.foreign.split(" ").some((w) => (TOY_WORDS.slice(0, 7) as readonly string[]).includes(w))).toBe(
+        true,
+      );
+    }
+    expect(logs.some((l) => /\[code-switch\] xx: \d+ of 40 pairs copied/.test(l))).toBe(true);
   }, 300_000);
 });

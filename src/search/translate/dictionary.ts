@@ -114,10 +114,44 @@ export class DictionaryTranslator implements QueryTranslator {
 
   /** Translates one query (see the module comment). */
   translateOne(query: string): string {
-    const words = wordTokens(query.normalize("NFKC"));
+    const out: string[] = [];
+    for (const m of this.matches(query)) {
+      if (m.english) out.push(...(this.options.translations === "first" ? m.english.slice(0, 1) : m.english));
+      else if (this.options.unknown === "keep") out.push(...m.words);
+    }
+    return out.join(" ");
+  }
+
+  /**
+   * Code-switching (dictionary-based augmentation of training text): each dictionary match in
+   * `text` is replaced, with probability `rate` (drawn from `random`), by its first English
+   * translation; the other words stay. The words come back joined by single spaces (punctuation
+   * dropped, as in translation). `switched` counts the replaced matches.
+   * @example
+   * ```ts
+   * import { DictionaryTranslator } from "xlir";
+   * const dict = new DictionaryTranslator([{ foreign: "etxe", english: ["house"] }]);
+   * console.assert(dict.switchOne("Etxe zuri bat.", 1, Math.random).text === "house zuri bat");
+   * console.assert(dict.switchOne("Etxe zuri bat.", 0, Math.random).switched === 0);
+   * ```
+   */
+  switchOne(text: string, rate: number, random: () => number): { text: string; switched: number } {
+    const out: string[] = [];
+    let switched = 0;
+    for (const m of this.matches(text)) {
+      if (m.english && random() < rate) {
+        out.push(m.english[0]);
+        switched++;
+      } else out.push(...m.words);
+    }
+    return { text: out.join(" "), switched };
+  }
+
+  /** The words of `text` in order, each run the longest headword matches with its translations. */
+  private *matches(text: string): Generator<{ words: string[]; english?: string[] }> {
+    const words = wordTokens(text.normalize("NFKC"));
     const folded = words.map((w) => w.toLowerCase());
     const stems = this.stem ? folded.map(this.stem) : undefined;
-    const out: string[] = [];
     let i = 0;
     while (i < words.length) {
       let hit: string[] | undefined;
@@ -128,14 +162,13 @@ export class DictionaryTranslator implements QueryTranslator {
         if (hit) break;
       }
       if (hit) {
-        out.push(...(this.options.translations === "first" ? hit.slice(0, 1) : hit));
+        yield { words: words.slice(i, i + len), english: hit };
         i += len;
       } else {
-        if (this.options.unknown === "keep") out.push(words[i]);
+        yield { words: [words[i]] };
         i += 1;
       }
     }
-    return out.join(" ");
   }
 
   async translate(queries: readonly string[]): Promise<string[]> {

@@ -9,6 +9,8 @@ export {
   AtomicLineWriter,
   type DuplicatePolicy,
   IdGuard,
+  fileSha256,
+  fileDigest,
 } from "./io.js";
 export { buildBenchmark, type BuildProgress, type BuildOptions } from "./build.js";
 export {

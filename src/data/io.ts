@@ -373,16 +373,53 @@ export async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** sha256 (hex, 16 characters) of a file's bytes, streamed. */
-export async function fileDigest(path: string): Promise<string> {
+/**
+ * sha256 (hex) of a file's bytes, streamed; an unreadable file is a NOT_FOUND error naming it.
+ * @example
+ * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { fileDigest, fileSha256 } from "xlir";
+ * const file = join(mkdtempSync(join(tmpdir(), "xlir-ex-")), "a.txt");
+ * writeFileSync(file, "abc");
+ * const hex = await fileSha256(file);
+ * console.assert(hex === "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+ * console.assert((await fileDigest(file)) === hex.slice(0, 16)); // the short form stage keys use
+ * await fileSha256(join(file, "missing")).catch((e) => console.assert(e.code === "NOT_FOUND"));
+ * ```
+ */
+export async function fileSha256(path: string): Promise<string> {
   const h = createHash("sha256");
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+    fh = await open(path, "r");
+    for await (const chunk of fh.createReadStream({ highWaterMark: 1 << 22, autoClose: false }))
+      h.update(chunk as Buffer);
   } catch (err) {
     throw new XlirError(
       "NOT_FOUND",
       `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
     );
+  } finally {
+    await fh?.close();
   }
-  return h.digest("hex").slice(0, 16);
+  return h.digest("hex");
+}
+
+/**
+ * The first 16 hex digits of a file's sha256 (fileSha256): the short form stage keys use.
+ * @example
+ * ```ts
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { fileDigest } from "xlir";
+ * const file = join(mkdtempSync(join(tmpdir(), "xlir-ex-")), "a.txt");
+ * writeFileSync(file, "abc");
+ * console.assert((await fileDigest(file)) === "ba7816bf8f01cfea");
+ * ```
+ */
+export async function fileDigest(path: string): Promise<string> {
+  return (await fileSha256(path)).slice(0, 16);
 }

@@ -13,9 +13,10 @@
  * Parts whose loaded size exceeds `residentBytes` together are loaded one at a time per search.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { fileSha256 } from "../data/io.js";
 import { XlirError } from "../errors.js";
 import type { TokenVectors } from "../models/types.js";
 import { vectorKind } from "./registry.js";
@@ -115,12 +116,6 @@ export interface PartEntry {
 
 export interface PartsManifest extends IndexManifest {
   parts: PartEntry[];
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
 }
 
 /**
@@ -292,7 +287,7 @@ export async function assembleParts(out: string): Promise<PartsManifest> {
     const files: PartFile[] = [];
     for (const f of (await readdir(dir)).sort()) {
       const path = join(dir, f);
-      files.push({ name: f, bytes: (await stat(path)).size, sha256: await sha256File(path) });
+      files.push({ name: f, bytes: (await stat(path)).size, sha256: await fileSha256(path) });
     }
     entries.push({
       name,
@@ -386,7 +381,7 @@ export async function checkParts(dir: string, m: IndexManifest, hashes = false):
             ? createHash("sha256")
                 .update(await readFile(path))
                 .digest("hex")
-            : await sha256File(path);
+            : await fileSha256(path);
         if (sha !== f.sha256) {
           throw new XlirError(
             f.name === MANIFEST ? "MISMATCH" : "CORRUPT",

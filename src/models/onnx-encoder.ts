@@ -24,7 +24,7 @@ import type * as OrtTypes from "onnxruntime-node";
 import { XlirError } from "../errors.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { maxSequenceLength } from "./config.js";
-import { writeFileAtomic } from "../data/io.js";
+import { fileSha256, writeFileAtomic } from "../data/io.js";
 import { inspectHfFolder, loadHfFolder, type HfModel, type HfModelInfo } from "./hf.js";
 import { notLateInteraction } from "./layouts.js";
 import {
@@ -69,17 +69,6 @@ const SESSION_OPTIONS = (threads: number): OrtTypes.InferenceSession.SessionOpti
   logSeverityLevel: 3,
 });
 
-async function sha256File(file: string): Promise<string> {
-  const h = createHash("sha256");
-  const fh = await fs.open(file, "r");
-  try {
-    for await (const chunk of fh.createReadStream({ highWaterMark: 1 << 22 })) h.update(chunk as Buffer);
-  } finally {
-    await fh.close();
-  }
-  return h.digest("hex");
-}
-
 /** The ONNX file of `dir` when its record matches the model hash, the exporter version and the file's sha256. */
 async function reusableOnnx(dir: string, hash: string): Promise<string | null> {
   const file = path.join(dir, ONNX_FILES.dir, ONNX_FILES.model);
@@ -90,7 +79,7 @@ async function reusableOnnx(dir: string, hash: string): Promise<string | null> {
       sha256?: unknown;
     };
     if (rec.model_hash !== hash || rec.exporter !== ONNX_EXPORTER_VERSION) return null;
-    return (await sha256File(file)) === rec.sha256 ? file : null;
+    return (await fileSha256(file)) === rec.sha256 ? file : null;
   } catch {
     return null;
   }

@@ -83,7 +83,7 @@ export {
   type LayoutHead,
   detectLayout,
   notLateInteraction,
-  colbertHead,
-  pylateHead,
 } from "./layouts.js";
+export { colbertHead } from "./layout-colbert.js";
+export { pylateHead } from "./layout-pylate.js";
 export { WEIGHT_FILES, WeightFiles } from "./weights-files.js";

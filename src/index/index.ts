@@ -72,6 +72,7 @@ export {
   residualBuckets,
   trainCodec,
 } from "./plaid-codec.js";
-export { writePlaid, PlaidIndex, plaidSpec } from "./plaid.js";
+export { PlaidIndex, plaidSpec } from "./plaid.js";
+export { writePlaid } from "./plaid-write.js";
 export { RowFile, VectorFile } from "./vector-file.js";
 export { EXPORT_FORMATS, exportIndex, type ExportFormat, type ExportOptions } from "./export.js";

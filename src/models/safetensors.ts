@@ -8,7 +8,7 @@
  * widened exactly). The reader validates the header fully before decoding anything.
  */
 import { promises as fs } from "node:fs";
-import * as path from "node:path";
+import { writeFileAtomic } from "../data/io.js";
 import { XlirError } from "../errors.js";
 import type { NamedWeights, WeightDtype, WeightTensor } from "./types.js";
 import { f16Table, f32ToBf16, f32ToF16 } from "../util/float16.js";
@@ -457,16 +457,4 @@ export async function writeSafetensors(
   metadata?: Record<string, string>,
 ): Promise<void> {
   await writeFileAtomic(file, serializeSafetensors(tensors, metadata));
-}
-
-/** Writes bytes to `file` through a temporary sibling and a rename, so readers never see half a file. */
-async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}`);
-  try {
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
 }

@@ -19,6 +19,7 @@
 import { XlirError } from "../errors.js";
 import type { Analyzer, AnalyzerSpec } from "../text/analyzer.js";
 import { analyzerFromSpec, getAnalyzer } from "../text/analyzers/registry.js";
+import { GrowableInts } from "../util/growable.js";
 import { LENGTH_NORMS, normalisedLength } from "./bm25-norms.js";
 import type { LengthNorm } from "./bm25-norms.js";
 import { topK } from "./bm25-topk.js";
@@ -88,20 +89,6 @@ function checkParams(p: Bm25Params): void {
     );
 }
 
-/** A growable Uint32Array. */
-class U32List {
-  buf = new Uint32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Uint32Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.length++] = v;
-  }
-}
-
 /** Adds documents one at a time; `finish()` freezes them into a Bm25Index. */
 /**
  * @example
@@ -119,10 +106,10 @@ export class Bm25Builder {
   private readonly terms: string[] = [];
   private readonly docnos: string[] = [];
   private readonly seen = new Set<string>();
-  private readonly docLens = new U32List();
-  private readonly docStart = new U32List(); // [N+1] start of each doc's (term, tf) pairs
-  private readonly pairTerms = new U32List();
-  private readonly pairTfs = new U32List();
+  private readonly docLens = new GrowableInts((n) => new Uint32Array(n));
+  private readonly docStart = new GrowableInts((n) => new Uint32Array(n)); // [N+1] start of each doc's (term, tf) pairs
+  private readonly pairTerms = new GrowableInts((n) => new Uint32Array(n));
+  private readonly pairTfs = new GrowableInts((n) => new Uint32Array(n));
 
   constructor(options: Bm25BuildOptions = {}) {
     this.analyzer = toAnalyzer(options.analyzer);

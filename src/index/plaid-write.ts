@@ -3,6 +3,7 @@
  * pass over the chunks, then the codes, residuals and offsets in a second, then the inverted file.
  */
 import { join } from "node:path";
+import { GrowableInts } from "../util/growable.js";
 import { nearestCentres } from "./exact.js";
 import { packResiduals, PLAID_DEFAULTS, trainCodec } from "./plaid-codec.js";
 import { OFFSETS } from "./storage.js";
@@ -14,19 +15,6 @@ export const RESIDUALS = "residuals.bin";
 export const IVF = "ivf.i32";
 export const IVF_OFFSETS = "ivf-offsets.i32";
 export const codesFile = (nc: number): string => (nc <= 65536 ? "codes.u16" : "codes.u32");
-
-class I32List {
-  buf = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Int32Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.length++] = v;
-  }
-}
 
 /**
  * Writes a multi-plaid index from encoded documents: codec training (one pass), then codes and residuals (a second pass).
@@ -70,8 +58,8 @@ export async function writePlaid(
   const resOut = new AppendFile(join(dir, RESIDUALS));
   const offOut = new AppendFile(join(dir, OFFSETS));
   const counts = new Int32Array(nc);
-  const docCodes = new I32List(); // per document its distinct centroids, document by document
-  const docCodeStart = new I32List();
+  const docCodes = new GrowableInts((n) => new Int32Array(n)); // per document its distinct centroids, document by document
+  const docCodeStart = new GrowableInts((n) => new Int32Array(n));
   const lastDoc = new Int32Array(nc).fill(-1);
   let row = 0;
   let doc = 0;

@@ -12,9 +12,8 @@
  * when the kind scores documents independently of each other (the exact kinds).
  * Parts whose loaded size exceeds `residentBytes` together are loaded one at a time per search.
  */
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileSha256 } from "../data/io.js";
 import { XlirError } from "../errors.js";
@@ -376,12 +375,7 @@ export async function checkParts(dir: string, m: IndexManifest, hashes = false):
           `${dir}: ${e.name}: ${f.name} has ${size} bytes, the parts manifest lists ${f.bytes} (truncated or overwritten); rebuild the part`,
         );
       if (f.name === MANIFEST || hashes) {
-        const sha =
-          f.name === MANIFEST
-            ? createHash("sha256")
-                .update(await readFile(path))
-                .digest("hex")
-            : await fileSha256(path);
+        const sha = await fileSha256(path);
         if (sha !== f.sha256) {
           throw new XlirError(
             f.name === MANIFEST ? "MISMATCH" : "CORRUPT",

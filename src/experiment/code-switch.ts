@@ -27,9 +27,10 @@ export interface CodeSwitchCounts {
   switched: number;
 }
 
-/** The students' bitext after code-switching and the hash that keys the stages reading it. */
+/** The code-switched copies and the hash that keys the stages reading the bitext with them. */
 export interface CodeSwitched {
-  rows: BitextRow[];
+  /** The copies, language by language, each pair's in the bitext's order (none when off). */
+  copies: BitextRow[];
   /** `bitextHash` itself when code-switching is off. */
   hash: string;
   perLanguage: Record<string, CodeSwitchCounts>;
@@ -54,9 +55,9 @@ function dictionaryFiles(config: ExperimentConfig, languages: ReadonlySet<string
 }
 
 /**
- * The bitext with its code-switched copies (see the module comment), drawn from a generator
+ * The code-switched copies of the bitext's pairs (see the module comment), drawn from a generator
  * seeded by `seed` (the run's first seed: the same copies for every student). With
- * `students.codeSwitch.rate` 0 the bitext comes back as it is, under `bitextHash`.
+ * `students.codeSwitch.rate` 0 there are none, and the hash is `bitextHash`.
  * @example
  * ```ts
  * import { mkdtempSync, writeFileSync } from "node:fs";
@@ -71,7 +72,7 @@ function dictionaryFiles(config: ExperimentConfig, languages: ReadonlySet<string
  * });
  * const bitext = [{ language: "eu", foreign: "etxe zuria", english: "the white house" }];
  * const out = await codeSwitchBitext(config, bitext, "abc", 13);
- * console.assert(out.rows.length === 2 && out.rows[1].foreign === "house zuria" && out.hash !== "abc");
+ * console.assert(out.copies.length === 1 && out.copies[0].foreign === "house zuria" && out.hash !== "abc");
  * console.assert(out.perLanguage.eu.added === 1 && out.perLanguage.eu.switched === 1);
  * ```
  */
@@ -82,10 +83,10 @@ export async function codeSwitchBitext(
   seed: number,
 ): Promise<CodeSwitched> {
   const { rate } = config.students.codeSwitch;
-  if (rate === 0) return { rows: [...bitext], hash: bitextHash, perLanguage: {} };
+  if (rate === 0) return { copies: [], hash: bitextHash, perLanguage: {} };
   const files = dictionaryFiles(config, new Set(bitext.map((p) => p.language)));
   const random = mulberry32(seed);
-  const rows: BitextRow[] = [...bitext];
+  const copies: BitextRow[] = [];
   const perLanguage: Record<string, CodeSwitchCounts> = {};
   const digests: Array<[string, string]> = [];
   for (const [lang, file] of files) {
@@ -97,11 +98,11 @@ export async function codeSwitchBitext(
       counts.pairs++;
       const { text, switched } = dict.switchOne(p.foreign, rate, random);
       if (switched === 0) continue;
-      rows.push({ language: lang, foreign: text, english: p.english });
+      copies.push({ language: lang, foreign: text, english: p.english });
       counts.added++;
       counts.switched += switched;
     }
     perLanguage[lang] = counts;
   }
-  return { rows, hash: hashOf(bitextHash, "code-switch", rate, seed, digests), perLanguage };
+  return { copies, hash: hashOf(bitextHash, "code-switch", rate, seed, digests), perLanguage };
 }

@@ -213,7 +213,7 @@ export async function prepareModels(
     return { foreign, english, englishIndex: englishIndex.get(english) as number };
   };
   const pairs: DistillPair[] = bitext.map(toPair);
-  const studentPairs: DistillPair[] = [...pairs, ...switched.rows.slice(bitext.length).map(toPair)];
+  const studentPairs: DistillPair[] = [...pairs, ...switched.copies.map(toPair)];
 
   // tokenizer (the teacher's own when the user brings one): keyed by its training text and settings
   let tokenizerPath: string;

@@ -1,10 +1,6 @@
-export {
-  createServer,
-  closeOnSignals,
-  type ServerLimits,
-  DEFAULT_LIMITS,
-  type CreateServerOptions,
-} from "./server.js";
+export { createServer, type CreateServerOptions } from "./server.js";
+export { type ServerLimits, DEFAULT_LIMITS } from "./schemas.js";
+export { closeOnSignals } from "./signals.js";
 export {
   type ModelRole,
   type ModelKind,

@@ -23,30 +23,7 @@ import type { OnnxEncoder } from "../models/onnx-encoder.js";
 import type { IndexSummary, Searcher } from "../search/searcher.js";
 import { type CorpusStore, makeSnippet, searcherModel, type ServedModel } from "./catalog.js";
 import { explainBm25, explainLateInteraction, type Explanation } from "./explain.js";
-
-export interface ServerLimits {
-  /** Largest accepted k (default 1000). */
-  maxK: number;
-  /** k when the request gives none (default 10). */
-  defaultK: number;
-  /** Longest query in characters (default 1000). */
-  maxQueryChars: number;
-  /** Largest request body in bytes (default 16 KiB). */
-  bodyLimit: number;
-  /** Most queries in one /search/batch request (default 64). */
-  maxBatch: number;
-  /** Snippet length in characters (default 240). */
-  snippetChars: number;
-}
-
-export const DEFAULT_LIMITS: ServerLimits = {
-  maxK: 1000,
-  defaultK: 10,
-  maxQueryChars: 1000,
-  bodyLimit: 16 * 1024,
-  maxBatch: 64,
-  snippetChars: 240,
-};
+import { DEFAULT_LIMITS, routeSchemas, type ServerLimits } from "./schemas.js";
 
 export interface CreateServerOptions {
   /** Models in picker order (the first is the default unless `defaultModel` names another). */
@@ -222,19 +199,7 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     },
   }));
 
-  const queryText = { type: "string", minLength: 1, maxLength: limits.maxQueryChars };
-  const kSchema = { type: "integer", minimum: 1, maximum: limits.maxK };
-  const modelSchema = { type: "string", enum: names };
-  const hitSchema = {
-    type: "object",
-    properties: {
-      rank: { type: "integer" },
-      docno: { type: "string" },
-      score: { type: "number" },
-      title: { type: ["string", "null"] },
-      snippet: { type: ["string", "null"] },
-    },
-  };
+  const schemas = routeSchemas(limits, names);
 
   const pick = (name: string | undefined): ServedModel => byName.get(name ?? defaultModel) as ServedModel; // enum-validated
   const nonBlank = (q: string, where: string): string => {
@@ -263,96 +228,26 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     return { model: model.name, results: texts.map((q, i) => withText(run.get(String(i)) ?? [], q)) };
   };
 
-  app.post<{ Body: SearchBody }>(
-    "/search",
-    {
-      schema: {
-        body: {
-          type: "object",
-          required: ["query"],
-          additionalProperties: false,
-          properties: { query: queryText, k: kSchema, model: modelSchema },
-        },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              model: { type: "string" },
-              results: { type: "array", items: hitSchema },
-              took_ms: { type: "number" },
-            },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const t = performance.now();
-      const r = await searchTexts([nonBlank(req.body.query, "body/query")], req.body);
-      return { model: r.model, results: r.results[0], took_ms: performance.now() - t };
-    },
-  );
+  app.post<{ Body: SearchBody }>("/search", { schema: schemas.search }, async (req) => {
+    const t = performance.now();
+    const r = await searchTexts([nonBlank(req.body.query, "body/query")], req.body);
+    return { model: r.model, results: r.results[0], took_ms: performance.now() - t };
+  });
 
-  app.post<{ Body: BatchBody }>(
-    "/search/batch",
-    {
-      schema: {
-        body: {
-          type: "object",
-          required: ["queries"],
-          additionalProperties: false,
-          properties: {
-            queries: { type: "array", minItems: 1, maxItems: limits.maxBatch, items: queryText },
-            k: kSchema,
-            model: modelSchema,
-          },
-        },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              model: { type: "string" },
-              queries: {
-                type: "array",
-                items: {
-                  type: "object",
-                  properties: { query: { type: "string" }, results: { type: "array", items: hitSchema } },
-                },
-              },
-              took_ms: { type: "number" },
-            },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const t = performance.now();
-      const texts = req.body.queries.map((q, i) => nonBlank(q, `body/queries/${i}`));
-      const r = await searchTexts(texts, req.body);
-      return {
-        model: r.model,
-        queries: texts.map((query, i) => ({ query, results: r.results[i] })),
-        took_ms: performance.now() - t,
-      };
-    },
-  );
+  app.post<{ Body: BatchBody }>("/search/batch", { schema: schemas.batch }, async (req) => {
+    const t = performance.now();
+    const texts = req.body.queries.map((q, i) => nonBlank(q, `body/queries/${i}`));
+    const r = await searchTexts(texts, req.body);
+    return {
+      model: r.model,
+      queries: texts.map((query, i) => ({ query, results: r.results[i] })),
+      took_ms: performance.now() - t,
+    };
+  });
 
   app.post<{ Body: ExplainBody }>(
     "/explain",
-    {
-      schema: {
-        body: {
-          type: "object",
-          required: ["query", "docno"],
-          additionalProperties: false,
-          properties: {
-            query: queryText,
-            docno: { type: "string", minLength: 1, maxLength: 512 },
-            model: modelSchema,
-            plan: { type: "boolean" },
-          },
-        },
-      },
-    },
+    { schema: schemas.explain },
     async (req): Promise<Explanation & { model: string; docno: string; took_ms: number }> => {
       const t = performance.now();
       const query = nonBlank(req.body.query, "body/query");
@@ -402,66 +297,4 @@ export function createServer(o: CreateServerOptions): FastifyInstance {
     },
   );
   return app;
-}
-
-/**
- * Closes the app on SIGINT/SIGTERM: stops accepting connections, lets in-flight requests finish,
- * then runs `onClosed`. Returns a function that removes the handlers.
- * @example
- * ```ts
- * import { mkdtempSync, rmSync } from "node:fs";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
- * import { Bm25Index, closeOnSignals, createServer, saveBm25, Searcher } from "xlir";
- * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
- * await saveBm25(Bm25Index.build([{ id: "d1", title: "", text: "hello world" }]), join(dir, "bm25"));
- * const searcher = await Searcher.open(join(dir, "bm25"), null);
- * const app = createServer({ searcher, page: false });
- * await app.listen({ host: "127.0.0.1", port: 0 });
- * const before = process.listenerCount("SIGTERM");
- * let closed = (): void => {};
- * const done = new Promise<void>((r) => (closed = r));
- * const remove = closeOnSignals(app, () => closed());
- * console.assert(process.listenerCount("SIGTERM") === before + 1);
- * // what a SIGTERM runs: the server stops listening, then onClosed is called
- * (process.listeners("SIGTERM").at(-1) as (signal: NodeJS.Signals) => void)("SIGTERM");
- * await done;
- * console.assert(!app.server.listening);
- * remove();
- * console.assert(process.listenerCount("SIGTERM") === before);
- * searcher.close();
- * rmSync(dir, { recursive: true, force: true });
- * ```
- */
-export function closeOnSignals(
-  app: FastifyInstance,
-  onClosed: () => Promise<void> | void,
-  graceMs = 10_000,
-): () => void {
-  let closing = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    process.stderr.write(`xlir serve: ${signal} received, finishing in-flight requests\n`);
-    // Keep-alive connections that stay idle would hold close() open: drop them now and again
-    // shortly, and cut everything left after the grace period.
-    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
-    const hard = setTimeout(() => app.server.closeAllConnections(), graceMs);
-    app
-      .close()
-      .finally(() => {
-        clearInterval(idle);
-        clearTimeout(hard);
-      })
-      .then(onClosed, (err: unknown) => {
-        process.stderr.write(`xlir serve: error while closing: ${String(err)}\n`);
-        process.exitCode = 1;
-      });
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  };
 }

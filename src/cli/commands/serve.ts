@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { XlirError } from "../../errors.js";
-import { closeOnSignals, createServer, DEFAULT_LIMITS } from "../../server/server.js";
+import { DEFAULT_LIMITS } from "../../server/schemas.js";
+import { createServer } from "../../server/server.js";
+import { closeOnSignals } from "../../server/signals.js";
 import {
   experimentServeOptions,
   openServeSetup,

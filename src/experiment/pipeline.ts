@@ -28,12 +28,11 @@ import { hashOf, type ExperimentConfig } from "./config.js";
 import {
   encodeTeacherEnglish,
   readTeacherPairs,
-  adaptStage,
-  pretrainStage,
   teacherStage,
   trainTokenizer,
   type TrainedModel,
 } from "./models.js";
+import { adaptStage, pretrainStage } from "./pretrain-stages.js";
 import { Progress } from "./progress.js";
 import {
   computeStudentInputsInChild,

@@ -60,9 +60,8 @@ export {
   partsComplete,
   checkSiblingParts,
   assembleParts,
-  checkParts,
-  PartedIndex,
 } from "./parts.js";
+export { checkParts, PartedIndex } from "./parted-index.js";
 export {
   PLAID_DEFAULTS,
   BUCKET_MODES,

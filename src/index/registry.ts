@@ -67,7 +67,7 @@ export function vectorKind(kind: string): VectorKindSpec {
  */
 export async function openVectorIndex(dir: string, opts: VectorBuildOptions = {}): Promise<VectorIndex> {
   const m = await readManifest(dir);
-  if (m.kind === PARTS_KIND) return (await import("./parts.js")).PartedIndex.open(dir, m, opts);
+  if (m.kind === PARTS_KIND) return (await import("./parted-index.js")).PartedIndex.open(dir, m, opts);
   const spec = VECTOR_KINDS[m.kind];
   if (!spec) {
     throw new XlirError(

@@ -4,7 +4,7 @@
  * stored as F32, F16 and BF16 with shape [3, 4, 5].
  * Usage: npx tsx scripts/dev/hf-xlir-write.ts OUT.safetensors
  */
-import { writeSafetensors } from "../../src/models/safetensors.js";
+import { writeSafetensors } from "../../src/models/safetensors-write.js";
 
 export function xlirWriteValues(): Float32Array {
   return Float32Array.from({ length: 60 }, (_, i) => Math.sin(i) * 10 ** ((i % 7) - 3));

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";
 import { toWritable } from "../models/hf-save.js";
-import { writeSafetensors } from "../models/safetensors.js";
+import { writeSafetensors } from "../models/safetensors-write.js";
 import { TorchEncoder } from "../models/torch-encoder.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { MlmHead, pairSequence, pretrainMlm } from "../train/mlm.js";

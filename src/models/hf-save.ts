@@ -11,7 +11,7 @@ import { XlirError } from "../errors.js";
 import { expectedHeadShapes, expectedWeightShapes, toHfConfig } from "./config.js";
 import { checkShapes, exists, HF_FILES, type RoleSchema } from "./hf.js";
 import { isPlainInteraction, type InteractionSettings, type RoleSettings } from "./interaction.js";
-import { serializeSafetensors, type TensorToWrite } from "./safetensors.js";
+import { serializeSafetensors, type TensorToWrite } from "./safetensors-write.js";
 import type { EncoderConfig, HeadConfig, NamedWeights } from "./types.js";
 
 function roleToJson(r: RoleSettings): z.infer<typeof RoleSchema> {

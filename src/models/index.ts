@@ -8,15 +8,8 @@ export {
   type TokenVectors,
   type RetrievalEncoder,
 } from "./types.js";
-export {
-  readSafetensors,
-  parseSafetensors,
-  serializeSafetensors,
-  writeSafetensors,
-  type TensorToWrite,
-  type SafetensorsEntry,
-  SafetensorsFile,
-} from "./safetensors.js";
+export { readSafetensors, parseSafetensors, type SafetensorsEntry, SafetensorsFile } from "./safetensors.js";
+export { serializeSafetensors, writeSafetensors, type TensorToWrite } from "./safetensors-write.js";
 export {
   parseHfConfig,
   maxSequenceLength,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseHfConfig, toHfConfig } from "../../src/models/config.js";
 import { loadHfFolder } from "../../src/models/hf.js";
 import { saveHfFolder } from "../../src/models/hf-save.js";
-import { readSafetensors, writeSafetensors } from "../../src/models/safetensors.js";
+import { readSafetensors } from "../../src/models/safetensors.js";
+import { writeSafetensors } from "../../src/models/safetensors-write.js";
 
 const FIX = path.join(__dirname, "../fixtures");
 let tmp: string;

@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHfFolder } from "../../src/models/hf.js";
-import { SafetensorsFile, serializeSafetensors } from "../../src/models/safetensors.js";
+import { SafetensorsFile } from "../../src/models/safetensors.js";
+import { serializeSafetensors } from "../../src/models/safetensors-write.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 
 const FIX = path.join(__dirname, "../fixtures");

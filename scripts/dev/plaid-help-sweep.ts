@@ -25,7 +25,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { readAllQueries } from "../../src/data/corpus.js";
-import { writeVectorIndex } from "../../src/index/build.js";
+import { writeVectorIndex } from "../../src/index/write.js";
 import { MultiVectorIndex } from "../../src/index/multi.js";
 import { codesFile, PlaidIndex } from "../../src/index/plaid.js";
 import { packResiduals, residualBuckets, type BucketMode } from "../../src/index/plaid-codec.js";

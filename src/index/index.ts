@@ -39,15 +39,8 @@ export { MultiVectorIndex, multiSpec, multiExactSpec, hnswParams } from "./multi
 export { SingleVectorIndex, singleSpec, singleHnswSpec } from "./single.js";
 export { vectorKind, openVectorIndex, VECTOR_KINDS, INDEX_KINDS } from "./registry.js";
 export { docText } from "./build-chunks.js";
-export {
-  buildVectorIndex,
-  indexFiles,
-  writeVectorIndex,
-  writeVectorIndexFrom,
-  type BuildIndexOptions,
-  type BuildStats,
-  type VectorIndexData,
-} from "./build.js";
+export { buildVectorIndex, type BuildIndexOptions, type BuildStats } from "./build.js";
+export { indexFiles, writeVectorIndex, writeVectorIndexFrom, type VectorIndexData } from "./write.js";
 export {
   type PartSpec,
   PART_RULE,

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TokenVectors } from "../models/types.js";
-import { writeVectorIndexFrom } from "../index/build.js";
+import { writeVectorIndexFrom } from "../index/write.js";
 import { maxSimAll } from "../index/exact.js";
 import { assembleParts, partDir } from "../index/parts.js";
 import { PLAID_DEFAULTS, type BucketMode } from "../index/plaid-codec.js";

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeVectorIndex } from "../../src/index/build.js";
+import { writeVectorIndex } from "../../src/index/write.js";
 import { openVectorIndex } from "../../src/index/registry.js";
 import { clusteredVectors, randomOffsets } from "../../src/index/synthetic.js";
 import { recallAtK } from "../../src/search/bench.js";

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
-import { buildVectorIndex, writeVectorIndex } from "../../src/index/build.js";
+import { buildVectorIndex } from "../../src/index/build.js";
+import { writeVectorIndex } from "../../src/index/write.js";
 import { MultiVectorIndex } from "../../src/index/multi.js";
 import { PlaidIndex } from "../../src/index/plaid.js";
 import {

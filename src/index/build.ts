@@ -1,8 +1,8 @@
 /**
  * Building a vector index from a corpus stream: documents are encoded in chunks committed one by
  * one into `OUT.tmp-build/chunks/` (an interrupted build resumes from the last complete chunk),
- * then the kind's writer (write.ts) reads the chunks back one at a time (vectors, offsets, HNSW graph or
- * compressed codes), docnos and the manifest are written, and one rename makes OUT appear.
+ * then the kind's writer (write.ts) reads the chunks back one at a time (vectors, offsets, HNSW
+ * graph or compressed codes), docnos and the manifest are written, and one rename makes OUT appear.
  * Neither the corpus nor all vectors are held in memory: the corpus is an async stream and the
  * chunks are re-read from disk by the writer.
  *

@@ -9,7 +9,8 @@
  *   dependency: a unit is collected line by line from `<tu` to `</tu>`.
  */
 import { inputError } from "../errors.js";
-import { AtomicLineWriter, drain, readLines } from "./io.js";
+import { drain, readLines } from "./io.js";
+import { AtomicLineWriter } from "./atomic.js";
 import { collapseSpace, decodeEntities } from "./text.js";
 
 export interface BitextPair {

@@ -18,7 +18,7 @@ import {
   splitPages,
   teacherPairs,
 } from "./help-bench.js";
-import { writeFileAtomic } from "./io.js";
+import { writeFileAtomic } from "./atomic.js";
 import {
   candidatePackages,
   DEFAULT_LANGS,

@@ -8,7 +8,8 @@
  * format comes from the extension (`.jsonl`, `.json`, `.tsv`, `.txt`, each optionally `.gz`).
  */
 import { inputError, XlirError } from "../errors.js";
-import { AtomicLineWriter, drain, IdGuard, parseJsonLine, readLines, type DuplicatePolicy } from "./io.js";
+import { drain, IdGuard, parseJsonLine, readLines, type DuplicatePolicy } from "./io.js";
+import { AtomicLineWriter } from "./atomic.js";
 
 export interface CorpusDoc {
   id: string;

@@ -2,16 +2,14 @@ export {
   openBytes,
   readLines,
   readText,
-  writeFileAtomic,
-  writeLinesAtomic,
   drain,
   type TextLine,
-  AtomicLineWriter,
   type DuplicatePolicy,
   IdGuard,
   fileSha256,
   fileDigest,
 } from "./io.js";
+export { writeFileAtomic, writeLinesAtomic, AtomicLineWriter } from "./atomic.js";
 export { buildBenchmark, type BuildProgress, type BuildOptions } from "./build.js";
 export {
   readBenchmarkManifest,

@@ -1,5 +1,5 @@
 /**
- * Streaming line input and atomic output shared by every reader and writer in src/data.
+ * Streaming line input shared by every reader in src/data (atomic output is in atomic.ts).
  *
  * Input: gzip is detected by the `.gz` extension or the magic bytes 1f 8b; a UTF-8 byte-order
  * mark is dropped; CRLF and LF both end a line; invalid UTF-8 is an error naming file and line.
@@ -9,12 +9,10 @@
  * longest line.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, promises as fsp } from "node:fs";
+import { createReadStream, promises as fsp } from "node:fs";
 import { open } from "node:fs/promises";
-import { dirname, basename, join } from "node:path";
-import { createGunzip, createGzip, gzipSync } from "node:zlib";
-import type { Readable, Writable } from "node:stream";
-import { finished } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
 import { XlirError, inputError } from "../errors.js";
 
 /** One line of a text file; `lineNo` counts from 1. */
@@ -171,120 +169,6 @@ export async function readText(file: string): Promise<string> {
     const bad = decodeLines(file, buf, 1, new TextDecoder("utf-8", { fatal: true }));
     return bad.join("\n");
   }
-}
-
-function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-}
-
-/**
- * Writes `data` to `path` atomically (temp file in the same folder, then rename); `.gz` gzips.
- * @example
- * ```ts
- * import { writeFileAtomic } from "xlir";
- * import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
- * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
- * const file = join(dir, "sub", "out.txt"); // missing folders are created
- * await writeFileAtomic(file, "v1");
- * await writeFileAtomic(file, "v2");
- * console.assert(readFileSync(file, "utf8") === "v2" && readdirSync(join(dir, "sub")).join() === "out.txt");
- * rmSync(dir, { recursive: true, force: true });
- * ```
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await fsp.mkdir(dirname(path), { recursive: true });
-  const tmp = tempName(path);
-  const bytes = path.endsWith(".gz")
-    ? gzipSync(typeof data === "string" ? Buffer.from(data, "utf8") : data, { level: 6 })
-    : data;
-  try {
-    await fsp.writeFile(tmp, bytes);
-    await fsp.rename(tmp, path);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-/**
- * A streaming writer that becomes visible at `path` only when `close()` succeeds; `.gz` gzips.
- * @example
- * ```ts
- * import { AtomicLineWriter } from "xlir";
- * import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
- * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
- * const file = join(dir, "lines.txt");
- * const w = await AtomicLineWriter.create(file);
- * await w.write("a");
- * await w.write("b");
- * console.assert(!existsSync(file)); // not visible before close()
- * await w.close();
- * console.assert(readFileSync(file, "utf8") === "a\nb\n");
- * rmSync(dir, { recursive: true, force: true });
- * ```
- */
-export class AtomicLineWriter {
-  private readonly tmp: string;
-  private readonly file: ReturnType<typeof createWriteStream>;
-  /** What lines are written to: the file, or a gzip stream into it when the path ends in `.gz`. */
-  private readonly out: Writable;
-  private failed: Error | undefined;
-  constructor(readonly path: string) {
-    this.tmp = tempName(path);
-    this.file = createWriteStream(this.tmp);
-    this.file.on("error", (e) => (this.failed = e));
-    if (path.endsWith(".gz")) {
-      const gz = createGzip({ level: 6 });
-      gz.on("error", (e) => (this.failed = e));
-      gz.pipe(this.file);
-      this.out = gz;
-    } else this.out = this.file;
-  }
-  static async create(path: string): Promise<AtomicLineWriter> {
-    await fsp.mkdir(dirname(path), { recursive: true });
-    return new AtomicLineWriter(path);
-  }
-  /** Writes one line (a newline is appended); waits when the stream buffer is full. */
-  async write(line: string): Promise<void> {
-    if (this.failed) throw this.failed;
-    if (!this.out.write(line + "\n")) await new Promise<void>((r) => this.out.once("drain", () => r()));
-  }
-  async close(): Promise<void> {
-    this.out.end();
-    await Promise.all([finished(this.out), finished(this.file)]);
-    if (this.failed) throw this.failed;
-    await fsp.rename(this.tmp, this.path);
-  }
-  async abort(): Promise<void> {
-    this.out.destroy();
-    this.file.destroy();
-    await fsp.rm(this.tmp, { force: true });
-  }
-}
-
-/**
- * Writes lines atomically (each followed by a newline).
- * @example
- * ```ts
- * import { writeLinesAtomic } from "xlir";
- * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
- * const dir = mkdtempSync(join(tmpdir(), "xlir-ex-"));
- * const file = join(dir, "out.txt");
- * await writeLinesAtomic(file, ["x", "y"]);
- * console.assert(readFileSync(file, "utf8") === "x\ny\n");
- * rmSync(dir, { recursive: true, force: true });
- * ```
- */
-export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
-  const parts: string[] = [];
-  for (const l of lines) parts.push(l, "\n");
-  await writeFileAtomic(path, parts.join(""));
 }
 
 /**

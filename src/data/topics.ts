@@ -11,7 +11,8 @@
  * - `qid<TAB>text` lines (CIRAL, ir_datasets exports) — anything else.
  */
 import { inputError } from "../errors.js";
-import { drain, IdGuard, parseJsonLine, readLines, writeLinesAtomic, type DuplicatePolicy } from "./io.js";
+import { drain, IdGuard, parseJsonLine, readLines, type DuplicatePolicy } from "./io.js";
+import { writeLinesAtomic } from "./atomic.js";
 import { collapseSpace } from "./text.js";
 
 export interface Topic {

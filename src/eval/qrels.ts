@@ -6,7 +6,7 @@
  * evaluates that query, which with or without -c is every query of the qrels. Grades beyond 32 bits are
  * refused with file and line.
  */
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { inputError } from "../errors.js";
 import { forEachLine, splitFields, isBlank } from "./lines.js";
 import { parseIntToken } from "./numbers.js";

@@ -12,7 +12,7 @@ import { parseDecimal } from "./numbers.js";
 import { trecRankOrder } from "./ranking.js";
 import { sortBytes } from "./strings.js";
 import type { Run, RunEntry } from "./types.js";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 
 /** One parsed run line. */
 export interface RunLine {

@@ -12,7 +12,7 @@
 import { mkdirSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
 import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
 import { evaluateRun } from "../eval/evaluate.js";

@@ -4,7 +4,7 @@
  * weights of both sides) and writes the inputs file; reports over IPC like student-worker.ts.
  */
 import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { computeStudentInputs, serializeStudentInputs } from "../train/student-inputs.js";
 import { readPairsFile, runWorkerMain, type InputsJob } from "./student-pool.js";

@@ -15,7 +15,8 @@ import {
   type BitextPair,
 } from "../data/bitext.js";
 import { buildBenchmark } from "../data/build.js";
-import { fileDigest, writeFileAtomic } from "../data/io.js";
+import { fileDigest } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { readBenchmarkManifest } from "../data/manifest.js";
 import { XlirError } from "../errors.js";
 import { loadHfFolder } from "../models/hf.js";

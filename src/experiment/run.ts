@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
 import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
 import type { ReportLossCurve } from "../report/types.js";

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
 
 export interface StageRecord<T> {

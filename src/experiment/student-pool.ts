@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { withMallocTunables } from "../engine/index.js";
 import { ERROR_CODES, XlirError, type ErrorCode } from "../errors.js";
 import type { DistillPair } from "../train/distill.js";

@@ -16,7 +16,7 @@
  * (benchmarks.ts `forbidTestSplit`) and loads dev files only.
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
 import { Mulberry32, mixSeed } from "../util/random.js";
 import { allowTestSplit, forbidTestSplit } from "./benchmarks.js";

@@ -8,7 +8,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XlirError } from "../errors.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest, type VectorDtype } from "./types.js";
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { RowFile, VectorFile } from "./vector-file.js";
 
 export const MANIFEST = "manifest.json";
@@ -20,7 +20,7 @@ export function vectorsFile(dtype: VectorDtype): string {
   return dtype === "float16" ? "vectors.f16" : "vectors.f32";
 }
 
-/** Writes a file atomically (temp file in the same folder, then rename): the one writer of src/data/io.ts. */
+/** Writes a file atomically (temp file in the same folder, then rename): the one writer of src/data/atomic.ts. */
 export const writeAtomic = writeFileAtomic;
 
 /** Reads and validates `DIR/manifest.json`. */

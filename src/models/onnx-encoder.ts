@@ -24,7 +24,8 @@ import type * as OrtTypes from "onnxruntime-node";
 import { XlirError } from "../errors.js";
 import type { TextTokenizer } from "../text/tokenizer.js";
 import { maxSequenceLength } from "./config.js";
-import { fileSha256, writeFileAtomic } from "../data/io.js";
+import { fileSha256 } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { inspectHfFolder, loadHfFolder, type HfModel, type HfModelInfo } from "./hf.js";
 import { notLateInteraction } from "./layouts.js";
 import {

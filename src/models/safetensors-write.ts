@@ -3,7 +3,7 @@
  * memory, stored as F32, F16 or BF16, names sorted and the data start 8-byte aligned as the
  * reference library writes them; files written atomically.
  */
-import { writeFileAtomic } from "../data/io.js";
+import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
 import { f32ToBf16, f32ToF16 } from "../util/float16.js";
 import { ITEM_SIZE } from "./safetensors.js";

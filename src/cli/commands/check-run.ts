@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { writeFileAtomic } from "../../data/io.js";
+import { writeFileAtomic } from "../../data/atomic.js";
 import { XlirError } from "../../errors.js";
 import {
   checkReport,

@@ -8,7 +8,7 @@ import { EXPORT_FORMATS, exportIndex, type ExportFormat } from "../../index/expo
 import { checkParts } from "../../index/parted-index.js";
 import { assembleParts, parsePartSpec } from "../../index/parts.js";
 import { BUCKET_MODES, PLAID_DEFAULTS, type BucketMode } from "../../index/plaid-codec.js";
-import { AtomicLineWriter } from "../../data/io.js";
+import { AtomicLineWriter } from "../../data/atomic.js";
 import { readManifest } from "../../index/storage.js";
 import { INDEX_KINDS, vectorKind } from "../../index/registry.js";
 import type { VectorDtype } from "../../index/types.js";

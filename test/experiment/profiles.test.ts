@@ -22,12 +22,12 @@ describe("experiment profiles", () => {
       profile: "default",
       students: { ...full.students, optim: base.students.optim, perLoss: base.students.perLoss },
     }).toEqual(base);
-    // twice each loss's steps and OT's learning rate; the other per-loss settings stay in place
+    // twice each loss's steps and four times OT's learning rate; the other per-loss settings stay in place
     const { ot, contrastive } = base.students.perLoss;
     expect(full.students.perLoss.ot).toEqual({
       ...ot,
       steps: 2 * (ot.steps as number),
-      learningRate: 2 * (ot.learningRate as number),
+      learningRate: 4 * (ot.learningRate as number),
     });
     expect(full.students.perLoss.contrastive).toEqual({
       ...contrastive,
@@ -36,7 +36,7 @@ describe("experiment profiles", () => {
     expect(studentSettings(full, "ot").optim).toMatchObject({
       steps: 4000,
       batchSize: 128,
-      learningRate: 0.001,
+      learningRate: 0.002,
     });
     expect(studentSettings(full, "contrastive").optim.learningRate).toBe(
       studentSettings(base, "contrastive").optim.learningRate,

@@ -10,6 +10,9 @@
 #   REFERENCE=full-1x bash scripts/levers.sh full-1x full-steps-2x contrastive-clustered
 # and the third (a multilingual start, the learning rates) on top of the profile as it stands:
 #   REFERENCE=full-steps-2x bash scripts/levers.sh full-mlm full-adapt full-lr-2x
+# and the fourth and fifth (code-switching; a third learning rate for each loss) on top of `full`
+# (the full profile, then with OT at 1e-3):
+#   REFERENCE=full bash scripts/levers.sh full full-code-switch full-lr-third
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-runs/levers}"

@@ -26,6 +26,8 @@ export {
   stack,
   einsum,
   where,
+} from "./torch-ops.js";
+export {
   embedding,
   linear,
   layerNorm,
@@ -34,12 +36,8 @@ export {
   mseLoss,
   clipGradNorm,
   zeroGrad,
-  manualSeed,
-  setThreads,
-  getThreads,
-  resetThreads,
-  torchVersion,
-} from "./torch-ops.js";
+} from "./torch-nn.js";
+export { manualSeed, setThreads, getThreads, resetThreads, torchVersion } from "./torch-runtime.js";
 export { type ParamGroup, type AdamWOptions, type SavedAdamWState, AdamW } from "./torch-optim.js";
 export { type DeviceName, setDevice, getDevice, cudaInfo, synchronize, withDevice } from "./device.js";
 export { MALLOC_TUNABLE, withMallocTunables } from "./malloc-env.js";

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseHfConfig, toHfConfig } from "../../src/models/config.js";
 import { loadHfFolder } from "../../src/models/hf.js";
-import { saveHfFolder } from "../../src/models/hf-save.js";
+import { saveHfFolder, toWritable } from "../../src/models/hf-save.js";
 import { readSafetensors } from "../../src/models/safetensors.js";
 import { writeSafetensors } from "../../src/models/safetensors-write.js";
 
@@ -81,7 +81,7 @@ describe("loadHfFolder", () => {
       shape: [48, 32],
       data: new Float32Array(48 * 32),
     });
-    await writeSafetensors(path.join(d, "model.safetensors"), tensors);
+    await writeSafetensors(path.join(d, "model.safetensors"), toWritable(tensors));
     await expect(loadHfFolder(d)).rejects.toMatchObject({
       code: "MISMATCH",
       message: expect.stringMatching(
@@ -93,7 +93,7 @@ describe("loadHfFolder", () => {
     const d = await copyFixture("tiny-xlmr");
     const { tensors } = await readSafetensors(path.join(d, "model.safetensors"));
     tensors.delete("embeddings.LayerNorm.bias");
-    await writeSafetensors(path.join(d, "model.safetensors"), tensors);
+    await writeSafetensors(path.join(d, "model.safetensors"), toWritable(tensors));
     await expect(loadHfFolder(d)).rejects.toMatchObject({
       code: "MISMATCH",
       message: expect.stringMatching(/missing weight 'embeddings\.LayerNorm\.bias'/),

@@ -5,12 +5,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XlirError } from "../../src/errors.js";
 import { f16ToF32, f32ToBf16, f32ToF16 } from "../../src/util/float16.js";
-import {
-  parseSafetensors,
-  readSafetensors,
-  serializeSafetensors,
-  writeSafetensors,
-} from "../../src/models/safetensors.js";
+import { parseSafetensors, readSafetensors } from "../../src/models/safetensors.js";
+import { serializeSafetensors, writeSafetensors } from "../../src/models/safetensors-write.js";
 import { writeCheckFile, xlirWriteValues } from "../../scripts/dev/hf-xlir-write.js";
 
 const GOLD = path.join(__dirname, "../golden/models");

@@ -5,7 +5,8 @@
  * variable-length texts (each shard pads to its own longest text), with gradient accumulation,
  * clipping and a warm-up schedule.
  */
-import { tensor, type DType, type ProcessGroup } from "../../src/engine/index.js";
+import { tensor, type ProcessGroup } from "../../src/engine/index.js";
+import type { ParamDType } from "../../src/models/torch-weights.js";
 import { getLoss } from "../../src/losses/registry.js";
 import { TorchEncoder } from "../../src/models/torch-encoder.js";
 import type { EncoderConfig } from "../../src/models/types.js";
@@ -24,7 +25,7 @@ export interface FixtureOptions {
   /** Global batch (a multiple of the world size). */
   batch: number;
   accumulate: number;
-  dtype: DType;
+  dtype: ParamDType;
   dropout: number;
   checkpointPath?: string;
   stopAfter?: number;
@@ -69,7 +70,7 @@ const teacher = Array.from({ length: N }, () =>
 );
 
 /** Pads examples `items` into [b, L] ids/mask and [b, n, DIM] teacher vectors/mask. */
-function batchOf(items: number[], dtype: DType) {
+function batchOf(items: number[], dtype: ParamDType) {
   const b = items.length;
   const L = Math.max(...items.map((k) => texts[k].length));
   const n = Math.max(...items.map((k) => teacher[k].length / DIM));

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { XlirError } from "../errors.js";
 import { DictionaryTranslator } from "../search/translate/dictionary.js";
 import { mulberry32 } from "../util/random.js";
-import { hashOf, type ExperimentConfig } from "./config.js";
+import { type ExperimentConfig } from "./config.js";
+import { hashOf } from "./stages.js";
 import { fileDigest } from "../data/io.js";
 import type { BitextRow } from "./pipeline.js";
 

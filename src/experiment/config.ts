@@ -3,12 +3,10 @@
  * defaults defined here and nowhere else. The resolved configuration is written to DIR/config.json
  * and its hash (with the encoder hashes) into every checkpoint and index the experiment makes.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { XlirError } from "../errors.js";
 import { contrastiveOptionsSchema, mseOptionsSchema, otOptionsSchema } from "../losses/index.js";
-import { canonicalJson } from "../train/checkpoint.js";
 import { lang, userBenchmarkSchema } from "./config-benchmark.js";
 import { PROFILE_NAMES, SHARED_LOSS_KEYS, withProfile, type ProfileName } from "./profiles.js";
 
@@ -384,22 +382,4 @@ export function loadExperimentConfig(path: string | undefined, profile?: string)
       `${path}: expected a JSON object, got ${Array.isArray(raw) ? "an array" : typeof raw}`,
     );
   return parseExperimentConfig(withName(raw), path);
-}
-
-/**
- * sha256 of the canonical JSON of the arguments, hex, first 16 characters.
- * @example
- * ```ts
- * import { hashOf } from "xlir";
- * const h = hashOf({ lr: 0.001, steps: 10 }, "ot");
- * console.assert(/^[0-9a-f]{16}$/.test(h));
- * // key order does not matter, values and argument boundaries do
- * console.assert(h === hashOf({ steps: 10, lr: 0.001 }, "ot"));
- * console.assert(h !== hashOf({ lr: 0.001, steps: 11 }, "ot") && hashOf("ab", "c") !== hashOf("a", "bc"));
- * ```
- */
-export function hashOf(...parts: unknown[]): string {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(canonicalJson(p)).update("\u0000");
-  return h.digest("hex").slice(0, 16);
 }

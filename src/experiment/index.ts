@@ -1,13 +1,13 @@
 export {
   parseExperimentConfig,
   loadExperimentConfig,
-  hashOf,
   experimentConfigSchema,
   STUDENT_LOSSES,
   type ExperimentConfig,
   type UserBenchmark,
   type LossSettings,
 } from "./config.js";
+export { hashOf } from "./stages.js";
 export { PROFILES, PROFILE_NAMES, withProfile, type ProfileName } from "./profiles.js";
 export { runExperiment, type ExperimentOptions, type ExperimentSummary } from "./run.js";
 export {

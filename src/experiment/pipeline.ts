@@ -25,7 +25,7 @@ import { serializeTokenVectors } from "../train/encode-cache.js";
 import { epochPermutation } from "../train/prng.js";
 import type { TeacherPair } from "../train/teacher.js";
 import { codeSwitchBitext } from "./code-switch.js";
-import { hashOf, type ExperimentConfig } from "./config.js";
+import { type ExperimentConfig } from "./config.js";
 import {
   encodeTeacherEnglish,
   readTeacherPairs,
@@ -42,7 +42,7 @@ import {
   writePairsFile,
   type InputsJob,
 } from "./student-pool.js";
-import type { Logger, StageRunner } from "./stages.js";
+import { hashOf, type Logger, type StageRunner } from "./stages.js";
 
 /** Version of the stage recipes: bump to invalidate caches when a stage's code changes meaningfully. */
 export const RECIPE = 2;

@@ -21,11 +21,11 @@ import { Searcher } from "../search/searcher.js";
 import { CommandTranslator } from "../search/translate/command.js";
 import { DictionaryTranslator } from "../search/translate/dictionary.js";
 import type { BenchmarkDef, LanguageTask } from "./benchmarks.js";
-import { hashOf, type ExperimentConfig } from "./config.js";
+import { type ExperimentConfig } from "./config.js";
 import { fileDigest } from "../data/io.js";
 import { RECIPE } from "./pipeline.js";
 import { Progress } from "./progress.js";
-import type { Logger, StageRunner } from "./stages.js";
+import { hashOf, type Logger, type StageRunner } from "./stages.js";
 import type { RunRecord, SearchableStudent } from "./systems.js";
 
 const readDocs = (corpus: string, fields: BenchmarkDef["fields"]): Promise<CorpusDoc[]> =>

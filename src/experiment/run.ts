@@ -12,14 +12,14 @@ import { isTorchAvailable, setDevice, setThreads } from "../engine/index.js";
 import type { ReportLossCurve } from "../report/types.js";
 import { writeReport } from "../report/write.js";
 import { loadBenchmarks, type BenchmarkDef } from "./benchmarks.js";
-import { hashOf, type ExperimentConfig } from "./config.js";
+import { type ExperimentConfig } from "./config.js";
 import { fileDigest } from "../data/io.js";
 import { prepareModels, RECIPE } from "./pipeline.js";
 import { studentStageName, trainStudents, type StudentModel } from "./students.js";
 import { samplePlans } from "./plans.js";
 import { evaluateExperiment } from "./results.js";
 import { applyTuning, studentSettings } from "./settings.js";
-import { StageRunner, type Logger } from "./stages.js";
+import { hashOf, StageRunner, type Logger } from "./stages.js";
 import { buildCollectionIndex, prepareReversed } from "./reversed.js";
 import { mergeRecords, searchAllSystems, type RunRecord } from "./systems.js";
 

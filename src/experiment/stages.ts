@@ -3,12 +3,14 @@
  * is written last (atomically) with the input hash and a JSON result. A re-run with the same hash
  * skips the stage; a different hash clears the folder and runs it again; a folder without a
  * finished stage.json (an interrupted run) is handed back to the stage so that it can resume from
- * its own checkpoints.
+ * its own checkpoints. `hashOf` makes those input hashes.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
+import { canonicalJson } from "../train/checkpoint.js";
 
 export interface StageRecord<T> {
   name: string;
@@ -116,4 +118,22 @@ function readRecord<T>(path: string): StageRecord<T> {
       `${path}: unreadable stage record (${(err as Error).message}); delete the stage folder to rebuild it`,
     );
   }
+}
+
+/**
+ * sha256 of the canonical JSON of the arguments, hex, first 16 characters.
+ * @example
+ * ```ts
+ * import { hashOf } from "xlir";
+ * const h = hashOf({ lr: 0.001, steps: 10 }, "ot");
+ * console.assert(/^[0-9a-f]{16}$/.test(h));
+ * // key order does not matter, values and argument boundaries do
+ * console.assert(h === hashOf({ steps: 10, lr: 0.001 }, "ot"));
+ * console.assert(h !== hashOf({ lr: 0.001, steps: 11 }, "ot") && hashOf("ab", "c") !== hashOf("a", "bc"));
+ * ```
+ */
+export function hashOf(...parts: unknown[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(canonicalJson(p)).update("\u0000");
+  return h.digest("hex").slice(0, 16);
 }

@@ -7,12 +7,12 @@ import { mkdirSync } from "node:fs";
 import { loadHfFolder } from "../models/hf.js";
 import { readTokenVectorsFile } from "../train/encode-cache.js";
 import { readStudentInputsFile, type StudentInputs } from "../train/student-inputs.js";
-import { hashOf, type ExperimentConfig, type LossName } from "./config.js";
+import { type ExperimentConfig, type LossName } from "./config.js";
 import { studentStage } from "./models.js";
 import { RECIPE, type Prepared } from "./pipeline.js";
 import type { StudentSettings } from "./settings.js";
 import { runScheduled, trainStudentInChild } from "./student-pool.js";
-import type { Logger, StageRunner } from "./stages.js";
+import { hashOf, type Logger, type StageRunner } from "./stages.js";
 
 /** One student to train: its settings, seed and stage name. */
 export interface StudentSpec {

@@ -20,12 +20,12 @@ import { writeFileAtomic } from "../data/atomic.js";
 import { XlirError } from "../errors.js";
 import { Mulberry32, mixSeed } from "../util/random.js";
 import { allowTestSplit, forbidTestSplit } from "./benchmarks.js";
-import { hashOf, type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
+import { type ExperimentConfig, type LossName, type LossSettings } from "./config.js";
 import { RECIPE } from "./pipeline.js";
 import { trainStudents, type StudentSpec } from "./students.js";
 import { devScores, machineLine, meanValue, openDevRun } from "./dev-eval.js";
 import { studentSettings, TUNING_FORMAT } from "./settings.js";
-import type { Logger } from "./stages.js";
+import { hashOf, type Logger } from "./stages.js";
 import { searchAllSystems, type RunRecord } from "./systems.js";
 
 /** One trial: a loss with one setting of its grid. */
